@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// The `imagestack` command: a thin shell over @imagestack/core. Each subcommand lives in
+// commands/<name>.ts and exports one `run(argv, io)`; this file only dispatches and turns
+// errors into one line for the user.
+import { isImageStackError } from '@imagestack/core';
+import { COMMANDS } from './commands';
+import { UsageError, type CliIo } from './io';
+
+const USAGE = `usage: imagestack <command> [options]
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .join('\n')}
+
+Run \`imagestack <command> --help\` for a command's options.`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(USAGE + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`imagestack: unknown command "${name}"\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`imagestack ${name}: ${e.message}\n${command.usage}\n`);
+      return 2;
+    }
+    if (isImageStackError(e)) {
+      io.stderr(`imagestack ${name}: ${e.userMessage()}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdout: s => process.stdout.write(s),
+    stderr: s => process.stderr.write(s),
+    env: process.env,
+  }).then(
+    code => {
+      process.exitCode = code;
+    },
+    e => {
+      process.stderr.write(`imagestack: internal error (please report): ${e?.stack ?? e}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,15 @@
+/** Where a command writes; tests pass collectors, the real CLI passes process streams. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+/** A mistake in the command line itself: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}

@@ -1,0 +1,46 @@
+/**
+ * What went wrong, in the user's terms. Every error a user can cause (a bad file, a missing
+ * spacing, a stack that will not fit) is an ImageStackError: the CLI prints `userMessage()` as
+ * one line and exits non-zero; the viewer shows the same line. Anything else is a bug and may
+ * carry a stack trace.
+ */
+export type ImageStackErrorCode =
+  | 'unsupported-format' // not an image we read, or a compression we do not support
+  | 'corrupt' // header or data inconsistent: truncated, lying sizes, bad runs
+  | 'too-large' // would need more memory than allowed
+  | 'mismatch' // slices of different size or kind
+  | 'empty' // nothing to work on
+  | 'bad-geometry' // missing, zero, negative, NaN or absurd spacing; non-orthonormal cosines
+  | 'bad-argument' // a command-line or form value that cannot be used
+  | 'io' // a file could not be read or written
+  | 'network' // a DICOMweb server refused or could not be reached
+  | 'cancelled'; // the user cancelled
+
+export class ImageStackError extends Error {
+  readonly code: ImageStackErrorCode;
+  /** The file the error is about (as the user named it), when there is one. */
+  readonly file?: string;
+
+  constructor(code: ImageStackErrorCode, message: string, file?: string) {
+    super(file ? `${file}: ${message}` : message);
+    this.name = 'ImageStackError';
+    this.code = code;
+    this.file = file;
+  }
+
+  /** One line for the user: the file (if any) and the reason. */
+  userMessage(): string {
+    return this.message.split('\n')[0];
+  }
+
+  /** The same error, now naming `file` (for errors raised below the code that knows it). */
+  withFile(file: string): ImageStackError {
+    if (this.file) return this;
+    const base = this.message;
+    return new ImageStackError(this.code, base, file);
+  }
+}
+
+export function isImageStackError(e: unknown): e is ImageStackError {
+  return e instanceof ImageStackError;
+}

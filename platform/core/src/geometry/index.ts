@@ -1,0 +1,4 @@
+export * from './types';
+export * from './orientation';
+export * from './spacing';
+export * from './positions';
