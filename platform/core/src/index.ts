@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './geometry';
 export * from './stack';
+export * from './sample';
