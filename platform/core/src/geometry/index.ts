@@ -2,3 +2,8 @@ export * from './types';
 export * from './orientation';
 export * from './spacing';
 export * from './positions';
+export * from './crop';
+export * from './downsample';
+export * from './stackGeometry';
+export * from './calibration';
+export * from './parse';

@@ -28,3 +28,28 @@ export interface StackGeometry {
 
 /** Voxel counts: columns (x), rows (y), slices (z). */
 export type Dimensions3 = [number, number, number];
+
+/** A point in continuous pixel coordinates of a slice: [column, row], 0 at the centre of the first pixel. */
+export type PixelPoint = [number, number];
+
+/** A rectangle of whole pixels of the original (uncropped, full-resolution) slices. */
+export interface CropRect {
+  /** First column kept. */
+  x: number;
+  /** First row kept. */
+  y: number;
+  /** Columns kept. */
+  width: number;
+  /** Rows kept. */
+  height: number;
+}
+
+/** In-plane downsampling: every f × f block of pixels becomes one. Slices are never merged. */
+export type DownsampleFactor = 1 | 2 | 4;
+
+/** A line drawn over a burned-in ruler: two pixel points and the length the user read off it. */
+export interface RulerLine {
+  from: PixelPoint;
+  to: PixelPoint;
+  lengthMm: number;
+}
