@@ -1,0 +1,241 @@
+import type { Mesh } from './types';
+
+/** What a user checks before printing: size, volume, area, and whether the mesh is closed. */
+export interface MeshStats {
+  triangles: number;
+  vertices: number;
+  /** Enclosed volume in millilitres (cm³): signed, positive for outward-facing triangles. */
+  volume_mL: number;
+  /** Surface area, mm². */
+  area_mm2: number;
+  /** [xmin, ymin, zmin, xmax, ymax, zmax] in the mesh's frame, mm; all 0 for an empty mesh. */
+  bbox_mm: [number, number, number, number, number, number];
+  /** Connected components (by shared edges). */
+  parts: number;
+  /** Every edge is shared by exactly two triangles (closed, no edge shared by more than two). */
+  watertight: boolean;
+  /** Every edge is traversed once in each direction: neighbouring triangles wind consistently. */
+  oriented: boolean;
+}
+
+export interface MeshTopology {
+  watertight: boolean;
+  oriented: boolean;
+  /** Each vertex's triangles form one fan (no pinched vertices); implies nothing about edges. */
+  vertexManifold: boolean;
+  /** V − E + F over the referenced vertices. */
+  eulerCharacteristic: number;
+  parts: number;
+  /** Number of edges used by one triangle only (holes). */
+  boundaryEdges: number;
+  /** Number of edges used by more than two triangles. */
+  nonManifoldEdges: number;
+}
+
+/** Volume (mL), area (mm²) and bounding box (mm) of a mesh. */
+export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm2' | 'bbox_mm'> {
+  const p = mesh.positions;
+  const t = mesh.triangles;
+  let xmin = Infinity, ymin = Infinity, zmin = Infinity, xmax = -Infinity, ymax = -Infinity, zmax = -Infinity;
+  for (let v = 0; v < p.length; v += 3) {
+    const x = p[v], y = p[v + 1], z = p[v + 2];
+    if (x < xmin) xmin = x;
+    if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y;
+    if (y > ymax) ymax = y;
+    if (z < zmin) zmin = z;
+    if (z > zmax) zmax = z;
+  }
+  if (p.length === 0 || t.length === 0) return { volume_mL: 0, area_mm2: 0, bbox_mm: [0, 0, 0, 0, 0, 0] };
+  // Signed tetrahedra against the box centre keeps the sums well-conditioned far from the origin.
+  const cx = (xmin + xmax) / 2, cy = (ymin + ymax) / 2, cz = (zmin + zmax) / 2;
+  let six = 0;
+  let twiceArea = 0;
+  for (let i = 0; i < t.length; i += 3) {
+    const a = 3 * t[i], b = 3 * t[i + 1], c = 3 * t[i + 2];
+    const ax = p[a] - cx, ay = p[a + 1] - cy, az = p[a + 2] - cz;
+    const bx = p[b] - cx, by = p[b + 1] - cy, bz = p[b + 2] - cz;
+    const qx = p[c] - cx, qy = p[c + 1] - cy, qz = p[c + 2] - cz;
+    six += ax * (by * qz - bz * qy) - ay * (bx * qz - bz * qx) + az * (bx * qy - by * qx);
+    const ux = bx - ax, uy = by - ay, uz = bz - az;
+    const wx = qx - ax, wy = qy - ay, wz = qz - az;
+    const nx = uy * wz - uz * wy, ny = uz * wx - ux * wz, nz = ux * wy - uy * wx;
+    twiceArea += Math.sqrt(nx * nx + ny * ny + nz * nz);
+  }
+  return { volume_mL: six / 6 / 1000, area_mm2: twiceArea / 2, bbox_mm: [xmin, ymin, zmin, xmax, ymax, zmax] };
+}
+
+/**
+ * Edge and vertex topology from sorted edge keys (typed arrays only): watertight, oriented,
+ * vertex-manifold, Euler characteristic and parts.
+ */
+export function meshTopology(mesh: Mesh): MeshTopology {
+  const t = mesh.triangles;
+  const nv = mesh.positions.length / 3;
+  const nt = t.length / 3;
+  // Directed edge a→b as a * nv + b: exact in a double up to nv ≈ 9.4e7.
+  const directed = new Float64Array(3 * nt);
+  const undirected = new Float64Array(3 * nt);
+  for (let i = 0; i < nt; i++) {
+    for (let e = 0; e < 3; e++) {
+      const a = t[3 * i + e];
+      const b = t[3 * i + ((e + 1) % 3)];
+      directed[3 * i + e] = a * nv + b;
+      undirected[3 * i + e] = a < b ? a * nv + b : b * nv + a;
+    }
+  }
+  directed.sort();
+  undirected.sort();
+  let edges = 0;
+  let boundaryEdges = 0;
+  let nonManifoldEdges = 0;
+  for (let i = 0; i < undirected.length; ) {
+    let j = i + 1;
+    while (j < undirected.length && undirected[j] === undirected[i]) j++;
+    const n = j - i;
+    edges++;
+    if (n === 1) boundaryEdges++;
+    else if (n > 2) nonManifoldEdges++;
+    i = j;
+  }
+  const watertight = boundaryEdges === 0 && nonManifoldEdges === 0;
+  let oriented = true;
+  for (let i = 0; i < directed.length; i++) {
+    if (i > 0 && directed[i] === directed[i - 1]) {
+      oriented = false;
+      break;
+    }
+    const key = directed[i];
+    const a = Math.floor(key / nv);
+    const b = key - a * nv;
+    if (!sortedHas(directed, b * nv + a)) {
+      oriented = false;
+      break;
+    }
+  }
+
+  // Vertex fans and parts through union–find over triangle edges.
+  const parent = new Int32Array(nv);
+  for (let v = 0; v < nv; v++) parent[v] = v;
+  const used = new Uint8Array(nv);
+  for (let i = 0; i < t.length; i += 3) {
+    used[t[i]] = used[t[i + 1]] = used[t[i + 2]] = 1;
+    union(parent, t[i], t[i + 1]);
+    union(parent, t[i], t[i + 2]);
+  }
+  let usedVertices = 0;
+  let parts = 0;
+  for (let v = 0; v < nv; v++) {
+    if (!used[v]) continue;
+    usedVertices++;
+    if (find(parent, v) === v) parts++;
+  }
+  const vertexManifold = checkVertexFans(t, nv);
+  return {
+    watertight,
+    oriented: oriented && watertight,
+    vertexManifold,
+    eulerCharacteristic: usedVertices - edges + nt,
+    parts,
+    boundaryEdges,
+    nonManifoldEdges,
+  };
+}
+
+/** Triangles, measures, parts, watertight and oriented: the numbers shown before saving. */
+export function meshStats(mesh: Mesh): MeshStats {
+  const topo = meshTopology(mesh);
+  return {
+    triangles: mesh.triangles.length / 3,
+    vertices: mesh.positions.length / 3,
+    ...meshMeasures(mesh),
+    parts: topo.parts,
+    watertight: topo.watertight,
+    oriented: topo.oriented,
+  };
+}
+
+function sortedHas(a: Float64Array, key: number): boolean {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = a[mid];
+    if (v === key) return true;
+    if (v < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+function find(parent: Int32Array, v: number): number {
+  while (parent[v] !== v) {
+    parent[v] = parent[parent[v]];
+    v = parent[v];
+  }
+  return v;
+}
+
+function union(parent: Int32Array, a: number, b: number): void {
+  const ra = find(parent, a);
+  const rb = find(parent, b);
+  if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+}
+
+/**
+ * Each vertex's incident triangles, linked through their shared edges, must form a single fan.
+ * Union–find over (vertex, triangle) incidences joined when two triangles share an edge at that
+ * vertex; a vertex is pinched when its incidences fall into more than one group.
+ */
+function checkVertexFans(t: Uint32Array, nv: number): boolean {
+  const nt = t.length / 3;
+  // CSR of vertex → incident triangle corners.
+  const start = new Int32Array(nv + 1);
+  for (let i = 0; i < t.length; i++) start[t[i] + 1]++;
+  for (let v = 0; v < nv; v++) start[v + 1] += start[v];
+  const fill = start.slice(0, nv);
+  const corner = new Int32Array(t.length);
+  for (let i = 0; i < t.length; i++) corner[fill[t[i]]++] = i;
+  const group = new Int32Array(t.length);
+  for (let v = 0; v < nv; v++) {
+    const s = start[v];
+    const e = start[v + 1];
+    if (e - s <= 1) continue;
+    for (let a = s; a < e; a++) group[a] = a;
+    // Join incidences whose triangles share another vertex (i.e. an edge at v).
+    for (let a = s; a < e; a++) {
+      const ta = (corner[a] / 3) | 0;
+      for (let b = a + 1; b < e; b++) {
+        const tb = (corner[b] / 3) | 0;
+        if (sharesOther(t, ta, tb, v)) unionIn(group, a, b);
+      }
+    }
+    const root = findIn(group, s);
+    for (let a = s + 1; a < e; a++) if (findIn(group, a) !== root) return false;
+  }
+  void nt;
+  return true;
+}
+
+function sharesOther(t: Uint32Array, ta: number, tb: number, v: number): boolean {
+  for (let i = 0; i < 3; i++) {
+    const x = t[3 * ta + i];
+    if (x === v) continue;
+    if (t[3 * tb] === x || t[3 * tb + 1] === x || t[3 * tb + 2] === x) return true;
+  }
+  return false;
+}
+
+function findIn(g: Int32Array, a: number): number {
+  while (g[a] !== a) {
+    g[a] = g[g[a]];
+    a = g[a];
+  }
+  return a;
+}
+
+function unionIn(g: Int32Array, a: number, b: number): void {
+  const ra = findIn(g, a);
+  const rb = findIn(g, b);
+  if (ra !== rb) g[rb] = ra;
+}
