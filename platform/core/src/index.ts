@@ -1,5 +1,4 @@
 export * from './errors';
-export * from './decode';
 export * from './geometry';
 export * from './stack';
 export * from './sample';
