@@ -1,4 +1,6 @@
 export * from './errors';
+export * from './decode';
+export * from './dicom';
 export * from './geometry';
 export * from './stack';
 export * from './sample';

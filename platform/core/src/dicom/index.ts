@@ -1,0 +1,5 @@
+export * from './uids';
+export * from './decimal';
+export * from './window';
+export * from './records';
+export * from './part10';

@@ -1,0 +1,132 @@
+import { ORIENTATION_PRESETS } from '../geometry/orientation';
+import type { StackGeometry } from '../geometry/types';
+import { buildSeriesRecords, CT_IMAGE_STORAGE, dicomDateTime } from './records';
+import { createSeriesUids, uidFromUuid } from './uids';
+import { toDecimalString } from './decimal';
+import { voxelHistogram, windowFromHistogram, windowFromVoxels } from './window';
+
+// Non-square pixels and a non-zero origin, as every geometry test here must use.
+const geometry: StackGeometry = {
+  pixelSpacingXMm: 0.5,
+  pixelSpacingYMm: 0.8,
+  sliceSpacingMm: 1.25,
+  originMm: [-10, 20, 30],
+  orientation: [...ORIENTATION_PRESETS.coronal],
+};
+const shape = { columns: 6, rows: 4, slices: 3, bitsStored: 8 as const };
+const when = new Date(Date.UTC(2026, 10, 25, 21, 5, 9));
+
+describe('buildSeriesRecords', () => {
+  const uids = createSeriesUids(3);
+  const viewer = buildSeriesRecords(shape, geometry, uids, { storage: 'viewer', identity: { patientName: 'Doe^Jane', description: 'trachea', date: when } });
+  const exported = buildSeriesRecords(shape, geometry, uids, { storage: 'export', identity: { patientName: 'Doe^Jane', description: 'trachea', date: when } });
+
+  test('one CT record per slice with shared study/series/frame UIDs', () => {
+    expect(viewer).toHaveLength(3);
+    for (const [k, r] of viewer.entries()) {
+      expect(r.SOPClassUID).toBe(CT_IMAGE_STORAGE);
+      expect(r.SOPInstanceUID).toBe(uids.sopInstanceUIDs[k]);
+      expect(r.SeriesInstanceUID).toBe(uids.seriesInstanceUID);
+      expect(r.StudyInstanceUID).toBe(uids.studyInstanceUID);
+      expect(r.FrameOfReferenceUID).toBe(uids.frameOfReferenceUID);
+      expect(r.InstanceNumber).toBe(k + 1);
+      expect(r.Modality).toBe('CT');
+      expect(r.ImageType.slice(0, 2)).toEqual(['DERIVED', 'SECONDARY']);
+      expect(r.BurnedInAnnotation).toBe('YES');
+      expect([r.RescaleSlope, r.RescaleIntercept, r.RescaleType]).toEqual([1, 0, 'US']);
+      expect(r.PhotometricInterpretation).toBe('MONOCHROME2');
+      expect([r.Rows, r.Columns]).toEqual([4, 6]);
+    }
+    expect(new Set(uids.sopInstanceUIDs).size).toBe(3);
+  });
+
+  test('PixelSpacing is y\\x; thickness and spacing between slices are the slice spacing', () => {
+    expect(viewer[0].PixelSpacing).toEqual([0.8, 0.5]);
+    expect(viewer[0].SliceThickness).toBe(1.25);
+    expect(viewer[0].SpacingBetweenSlices).toBe(1.25);
+  });
+
+  test('positions advance along row × column from the origin (coronal: +y)', () => {
+    expect(viewer.map(r => r.ImagePositionPatient)).toEqual([
+      [-10, 20, 30],
+      [-10, 21.25, 30],
+      [-10, 22.5, 30],
+    ]);
+    expect(viewer[0].ImageOrientationPatient).toEqual([1, 0, 0, 0, 0, -1]);
+    expect(viewer.map(r => r.SliceLocation)).toEqual([20, 21.25, 22.5]);
+  });
+
+  test("'viewer' keeps 8-bit data 8-bit; 'export' is 16 bits; nothing else differs", () => {
+    expect([viewer[0].BitsAllocated, viewer[0].BitsStored, viewer[0].HighBit]).toEqual([8, 8, 7]);
+    expect([exported[0].BitsAllocated, exported[0].BitsStored, exported[0].HighBit]).toEqual([16, 16, 15]);
+    const strip = ({ BitsAllocated, BitsStored, HighBit, ...rest }: (typeof viewer)[number]) => rest;
+    expect(exported.map(strip)).toEqual(viewer.map(strip));
+  });
+
+  test('16-bit data is 16 bits in both storages', () => {
+    const v = buildSeriesRecords({ ...shape, bitsStored: 16 }, geometry, uids, { storage: 'viewer' });
+    expect([v[0].BitsAllocated, v[0].BitsStored, v[0].HighBit]).toEqual([16, 16, 15]);
+    expect(v[0].WindowWidth).toBe(65536);
+  });
+
+  test('identity and dates', () => {
+    expect(viewer[0].PatientName).toBe('Doe^Jane');
+    expect(viewer[0].SeriesDescription).toBe('trachea');
+    expect([viewer[0].StudyDate, viewer[0].StudyTime]).toEqual(['20261125', '210509']);
+    expect(dicomDateTime(new Date(Date.UTC(2026, 0, 2, 3, 4, 5)))).toEqual({ date: '20260102', time: '030405' });
+  });
+
+  test('refuses bad geometry, shapes and UID counts', () => {
+    expect(() => buildSeriesRecords(shape, { ...geometry, sliceSpacingMm: 0 }, uids, { storage: 'viewer' })).toThrow(/slice spacing/);
+    expect(() => buildSeriesRecords({ ...shape, slices: 4 }, geometry, uids, { storage: 'viewer' })).toThrow(/3 SOP instance UIDs for 4 slices/);
+    expect(() => buildSeriesRecords({ ...shape, rows: 0 }, geometry, uids, { storage: 'viewer' })).toThrow(/rows must be/);
+  });
+
+  test('decimal values fit DS (16 characters), noise becomes 0', () => {
+    const g = { ...geometry, originMm: [0.1 + 0.2, -1 / 3, 1e-17] as [number, number, number], sliceSpacingMm: 0.1 };
+    const r = buildSeriesRecords({ ...shape, slices: 1 }, g, createSeriesUids(1), { storage: 'export' })[0];
+    for (const v of [...r.ImagePositionPatient, ...r.PixelSpacing, r.SliceThickness]) expect(String(v).length).toBeLessThanOrEqual(16);
+    expect(r.ImagePositionPatient[0]).toBeCloseTo(0.3, 14);
+    expect(r.ImagePositionPatient[2]).toBe(0);
+  });
+});
+
+test('toDecimalString', () => {
+  expect(toDecimalString(0.30000000000000004)).toBe(0.3);
+  expect(String(toDecimalString(-123456.78901234567))).toBe('-123456.78901235');
+  expect(toDecimalString(-6e-17)).toBe(0);
+  expect(String(toDecimalString(1.234567890123e-7)).length).toBeLessThanOrEqual(16);
+});
+
+test('UIDs are 2.25 + the UUID as a decimal, at most 64 characters', () => {
+  expect(uidFromUuid('00000000-0000-0000-0000-00000000000a')).toBe('2.25.10');
+  expect(uidFromUuid('ffffffff-ffff-ffff-ffff-ffffffffffff')).toBe('2.25.340282366920938463463374607431768211455');
+  const u = createSeriesUids(2);
+  for (const uid of [u.studyInstanceUID, u.seriesInstanceUID, ...u.sopInstanceUIDs]) {
+    expect(uid).toMatch(/^2\.25\.(0|[1-9]\d*)$/);
+    expect(uid.length).toBeLessThanOrEqual(64);
+  }
+});
+
+describe('window from the histogram', () => {
+  test('covers the 1st to 99th percentile', () => {
+    const v = new Uint8Array(1000);
+    for (let i = 0; i < 1000; i++) v[i] = i < 5 ? 0 : i >= 995 ? 255 : 10 + (i % 100);
+    const w = windowFromVoxels(v);
+    // lowest mapped value c − 0.5 − (w−1)/2, highest c − 0.5 + (w−1)/2
+    expect(w.center - 0.5 - (w.width - 1) / 2).toBe(10);
+    expect(w.center - 0.5 + (w.width - 1) / 2).toBe(109);
+  });
+
+  test('16-bit data and slice-by-slice accumulation', () => {
+    const a = Uint16Array.from({ length: 500 }, (_, i) => 1000 + i);
+    const b = Uint16Array.from({ length: 500 }, (_, i) => 1500 + i);
+    const h = voxelHistogram(b, voxelHistogram(a));
+    expect(windowFromHistogram(h)).toEqual(windowFromVoxels(Uint16Array.from([...a, ...b])));
+    expect(windowFromHistogram(h)).toEqual({ center: 1010 + 981 / 2, width: 981 }); // values 1010..1990
+  });
+
+  test('a constant volume gets width 1', () => {
+    expect(windowFromVoxels(new Uint8Array(10).fill(7))).toEqual({ center: 7.5, width: 1 });
+  });
+});
