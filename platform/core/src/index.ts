@@ -1,5 +1,4 @@
 export * from './errors';
-export * from './decode';
 export * from './dicom';
 export * from './geometry';
 export * from './stack';
