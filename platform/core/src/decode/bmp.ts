@@ -1,0 +1,458 @@
+// Our own BMP decoder: no npm decoder is correct on every variant (DESIGN.md). Everything is
+// taken from the header (row padding, palette size and position, pixel offset, bitfield masks),
+// and every loop is a tight typed-array loop with no per-pixel function calls.
+import { ImageStackError } from '../errors';
+import { checkImageSize, DEFAULT_MAX_PIXELS } from './limits';
+import type { DecodedImage, ImageHeader } from './types';
+
+const BI_RGB = 0;
+const BI_RLE8 = 1;
+const BI_RLE4 = 2;
+const BI_BITFIELDS = 3;
+const BI_JPEG = 4;
+const BI_PNG = 5;
+const BI_ALPHABITFIELDS = 6;
+
+/** Everything the header says, resolved: what the pixel loops need. */
+export interface BmpHeader {
+  width: number;
+  height: number;
+  /** Rows stored top row first (negative height in the header). */
+  topDown: boolean;
+  bitCount: number;
+  compression: number;
+  /** Size of the DIB header: 12 (OS/2 1.x core), 16..64 (OS/2 2.x), 40 (v3), 52/56, 108 (v4), 124 (v5). */
+  headerSize: number;
+  dataOffset: number;
+  /** Bytes per stored row, padded to 4 bytes (uncompressed only). */
+  stride: number;
+  /** RGB triples for 256 entries (unused entries black), or null for 16/24/32-bit. */
+  palette: Uint8Array | null;
+  paletteColours: number;
+  /** Every palette entry has R = G = B: decode straight to one grey channel. */
+  paletteIsGrey: boolean;
+  masks: { r: number; g: number; b: number; a: number } | null;
+}
+
+function u16(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8);
+}
+function u32(b: Uint8Array, o: number): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+}
+function i32(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
+}
+
+/** Parse and validate a BMP header. Throws ImageStackError naming `name`; allocates nothing big. */
+export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS): BmpHeader {
+  const len = bytes.length;
+  if (len === 0) throw new ImageStackError('empty', 'the file is empty (0 bytes)', name);
+  if (len < 26 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) {
+    throw new ImageStackError('corrupt', 'not a complete BMP header (file too short or no "BM" signature)', name);
+  }
+  const dataOffset = u32(bytes, 10);
+  const headerSize = u32(bytes, 14);
+  if (len < 14 + Math.min(headerSize, 40)) throw new ImageStackError('corrupt', 'truncated BMP header', name);
+
+  let width: number;
+  let rawHeight: number;
+  let bitCount: number;
+  let compression = BI_RGB;
+  let coloursUsed = 0;
+  let paletteEntrySize = 4;
+  let masksAt = -1;
+  let alphaMaskToo = false;
+  let os2v2 = false;
+  if (headerSize === 12) {
+    // OS/2 1.x BITMAPCOREHEADER (ImageMagick's "BMP2:"): unsigned 16-bit sizes, 3-byte palette.
+    width = u16(bytes, 18);
+    rawHeight = u16(bytes, 20);
+    bitCount = u16(bytes, 24);
+    paletteEntrySize = 3;
+  } else if (headerSize === 40 || headerSize === 52 || headerSize === 56 || headerSize === 108 || headerSize === 124 || (headerSize >= 16 && headerSize <= 64)) {
+    os2v2 = headerSize >= 16 && headerSize <= 64 && headerSize !== 40 && headerSize !== 52 && headerSize !== 56;
+    width = i32(bytes, 18);
+    rawHeight = i32(bytes, 22);
+    bitCount = u16(bytes, 28);
+    if (headerSize >= 20) compression = u32(bytes, 30);
+    if (headerSize >= 36) coloursUsed = u32(bytes, 46);
+    if (!os2v2 && (compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS)) {
+      if (headerSize >= 52) {
+        masksAt = 54;
+        alphaMaskToo = headerSize >= 56;
+      } else {
+        masksAt = 14 + headerSize; // v3 header: the masks follow it
+        alphaMaskToo = compression === BI_ALPHABITFIELDS;
+      }
+    }
+  } else {
+    throw new ImageStackError('unsupported-format', `unknown BMP header size ${headerSize}`, name);
+  }
+
+  if (os2v2 && (compression === 3 || compression === 4)) {
+    throw new ImageStackError('unsupported-format', `OS/2 BMP compression ${compression === 3 ? 'Huffman 1D' : 'RLE24'} is not supported; re-save as uncompressed BMP`, name);
+  }
+  if (compression === BI_JPEG || compression === BI_PNG) {
+    throw new ImageStackError(
+      'unsupported-format',
+      `BMP with an embedded ${compression === BI_JPEG ? 'JPEG' : 'PNG'} (compression ${compression}) is not supported; re-save as uncompressed BMP or as ${compression === BI_JPEG ? 'JPEG' : 'PNG'}`,
+      name,
+    );
+  }
+  if (compression > BI_ALPHABITFIELDS) {
+    throw new ImageStackError('unsupported-format', `unknown BMP compression ${compression}`, name);
+  }
+  const topDown = rawHeight < 0;
+  const height = Math.abs(rawHeight);
+  checkImageSize(width, height, name, maxPixels);
+
+  if (![1, 4, 8, 16, 24, 32].includes(bitCount)) {
+    throw new ImageStackError('unsupported-format', `BMP with ${bitCount} bits per pixel is not supported`, name);
+  }
+  if (compression === BI_RLE8 && bitCount !== 8) throw new ImageStackError('corrupt', `RLE8 compression with ${bitCount} bits per pixel`, name);
+  if (compression === BI_RLE4 && bitCount !== 4) throw new ImageStackError('corrupt', `RLE4 compression with ${bitCount} bits per pixel`, name);
+  if ((compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS) && bitCount !== 16 && bitCount !== 32) {
+    throw new ImageStackError('corrupt', `bitfield compression with ${bitCount} bits per pixel`, name);
+  }
+
+  let masks: BmpHeader['masks'] = null;
+  if (masksAt >= 0) {
+    if (masksAt + (alphaMaskToo ? 16 : 12) > len) throw new ImageStackError('corrupt', 'truncated BMP bitfield masks', name);
+    masks = { r: u32(bytes, masksAt), g: u32(bytes, masksAt + 4), b: u32(bytes, masksAt + 8), a: alphaMaskToo ? u32(bytes, masksAt + 12) : 0 };
+  } else if (bitCount === 16) {
+    masks = { r: 0x7c00, g: 0x03e0, b: 0x001f, a: 0 }; // 16-bit BI_RGB is 5-5-5
+  } else if (bitCount === 32 && compression === BI_RGB) {
+    masks = null; // B, G, R, unused byte
+  }
+
+  let palette: Uint8Array | null = null;
+  let paletteColours = 0;
+  let paletteIsGrey = false;
+  if (bitCount <= 8) {
+    const paletteAt = 14 + headerSize + (masksAt === 14 + headerSize ? (alphaMaskToo ? 16 : 12) : 0);
+    const maxColours = 1 << bitCount;
+    let wanted = coloursUsed > 0 && coloursUsed < maxColours ? coloursUsed : maxColours;
+    // The palette ends where the pixels start: trust the offset over a lying colour count.
+    const room = Math.floor(((dataOffset > paletteAt ? Math.min(dataOffset, len) : len) - paletteAt) / paletteEntrySize);
+    if (room < wanted) wanted = Math.max(0, room);
+    if (wanted === 0) throw new ImageStackError('corrupt', 'the BMP palette is missing', name);
+    palette = new Uint8Array(256 * 3);
+    paletteIsGrey = true;
+    for (let i = 0; i < wanted; i++) {
+      const o = paletteAt + i * paletteEntrySize;
+      const b = bytes[o];
+      const g = bytes[o + 1];
+      const r = bytes[o + 2];
+      palette[i * 3] = r;
+      palette[i * 3 + 1] = g;
+      palette[i * 3 + 2] = b;
+      if (r !== g || g !== b) paletteIsGrey = false;
+    }
+    paletteColours = wanted;
+  }
+
+  const stride = (((bitCount * width + 31) >>> 5) << 2) >>> 0;
+  if (dataOffset < 14 + Math.min(headerSize, 40) || dataOffset >= len) {
+    throw new ImageStackError('corrupt', `the BMP pixel data offset ${dataOffset} lies outside the file (${len} bytes)`, name);
+  }
+  if (compression === BI_RGB || compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS) {
+    // The last row's padding may be missing; its pixels may not.
+    const needed = dataOffset + stride * (height - 1) + Math.ceil((bitCount * width) / 8);
+    if (needed > len) {
+      throw new ImageStackError('corrupt', `truncated: the header needs ${needed} bytes, the file has ${len}`, name);
+    }
+  }
+  return { width, height, topDown, bitCount, compression, headerSize, dataOffset, stride, palette, paletteColours, paletteIsGrey, masks };
+}
+
+/** The header as a cheap description for stack planning. */
+export function probeBmp(bytes: Uint8Array, name: string, maxPixels?: number): ImageHeader {
+  const h = readBmpHeader(bytes, name, maxPixels);
+  const channels = h.palette ? (h.paletteIsGrey ? 1 : 3) : h.masks && h.masks.a ? 4 : 3;
+  const kind = h.headerSize === 12 ? 'OS/2 ' : h.headerSize === 124 ? 'v5 ' : h.headerSize === 108 ? 'v4 ' : '';
+  const comp = ['', ' RLE8', ' RLE4', ' bitfields', '', '', ' bitfields+alpha'][h.compression] ?? '';
+  return { format: 'bmp', width: h.width, height: h.height, channels, bitDepth: 8, pages: 1, detail: `BMP ${kind}${h.bitCount}-bit${comp}${h.topDown ? ' top-down' : ''}` };
+}
+
+/** Decode a BMP to 8-bit grey (grey palettes), RGB or RGBA (bitfields with an alpha mask). */
+export function decodeBmp(bytes: Uint8Array, name: string, maxPixels?: number): DecodedImage {
+  const h = readBmpHeader(bytes, name, maxPixels);
+  const { width: w, height: ht } = h;
+  if (h.compression === BI_RLE8 || h.compression === BI_RLE4) {
+    const indices = decodeRle(bytes, h, name);
+    return expandIndices(indices, h);
+  }
+  if (h.palette) return decodePaletted(bytes, h);
+  if (h.bitCount === 24) return decode24(bytes, h);
+  if (h.bitCount === 32 && !h.masks) return decode32Bgrx(bytes, h);
+  const m = h.masks!;
+  if (h.bitCount === 32 && m.r === 0xff0000 && m.g === 0xff00 && m.b === 0xff && (m.a === 0 || m.a === 0xff000000)) {
+    return m.a ? decode32Bgra(bytes, h) : decode32Bgrx(bytes, h);
+  }
+  return decodeBitfields(bytes, h, w, ht);
+}
+
+function rowStart(h: BmpHeader, storedRow: number): number {
+  return h.dataOffset + storedRow * h.stride;
+}
+function destRow(h: BmpHeader, storedRow: number): number {
+  return h.topDown ? storedRow : h.height - 1 - storedRow;
+}
+
+function decode24(b: Uint8Array, h: BmpHeader): DecodedImage {
+  const w = h.width;
+  const out = new Uint8Array(w * h.height * 3);
+  const rowBytes = w * 3;
+  for (let r = 0; r < h.height; r++) {
+    let s = rowStart(h, r);
+    let d = destRow(h, r) * rowBytes;
+    const end = d + rowBytes;
+    while (d < end) {
+      out[d] = b[s + 2];
+      out[d + 1] = b[s + 1];
+      out[d + 2] = b[s];
+      d += 3;
+      s += 3;
+    }
+  }
+  return { width: w, height: h.height, channels: 3, bitDepth: 8, data: out };
+}
+
+function decode32Bgrx(b: Uint8Array, h: BmpHeader): DecodedImage {
+  const w = h.width;
+  const out = new Uint8Array(w * h.height * 3);
+  const rowBytes = w * 3;
+  for (let r = 0; r < h.height; r++) {
+    let s = rowStart(h, r);
+    let d = destRow(h, r) * rowBytes;
+    const end = d + rowBytes;
+    while (d < end) {
+      out[d] = b[s + 2];
+      out[d + 1] = b[s + 1];
+      out[d + 2] = b[s];
+      d += 3;
+      s += 4;
+    }
+  }
+  return { width: w, height: h.height, channels: 3, bitDepth: 8, data: out };
+}
+
+function decode32Bgra(b: Uint8Array, h: BmpHeader): DecodedImage {
+  const w = h.width;
+  const out = new Uint8Array(w * h.height * 4);
+  const rowBytes = w * 4;
+  for (let r = 0; r < h.height; r++) {
+    let s = rowStart(h, r);
+    let d = destRow(h, r) * rowBytes;
+    const end = d + rowBytes;
+    while (d < end) {
+      out[d] = b[s + 2];
+      out[d + 1] = b[s + 1];
+      out[d + 2] = b[s];
+      out[d + 3] = b[s + 3];
+      d += 4;
+      s += 4;
+    }
+  }
+  return { width: w, height: h.height, channels: 4, bitDepth: 8, data: out };
+}
+
+/** Shift and width of a contiguous bit mask, and a table scaling its values to 0..255 by bit replication. */
+function maskChannel(mask: number): { shift: number; lut: Uint8Array; bits: number } {
+  if (mask === 0) return { shift: 0, lut: new Uint8Array(1), bits: 0 };
+  let shift = 0;
+  while (((mask >>> shift) & 1) === 0) shift++;
+  let bits = 0;
+  while (shift + bits < 32 && ((mask >>> (shift + bits)) & 1) === 1) bits++;
+  const size = 1 << Math.min(bits, 16);
+  const lut = new Uint8Array(size);
+  for (let v = 0; v < size; v++) {
+    if (bits >= 8) lut[v] = v >>> (Math.min(bits, 16) - 8);
+    else {
+      // Replicate the bits downwards: 5-bit 31 → 255, 6-bit 63 → 255, 1-bit 1 → 255.
+      let x = 0;
+      for (let filled = 0; filled < 8; filled += bits) x = (x << bits) | v;
+      lut[v] = x >>> (Math.ceil(8 / bits) * bits - 8);
+    }
+  }
+  return { shift, lut, bits };
+}
+
+function decodeBitfields(b: Uint8Array, h: BmpHeader, w: number, ht: number): DecodedImage {
+  const m = h.masks!;
+  const R = maskChannel(m.r);
+  const G = maskChannel(m.g);
+  const B = maskChannel(m.b);
+  const A = maskChannel(m.a);
+  const channels = m.a ? 4 : 3;
+  // Channels wider than 16 bits are cut to their top 16 before the table.
+  const rExtra = Math.max(0, R.bits - 16);
+  const gExtra = Math.max(0, G.bits - 16);
+  const bExtra = Math.max(0, B.bits - 16);
+  const aExtra = Math.max(0, A.bits - 16);
+  const rs = R.shift + rExtra;
+  const gs = G.shift + gExtra;
+  const bs = B.shift + bExtra;
+  const as = A.shift + aExtra;
+  const rm = R.lut.length - 1;
+  const gm = G.lut.length - 1;
+  const bm = B.lut.length - 1;
+  const am = A.lut.length - 1;
+  const out = new Uint8Array(w * ht * channels);
+  const rowBytes = w * channels;
+  const rl = R.lut;
+  const gl = G.lut;
+  const bl = B.lut;
+  const al = A.lut;
+  const is16 = h.bitCount === 16;
+  for (let r = 0; r < ht; r++) {
+    let s = rowStart(h, r);
+    let d = destRow(h, r) * rowBytes;
+    const end = d + rowBytes;
+    while (d < end) {
+      let px: number;
+      if (is16) {
+        px = b[s] | (b[s + 1] << 8);
+        s += 2;
+      } else {
+        px = (b[s] | (b[s + 1] << 8) | (b[s + 2] << 16) | (b[s + 3] << 24)) >>> 0;
+        s += 4;
+      }
+      out[d] = rl[(px >>> rs) & rm];
+      out[d + 1] = gl[(px >>> gs) & gm];
+      out[d + 2] = bl[(px >>> bs) & bm];
+      if (channels === 4) out[d + 3] = al[(px >>> as) & am];
+      d += channels;
+    }
+  }
+  return { width: w, height: ht, channels, bitDepth: 8, data: out };
+}
+
+function decodePaletted(b: Uint8Array, h: BmpHeader): DecodedImage {
+  const w = h.width;
+  const ht = h.height;
+  const pal = h.palette!;
+  const bits = h.bitCount;
+  const grey = h.paletteIsGrey;
+  const channels = grey ? 1 : 3;
+  const out = new Uint8Array(w * ht * channels);
+  const greyLut = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) greyLut[i] = pal[i * 3];
+  const perByte = 8 / bits;
+  const mask = (1 << bits) - 1;
+  for (let r = 0; r < ht; r++) {
+    const s0 = rowStart(h, r);
+    let d = destRow(h, r) * w * channels;
+    if (bits === 8) {
+      if (grey) for (let x = 0; x < w; x++) out[d + x] = greyLut[b[s0 + x]];
+      else {
+        for (let x = 0; x < w; x++) {
+          const p = b[s0 + x] * 3;
+          out[d] = pal[p];
+          out[d + 1] = pal[p + 1];
+          out[d + 2] = pal[p + 2];
+          d += 3;
+        }
+      }
+    } else {
+      for (let x = 0; x < w; x++) {
+        const byte = b[s0 + ((x / perByte) | 0)];
+        const idx = (byte >>> (8 - bits - (x % perByte) * bits)) & mask;
+        if (grey) out[d + x] = greyLut[idx];
+        else {
+          const p = idx * 3;
+          out[d] = pal[p];
+          out[d + 1] = pal[p + 1];
+          out[d + 2] = pal[p + 2];
+          d += 3;
+        }
+      }
+    }
+  }
+  return { width: w, height: ht, channels, bitDepth: 8, data: out };
+}
+
+/**
+ * Run-length decoding (RLE8, RLE4) to palette indices: encoded runs, end of line (0,0),
+ * end of bitmap (0,1), delta (0,2,dx,dy) and absolute runs (0,n, n indices, padded to 16 bits).
+ * Pixels a delta skips stay index 0. Runs past the row end are clipped.
+ */
+function decodeRle(b: Uint8Array, h: BmpHeader, name: string): Uint8Array {
+  const w = h.width;
+  const ht = h.height;
+  const rle4 = h.compression === BI_RLE4;
+  const idx = new Uint8Array(w * ht);
+  const len = b.length;
+  let p = h.dataOffset;
+  let x = 0;
+  let r = 0;
+  let base = destRow(h, 0) * w;
+  let ended = false;
+  while (r < ht) {
+    if (p + 1 >= len) break;
+    const n = b[p];
+    const c = b[p + 1];
+    p += 2;
+    if (n > 0) {
+      const stop = Math.min(x + n, w);
+      if (rle4) {
+        const hi = c >>> 4;
+        const lo = c & 15;
+        for (let i = 0; x < stop; i++, x++) idx[base + x] = i & 1 ? lo : hi;
+      } else {
+        for (; x < stop; x++) idx[base + x] = c;
+      }
+    } else if (c === 0) {
+      x = 0;
+      r++;
+      if (r < ht) base = destRow(h, r) * w;
+    } else if (c === 1) {
+      ended = true;
+      break;
+    } else if (c === 2) {
+      if (p + 1 >= len) break;
+      x += b[p];
+      r += b[p + 1];
+      p += 2;
+      if (r < ht) base = destRow(h, r) * w;
+    } else {
+      const bytesUsed = rle4 ? (c + 1) >>> 1 : c;
+      if (p + bytesUsed > len) throw new ImageStackError('corrupt', 'truncated: an RLE absolute run runs past the end of the file', name);
+      const stop = Math.min(x + c, w);
+      if (rle4) {
+        for (let i = 0; x < stop; i++, x++) {
+          const byte = b[p + (i >>> 1)];
+          idx[base + x] = i & 1 ? byte & 15 : byte >>> 4;
+        }
+      } else {
+        for (let i = 0; x < stop; i++, x++) idx[base + x] = b[p + i];
+      }
+      p += bytesUsed + (bytesUsed & 1);
+    }
+  }
+  // Ran out of data before the end-of-bitmap mark with rows still to fill: truncated file.
+  if (!ended && r < ht - 1) {
+    throw new ImageStackError('corrupt', `truncated: the ${rle4 ? 'RLE4' : 'RLE8'} data ends at row ${r + 1} of ${ht}`, name);
+  }
+  return idx;
+}
+
+function expandIndices(idx: Uint8Array, h: BmpHeader): DecodedImage {
+  const pal = h.palette!;
+  const n = idx.length;
+  if (h.paletteIsGrey) {
+    const lut = new Uint8Array(256);
+    for (let i = 0; i < 256; i++) lut[i] = pal[i * 3];
+    for (let i = 0; i < n; i++) idx[i] = lut[idx[i]];
+    return { width: h.width, height: h.height, channels: 1, bitDepth: 8, data: idx };
+  }
+  const out = new Uint8Array(n * 3);
+  for (let i = 0, d = 0; i < n; i++, d += 3) {
+    const p = idx[i] * 3;
+    out[d] = pal[p];
+    out[d + 1] = pal[p + 1];
+    out[d + 2] = pal[p + 2];
+  }
+  return { width: h.width, height: h.height, channels: 3, bitDepth: 8, data: out };
+}
