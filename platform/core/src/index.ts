@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './decode';
 export * from './dicom';
 export * from './geometry';
 export * from './stack';
