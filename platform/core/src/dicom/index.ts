@@ -3,3 +3,4 @@ export * from './decimal';
 export * from './window';
 export * from './records';
 export * from './part10';
+export * from './stow';

@@ -1,0 +1,239 @@
+import { ImageStackError } from '../errors';
+
+/** One Part-10 file to send. */
+export interface StowInstance {
+  sopInstanceUID: string;
+  bytes: Uint8Array;
+}
+
+export interface StowProgress {
+  /** Instances whose request has finished (accepted or failed). */
+  done: number;
+  /** The total when the caller gave one. */
+  total?: number;
+  accepted: number;
+  failed: number;
+}
+
+export interface StowOptions {
+  /** Sent as `Authorization: Bearer <token>`; never logged or put into messages. */
+  token?: string;
+  /** Instances per request (default 20). */
+  maxInstancesPerRequest?: number;
+  /** Bytes of DICOM per request (default 32 MiB); a larger single instance goes alone. */
+  maxBytesPerRequest?: number;
+  /** Retries of one request after a 5xx, 429 or network error (default 3). */
+  retries?: number;
+  /** First retry delay, doubled on each further retry (default 500 ms). */
+  backoffMs?: number;
+  /** Number of instances, for progress only. */
+  total?: number;
+  onProgress?: (p: StowProgress) => void;
+  signal?: AbortSignal;
+  /** The fetch to use (default: the global one; tests pass their own). */
+  fetch?: typeof fetch;
+}
+
+export interface StowFailure {
+  sopInstanceUID: string;
+  reason: string;
+}
+
+/** What the server said, instance by instance: accepted + failed = instances sent. */
+export interface StowResult {
+  accepted: number;
+  failed: number;
+  failures: StowFailure[];
+}
+
+// DICOM JSON tags of the STOW-RS response (PS3.18 table 10.5.3-1).
+const FAILED_SOP_SEQUENCE = '00081198';
+const REFERENCED_SOP_SEQUENCE = '00081199';
+const REFERENCED_SOP_INSTANCE_UID = '00081155';
+const FAILURE_REASON = '00081197';
+
+const FAILURE_REASONS: Record<number, string> = {
+  0x0110: 'processing failure',
+  0x0112: 'no such object instance',
+  0x0122: 'SOP class not supported',
+  0x0124: 'not authorized',
+  0xa700: 'out of resources',
+  0xa900: 'data set does not match SOP class',
+  0xc000: 'cannot understand',
+  0xc122: 'transfer syntax not supported',
+};
+
+type DicomJson = Record<string, { vr?: string; Value?: unknown[] }>;
+
+function uidsIn(body: DicomJson, sequenceTag: string): Map<string, DicomJson> {
+  const items = (body[sequenceTag]?.Value ?? []) as DicomJson[];
+  const byUid = new Map<string, DicomJson>();
+  for (const item of items) {
+    const uid = item?.[REFERENCED_SOP_INSTANCE_UID]?.Value?.[0];
+    if (typeof uid === 'string') byUid.set(uid, item);
+  }
+  return byUid;
+}
+
+function failureReason(item: DicomJson): string {
+  const code = item[FAILURE_REASON]?.Value?.[0];
+  if (typeof code !== 'number') return 'refused by the server (no reason given)';
+  const hex = `0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `refused by the server: ${FAILURE_REASONS[code] ?? 'failure'} (${hex})`;
+}
+
+/** multipart/related body: one application/dicom part per instance. */
+export function stowBody(instances: readonly StowInstance[], boundary: string): Uint8Array {
+  const encoder = new TextEncoder();
+  const head = encoder.encode(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`);
+  const between = encoder.encode('\r\n');
+  const tail = encoder.encode(`--${boundary}--\r\n`);
+  let size = tail.length;
+  for (const inst of instances) size += head.length + inst.bytes.length + between.length;
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const inst of instances) {
+    body.set(head, at);
+    at += head.length;
+    body.set(inst.bytes, at);
+    at += inst.bytes.length;
+    body.set(between, at);
+    at += between.length;
+  }
+  body.set(tail, at);
+  return body;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const cancelled = () => new ImageStackError('cancelled', 'sending to the DICOMweb server was cancelled');
+
+/** The STOW-RS URL for a DICOMweb root such as http://host:8042/dicom-web. */
+export function stowUrl(dicomWebRoot: string): string {
+  let url: URL;
+  try {
+    url = new URL(dicomWebRoot);
+  } catch {
+    throw new ImageStackError('bad-argument', `"${dicomWebRoot}" is not a URL; give the DICOMweb root, e.g. http://localhost:8042/dicom-web`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ImageStackError('bad-argument', `DICOMweb URL must be http or https, got ${url.protocol}`);
+  }
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/studies`;
+  return url.toString();
+}
+
+/** Sends one request, retrying on 5xx, 429 and network errors; per-instance outcome. */
+async function sendBatch(url: string, batch: StowInstance[], options: StowOptions): Promise<StowFailure[]> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const retries = options.retries ?? 3;
+  const backoffMs = options.backoffMs ?? 500;
+  const boundary = `imagestack-${globalThis.crypto.randomUUID()}`;
+  const body = stowBody(batch, boundary);
+  const headers: Record<string, string> = {
+    'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`,
+    Accept: 'application/dicom+json',
+  };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+
+  let lastProblem = '';
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), options.signal);
+    let response: Response;
+    try {
+      response = await doFetch(url, { method: 'POST', headers, body, signal: options.signal });
+    } catch (e) {
+      if (options.signal?.aborted) throw cancelled();
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      lastProblem = `could not reach ${new URL(url).host} (${cause?.code ?? cause?.message ?? (e as Error).message})`;
+      continue;
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status >= 500 || response.status === 429) {
+      lastProblem = `server error HTTP ${response.status} ${response.statusText}`.trim();
+      continue;
+    }
+    let json: DicomJson | undefined;
+    try {
+      json = text.trim() ? (JSON.parse(text) as DicomJson) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (json && (json[REFERENCED_SOP_SEQUENCE] || json[FAILED_SOP_SEQUENCE])) {
+      // The response names instances: trust it instance by instance.
+      const stored = uidsIn(json, REFERENCED_SOP_SEQUENCE);
+      const failed = uidsIn(json, FAILED_SOP_SEQUENCE);
+      const failures: StowFailure[] = [];
+      for (const inst of batch) {
+        const f = failed.get(inst.sopInstanceUID);
+        if (f) failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: failureReason(f) });
+        else if (!stored.has(inst.sopInstanceUID)) {
+          failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: `not confirmed by the server (HTTP ${response.status})` });
+        }
+      }
+      return failures;
+    }
+    if (response.status === 200) return []; // 200 without a per-instance list: all stored (PS3.18 10.5.3)
+    const reason =
+      response.status === 401 || response.status === 403
+        ? `not authorized by the server (HTTP ${response.status}): check the DICOMweb token`
+        : `refused by the server: HTTP ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200).replace(/\s+/g, ' ')}` : ''}`;
+    return batch.map(inst => ({ sopInstanceUID: inst.sopInstanceUID, reason }));
+  }
+  const reason = `${lastProblem}; gave up after ${retries + 1} attempts`;
+  return batch.map(inst => ({ sopInstanceUID: inst.sopInstanceUID, reason }));
+}
+
+/**
+ * Sends Part-10 instances to a DICOMweb server by STOW-RS (POST {root}/studies,
+ * multipart/related; type="application/dicom"), in batches, retrying transient failures.
+ * Instances are pulled from `instances` one batch at a time, so a large series need not be
+ * in memory at once. Reports, honestly, which instances the server accepted and why the others
+ * failed; throws only when cancelled (ImageStackError 'cancelled') or the URL is unusable.
+ * Uses fetch only, so the viewer can run it too.
+ */
+export async function stowInstances(
+  dicomWebRoot: string,
+  instances: Iterable<StowInstance> | AsyncIterable<StowInstance>,
+  options: StowOptions = {},
+): Promise<StowResult> {
+  const url = stowUrl(dicomWebRoot);
+  const maxCount = Math.max(1, options.maxInstancesPerRequest ?? 20);
+  const maxBytes = Math.max(1, options.maxBytesPerRequest ?? 32 * 1024 * 1024);
+  const result: StowResult = { accepted: 0, failed: 0, failures: [] };
+  let batch: StowInstance[] = [];
+  let batchBytes = 0;
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    if (options.signal?.aborted) throw cancelled();
+    const failures = await sendBatch(url, batch, options);
+    result.failed += failures.length;
+    result.accepted += batch.length - failures.length;
+    result.failures.push(...failures);
+    batch = [];
+    batchBytes = 0;
+    options.onProgress?.({ done: result.accepted + result.failed, total: options.total, accepted: result.accepted, failed: result.failed });
+  };
+
+  for await (const inst of instances) {
+    if (batch.length > 0 && (batch.length >= maxCount || batchBytes + inst.bytes.length > maxBytes)) await flush();
+    batch.push(inst);
+    batchBytes += inst.bytes.length;
+  }
+  await flush();
+  return result;
+}
