@@ -1,3 +1,5 @@
 export * from './types';
 export * from './extractSurface';
 export * from './meshStats';
+export * from './smoothMesh';
+export * from './decimateMesh';
