@@ -8,14 +8,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { verifyIntegrity, readLock } from './ohif-dist-lock.mjs';
+import lockTools from './ohif-dist-lock.cjs';
+
+const { verifyIntegrity, readLock, stampFor } = lockTools;
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(appDir, '.ohif-dist');
 const cacheDir = path.join(appDir, '.cache');
 const stamp = path.join(outDir, '.fetched');
 const lock = readLock(appDir);
-const want = `${lock.name}@${lock.version} ${lock.integrity}`;
+const want = stampFor(lock);
 
 if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) {
   console.log(`[ohif-dist] ${lock.name}@${lock.version} already present`);

@@ -1,0 +1,15 @@
+import React from 'react';
+import { MODULE_NAMES } from './ids';
+import WorkflowPanel from './panels/WorkflowPanel';
+
+export default function getPanelModule({ servicesManager }: { servicesManager: any }) {
+  return [
+    {
+      name: MODULE_NAMES.workflowPanel,
+      iconName: 'tab-segmentation',
+      iconLabel: 'Export',
+      label: 'ImageStack',
+      component: (props: any) => <WorkflowPanel {...props} servicesManager={servicesManager} />,
+    },
+  ];
+}

@@ -1,0 +1,39 @@
+// Every id the extension registers, in one place. The mode imports these constants instead of
+// retyping strings, and a test checks that each id the mode uses is one the extension registers.
+
+export const EXTENSION_ID = '@imagestack/extension-image-stack';
+export const MODE_ID = '@imagestack/mode-image-stack';
+/** The viewer route: /imagestack?StudyInstanceUIDs=… */
+export const ROUTE_NAME = 'imagestack';
+/** Cornerstone image ids of our slices: imagestack:<seriesKey>/<sliceIndex>. */
+export const IMAGE_LOADER_SCHEME = 'imagestack';
+export const DATA_SOURCE_NAME = 'imagestack';
+export const SERVICE_NAME = 'imageStackService';
+
+/** Module entry names, as each getter registers them. */
+export const MODULE_NAMES = {
+  dataSource: DATA_SOURCE_NAME,
+  workflowPanel: 'workflow',
+  customization: 'global',
+  commands: 'imageStackCommands',
+  hangingProtocol: 'imagestack-mpr',
+} as const;
+
+/** Full module ids, as OHIF's extension manager looks them up. */
+export const IDS = {
+  dataSource: `${EXTENSION_ID}.dataSourcesModule.${MODULE_NAMES.dataSource}`,
+  workflowPanel: `${EXTENSION_ID}.panelModule.${MODULE_NAMES.workflowPanel}`,
+  customization: `${EXTENSION_ID}.customizationModule.${MODULE_NAMES.customization}`,
+  hangingProtocol: `${EXTENSION_ID}.hangingProtocolModule.${MODULE_NAMES.hangingProtocol}`,
+} as const;
+
+/** The id of the hanging protocol our mode opens a stack with. */
+export const HANGING_PROTOCOL_ID = MODULE_NAMES.hangingProtocol;
+
+/** Ids of the host's own modules that the mode and extension use. */
+export const OHIF_IDS = {
+  cornerstoneUtility: '@ohif/extension-cornerstone.utilityModule.common',
+  cornerstoneTools: '@ohif/extension-cornerstone.utilityModule.tools',
+  segmentationMode: '@ohif/mode-segmentation',
+  segmentationPanel: '@ohif/extension-cornerstone.panelModule.panelSegmentation',
+} as const;

@@ -1,0 +1,18 @@
+import { EXTENSION_ID } from './ids';
+import getCustomizationModule from './getCustomizationModule';
+import getDataSourcesModule from './getDataSourcesModule';
+import getPanelModule from './getPanelModule';
+import { ImageStackService } from './services/ImageStackService';
+
+/** The ImageStack OHIF extension: only assembles the module getters, each in its own file. */
+const extension = {
+  id: EXTENSION_ID,
+  preRegistration({ servicesManager }: { servicesManager: any }) {
+    servicesManager.registerService(ImageStackService.REGISTRATION);
+  },
+  getDataSourcesModule,
+  getPanelModule,
+  getCustomizationModule,
+};
+
+export default extension;

@@ -1,0 +1,46 @@
+import React, { useEffect, useState } from 'react';
+import { PanelSection } from '@ohif/ui-next';
+import { physicalSizeMm } from '@imagestack/core';
+import { SERVICE_NAME } from '../ids';
+import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
+
+const mm = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} mm`;
+
+/** The right-hand workflow panel: the loaded stack's geometry, threshold and export. */
+export default function WorkflowPanel({ servicesManager }: { servicesManager: any }) {
+  const service: ImageStackService = servicesManager.services[SERVICE_NAME];
+  const [series, setSeries] = useState<LoadedSeries | undefined>(() => service.latest());
+  useEffect(() => service.subscribe(setSeries), [service]);
+  if (!series) {
+    return (
+      <div data-cy="imagestack-stl-panel" className="text-foreground p-3 text-sm">
+        No image stack is loaded.
+      </div>
+    );
+  }
+  const { stack, geometry: g } = series;
+  const size = physicalSizeMm(g, stack.columns, stack.rows, stack.slices);
+  return (
+    <div data-cy="imagestack-stl-panel" className="text-foreground flex flex-col text-sm">
+      <PanelSection defaultOpen={true}>
+        <PanelSection.Header>Stack</PanelSection.Header>
+        <PanelSection.Content>
+          <dl data-cy="imagestack-geometry" className="grid grid-cols-2 gap-x-3 gap-y-1 p-3">
+            <dt>Slices</dt>
+            <dd>
+              {stack.columns} × {stack.rows} × {stack.slices} ({stack.bitsStored}-bit)
+            </dd>
+            <dt>Pixel spacing</dt>
+            <dd>
+              x {mm(g.pixelSpacingXMm)}, y {mm(g.pixelSpacingYMm)}
+            </dd>
+            <dt>Slice spacing</dt>
+            <dd>{mm(g.sliceSpacingMm)}</dd>
+            <dt>Size</dt>
+            <dd>{size.map(v => v.toFixed(1)).join(' × ')} mm</dd>
+          </dl>
+        </PanelSection.Content>
+      </PanelSection>
+    </div>
+  );
+}

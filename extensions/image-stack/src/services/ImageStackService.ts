@@ -1,0 +1,88 @@
+import type { StackGeometry, VoxelArray, VoxelStack } from '@imagestack/core';
+import { sliceView } from '@imagestack/core';
+import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
+import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
+
+/** A stack the user loaded in this tab, as the viewer sees it: one synthetic CT series. */
+export interface LoadedSeries {
+  /** Short key used in image ids (imagestack:<key>/<k>). */
+  key: string;
+  stack: VoxelStack;
+  geometry: StackGeometry;
+  description: string;
+  /** The naturalized DICOM records the viewer's metadata store holds, one per slice. */
+  instances: ViewerInstance[];
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  imageIds: string[];
+}
+
+type Listener = (series: LoadedSeries) => void;
+
+/**
+ * Holds the stacks loaded in this browser tab, once: the voxels live in one typed volume, each
+ * Cornerstone image is a view into it. Registered as an OHIF service so the import page, the
+ * data source, the image loader and the panels all reach the same instance.
+ */
+export class ImageStackService {
+  static REGISTRATION = {
+    name: SERVICE_NAME,
+    altName: 'ImageStackService',
+    create: () => new ImageStackService(),
+  };
+
+  private readonly seriesByKey = new Map<string, LoadedSeries>();
+  private readonly listeners = new Set<Listener>();
+  private counter = 0;
+
+  /** Adds a stack as a new synthetic study and returns it. */
+  addStack(stack: VoxelStack, geometry: StackGeometry, description: string): LoadedSeries {
+    const key = `s${++this.counter}${Date.now().toString(36)}`;
+    const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
+    const instances = buildViewerInstances({ stack, geometry, description, imageIds });
+    const series: LoadedSeries = {
+      key,
+      stack,
+      geometry,
+      description,
+      instances,
+      studyInstanceUID: instances[0].StudyInstanceUID,
+      seriesInstanceUID: instances[0].SeriesInstanceUID,
+      imageIds,
+    };
+    this.seriesByKey.set(key, series);
+    for (const l of this.listeners) l(series);
+    return series;
+  }
+
+  getByStudy(studyInstanceUID: string): LoadedSeries | undefined {
+    for (const s of this.seriesByKey.values()) if (s.studyInstanceUID === studyInstanceUID) return s;
+    return undefined;
+  }
+
+  /** The series and slice index an image id of ours points at, or undefined for a foreign id. */
+  resolveImageId(imageId: string): { series: LoadedSeries; sliceIndex: number } | undefined {
+    const m = /^([a-z]+):([^/]+)\/(\d+)$/.exec(imageId);
+    if (!m || m[1] !== IMAGE_LOADER_SCHEME) return undefined;
+    const series = this.seriesByKey.get(m[2]);
+    const sliceIndex = Number(m[3]);
+    if (!series || sliceIndex >= series.stack.slices) return undefined;
+    return { series, sliceIndex };
+  }
+
+  /** Slice voxels for an image id (a view into the stack's volume, no copy). */
+  getSliceVoxels(imageId: string): VoxelArray | undefined {
+    const r = this.resolveImageId(imageId);
+    return r && sliceView(r.series.stack, r.sliceIndex);
+  }
+
+  /** The most recently loaded series. */
+  latest(): LoadedSeries | undefined {
+    return [...this.seriesByKey.values()].at(-1);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,69 @@
+// Shared set-up for the browser tests: our real server on a free loopback port, Debian's
+// Chromium with SwiftShader WebGL2, page-error collection and a screenshot per test.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createViewerServer } from '../../../platform/app/scripts/server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SHOTS = path.resolve(here, '../shots');
+
+export function chromiumPath() {
+  return process.env.CHROMIUM || '/usr/bin/chromium';
+}
+
+/** Starts the viewer server on a free port. */
+export async function startViewer({ dicomWebUrl } = {}) {
+  const server = createViewerServer({ dicomWebUrl });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, close: () => new Promise(r => server.close(r)) };
+}
+
+/** Launches Chromium and opens one page with error collection. */
+export async function openBrowser({ width = 1600, height = 900, downloads = false } = {}) {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: downloads });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(`[pageerror] ${e.message}`));
+  page.on('console', m => {
+    if (m.type() === 'error') errors.push(`[console] ${m.text().slice(0, 400)}`);
+  });
+  page.on('crash', () => errors.push('[crash] renderer crashed'));
+  return { browser, context, page, errors };
+}
+
+/** Saves a screenshot under tests/e2e/shots (ignored by git) and returns its path. */
+export async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Waits until the page's Cornerstone rendering engine has viewports that show our images. */
+export async function waitForRenderedViewports(page, { minViewports = 1, timeout = 90_000 } = {}) {
+  await page.waitForFunction(
+    min => {
+      const re = window.cornerstone?.getRenderingEngines?.()[0];
+      if (!re) return false;
+      const shown = re.getViewports().filter(v => {
+        if (v.type === 'stack') return !!v.getCurrentImageId?.();
+        // volume viewports: an actor whose image data is loaded (oblique planes have no image id)
+        const actor = v.getDefaultActor?.();
+        return !!actor && !!v.getImageData?.();
+      });
+      return shown.length >= min;
+    },
+    minViewports,
+    { timeout, polling: 500 },
+  );
+}
