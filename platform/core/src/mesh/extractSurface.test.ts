@@ -84,3 +84,66 @@ describe('analytic shapes at fine voxels', () => {
     expect(Math.abs(meshMeasures(mt).volume_mL / ((2 * Math.PI ** 2 * 11 * 25) / 1000) - 1)).toBeLessThan(0.01);
   });
 });
+
+describe('placement in patient space', () => {
+  // A box of 4 × 3 × 2 voxels in a 6 × 5 × 4 volume, at columns 1–4, rows 1–3, slices 1–2.
+  const dims: [number, number, number] = [6, 5, 4];
+  const voxels = new Uint8Array(6 * 5 * 4);
+  for (let k = 1; k <= 2; k++) for (let j = 1; j <= 3; j++) for (let i = 1; i <= 4; i++) voxels[i + 6 * (j + 5 * k)] = 1;
+  const g: StackGeometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 2, sliceSpacingMm: 3, originMm: [10, 20, 30], orientation: [...ORIENTATION_PRESETS.axial] };
+
+  test('non-square voxels scale each axis by its own spacing (x columns, y rows, z slices)', () => {
+    const meas = meshMeasures(extractSurface(labelmapSource({ dims, voxels }), g));
+    // Vertices sit half a voxel outside the outer voxel centres.
+    expect(meas.bbox_mm).toEqual([10 + 0.5 * 0.5, 20 + 0.5 * 2, 30 + 0.5 * 3, 10 + 4.5 * 0.5, 20 + 3.5 * 2, 30 + 2.5 * 3]);
+    expect(meas.volume_mL).toBeGreaterThan(0);
+  });
+
+  test('RAS negates x and y and keeps the triangles outward (positive volume)', () => {
+    const lps = extractSurface(labelmapSource({ dims, voxels }), g);
+    const ras = extractSurface(labelmapSource({ dims, voxels }), g, { frame: 'RAS' });
+    for (let v = 0; v < lps.positions.length; v += 3) {
+      expect(ras.positions[v]).toBe(-lps.positions[v]);
+      expect(ras.positions[v + 1]).toBe(-lps.positions[v + 1]);
+      expect(ras.positions[v + 2]).toBe(lps.positions[v + 2]);
+    }
+    expect(meshMeasures(ras).volume_mL).toBeCloseTo(meshMeasures(lps).volume_mL, 12);
+    expect(meshTopology(ras).oriented).toBe(true);
+  });
+
+  test('coronal and sagittal stacks stay outward-facing', () => {
+    for (const o of ['coronal', 'sagittal'] as const) {
+      const m = extractSurface(labelmapSource({ dims, voxels }), { ...g, orientation: [...ORIENTATION_PRESETS[o]] });
+      expect(meshMeasures(m).volume_mL).toBeGreaterThan(0);
+    }
+  });
+
+  test('a mask filling the whole volume still closes (zero padding at the edge)', () => {
+    const full = new Uint8Array(6 * 5 * 4).fill(1);
+    const m = extractSurface(labelmapSource({ dims, voxels: full }), g);
+    expect(meshTopology(m)).toMatchObject({ watertight: true, oriented: true, eulerCharacteristic: 2, parts: 1 });
+    expect(meshMeasures(m).bbox_mm).toEqual([10 - 0.25, 20 - 1, 30 - 1.5, 10 + 5.5 * 0.5, 20 + 4.5 * 2, 30 + 3.5 * 3]);
+  });
+
+  test('slices are read once each, in order, through getSlice', () => {
+    const read: number[] = [];
+    const n = 6 * 5;
+    extractSurface({ dims, getSlice: k => (read.push(k), voxels.subarray(k * n, (k + 1) * n)) }, g);
+    expect(read).toEqual([0, 1, 2, 3]);
+  });
+
+  test('range picks one label of a labelmap; other labels are outside', () => {
+    const lm = voxels.map((v, i) => (v ? (i % 6 < 3 ? 1 : 2) : 0));
+    const both = meshMeasures(extractSurface(labelmapSource({ dims, voxels: lm }), g)).volume_mL;
+    const one = meshMeasures(extractSurface(labelmapSource({ dims, voxels: lm }), g, { range: [1, 1] })).volume_mL;
+    const two = meshMeasures(extractSurface(labelmapSource({ dims, voxels: lm }), g, { range: [2, 2] })).volume_mL;
+    expect(one).toBeGreaterThan(0);
+    expect(two).toBeGreaterThan(0);
+    expect(one + two).toBeLessThan(both + 1e-9); // two separate pieces lose a little at their shared face
+  });
+
+  test('an empty mask gives an empty mesh; a cancelled signal stops', () => {
+    expect(extractSurface(labelmapSource({ dims, voxels: new Uint8Array(120) }), g).triangles.length).toBe(0);
+    expect(() => extractSurface(labelmapSource({ dims, voxels }), g, { signal: { aborted: true } })).toThrow(/cancelled/);
+  });
+});

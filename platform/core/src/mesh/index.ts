@@ -3,3 +3,4 @@ export * from './extractSurface';
 export * from './meshStats';
 export * from './smoothMesh';
 export * from './decimateMesh';
+export * from './writeStl';
