@@ -1,4 +1,7 @@
 import type { Command } from '../io';
+import { convert } from './convert';
 
 /** Every subcommand, by the name the user types. */
-export const COMMANDS: Record<string, Command> = {};
+export const COMMANDS: Record<string, Command> = {
+  convert,
+};

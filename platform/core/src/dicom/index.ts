@@ -4,3 +4,4 @@ export * from './window';
 export * from './records';
 export * from './part10';
 export * from './stow';
+export * from './series';

@@ -1,0 +1,230 @@
+// Integration: `imagestack convert --stow` against a real Orthanc with the DICOMweb plugin, on a
+// free loopback port with a temporary configuration and storage, started and stopped here.
+// Needs the Debian packages `orthanc` and `orthanc-dicomweb`; fails loudly without them.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ORIENTATION_PRESETS, readPart10, sliceView, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { convertStack } from './convert';
+
+const PLUGIN_DIRS = ['/usr/share/orthanc/plugins', '/usr/lib/orthanc'];
+
+interface RunningOrthanc {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** http://127.0.0.1:<port>/dicom-web */
+  dicomWebRoot: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+function findDicomWebPlugin(): string {
+  for (const dir of PLUGIN_DIRS) {
+    if (!existsSync(dir)) continue;
+    const hit = readdirSync(dir).find(name => /^libOrthancDicomWeb\.so/.test(name));
+    if (hit) return join(dir, hit);
+  }
+  throw new Error(`the Orthanc DICOMweb plugin (libOrthancDicomWeb.so) is not in ${PLUGIN_DIRS.join(' or ')}: apt-get install orthanc-dicomweb`);
+}
+
+function findOrthanc(): string {
+  for (const candidate of ['Orthanc', '/usr/sbin/Orthanc']) {
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (!probe.error && probe.status === 0) return candidate;
+  }
+  throw new Error('Orthanc is not installed (no Orthanc or /usr/sbin/Orthanc): apt-get install orthanc orthanc-dicomweb');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts Orthanc with a temporary configuration and storage; resolves when /system answers. */
+async function startOrthanc(timeoutMs = 20_000): Promise<RunningOrthanc> {
+  const binary = findOrthanc();
+  const plugin = findDicomWebPlugin();
+  const dir = mkdtempSync(join(tmpdir(), 'imagestack-orthanc-'));
+  const port = await freePort();
+  const config = {
+    Name: 'imagestack-test',
+    StorageDirectory: join(dir, 'db'),
+    IndexDirectory: join(dir, 'db'),
+    HttpPort: port,
+    DicomServerEnabled: false,
+    RemoteAccessAllowed: false,
+    AuthenticationEnabled: false,
+    Plugins: [plugin],
+    DicomWeb: { Enable: true, Root: '/dicom-web/' },
+  };
+  const configPath = join(dir, 'orthanc.json');
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+
+  let output = '';
+  const child: ChildProcess = spawn(binary, [configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', d => (output += d));
+  child.stderr?.on('data', d => (output += d));
+  let exited = false;
+  const exitedPromise = new Promise<void>(resolve => child.once('exit', () => ((exited = true), resolve())));
+
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exitedPromise;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`Orthanc exited during start-up:\n${output.slice(-2000)}`);
+    }
+    try {
+      const r = await fetch(`${url}/system`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Orthanc did not answer ${url}/system within ${timeoutMs} ms:\n${output.slice(-2000)}`);
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  const plugins = (await (await fetch(`${url}/plugins`)).json()) as string[];
+  if (!plugins.includes('dicom-web')) {
+    await stop();
+    throw new Error(`Orthanc started without its DICOMweb plugin (${plugin}): apt-get install orthanc-dicomweb\n${output.slice(-2000)}`);
+  }
+  return { url, dicomWebRoot: `${url}/dicom-web`, log: () => output, stop };
+}
+
+/** The parts of a multipart/related response body, as bytes. */
+function multipartParts(body: Uint8Array, contentType: string): Uint8Array[] {
+  const m = /boundary="?([^";]+)"?/i.exec(contentType);
+  if (!m) throw new Error(`no boundary in ${contentType}`);
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  const delimiter = `--${m[1]}`;
+  const parts: Uint8Array[] = [];
+  let at = text.indexOf(delimiter);
+  while (at >= 0) {
+    const next = text.indexOf(delimiter, at + delimiter.length);
+    if (next < 0) break;
+    const part = text.slice(at + delimiter.length, next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd >= 0) {
+      const start = at + delimiter.length + headerEnd + 4;
+      const end = next - 2; // the CRLF before the next delimiter
+      parts.push(body.subarray(start, end));
+    }
+    at = next;
+  }
+  return parts;
+}
+
+jest.setTimeout(60_000);
+
+// Non-square pixels, a non-zero origin and a non-axial orientation: what the PACS stores must
+// carry them unchanged.
+const geometry: StackGeometry = {
+  pixelSpacingXMm: 0.5,
+  pixelSpacingYMm: 0.8,
+  sliceSpacingMm: 1.25,
+  originMm: [-10, 20.5, 30],
+  orientation: [...ORIENTATION_PRESETS.coronal],
+};
+
+function makeStack(): VoxelStack {
+  const columns = 32;
+  const rows = 24;
+  const slices = 5;
+  const voxels = new Uint8Array(columns * rows * slices);
+  for (let i = 0; i < voxels.length; i++) voxels[i] = (i * 31 + (i >> 7)) % 256;
+  return { columns, rows, slices, bitsStored: 8, voxels, sliceNames: Array.from({ length: slices }, (_, k) => `s${k}.bmp`) };
+}
+
+let orthanc: RunningOrthanc;
+let outRoot: string;
+
+beforeAll(async () => {
+  orthanc = await startOrthanc();
+  outRoot = mkdtempSync(join(tmpdir(), 'imagestack-convert-stow-'));
+});
+
+afterAll(async () => {
+  await orthanc?.stop();
+  if (outRoot) rmSync(outRoot, { recursive: true, force: true });
+});
+
+test('a converted series sent by STOW-RS is found by QIDO-RS and retrieved by WADO-RS with the same pixels', async () => {
+  const stack = makeStack();
+  const result = await convertStack(stack, geometry, { out: join(outRoot, 'series'), stowUrl: orthanc.dicomWebRoot, identity: { description: 'orthanc it' } });
+  expect(result.stow).toEqual({ accepted: 5, failed: 0, failures: [] });
+
+  // QIDO-RS: the series, with the right instance count
+  const qido = await fetch(`${orthanc.dicomWebRoot}/series?SeriesInstanceUID=${result.seriesInstanceUID}&includefield=00201209`, {
+    headers: { Accept: 'application/dicom+json' },
+  });
+  expect(qido.status).toBe(200);
+  const series = (await qido.json()) as Array<Record<string, { Value?: unknown[] }>>;
+  expect(series).toHaveLength(1);
+  expect(series[0]['00201209'].Value).toEqual([5]); // NumberOfSeriesRelatedInstances
+  const studyUid = series[0]['0020000D'].Value![0] as string;
+
+  const instances = (await (
+    await fetch(`${orthanc.dicomWebRoot}/studies/${studyUid}/series/${result.seriesInstanceUID}/instances`, { headers: { Accept: 'application/dicom+json' } })
+  ).json()) as Array<Record<string, { Value?: unknown[] }>>;
+  expect(instances).toHaveLength(5);
+
+  // WADO-RS: instance 3 (slice k = 2), its pixels and geometry as sent
+  const k = 2;
+  const sop = instances.find(i => i['00200013'].Value![0] === k + 1)!['00080018'].Value![0] as string;
+  const wado = await fetch(`${orthanc.dicomWebRoot}/studies/${studyUid}/series/${result.seriesInstanceUID}/instances/${sop}`, {
+    headers: { Accept: 'multipart/related; type="application/dicom"' },
+  });
+  expect(wado.status).toBe(200);
+  const parts = multipartParts(new Uint8Array(await wado.arrayBuffer()), wado.headers.get('content-type') ?? '');
+  expect(parts).toHaveLength(1);
+  const { dataset, pixels } = readPart10(parts[0]);
+  expect(Array.from(pixels)).toEqual(Array.from(sliceView(stack, k)));
+  expect(dataset.PixelSpacing).toEqual([0.8, 0.5]);
+  expect(dataset.ImagePositionPatient).toEqual([-10, 20.5 + 2 * 1.25, 30]);
+  expect(dataset.ImageOrientationPatient).toEqual([1, 0, 0, 0, 0, -1]);
+  expect(dataset.SeriesDescription).toBe('orthanc it');
+});
+
+test('a second send of the same series is reported honestly, instance by instance', async () => {
+  // Orthanc accepts a re-sent instance (it overwrites or ignores it); either way the report
+  // must account for every instance.
+  const stack = makeStack();
+  const result = await convertStack(stack, geometry, { out: join(outRoot, 'again'), stowUrl: orthanc.dicomWebRoot });
+  expect(result.stow!.accepted + result.stow!.failed).toBe(5);
+});
+
+test('an unreachable server is reported as failed instances, and the files are still written', async () => {
+  const stack = makeStack();
+  const deadPort = await freePort(); // nothing listens there
+  const dead = `http://127.0.0.1:${deadPort}`;
+  const out = join(outRoot, 'dead');
+  const started = Date.now();
+  const result = await convertStack(stack, geometry, { out, stowUrl: `${dead}/dicom-web` });
+  expect(result.stow!.accepted).toBe(0);
+  expect(result.stow!.failed).toBe(5);
+  expect(result.stow!.failures[0].reason).toBe(`could not reach 127.0.0.1:${deadPort} (ECONNREFUSED); gave up after 4 attempts`);
+  expect(readdirSync(out).sort()).toEqual(['IMG0001.dcm', 'IMG0002.dcm', 'IMG0003.dcm', 'IMG0004.dcm', 'IMG0005.dcm']);
+  expect(Date.now() - started).toBeLessThan(20_000);
+});

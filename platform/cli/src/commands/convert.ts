@@ -1,0 +1,181 @@
+// `imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--json]`:
+// slices → a synthetic CT series, one Part-10 file per slice, optionally sent by STOW-RS.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import * as core from '@imagestack/core';
+import {
+  buildExportRecords,
+  deriveStackGeometry,
+  ImageStackError,
+  part10Files,
+  stowInstances,
+  type SeriesIdentity,
+  type StackGeometry,
+  type StowFailure,
+  type StowInstance,
+  type VoxelStack,
+} from '@imagestack/core';
+import { GEOMETRY_USAGE, parseGeometryArgs, type GeometryArgs } from '../geometryArgs';
+import { UsageError, type CliIo, type Command } from '../io';
+
+const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--json]
+  <inputs…>  folders or files of BMP/PNG/JPEG/TIFF slices
+  --out      folder for the DICOM files (created; must not already hold IMG*.dcm files)
+  --stow     also send the series to this DICOMweb root by STOW-RS, e.g. http://localhost:8042/dicom-web
+             (a bearer token is read from IMAGESTACK_DICOMWEB_TOKEN)
+  --json     print one JSON object: {"instances","out","seriesInstanceUID","stow":{"accepted","failed"}}
+${GEOMETRY_USAGE}`;
+
+/** The environment variable holding a DICOMweb bearer token. Its value is never printed. */
+export const TOKEN_ENV = 'IMAGESTACK_DICOMWEB_TOKEN';
+
+export interface ConvertOptions {
+  out: string;
+  /** DICOMweb root to STOW to. */
+  stowUrl?: string;
+  token?: string;
+  identity?: SeriesIdentity;
+  signal?: AbortSignal;
+}
+
+export interface ConvertResult {
+  instances: number;
+  out: string;
+  seriesInstanceUID: string;
+  stow: { accepted: number; failed: number; failures: StowFailure[] } | null;
+}
+
+const OUR_FILE = /^IMG\d+\.dcm$/;
+
+async function prepareOut(out: string): Promise<void> {
+  try {
+    await mkdir(out, { recursive: true });
+    const existing = (await readdir(out)).filter(name => OUR_FILE.test(name));
+    if (existing.length > 0) {
+      throw new ImageStackError('io', `already holds ${existing.length} DICOM file(s) (${existing[0]}…); choose an empty folder so two series do not mix`, out);
+    }
+  } catch (e) {
+    if (e instanceof ImageStackError) throw e;
+    throw new ImageStackError('io', `cannot create or read the output folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, out);
+  }
+}
+
+/**
+ * The core of `convert` once the voxels are in memory: records ('export'), one Part-10 file per
+ * slice written to `out`, and, with `stowUrl`, each file sent by STOW-RS as it is written (one
+ * pass; every file is written even when the server refuses some).
+ * @param geometry the geometry of the stack as assembled (after crop / downsample)
+ */
+export async function convertStack(stack: VoxelStack, geometry: StackGeometry, options: ConvertOptions): Promise<ConvertResult> {
+  const out = resolve(options.out);
+  await prepareOut(out);
+  const records = buildExportRecords(stack, geometry, { identity: options.identity });
+
+  async function* writeEach(): AsyncGenerator<StowInstance> {
+    for (const file of part10Files(stack, records)) {
+      const path = join(out, file.fileName);
+      try {
+        await writeFile(path, file.bytes);
+      } catch (e) {
+        throw new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
+      }
+      yield file;
+    }
+  }
+
+  let stow: ConvertResult['stow'] = null;
+  if (options.stowUrl) {
+    stow = await stowInstances(options.stowUrl, writeEach(), { token: options.token, total: stack.slices, signal: options.signal });
+  } else {
+    for await (const _ of writeEach());
+  }
+  return { instances: stack.slices, out, seriesInstanceUID: records[0].SeriesInstanceUID, stow };
+}
+
+/** The readStack of @imagestack/core (ingestion), looked up at run time until it is exported. */
+type ReadStack = (
+  paths: string[],
+  options: { reverse?: boolean; crop?: GeometryArgs['crop']; downsample?: GeometryArgs['downsample']; signal?: AbortSignal },
+) => Promise<{ stack: VoxelStack; report: unknown }> | { stack: VoxelStack; report: unknown };
+
+async function readSlices(inputs: string[], g: GeometryArgs): Promise<VoxelStack> {
+  const readStack = (core as unknown as { readStack?: ReadStack }).readStack;
+  if (typeof readStack !== 'function') {
+    throw new ImageStackError('unsupported-format', 'reading image slices is not available in this build yet (readStack is missing from @imagestack/core)');
+  }
+  const { stack } = await readStack(inputs, { reverse: g.reverse, crop: g.crop, downsample: g.downsample });
+  return stack;
+}
+
+/** The DICOMweb URL as safe to print: without any user:password part. */
+function printableUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function parseConvertArgs(argv: string[]) {
+  const { geometry, rest } = parseGeometryArgs(argv);
+  const inputs: string[] = [];
+  let out: string | undefined;
+  let stowUrl: string | undefined;
+  let json = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    if (name === '--out') out = value();
+    else if (name === '--stow') stowUrl = value();
+    else if (name === '--json') json = true;
+    else if (name.startsWith('-')) throw new UsageError(`unknown option ${name}`);
+    else inputs.push(arg);
+  }
+  if (inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
+  if (!out) throw new UsageError('--out <dir> is required');
+  return { geometry, inputs, out, stowUrl, json };
+}
+
+export const convert: Command = {
+  summary: 'slices → a DICOM CT series (files, optionally sent by STOW-RS)',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(USAGE + '\n');
+      return 0;
+    }
+    const args = parseConvertArgs(argv);
+    const stack = await readSlices(args.inputs, args.geometry);
+    const geometry = deriveStackGeometry(args.geometry.geometry, args.geometry);
+    const token = io.env[TOKEN_ENV] || undefined;
+    const result = await convertStack(stack, geometry, {
+      out: args.out,
+      stowUrl: args.stowUrl,
+      token,
+      identity: { description: basename(resolve(args.inputs[0])) },
+    });
+
+    if (args.json) {
+      io.stdout(JSON.stringify(result) + '\n');
+    } else {
+      io.stdout(`wrote ${result.instances} DICOM files to ${result.out} (series ${result.seriesInstanceUID})\n`);
+      if (result.stow) io.stdout(`sent to ${printableUrl(args.stowUrl!)}: ${result.stow.accepted} accepted, ${result.stow.failed} failed\n`);
+    }
+    if (result.stow && result.stow.failed > 0) {
+      const first = result.stow.failures[0];
+      io.stderr(
+        `imagestack convert: ${result.stow.failed} of ${result.instances} instances were not stored by ${printableUrl(args.stowUrl!)}: ${first.reason}\n`,
+      );
+      return 1;
+    }
+    return 0;
+  },
+};
