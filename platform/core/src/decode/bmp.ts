@@ -45,15 +45,16 @@ function i32(b: Uint8Array, o: number): number {
 }
 
 /** Parse and validate a BMP header. Throws ImageStackError naming `name`; allocates nothing big. */
-export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS): BmpHeader {
-  const len = bytes.length;
-  if (len === 0) throw new ImageStackError('empty', 'the file is empty (0 bytes)', name);
-  if (len < 26 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) {
+export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS, fileSize = bytes.length): BmpHeader {
+  // `bytes` may be only the start of the file when probing; `fileSize` is the whole file's size.
+  const len = fileSize;
+  if (len === 0 || bytes.length === 0) throw new ImageStackError('empty', 'the file is empty (0 bytes)', name);
+  if (bytes.length < 26 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) {
     throw new ImageStackError('corrupt', 'not a complete BMP header (file too short or no "BM" signature)', name);
   }
   const dataOffset = u32(bytes, 10);
   const headerSize = u32(bytes, 14);
-  if (len < 14 + Math.min(headerSize, 40)) throw new ImageStackError('corrupt', 'truncated BMP header', name);
+  if (bytes.length < 14 + Math.min(headerSize, 40)) throw new ImageStackError('corrupt', 'truncated BMP header', name);
 
   let width: number;
   let rawHeight: number;
@@ -118,7 +119,7 @@ export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAU
 
   let masks: BmpHeader['masks'] = null;
   if (masksAt >= 0) {
-    if (masksAt + (alphaMaskToo ? 16 : 12) > len) throw new ImageStackError('corrupt', 'truncated BMP bitfield masks', name);
+    if (masksAt + (alphaMaskToo ? 16 : 12) > bytes.length) throw new ImageStackError('corrupt', 'truncated BMP bitfield masks', name);
     masks = { r: u32(bytes, masksAt), g: u32(bytes, masksAt + 4), b: u32(bytes, masksAt + 8), a: alphaMaskToo ? u32(bytes, masksAt + 12) : 0 };
   } else if (bitCount === 16) {
     masks = { r: 0x7c00, g: 0x03e0, b: 0x001f, a: 0 }; // 16-bit BI_RGB is 5-5-5
@@ -134,7 +135,7 @@ export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAU
     const maxColours = 1 << bitCount;
     let wanted = coloursUsed > 0 && coloursUsed < maxColours ? coloursUsed : maxColours;
     // The palette ends where the pixels start: trust the offset over a lying colour count.
-    const room = Math.floor(((dataOffset > paletteAt ? Math.min(dataOffset, len) : len) - paletteAt) / paletteEntrySize);
+    const room = Math.floor(((dataOffset > paletteAt ? Math.min(dataOffset, bytes.length) : bytes.length) - paletteAt) / paletteEntrySize);
     if (room < wanted) wanted = Math.max(0, room);
     if (wanted === 0) throw new ImageStackError('corrupt', 'the BMP palette is missing', name);
     palette = new Uint8Array(256 * 3);
@@ -167,8 +168,8 @@ export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAU
 }
 
 /** The header as a cheap description for stack planning. */
-export function probeBmp(bytes: Uint8Array, name: string, maxPixels?: number): ImageHeader {
-  const h = readBmpHeader(bytes, name, maxPixels);
+export function probeBmp(bytes: Uint8Array, name: string, maxPixels?: number, fileSize?: number): ImageHeader {
+  const h = readBmpHeader(bytes, name, maxPixels, fileSize);
   const channels = h.palette ? (h.paletteIsGrey ? 1 : 3) : h.masks && h.masks.a ? 4 : 3;
   const kind = h.headerSize === 12 ? 'OS/2 ' : h.headerSize === 124 ? 'v5 ' : h.headerSize === 108 ? 'v4 ' : '';
   const comp = ['', ' RLE8', ' RLE4', ' bitfields', '', '', ' bitfields+alpha'][h.compression] ?? '';

@@ -44,12 +44,20 @@ export function decodeImage(bytes: Uint8Array, name: string, opts: DecodeOptions
   return { format, ...pages[0], pages };
 }
 
+export interface ProbeOptions extends Pick<DecodeOptions, 'maxPixels'> {
+  /**
+   * Size of the whole file when `bytes` is only its beginning (enough for BMP, PNG and JPEG
+   * headers; TIFF directories may lie anywhere, so pass the whole file for TIFF).
+   */
+  fileSize?: number;
+}
+
 /** Read only the header: format, size, channels, bit depth, page count. Cheap; allocates no pixels. */
-export function probeImage(bytes: Uint8Array, name: string, opts: Pick<DecodeOptions, 'maxPixels'> = {}): ImageHeader {
+export function probeImage(bytes: Uint8Array, name: string, opts: ProbeOptions = {}): ImageHeader {
   const format = sniffFormat(bytes);
   switch (format) {
     case 'bmp':
-      return probeBmp(bytes, name, opts.maxPixels);
+      return probeBmp(bytes, name, opts.maxPixels, opts.fileSize);
     case 'png':
       return probePng(bytes, name, opts.maxPixels);
     case 'jpeg':

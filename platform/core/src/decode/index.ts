@@ -1,5 +1,5 @@
 export * from './types';
-export { decodeImage, probeImage } from './decodeImage';
+export { decodeImage, probeImage, type ProbeOptions } from './decodeImage';
 export { sniffFormat, describeNonImage, IMAGE_EXTENSIONS } from './sniff';
 export { DEFAULT_MAX_PIXELS, checkImageSize } from './limits';
 export { decodeBmp, probeBmp, readBmpHeader, type BmpHeader } from './bmp';

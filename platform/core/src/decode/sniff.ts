@@ -19,9 +19,10 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
 /** A short guess at what a non-image file is, for the "skipped" list. */
 export function describeNonImage(bytes: Uint8Array, name: string): string {
   const base = name.split(/[\\/]/).pop() ?? name;
+  if (base === '.DS_Store') return 'macOS folder metadata';
+  if (base.startsWith('._')) return 'macOS resource fork';
   if (bytes.length === 0) return 'empty file';
   if (/^thumbs\.db$/i.test(base) || (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0)) return 'Windows thumbnail cache / OLE file';
-  if (base === '.DS_Store') return 'macOS folder metadata';
   if (bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) return base.toUpperCase() === 'DICOMDIR' ? 'DICOMDIR' : 'DICOM file';
   if (bytes.length >= 4 && bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2b && bytes[3] === 0) return 'BigTIFF (not supported)';
   if (bytes.length >= 12 && bytes[0] === 0x52 && bytes[1] === 0x49 && bytes[2] === 0x46 && bytes[3] === 0x46 && bytes[8] === 0x57 && bytes[9] === 0x45) return 'WebP (not supported)';

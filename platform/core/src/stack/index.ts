@@ -1,1 +1,20 @@
 export * from './types';
+export { naturalCompare, naturalSort } from './naturalSort';
+export { findGaps, type SliceGap } from './gaps';
+export { toGrey, type GreySlice } from './grey';
+export { downsampleInto } from './downsample';
+export { hashPixels } from './hash';
+export { planStack, formatBytes, toCropRect, DEFAULT_MAX_VOLUME_BYTES, type StackPlan, type StackPlanOptions, type StackFileInfo, type PlannedSlice, type SkippedFile } from './plan';
+export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSlice } from './assemble';
+export {
+  decodeSliceBytes,
+  createSliceDecoder,
+  replyError,
+  type SliceRequest,
+  type SliceResult,
+  type SliceReply,
+  type DecodeSource,
+  type SourceReader,
+  type BlobLike,
+} from './decodeSlice';
+export { runDecodePool, type SpawnWorker, type WorkerPort, type DecodePoolOptions } from './pool';

@@ -1,0 +1,123 @@
+import type { CropRect, DownsampleFactor } from '../geometry/types';
+import type { SliceGap } from './gaps';
+import type { SliceRequest, SliceResult, DecodeSource } from './decodeSlice';
+import type { SkippedFile, StackPlan } from './plan';
+import type { VoxelStack } from './types';
+
+export interface DuplicateSlice {
+  /** The later slice (in slice order)… */
+  slice: string;
+  /** …has exactly the same voxels as this earlier one. */
+  sameAs: string;
+}
+
+/** What the user should know about a stack: the `info` contract (DESIGN.md) and more. */
+export interface StackReport {
+  /** Image files used (a multi-page TIFF counts once). */
+  files: number;
+  slices: number;
+  /** Source slice size. */
+  width: number;
+  height: number;
+  /** Volume slice size after crop and downsample. */
+  columns: number;
+  rows: number;
+  bitDepth: 8 | 16;
+  format: string;
+  details: string[];
+  /** Slice names in slice order. */
+  order: string[];
+  skipped: SkippedFile[];
+  gaps: SliceGap[];
+  /** Slices identical (voxel for voxel, after grey/crop/downsample) to an earlier one. */
+  duplicates: DuplicateSlice[];
+  /** Coloured pixels (R, G, B not all equal) / all pixels inside the crop, over every slice. */
+  colouredFraction: number;
+  /** Slices with at least one coloured pixel. */
+  colouredSlices: number;
+  /** Bytes of the grey volume. */
+  memoryBytes: number;
+  crop: CropRect;
+  downsample: DownsampleFactor;
+  reverse: boolean;
+}
+
+/** One decode request per planned slice. */
+export function sliceRequests(plan: StackPlan, maxPixels?: number): SliceRequest[] {
+  return plan.slices.map((s, index) => ({
+    index,
+    file: s.file,
+    source: s.source as DecodeSource,
+    page: s.page,
+    width: plan.width,
+    height: plan.height,
+    bitDepth: plan.bitDepth,
+    crop: plan.crop,
+    downsample: plan.downsample,
+    maxPixels,
+  }));
+}
+
+/**
+ * Collects decoded slices into one preallocated volume (or only their statistics, when
+ * `keepVoxels` is false, as `info` does) and builds the report once every slice has arrived.
+ */
+export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean } = {}) {
+  const keep = opts.keepVoxels !== false;
+  const n = plan.columns * plan.rows;
+  const count = plan.slices.length;
+  const voxels = keep ? (plan.bitDepth === 16 ? new Uint16Array(n * count) : new Uint8Array(n * count)) : null;
+  const hashes: string[] = new Array(count);
+  let coloured = 0;
+  let pixels = 0;
+  let colouredSlices = 0;
+  let received = 0;
+  return {
+    voxels,
+    add(r: SliceResult): void {
+      if (r.voxels.length !== n) throw new Error(`slice ${r.index} has ${r.voxels.length} voxels, expected ${n}`);
+      if (voxels) voxels.set(r.voxels, r.index * n);
+      if (hashes[r.index] === undefined) received++;
+      hashes[r.index] = r.hash;
+      coloured += r.colouredPixels;
+      pixels += r.pixels;
+      if (r.colouredPixels) colouredSlices++;
+    },
+    finish(): { stack: VoxelStack | null; report: StackReport } {
+      if (received !== count) throw new Error(`only ${received} of ${count} slices arrived`);
+      const first = new Map<string, number>();
+      const duplicates: DuplicateSlice[] = [];
+      for (let k = 0; k < count; k++) {
+        const seen = first.get(hashes[k]);
+        if (seen === undefined) first.set(hashes[k], k);
+        else duplicates.push({ slice: plan.slices[k].name, sameAs: plan.slices[seen].name });
+      }
+      const order = plan.slices.map(s => s.name);
+      const report: StackReport = {
+        files: plan.files,
+        slices: count,
+        width: plan.width,
+        height: plan.height,
+        columns: plan.columns,
+        rows: plan.rows,
+        bitDepth: plan.bitDepth,
+        format: plan.format,
+        details: plan.details,
+        order,
+        skipped: plan.skipped,
+        gaps: plan.gaps,
+        duplicates,
+        colouredFraction: pixels ? coloured / pixels : 0,
+        colouredSlices,
+        memoryBytes: plan.memoryBytes,
+        crop: plan.crop,
+        downsample: plan.downsample,
+        reverse: plan.reverse,
+      };
+      const stack: VoxelStack | null = voxels
+        ? { columns: plan.columns, rows: plan.rows, slices: count, bitsStored: plan.bitDepth, voxels, sliceNames: order }
+        : null;
+      return { stack, report };
+    },
+  };
+}

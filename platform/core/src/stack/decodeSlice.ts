@@ -1,0 +1,140 @@
+// The one decode step every worker runs — a Node worker_threads worker, a browser Web Worker,
+// or the calling thread when there are no workers: a request in, one finished grey slice out
+// (cropped, downsampled, hashed), its buffer ready to be transferred.
+import { decodeImage } from '../decode/decodeImage';
+import { ImageStackError, type ImageStackErrorCode } from '../errors';
+import type { CropRect, DownsampleFactor } from '../geometry/types';
+import { downsampleInto } from './downsample';
+import { toGrey } from './grey';
+import { hashPixels } from './hash';
+
+/** Something with the bytes of a file: a File or Blob in the browser. */
+export interface BlobLike {
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Where a slice's file is: bytes, a Blob/File, or a path (readable only where a reader is given). */
+export type DecodeSource = Uint8Array | ArrayBuffer | BlobLike | string;
+
+export interface SliceRequest {
+  /** Position of the slice in the volume. */
+  index: number;
+  /** For error messages ("IMG (2).bmp"). */
+  file: string;
+  source: DecodeSource;
+  /** 0-based page (TIFF directory). */
+  page: number;
+  /** What the plan expects; anything else is a 'mismatch' naming the file. */
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+  crop: CropRect;
+  downsample: DownsampleFactor;
+  maxPixels?: number;
+}
+
+export interface SliceResult {
+  index: number;
+  /** columns × rows grey voxels (after crop and downsample), in its own buffer. */
+  voxels: Uint8Array | Uint16Array;
+  /** Coloured pixels inside the crop (before downsampling). */
+  colouredPixels: number;
+  /** Pixels inside the crop (the denominator of colouredPixels). */
+  pixels: number;
+  /** hashPixels(voxels): equal for identical slices. */
+  hash: string;
+}
+
+export type SliceReply =
+  | { index: number; ok: true; result: SliceResult }
+  | { index: number; ok: false; error: { code: ImageStackErrorCode; message: string; file?: string } };
+
+/** Reads a source the core cannot read itself (a path, in Node). */
+export type SourceReader = (source: DecodeSource) => Promise<Uint8Array>;
+
+async function readSource(source: DecodeSource, reader?: SourceReader): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (typeof source !== 'string' && typeof (source as BlobLike).arrayBuffer === 'function' && !reader) {
+    return new Uint8Array(await (source as BlobLike).arrayBuffer());
+  }
+  if (!reader) throw new Error(`no reader for slice source ${String(source)}`);
+  return reader(source);
+}
+
+/** Decode, check, convert to grey, crop and downsample one slice. Synchronous once the bytes are in. */
+export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest): SliceResult {
+  const img = decodeImage(bytes, req.file, { page: req.page, maxPixels: req.maxPixels });
+  if (img.width !== req.width || img.height !== req.height || img.bitDepth !== req.bitDepth) {
+    throw new ImageStackError(
+      'mismatch',
+      `is ${img.width} × ${img.height} ${img.bitDepth}-bit, but the other slices are ${req.width} × ${req.height} ${req.bitDepth}-bit`,
+      req.file,
+    );
+  }
+  const grey = toGrey(img, req.crop);
+  const f = req.downsample;
+  let voxels: Uint8Array | Uint16Array;
+  const n = grey.width * grey.height;
+  if (f === 1) {
+    const d = grey.data;
+    // Own the buffer exactly, so it can be transferred without dragging a larger one along.
+    voxels = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.length === n ? d : d.slice(0, n);
+  } else {
+    const ow = Math.floor(grey.width / f);
+    const oh = Math.floor(grey.height / f);
+    voxels = grey.bitDepth === 16 ? new Uint16Array(ow * oh) : new Uint8Array(ow * oh);
+    downsampleInto(grey.data, grey.width, grey.height, f, voxels);
+  }
+  return { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: n, hash: hashPixels(voxels) };
+}
+
+/**
+ * A decoder for one worker. Keeps the last file's bytes, so the pages of a multi-page TIFF
+ * are read once per worker, not once per page.
+ */
+export function createSliceDecoder(reader?: SourceReader) {
+  let lastSource: DecodeSource | undefined;
+  let lastBytes: Promise<Uint8Array> | undefined;
+  return {
+    async decode(req: SliceRequest): Promise<SliceResult> {
+      let bytes: Promise<Uint8Array>;
+      if (lastBytes && lastSource === req.source) bytes = lastBytes;
+      else {
+        bytes = readSource(req.source, reader);
+        lastSource = req.source;
+        lastBytes = bytes;
+      }
+      let b: Uint8Array;
+      try {
+        b = await bytes;
+      } catch (e) {
+        lastSource = lastBytes = undefined;
+        if (e instanceof ImageStackError) throw e.withFile(req.file);
+        throw new ImageStackError('io', `could not be read (${(e as Error).message})`, req.file);
+      }
+      if (req.page === 0) {
+        // Single images: do not keep their bytes alive past this slice.
+        lastSource = lastBytes = undefined;
+      }
+      return decodeSliceBytes(b, req);
+    },
+    /** The message handler a worker runs: a reply and the buffers to transfer with it. */
+    async handle(req: SliceRequest): Promise<{ reply: SliceReply; transfer: ArrayBuffer[] }> {
+      try {
+        const result = await this.decode(req);
+        return { reply: { index: req.index, ok: true, result }, transfer: [result.voxels.buffer as ArrayBuffer] };
+      } catch (e) {
+        const err = e instanceof ImageStackError ? e : new ImageStackError('corrupt', `could not be decoded (${(e as Error)?.message ?? String(e)})`, req.file);
+        return { reply: { index: req.index, ok: false, error: { code: err.code, message: err.message, file: err.file } }, transfer: [] };
+      }
+    },
+  };
+}
+
+/** Turn a failed reply back into the ImageStackError it carried. */
+export function replyError(reply: Extract<SliceReply, { ok: false }>): ImageStackError {
+  const { code, message, file } = reply.error;
+  const prefix = file ? `${file}: ` : '';
+  return new ImageStackError(code, message.startsWith(prefix) ? message.slice(prefix.length) : message, file);
+}

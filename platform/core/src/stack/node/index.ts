@@ -1,0 +1,5 @@
+// Node-only parts of stack/ (file system, worker_threads). Import from '@imagestack/core/node'
+// or platform/core/src/node; never from browser code.
+export { readStack, inspectStack, defaultWorkers, type ReadStackOptions } from './readStack';
+export { listInputs, probeFiles, type ListedFile } from './listInputs';
+export { spawnNodeWorker, nodeWorkerScript } from './spawnNodeWorker';

@@ -1,0 +1,87 @@
+// Node only: read folders/files of slices into one VoxelStack, decoding in worker_threads.
+import os from 'node:os';
+import { readFile } from 'node:fs/promises';
+import type { CropRect, DownsampleFactor } from '../../geometry/types';
+import { createStackAssembler, sliceRequests, type StackReport } from '../assemble';
+import type { DecodeSource } from '../decodeSlice';
+import { planStack, type StackPlan } from '../plan';
+import { runDecodePool } from '../pool';
+import type { VoxelStack } from '../types';
+import { listInputs, probeFiles } from './listInputs';
+import { spawnNodeWorker } from './spawnNodeWorker';
+
+export interface ReadStackOptions {
+  /** Flip the natural order. */
+  reverse?: boolean;
+  /** x, y, width, height in original pixels, applied before downsampling and before allocation. */
+  crop?: [number, number, number, number] | CropRect;
+  /** In-plane mean of f × f blocks; slices are not combined (the geometry multiplies pixel spacing by f). */
+  downsample?: DownsampleFactor;
+  /** Slices decoded so far, of total. Called in completion order. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called once the headers are read and the stack is planned, before any pixel is decoded. */
+  onPlan?: (plan: StackPlan) => void;
+  signal?: AbortSignal;
+  /** worker_threads to decode with; 0 decodes on this thread. Default: CPUs, at most 8. */
+  workers?: number;
+  /** Largest pixels per image (default DEFAULT_MAX_PIXELS). */
+  maxPixels?: number;
+  /** Largest volume in bytes (default DEFAULT_MAX_VOLUME_BYTES). */
+  maxVolumeBytes?: number;
+}
+
+export function defaultWorkers(): number {
+  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(8, cpus));
+}
+
+async function readPath(source: DecodeSource): Promise<Uint8Array> {
+  const b = await readFile(source as string);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels: boolean) {
+  const { files, skipped } = await listInputs(paths);
+  const infos = await probeFiles(files, opts.maxPixels);
+  const plan = planStack(infos, {
+    reverse: opts.reverse,
+    crop: opts.crop,
+    downsample: opts.downsample,
+    maxVolumeBytes: opts.maxVolumeBytes,
+  });
+  plan.skipped.unshift(...skipped);
+  opts.onPlan?.(plan);
+  const assembler = createStackAssembler(plan, { keepVoxels });
+  const requests = sliceRequests(plan, opts.maxPixels);
+  // A few slices are not worth starting threads for.
+  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.ceil(requests.length / 2));
+  await runDecodePool(requests, {
+    workers,
+    spawn: spawnNodeWorker,
+    reader: readPath,
+    onSlice: r => assembler.add(r),
+    onProgress: opts.onProgress,
+    signal: opts.signal,
+  });
+  return assembler.finish();
+}
+
+/**
+ * Read a stack: list the inputs (folders or files), read headers, plan (natural order,
+ * optional reverse, same size everywhere, crop, downsample, memory check), then decode every
+ * slice in worker_threads straight into one preallocated grey volume. Errors are
+ * ImageStackErrors naming the file.
+ */
+export async function readStack(paths: readonly string[], opts: ReadStackOptions = {}): Promise<{ stack: VoxelStack; report: StackReport }> {
+  const { stack, report } = await scan(paths, opts, true);
+  return { stack: stack!, report };
+}
+
+/**
+ * Everything `readStack` reports (order, gaps, duplicates, coloured fraction, memory) without
+ * keeping the volume: for `imagestack info`.
+ */
+export async function inspectStack(paths: readonly string[], opts: Omit<ReadStackOptions, 'maxVolumeBytes'> = {}): Promise<StackReport> {
+  const { report } = await scan(paths, { ...opts, maxVolumeBytes: Number.POSITIVE_INFINITY }, false);
+  return report;
+}

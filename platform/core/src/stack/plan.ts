@@ -1,0 +1,173 @@
+import type { ImageFormat, ImageHeader } from '../decode/types';
+import { ImageStackError } from '../errors';
+import { checkCrop } from '../geometry/crop';
+import { checkDownsample, downsampledLength } from '../geometry/downsample';
+import type { CropRect, DownsampleFactor } from '../geometry/types';
+import { findGaps, type SliceGap } from './gaps';
+import { naturalCompare } from './naturalSort';
+
+/** One candidate file: its name as the user sees it, where to read it, and its header (null: not an image). */
+export interface StackFileInfo {
+  /** Shown to the user and used for sorting ("IMG (2).bmp"). */
+  name: string;
+  /** What the reader needs (a path in Node, a File in the browser); opaque here. */
+  source: unknown;
+  size: number;
+  header: ImageHeader | null;
+  /** Why it is not an image, when header is null ("text file", "Windows thumbnail cache"). */
+  skipReason?: string;
+}
+
+export interface SkippedFile {
+  name: string;
+  reason: string;
+}
+
+/** One slice of the planned volume: page `page` of the file `source`. */
+export interface PlannedSlice {
+  /** "IMG (2).bmp", or "stack.tif#3" for the third page of a multi-page TIFF (1-based). */
+  name: string;
+  file: string;
+  source: unknown;
+  page: number;
+}
+
+export interface StackPlanOptions {
+  reverse?: boolean;
+  /** In original pixels; x, y, width, height or a CropRect. */
+  crop?: CropRect | [number, number, number, number];
+  /** In-plane only: the slice count is unchanged. */
+  downsample?: DownsampleFactor;
+  /** Refuse volumes larger than this many bytes (default DEFAULT_MAX_VOLUME_BYTES). */
+  maxVolumeBytes?: number;
+}
+
+export interface StackPlan {
+  slices: PlannedSlice[];
+  /** Image files used (a multi-page TIFF counts once). */
+  files: number;
+  /** Size of the source slices. */
+  width: number;
+  height: number;
+  /** Size of the volume's slices after crop and downsample. */
+  columns: number;
+  rows: number;
+  bitDepth: 8 | 16;
+  /** 'bmp', 'png', 'jpeg', 'tiff', or several joined with '+' when mixed. */
+  format: string;
+  /** Header descriptions seen ("BMP 24-bit", …), most common first. */
+  details: string[];
+  /** Largest channel count among the files (1: all grey already). */
+  channels: 1 | 2 | 3 | 4;
+  crop: CropRect;
+  downsample: DownsampleFactor;
+  reverse: boolean;
+  skipped: SkippedFile[];
+  gaps: SliceGap[];
+  /** Bytes of the assembled grey volume (columns × rows × slices × bytes per voxel). */
+  memoryBytes: number;
+}
+
+/** 4 GiB − 1: the largest typed array Node 20 and Chromium allocate. */
+export const DEFAULT_MAX_VOLUME_BYTES = 2 ** 32 - 1;
+
+export function toCropRect(crop: CropRect | [number, number, number, number] | undefined, width: number, height: number): CropRect {
+  if (!crop) return { x: 0, y: 0, width, height };
+  const rect = Array.isArray(crop) ? { x: crop[0], y: crop[1], width: crop[2], height: crop[3] } : crop;
+  return checkCrop(rect, width, height);
+}
+
+function kindOf(h: ImageHeader): string {
+  return `${h.width} × ${h.height} ${h.bitDepth}-bit`;
+}
+
+/**
+ * Plan a stack from file headers, before decoding any pixels: natural order (optionally
+ * reversed), skipped non-images, gaps in numbered names, one size and bit depth for every
+ * slice (else a 'mismatch' error naming the odd file), crop and downsample checked, and the
+ * volume's memory (else 'too-large' before anything is allocated). Pure: the CLI and the
+ * browser both call it.
+ */
+export function planStack(files: readonly StackFileInfo[], opts: StackPlanOptions = {}): StackPlan {
+  const skipped: SkippedFile[] = [];
+  const images: (StackFileInfo & { header: ImageHeader })[] = [];
+  for (const f of files) {
+    if (f.header) images.push(f as StackFileInfo & { header: ImageHeader });
+    else skipped.push({ name: f.name, reason: f.skipReason ?? 'not an image' });
+  }
+  if (!images.length) {
+    throw new ImageStackError('empty', files.length ? `no BMP, PNG, JPEG or TIFF images among ${files.length} file(s)` : 'no files given');
+  }
+  images.sort((a, b) => naturalCompare(a.name, b.name));
+
+  // The most common size and depth is the stack's; the first file that differs is named.
+  const counts = new Map<string, number>();
+  for (const f of images) counts.set(kindOf(f.header), (counts.get(kindOf(f.header)) ?? 0) + f.header.pages);
+  const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const odd = images.find(f => kindOf(f.header) !== majority);
+  if (odd) {
+    throw new ImageStackError('mismatch', `is ${kindOf(odd.header)}, but the other slices are ${majority}; all slices must have the same size and bit depth`, odd.name);
+  }
+  const { width, height, bitDepth } = images[0].header;
+
+  const slices: PlannedSlice[] = [];
+  for (const f of images) {
+    const p = f.header.pages;
+    for (let k = 0; k < p; k++) slices.push({ name: p > 1 ? `${f.name}#${k + 1}` : f.name, file: f.name, source: f.source, page: k });
+  }
+  const reverse = !!opts.reverse;
+  if (reverse) slices.reverse();
+
+  const crop = toCropRect(opts.crop, width, height);
+  const downsample = checkDownsample(opts.downsample ?? 1);
+  const columns = downsampledLength(crop.width, downsample);
+  const rows = downsampledLength(crop.height, downsample);
+  if (columns < 1 || rows < 1) {
+    throw new ImageStackError('bad-argument', `downsampling ${crop.width} × ${crop.height} by ${downsample} leaves no pixels`);
+  }
+  const memoryBytes = columns * rows * slices.length * (bitDepth / 8);
+  const maxBytes = opts.maxVolumeBytes ?? DEFAULT_MAX_VOLUME_BYTES;
+  if (memoryBytes > maxBytes) {
+    const next = downsample === 1 ? 2 : downsample === 2 ? 4 : 0;
+    const hint = next
+      ? `; crop, or downsample by ${next} (about ${formatBytes(downsampledLength(crop.width, next) * downsampledLength(crop.height, next) * slices.length * (bitDepth / 8))})`
+      : '; crop away more of each slice';
+    throw new ImageStackError(
+      'too-large',
+      `${slices.length} slices of ${columns} × ${rows} ${bitDepth}-bit need ${formatBytes(memoryBytes)}, more than the ${formatBytes(maxBytes)} allowed${hint}`,
+    );
+  }
+
+  const formats = [...new Set(images.map(f => f.header.format))] as ImageFormat[];
+  const detailCounts = new Map<string, number>();
+  for (const f of images) detailCounts.set(f.header.detail, (detailCounts.get(f.header.detail) ?? 0) + 1);
+  return {
+    slices,
+    files: images.length,
+    width,
+    height,
+    columns,
+    rows,
+    bitDepth,
+    format: formats.join('+'),
+    details: [...detailCounts.entries()].sort((a, b) => b[1] - a[1]).map(([d]) => d),
+    channels: Math.max(...images.map(f => f.header.channels)) as 1 | 2 | 3 | 4,
+    crop,
+    downsample,
+    reverse,
+    skipped,
+    gaps: findGaps(images.map(f => f.name)),
+    memoryBytes,
+  };
+}
+
+/** "1.5 GiB", "730 MiB", "12 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return `${u === 0 ? n : n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0)} ${units[u]}`;
+}
