@@ -1,7 +1,9 @@
 import type { Command } from '../io';
 import { convert } from './convert';
+import { info } from './info';
 
 /** Every subcommand, by the name the user types. */
 export const COMMANDS: Record<string, Command> = {
   convert,
+  info,
 };
