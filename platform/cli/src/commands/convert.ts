@@ -1,6 +1,6 @@
 // `imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--json]`:
 // slices → a synthetic CT series, one Part-10 file per slice, optionally sent by STOW-RS.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as core from '@imagestack/core';
 import {
@@ -8,6 +8,7 @@ import {
   deriveStackGeometry,
   ImageStackError,
   part10Files,
+  stackFromPart10,
   stowInstances,
   type SeriesIdentity,
   type StackGeometry,
@@ -19,7 +20,8 @@ import { GEOMETRY_USAGE, parseGeometryArgs, type GeometryArgs } from '../geometr
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--json]
-  <inputs…>  folders or files of BMP/PNG/JPEG/TIFF slices
+  <inputs…>  folders or files of BMP/PNG/JPEG/TIFF slices, or of a DICOM series (such as one
+             convert wrote; then the geometry comes from the files and GEOMETRY is not given)
   --out      folder for the DICOM files (created; must not already hold IMG*.dcm files)
   --stow     also send the series to this DICOMweb root by STOW-RS, e.g. http://localhost:8042/dicom-web
              (a bearer token is read from IMAGESTACK_DICOMWEB_TOKEN)
@@ -119,8 +121,51 @@ function printableUrl(url: string): string {
   }
 }
 
+/** The files of the inputs: folders are listed (not recursively; hidden files skipped). */
+async function inputFiles(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch (e) {
+      throw new ImageStackError('io', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, input);
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(input)).filter(name => !name.startsWith('.')).sort();
+      for (const name of names) if ((await stat(join(input, name))).isFile()) files.push(join(input, name));
+    } else files.push(input);
+  }
+  return files;
+}
+
+/** Whether a file is DICOM Part 10 ("DICM" after the 128-byte preamble). */
+async function isPart10File(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(132);
+    const { bytesRead } = await handle.read(head, 0, 132, 0);
+    return bytesRead === 132 && head.toString('latin1', 128, 132) === 'DICM';
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The DICOM files of the inputs when they are a DICOM series; undefined when they are images. */
+async function dicomInputs(inputs: string[]): Promise<string[] | undefined> {
+  const files = await inputFiles(inputs);
+  const flags = await Promise.all(files.map(isPart10File));
+  const dicom = files.filter((_, i) => flags[i]);
+  if (dicom.length === 0) return undefined;
+  if (dicom.length < files.length) {
+    const other = files.find((_, i) => !flags[i])!;
+    throw new ImageStackError('mismatch', `is not DICOM, but ${basename(dicom[0])} is: give either a DICOM series or image slices`, other);
+  }
+  return dicom;
+}
+
 function parseConvertArgs(argv: string[]) {
-  const { geometry, rest } = parseGeometryArgs(argv);
+  const { geometry, rest } = parseGeometryArgs(argv, { optional: true });
   const inputs: string[] = [];
   let out: string | undefined;
   let stowUrl: string | undefined;
@@ -153,15 +198,23 @@ export const convert: Command = {
       return 0;
     }
     const args = parseConvertArgs(argv);
-    const stack = await readSlices(args.inputs, args.geometry);
-    const geometry = deriveStackGeometry(args.geometry.geometry, args.geometry);
+    let stack: VoxelStack;
+    let geometry: StackGeometry;
+    let identity: SeriesIdentity;
+    const dicom = await dicomInputs(args.inputs);
+    if (dicom) {
+      if (args.geometry) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+      const series = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) }))));
+      ({ stack, geometry, identity } = series);
+    } else {
+      // Image slices: the GEOMETRY flags are required (this throws the usage error saying which).
+      const g = args.geometry ?? parseGeometryArgs(argv).geometry;
+      stack = await readSlices(args.inputs, g);
+      geometry = deriveStackGeometry(g.geometry, g);
+      identity = { description: basename(resolve(args.inputs[0])) };
+    }
     const token = io.env[TOKEN_ENV] || undefined;
-    const result = await convertStack(stack, geometry, {
-      out: args.out,
-      stowUrl: args.stowUrl,
-      token,
-      identity: { description: basename(resolve(args.inputs[0])) },
-    });
+    const result = await convertStack(stack, geometry, { out: args.out, stowUrl: args.stowUrl, token, identity });
 
     if (args.json) {
       io.stdout(JSON.stringify(result) + '\n');

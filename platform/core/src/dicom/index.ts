@@ -5,3 +5,4 @@ export * from './records';
 export * from './part10';
 export * from './stow';
 export * from './series';
+export * from './readSeries';

@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildExportRecords, ORIENTATION_PRESETS, part10Files, readPart10, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { main } from '../cli';
+
+function collect(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), env }, out, err };
+}
+
+const geometry: StackGeometry = {
+  pixelSpacingXMm: 0.5,
+  pixelSpacingYMm: 0.8,
+  sliceSpacingMm: 1.25,
+  originMm: [-10, 20.5, 30],
+  orientation: [...ORIENTATION_PRESETS.axial],
+};
+
+function makeStack(): VoxelStack {
+  const voxels = new Uint8Array(8 * 6 * 3);
+  for (let i = 0; i < voxels.length; i++) voxels[i] = (i * 11) % 256;
+  return { columns: 8, rows: 6, slices: 3, bitsStored: 8, voxels, sliceNames: [] };
+}
+
+let root: string;
+let dicomDir: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'imagestack-convert-'));
+  dicomDir = join(root, 'dicom');
+  mkdirSync(dicomDir);
+  const stack = makeStack();
+  for (const f of part10Files(stack, buildExportRecords(stack, geometry, { identity: { description: 'source' } }))) writeFileSync(join(dicomDir, f.fileName), f.bytes);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+test('a DICOM series folder converts with the geometry of its files; --json prints one object', async () => {
+  const c = collect();
+  const out = join(root, 'out-json');
+  expect(await main(['convert', dicomDir, '--out', out, '--json'], c.io)).toBe(0);
+  expect(c.err.join('')).toBe('');
+  const result = JSON.parse(c.out.join(''));
+  expect(result).toEqual({ instances: 3, out, seriesInstanceUID: expect.stringMatching(/^2\.25\.\d+$/), stow: null });
+  const files = readdirSync(out).sort();
+  expect(files).toEqual(['IMG0001.dcm', 'IMG0002.dcm', 'IMG0003.dcm']);
+  const second = readPart10(new Uint8Array(readFileSync(join(out, 'IMG0002.dcm'))));
+  const source = readPart10(new Uint8Array(readFileSync(join(dicomDir, 'IMG0002.dcm'))));
+  expect(second.pixels).toEqual(source.pixels);
+  expect(second.dataset.ImagePositionPatient).toEqual([-10, 20.5, 31.25]);
+  expect(second.dataset.PixelSpacing).toEqual([0.8, 0.5]);
+  expect(second.dataset.SeriesInstanceUID).toBe(result.seriesInstanceUID);
+  expect(second.dataset.SeriesDescription).toBe('source');
+});
+
+test('human output names the count, folder and series', async () => {
+  const c = collect();
+  expect(await main(['convert', dicomDir, '--out', join(root, 'out-text')], c.io)).toBe(0);
+  expect(c.out.join('')).toMatch(/^wrote 3 DICOM files to .*out-text \(series 2\.25\.\d+\)\n$/);
+});
+
+test('refuses an output folder that already holds a series', async () => {
+  const c = collect();
+  expect(await main(['convert', dicomDir, '--out', dicomDir], c.io)).toBe(1);
+  expect(c.err.join('')).toMatch(/dicom: already holds 3 DICOM file\(s\) \(IMG0001\.dcm…\); choose an empty folder/);
+});
+
+test('a DICOM series takes no GEOMETRY flags', async () => {
+  const c = collect();
+  expect(await main(['convert', dicomDir, '--spacing', '1', '--slice-spacing', '1', '--out', join(root, 'x')], c.io)).toBe(2);
+  expect(c.err.join('')).toMatch(/DICOM series, whose files give the geometry/);
+});
+
+describe('image slices', () => {
+  let images: string;
+  beforeAll(() => {
+    images = join(root, 'images');
+    mkdirSync(images);
+    writeFileSync(join(images, 'a.bmp'), Buffer.from('BM not really'));
+  });
+
+  test('need --spacing and --slice-spacing: there is no default', async () => {
+    const c = collect();
+    expect(await main(['convert', images, '--out', join(root, 'y')], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/--spacing is required: pixel spacing in mm as x or x,y \(there is no default\)/);
+  });
+
+  test('a folder mixing DICOM and images is refused, naming the odd file', async () => {
+    writeFileSync(join(images, 'IMG0001.dcm'), readFileSync(join(dicomDir, 'IMG0001.dcm')));
+    const c = collect();
+    expect(await main(['convert', images, '--out', join(root, 'z')], c.io)).toBe(1);
+    expect(c.err.join('')).toMatch(/a\.bmp: is not DICOM, but IMG0001\.dcm is/);
+    rmSync(join(images, 'IMG0001.dcm'));
+  });
+});
+
+test.each([
+  [['convert', '--out', 'x'], /give at least one folder or file/],
+  [['convert', 'in'], /--out <dir> is required/],
+  [['convert', 'in', '--out'], /--out needs a value/],
+  [['convert', 'in', '--out', 'x', '--frobnicate'], /unknown option --frobnicate/],
+])('usage error for %p', async (argv, message) => {
+  const c = collect();
+  expect(await main(argv, c.io)).toBe(2);
+  expect(c.err.join('')).toMatch(message);
+});
+
+test('a missing input is named', async () => {
+  const c = collect();
+  expect(await main(['convert', join(root, 'nope'), '--out', join(root, 'n')], c.io)).toBe(1);
+  expect(c.err.join('')).toMatch(/nope: cannot be read \(ENOENT\)/);
+});
+
+describe('--stow', () => {
+  let server: Server;
+  let url: string;
+  const seen: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization));
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(401, 'Unauthorized');
+        res.end();
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/dicom-web`;
+  });
+  afterAll(() => new Promise<void>(resolve => server.close(() => resolve())));
+
+  test('sends the token from IMAGESTACK_DICOMWEB_TOKEN, reports refusal with exit 1, never prints the token', async () => {
+    const c = collect({ IMAGESTACK_DICOMWEB_TOKEN: 'tok-123-secret' });
+    expect(await main(['convert', dicomDir, '--out', join(root, 'stow'), '--stow', url, '--json'], c.io)).toBe(1);
+    expect(seen[0]).toBe('Bearer tok-123-secret');
+    const result = JSON.parse(c.out.join(''));
+    expect(result.stow).toMatchObject({ accepted: 0, failed: 3 });
+    expect(c.err.join('')).toMatch(/3 of 3 instances were not stored by http:\/\/127\.0\.0\.1:\d+\/dicom-web: not authorized by the server \(HTTP 401\)/);
+    expect(c.out.join('') + c.err.join('')).not.toContain('tok-123-secret');
+  });
+});
