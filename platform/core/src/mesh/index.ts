@@ -4,3 +4,4 @@ export * from './meshStats';
 export * from './smoothMesh';
 export * from './decimateMesh';
 export * from './writeStl';
+export * from './labelmap';

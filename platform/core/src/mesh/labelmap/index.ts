@@ -1,0 +1,4 @@
+export * from './threshold';
+export * from './islands';
+export * from './distance';
+export * from './morphology';
