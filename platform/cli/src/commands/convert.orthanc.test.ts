@@ -2,11 +2,12 @@
 // free loopback port with a temporary configuration and storage, started and stopped here.
 // Needs the Debian packages `orthanc` and `orthanc-dicomweb`; fails loudly without them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ORIENTATION_PRESETS, readPart10, sliceView, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { main } from '../cli';
 import { convertStack } from './convert';
 
 const PLUGIN_DIRS = ['/usr/share/orthanc/plugins', '/usr/lib/orthanc'];
@@ -227,4 +228,79 @@ test('an unreachable server is reported as failed instances, and the files are s
   expect(result.stow!.failures[0].reason).toBe(`could not reach 127.0.0.1:${deadPort} (ECONNREFUSED); gave up after 4 attempts`);
   expect(readdirSync(out).sort()).toEqual(['IMG0001.dcm', 'IMG0002.dcm', 'IMG0003.dcm', 'IMG0004.dcm', 'IMG0005.dcm']);
   expect(Date.now() - started).toBeLessThan(20_000);
+});
+
+/** A 24-bit BMP whose pixels are grey (R = G = B = value), rows stored bottom-up. */
+function greyBmp(width: number, height: number, value: (x: number, y: number) => number): Uint8Array {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const size = 54 + stride * height;
+  const b = Buffer.alloc(size);
+  b.write('BM', 0, 'latin1');
+  b.writeUInt32LE(size, 2);
+  b.writeUInt32LE(54, 10);
+  b.writeUInt32LE(40, 14);
+  b.writeInt32LE(width, 18);
+  b.writeInt32LE(height, 22);
+  b.writeUInt16LE(1, 26);
+  b.writeUInt16LE(24, 28);
+  b.writeUInt32LE(stride * height, 34);
+  for (let y = 0; y < height; y++) {
+    const row = 54 + (height - 1 - y) * stride;
+    for (let x = 0; x < width; x++) b.fill(value(x, y), row + x * 3, row + x * 3 + 3);
+  }
+  return new Uint8Array(b);
+}
+
+test('`imagestack convert <bmp folder> GEOMETRY --stow` end to end: crop, downsample and reverse land in the PACS as computed', async () => {
+  const width = 32;
+  const height = 24;
+  const files = 5;
+  const value = (f: number, x: number, y: number) => (f * 50 + x * 7 + y * 3) % 256;
+  const dir = join(outRoot, 'bmp');
+  mkdirSync(dir);
+  for (let f = 0; f < files; f++) writeFileSync(join(dir, `slice${f + 1}.bmp`), greyBmp(width, height, (x, y) => value(f, x, y)));
+
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), env: {} };
+  const argv = ['convert', dir, '--spacing', '0.5,0.8', '--slice-spacing', '1.25', '--origin', '-10,20.5,30', '--orientation', 'coronal'];
+  argv.push('--crop', '2,2,28,20', '--downsample', '2', '--reverse', '--out', join(outRoot, 'bmp-out'), '--stow', orthanc.dicomWebRoot, '--json');
+  expect(await main(argv, io)).toBe(0);
+  expect(err.join('')).toBe('');
+  const result = JSON.parse(out.join(''));
+  expect(result).toMatchObject({ instances: 5, stow: { accepted: 5, failed: 0 } });
+
+  const qido = await fetch(`${orthanc.dicomWebRoot}/series?SeriesInstanceUID=${result.seriesInstanceUID}&includefield=00201209`, {
+    headers: { Accept: 'application/dicom+json' },
+  });
+  const series = (await qido.json()) as Array<Record<string, { Value?: unknown[] }>>;
+  expect(series[0]['00201209'].Value).toEqual([5]);
+  const studyUid = series[0]['0020000D'].Value![0] as string;
+  const instances = (await (
+    await fetch(`${orthanc.dicomWebRoot}/studies/${studyUid}/series/${result.seriesInstanceUID}/instances`, { headers: { Accept: 'application/dicom+json' } })
+  ).json()) as Array<Record<string, { Value?: unknown[] }>>;
+
+  // Instance 1 is the last file (reversed); pixel (i, j) is the mean of the 2×2 block at
+  // (2 + 2i, 2 + 2j) of the original, rounded half up.
+  const sop = instances.find(i => i['00200013'].Value![0] === 1)!['00080018'].Value![0] as string;
+  const wado = await fetch(`${orthanc.dicomWebRoot}/studies/${studyUid}/series/${result.seriesInstanceUID}/instances/${sop}`, {
+    headers: { Accept: 'multipart/related; type="application/dicom"' },
+  });
+  const [part] = multipartParts(new Uint8Array(await wado.arrayBuffer()), wado.headers.get('content-type') ?? '');
+  const { dataset, pixels } = readPart10(part);
+  const expected: number[] = [];
+  for (let j = 0; j < 10; j++) {
+    for (let i = 0; i < 14; i++) {
+      let sum = 0;
+      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) sum += value(files - 1, 2 + 2 * i + dx, 2 + 2 * j + dy);
+      expected.push(Math.floor((sum + 2) / 4));
+    }
+  }
+  expect([dataset.Columns, dataset.Rows]).toEqual([14, 10]);
+  expect(Array.from(pixels)).toEqual(expected);
+  // crop moves the origin 2 columns along +x (×0.5) and 2 rows along −z (×0.8); downsampling
+  // by 2 moves it half an original pixel further along both
+  expect(dataset.PixelSpacing).toEqual([1.6, 1]);
+  expect(dataset.ImagePositionPatient).toEqual([-10 + 1 + 0.25, 20.5, 30 - 1.6 - 0.4]);
+  expect(dataset.SliceThickness).toBe(1.25);
 });

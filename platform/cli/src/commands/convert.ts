@@ -2,7 +2,6 @@
 // slices → a synthetic CT series, one Part-10 file per slice, optionally sent by STOW-RS.
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import * as core from '@imagestack/core';
 import {
   buildExportRecords,
   deriveStackGeometry,
@@ -16,6 +15,7 @@ import {
   type StowInstance,
   type VoxelStack,
 } from '@imagestack/core';
+import { readStack } from '@imagestack/core/node';
 import { GEOMETRY_USAGE, parseGeometryArgs, type GeometryArgs } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 
@@ -94,17 +94,7 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   return { instances: stack.slices, out, seriesInstanceUID: records[0].SeriesInstanceUID, stow };
 }
 
-/** The readStack of @imagestack/core (ingestion), looked up at run time until it is exported. */
-type ReadStack = (
-  paths: string[],
-  options: { reverse?: boolean; crop?: GeometryArgs['crop']; downsample?: GeometryArgs['downsample']; signal?: AbortSignal },
-) => Promise<{ stack: VoxelStack; report: unknown }> | { stack: VoxelStack; report: unknown };
-
 async function readSlices(inputs: string[], g: GeometryArgs): Promise<VoxelStack> {
-  const readStack = (core as unknown as { readStack?: ReadStack }).readStack;
-  if (typeof readStack !== 'function') {
-    throw new ImageStackError('unsupported-format', 'reading image slices is not available in this build yet (readStack is missing from @imagestack/core)');
-  }
   const { stack } = await readStack(inputs, { reverse: g.reverse, crop: g.crop, downsample: g.downsample });
   return stack;
 }
