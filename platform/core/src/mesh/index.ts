@@ -5,3 +5,5 @@ export * from './smoothMesh';
 export * from './decimateMesh';
 export * from './writeStl';
 export * from './labelmap';
+export * from './buildSurface';
+export * from './sidecar';

@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode } from 'fast-png';
+import { main } from '../cli';
+
+function collect() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), env: {} }, out, err };
+}
+
+// 24 slices of 32×28 grey PNG: a ball of radius 8 voxels (value 200) centred at (14, 12, 11)
+// and a small separate blob (value 200, 2×2×2 voxels) in a corner.
+let root: string;
+let slices: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'imagestack-mesh-'));
+  slices = join(root, 'slices');
+  mkdirSync(slices);
+  for (let k = 0; k < 24; k++) {
+    const data = new Uint8Array(32 * 28);
+    for (let j = 0; j < 28; j++)
+      for (let i = 0; i < 32; i++) {
+        const inBall = (i - 14) ** 2 + (j - 12) ** 2 + (k - 11) ** 2 <= 64;
+        const inBlob = i >= 28 && i < 30 && j >= 24 && j < 26 && k >= 20 && k < 22;
+        data[i + 32 * j] = inBall || inBlob ? 200 : 30;
+      }
+    writeFileSync(join(slices, `slice${k + 1}.png`), encode({ width: 32, height: 28, data, channels: 1, depth: 8 }));
+  }
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const GEOMETRY = ['--spacing', '0.5,0.75', '--slice-spacing', '1.5', '--origin', '-10,20,30'];
+
+test('mesh --json: closed model with the DESIGN.md stats; binary STL of 84 + 50·n bytes and a sidecar', async () => {
+  const c = collect();
+  const stl = join(root, 'ball.stl');
+  expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '100:255', '--stl', stl, '--largest-island', '--json'], c.io)).toBe(0);
+  expect(c.err.join('')).toBe('');
+  const r = JSON.parse(c.out.join(''));
+  expect(r).toMatchObject({ watertight: true, oriented: true, parts: 1 });
+  expect(Object.keys(r).slice(0, 7)).toEqual(['triangles', 'volume_mL', 'area_mm2', 'bbox_mm', 'watertight', 'oriented', 'parts']);
+  // A ball of 8 voxels: x 0.5 mm, y 0.75 mm, z 1.5 mm → an ellipsoid of semi-axes 4, 6, 12 mm.
+  expect(Math.abs(r.volume_mL / ((4 / 3) * Math.PI * 4 * 6 * 12 / 1000) - 1)).toBeLessThan(0.06);
+  const [x0, y0, z0, x1, y1, z1] = r.bbox_mm;
+  expect(Math.abs((x0 + x1) / 2 - (-10 + 14 * 0.5))).toBeLessThan(0.5);
+  expect(Math.abs((y0 + y1) / 2 - (20 + 12 * 0.75))).toBeLessThan(0.75);
+  expect(Math.abs((z0 + z1) / 2 - (30 + 11 * 1.5))).toBeLessThan(1.5);
+  const bytes = readFileSync(stl);
+  expect(bytes.length).toBe(84 + 50 * r.triangles);
+  expect(bytes.readUInt32LE(80)).toBe(r.triangles);
+  expect(bytes.toString('latin1', 0, 40)).toContain('units mm; frame LPS');
+  const sidecar = JSON.parse(readFileSync(`${stl}.json`, 'utf8'));
+  expect(sidecar).toMatchObject({ units: 'mm', frame: 'LPS', threshold: [100, 255], dims: [32, 28, 24], geometry: { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.75, sliceSpacingMm: 1.5 } });
+  expect(sidecar.operations.map((o: { op: string }) => o.op)).toEqual(['threshold', 'largestIsland', 'extract']);
+  expect(sidecar.stats.triangles).toBe(r.triangles);
+  expect(readdirSync(root).filter(n => n.includes('partial'))).toEqual([]);
+});
+
+test('without --largest-island the blob is a second part; RAS, smoothing, decimation and ASCII', async () => {
+  const c = collect();
+  const stl = join(root, 'both.stl');
+  expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '100', '--stl', stl, '--frame', 'RAS', '--smooth', '10', '--decimate', '0.5', '--ascii', '--json'], c.io)).toBe(0);
+  const r = JSON.parse(c.out.join(''));
+  expect(r).toMatchObject({ watertight: true, oriented: true, parts: 2 });
+  // RAS: x and y negated.
+  expect(r.bbox_mm[3]).toBeLessThan(10 - 0);
+  expect(r.bbox_mm[4]).toBeLessThan(-20 + 0.75);
+  const text = readFileSync(stl, 'utf8');
+  expect(text.startsWith('solid both ImageStack surface; units mm; frame RAS\n')).toBe(true);
+  expect(text.match(/^facet normal/gm)!.length).toBe(r.triangles);
+  const ops = JSON.parse(readFileSync(`${stl}.json`, 'utf8')).operations.map((o: { op: string }) => o.op);
+  expect(ops).toEqual(['extract', 'smooth', 'decimate']);
+});
+
+test('human output; errors: missing spacing, bad threshold, empty range, no partial file', async () => {
+  const ok = collect();
+  expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '100:255', '--stl', join(root, 'h.stl')], ok.io)).toBe(0);
+  expect(ok.out.join('')).toMatch(/^wrote .*h\.stl \(binary STL, mm, LPS\): \d+ triangles, [\d.]+ mL, .* closed and oriented\n$/);
+
+  const noSpacing = collect();
+  expect(await main(['mesh', slices, '--slice-spacing', '1', '--threshold', '1', '--stl', join(root, 'x.stl')], noSpacing.io)).toBe(2);
+  expect(noSpacing.err.join('')).toMatch(/--spacing is required/);
+
+  const bad = collect();
+  expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '9:3', '--stl', join(root, 'x.stl')], bad.io)).toBe(2);
+  expect(bad.err.join('')).toMatch(/--threshold: .*low is above high/);
+
+  const empty = collect();
+  expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '250:255', '--stl', join(root, 'x.stl')], empty.io)).toBe(1);
+  expect(empty.err.join('')).toMatch(/^imagestack mesh: no voxel has a value in 250–255: nothing to mesh/);
+  expect(readdirSync(root).filter(n => n.startsWith('x.stl') || n.includes('partial'))).toEqual([]);
+
+  const badDecimate = collect();
+  expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '1', '--stl', join(root, 'x.stl'), '--decimate', '1'], badDecimate.io)).toBe(2);
+});

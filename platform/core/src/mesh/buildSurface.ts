@@ -1,0 +1,70 @@
+import type { StackGeometry } from '../geometry';
+import { decimateMesh } from './decimateMesh';
+import { extractSurface, type CancelSignal } from './extractSurface';
+import { meshStats, type MeshStats } from './meshStats';
+import { smoothMesh } from './smoothMesh';
+import type { Mesh, MeshFrame, SliceSource } from './types';
+
+export interface BuildSurfaceOptions {
+  /** Inclusive voxel value range counted as inside; default [1, +∞) (any segment). */
+  range?: [number, number];
+  /** Windowed-sinc iterations; 0 or absent: no smoothing. */
+  smoothIterations?: number;
+  /** Smoothing pass band (see smoothMesh), default 0.1. */
+  smoothPassBand?: number;
+  /** Fraction of triangles to remove (see decimateMesh); 0 or absent: none. */
+  decimate?: number;
+  /** Output frame, default 'LPS'. */
+  frame?: MeshFrame;
+  /** Progress 0..1 over the whole build (extraction is the first 60 %). */
+  onProgress?: (fraction: number, step: 'extract' | 'smooth' | 'decimate' | 'stats') => void;
+  signal?: CancelSignal;
+}
+
+/** One step of the build as the sidecar records it. */
+export interface SurfaceOperation {
+  op: 'extract' | 'smooth' | 'decimate';
+  [parameter: string]: unknown;
+}
+
+export interface SurfaceResult {
+  mesh: Mesh;
+  stats: MeshStats;
+  operations: SurfaceOperation[];
+}
+
+/**
+ * Labelmap (slice by slice) → closed surface in patient mm → smoothed → decimated → stats: the
+ * whole export path the CLI and the viewer's worker both run.
+ */
+export function buildSurface(source: SliceSource, geometry: StackGeometry, options: BuildSurfaceOptions = {}): SurfaceResult {
+  const frame = options.frame ?? 'LPS';
+  const range: [number, number] = options.range ?? [1, Infinity];
+  const progress = options.onProgress ?? (() => undefined);
+  const operations: SurfaceOperation[] = [];
+  let mesh = extractSurface(source, geometry, { range, frame, signal: options.signal, onProgress: f => progress(0.6 * f, 'extract') });
+  operations.push({ op: 'extract', method: 'marching cubes, edge midpoints, 6-connected foreground, 1-voxel zero pad', range: rangeJson(range), frame });
+  const iterations = options.smoothIterations ?? 0;
+  if (iterations > 0) {
+    progress(0.6, 'smooth');
+    const passBand = options.smoothPassBand ?? 0.1;
+    mesh = smoothMesh(mesh, { iterations, passBand });
+    operations.push({ op: 'smooth', method: 'windowed sinc', iterations, passBand });
+  }
+  const reduction = options.decimate ?? 0;
+  if (reduction > 0) {
+    progress(0.75, 'decimate');
+    const before = mesh.triangles.length / 3;
+    mesh = decimateMesh(mesh, { reduction });
+    operations.push({ op: 'decimate', method: 'quadric edge collapse with link condition', reduction, trianglesBefore: before, trianglesAfter: mesh.triangles.length / 3 });
+  }
+  progress(0.95, 'stats');
+  const stats = meshStats(mesh);
+  progress(1, 'stats');
+  return { mesh, stats, operations };
+}
+
+/** JSON has no Infinity: an open upper bound is written as null. */
+function rangeJson(range: [number, number]): [number, number | null] {
+  return [range[0], Number.isFinite(range[1]) ? range[1] : null];
+}

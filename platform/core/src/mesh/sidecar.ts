@@ -1,0 +1,58 @@
+import type { StackGeometry } from '../geometry';
+import type { SurfaceOperation } from './buildSurface';
+import type { MeshStats } from './meshStats';
+import type { MeshFrame } from './types';
+
+/** The JSON written next to a model: enough to know where it came from and to reproduce it. */
+export interface MeshSidecar {
+  software: 'ImageStack';
+  /** Sidecar format version. */
+  version: 1;
+  units: 'mm';
+  frame: MeshFrame;
+  /** The model file(s) this describes, as named by the writer. */
+  files: string[];
+  /** The inputs as the user named them (files, folders, a series). */
+  inputs: string[];
+  /** The geometry the vertices were placed with (after crop and downsample). */
+  geometry: StackGeometry;
+  /** Voxel counts the labelmap had: columns, rows, slices. */
+  dims: [number, number, number];
+  /** Inclusive voxel value range meshed; null high = no upper bound. */
+  threshold: [number, number | null] | null;
+  /** Labelmap operations then surface operations, in the order applied. */
+  operations: Array<SurfaceOperation | { op: string; [parameter: string]: unknown }>;
+  stats: MeshStats;
+  created: string;
+}
+
+export interface MeshSidecarInput {
+  files: string[];
+  inputs: string[];
+  geometry: StackGeometry;
+  dims: [number, number, number];
+  threshold?: [number, number];
+  operations: MeshSidecar['operations'];
+  stats: MeshStats;
+  frame?: MeshFrame;
+  /** ISO time; default now. */
+  created?: string;
+}
+
+/** Builds the sidecar object (serialise with JSON.stringify). */
+export function meshSidecar(input: MeshSidecarInput): MeshSidecar {
+  return {
+    software: 'ImageStack',
+    version: 1,
+    units: 'mm',
+    frame: input.frame ?? 'LPS',
+    files: input.files,
+    inputs: input.inputs,
+    geometry: input.geometry,
+    dims: input.dims,
+    threshold: input.threshold ? [input.threshold[0], Number.isFinite(input.threshold[1]) ? input.threshold[1] : null] : null,
+    operations: input.operations,
+    stats: input.stats,
+    created: input.created ?? new Date().toISOString(),
+  };
+}
