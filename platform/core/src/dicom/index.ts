@@ -6,3 +6,4 @@ export * from './part10';
 export * from './stow';
 export * from './series';
 export * from './readSeries';
+export * from './zip';

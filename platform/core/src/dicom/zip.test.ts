@@ -1,0 +1,35 @@
+import { unzipSync } from 'fflate';
+import { ORIENTATION_PRESETS } from '../geometry/orientation';
+import type { StackGeometry } from '../geometry/types';
+import type { VoxelStack } from '../stack/types';
+import { stackFromPart10 } from './readSeries';
+import { buildExportRecords, part10Files } from './series';
+import { zipPart10FilesSync } from './zip';
+
+const geometry: StackGeometry = {
+  pixelSpacingXMm: 0.5,
+  pixelSpacingYMm: 0.8,
+  sliceSpacingMm: 1.25,
+  originMm: [-10, 20.5, 30],
+  orientation: [...ORIENTATION_PRESETS.axial],
+};
+
+const stack: VoxelStack = {
+  columns: 16,
+  rows: 8,
+  slices: 3,
+  bitsStored: 8,
+  voxels: Uint8Array.from({ length: 16 * 8 * 3 }, (_, i) => (i * 13) % 256),
+  sliceNames: [],
+};
+
+test.each([0, 1] as const)('a zipped series (level %i) unzips to the same files and reads back as the same stack', level => {
+  const files = [...part10Files(stack, buildExportRecords(stack, geometry))];
+  const zip = zipPart10FilesSync(files, { folder: 'my/series', level });
+  const entries = unzipSync(zip);
+  expect(Object.keys(entries).sort()).toEqual(['my_series/IMG0001.dcm', 'my_series/IMG0002.dcm', 'my_series/IMG0003.dcm']);
+  for (const f of files) expect(entries[`my_series/${f.fileName}`]).toEqual(f.bytes);
+  const back = stackFromPart10(Object.entries(entries).map(([name, bytes]) => ({ name, bytes })));
+  expect(back.stack.voxels).toEqual(stack.voxels);
+  if (level === 1) expect(zip.length).toBeLessThan(files.reduce((n, f) => n + f.bytes.length, 0) * 0.7);
+});
