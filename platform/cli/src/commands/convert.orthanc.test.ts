@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ORIENTATION_PRESETS, readPart10, sliceView, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { buildExportRecords, ORIENTATION_PRESETS, part10Files, readPart10, sliceView, stowInstances, type StackGeometry, type VoxelStack } from '@imagestack/core';
 import { main } from '../cli';
 import { convertStack } from './convert';
 
@@ -214,6 +214,16 @@ test('a second send of the same series is reported honestly, instance by instanc
   const stack = makeStack();
   const result = await convertStack(stack, geometry, { out: join(outRoot, 'again'), stowUrl: orthanc.dicomWebRoot });
   expect(result.stow!.accepted + result.stow!.failed).toBe(5);
+});
+
+test('an instance the server cannot store is reported failed, the others accepted', async () => {
+  const stack = makeStack();
+  const [a, b] = part10Files(stack, buildExportRecords(stack, geometry));
+  const garbage = { sopInstanceUID: '2.25.12345', bytes: new Uint8Array(400).fill(7) };
+  const result = await stowInstances(orthanc.dicomWebRoot, [a, garbage, b], { retries: 0 });
+  expect(result.accepted).toBe(2);
+  expect(result.failed).toBe(1);
+  expect(result.failures).toEqual([{ sopInstanceUID: '2.25.12345', reason: expect.stringMatching(/^not listed as stored by the server \(HTTP 400/) }]);
 });
 
 test('an unreachable server is reported as failed instances, and the files are still written', async () => {

@@ -103,7 +103,7 @@ test('reports partial failure from the response body (202 / 409), and unconfirme
   expect(r.failed).toBe(2);
   expect(r.failures).toEqual([
     { sopInstanceUID: '2.25.2', reason: 'refused by the server: data set does not match SOP class (0xA900)' },
-    { sopInstanceUID: '2.25.3', reason: 'not confirmed by the server (HTTP 202)' },
+    { sopInstanceUID: '2.25.3', reason: 'not listed as stored by the server (HTTP 202)' },
   ]);
 });
 

@@ -181,7 +181,7 @@ async function sendBatch(url: string, batch: StowInstance[], options: StowOption
         const f = failed.get(inst.sopInstanceUID);
         if (f) failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: failureReason(f) });
         else if (!stored.has(inst.sopInstanceUID)) {
-          failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: `not confirmed by the server (HTTP ${response.status})` });
+          failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: `not listed as stored by the server (HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''})` });
         }
       }
       return failures;
