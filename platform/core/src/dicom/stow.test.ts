@@ -136,6 +136,17 @@ test('refuses URLs that are not http(s)', () => {
   expect(stowUrl('http://h:8042/dicom-web')).toBe('http://h:8042/dicom-web/studies');
 });
 
+test('in a page, a relative root resolves against the page address', () => {
+  const g = globalThis as { location?: { href: string } };
+  g.location = { href: 'https://viewer.example.test/imagestack/viewer?x=1' };
+  try {
+    expect(stowUrl('/dicom-web')).toBe('https://viewer.example.test/dicom-web/studies');
+  } finally {
+    delete g.location;
+  }
+  expect(() => stowUrl('/dicom-web')).toThrow(/not a URL/);
+});
+
 test('pulls instances from an async source', async () => {
   async function* source() {
     for (const i of instances(3)) yield i;

@@ -121,11 +121,15 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 const cancelled = () => new ImageStackError('cancelled', 'sending to the DICOMweb server was cancelled');
 
-/** The STOW-RS URL for a DICOMweb root such as http://host:8042/dicom-web. */
+/**
+ * The STOW-RS URL for a DICOMweb root such as http://host:8042/dicom-web. In a page (the
+ * viewer), a root relative to it such as /dicom-web (our server's proxy) is resolved against
+ * the page's address.
+ */
 export function stowUrl(dicomWebRoot: string): string {
   let url: URL;
   try {
-    url = new URL(dicomWebRoot);
+    url = new URL(dicomWebRoot, (globalThis as { location?: { href?: string } }).location?.href);
   } catch {
     throw new ImageStackError('bad-argument', `"${dicomWebRoot}" is not a URL; give the DICOMweb root, e.g. http://localhost:8042/dicom-web`);
   }
