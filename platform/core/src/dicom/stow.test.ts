@@ -133,6 +133,7 @@ test('abort cancels, also during a backoff wait', async () => {
 test('refuses URLs that are not http(s)', () => {
   expect(() => stowUrl('localhost:8042')).toThrow(/must be http or https|not a URL/);
   expect(() => stowUrl('ftp://h/x')).toThrow(/must be http or https/);
+  expect(() => stowUrl('http://me:pa55@h:8042/dicom-web')).toThrow(/^the DICOMweb URL for h:8042 contains a user name or password: give a bearer token instead$/);
   expect(stowUrl('http://h:8042/dicom-web')).toBe('http://h:8042/dicom-web/studies');
 });
 

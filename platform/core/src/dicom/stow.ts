@@ -136,6 +136,10 @@ export function stowUrl(dicomWebRoot: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ImageStackError('bad-argument', `DICOMweb URL must be http or https, got ${url.protocol}`);
   }
+  if (url.username || url.password) {
+    // fetch refuses such URLs with a message that repeats them, password included.
+    throw new ImageStackError('bad-argument', `the DICOMweb URL for ${url.host} contains a user name or password: give a bearer token instead`);
+  }
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/studies`;
   return url.toString();
 }
