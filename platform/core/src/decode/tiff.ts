@@ -17,6 +17,11 @@ function tag(ifd: Ifd, t: number, fallback: number): number {
   return v && v.length ? Number(v[0]) : fallback;
 }
 
+/** A 16-bit colormap entry to 8 bits: v · 255 / 65535 truncated, as libtiff's RGBA interface (and ImageMagick) do. */
+function to8(v: number): number {
+  return ((v * 255) / 65535) | 0;
+}
+
 function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   // utif2 copies a view into a new array per call; hand it the exact buffer so pages share it.
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
@@ -135,7 +140,7 @@ function decodePage(buffer: ArrayBuffer, ifd: Ifd, ifds: Ifd[], name: string, ma
     const map = ifd['t320'] as number[];
     const size = 1 << bits;
     const palette: number[][] = [];
-    for (let i = 0; i < size; i++) palette.push([map[i] >>> 8, map[size + i] >>> 8, map[2 * size + i] >>> 8]);
+    for (let i = 0; i < size; i++) palette.push([to8(map[i]), to8(map[size + i]), to8(map[2 * size + i])]);
     const { channels: c, data } = expandPalette(idx.subarray(0, n), palette);
     return { width, height, channels: c, bitDepth: 8, data };
   }
