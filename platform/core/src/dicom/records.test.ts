@@ -76,6 +76,12 @@ describe('buildSeriesRecords', () => {
     expect(dicomDateTime(new Date(Date.UTC(2026, 0, 2, 3, 4, 5)))).toEqual({ date: '20260102', time: '030405' });
   });
 
+  test('user text fits one LO value: 64 characters, no backslash or control characters', () => {
+    const long = buildSeriesRecords(shape, geometry, uids, { storage: 'viewer', identity: { description: `a\\b\n${'x'.repeat(100)}`, patientId: '  ' } })[0];
+    expect(long.SeriesDescription).toBe(`a/b ${'x'.repeat(60)}`);
+    expect(long.PatientID).toMatch(/^IMAGESTACK-\d{1,12}$/);
+  });
+
   test('refuses bad geometry, shapes and UID counts', () => {
     expect(() => buildSeriesRecords(shape, { ...geometry, sliceSpacingMm: 0 }, uids, { storage: 'viewer' })).toThrow(/slice spacing/);
     expect(() => buildSeriesRecords({ ...shape, slices: 4 }, geometry, uids, { storage: 'viewer' })).toThrow(/3 SOP instance UIDs for 4 slices/);

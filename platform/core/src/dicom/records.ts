@@ -109,6 +109,14 @@ export interface SyntheticCtRecord {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/**
+ * A user's text as one LO/PN value: at most 64 characters, no backslash (the value delimiter)
+ * and no control characters, so what the record says is what the file says.
+ */
+export function dicomText(text: string, maxLength = 64): string {
+  return text.replace(/\\/g, '/').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, maxLength);
+}
+
 /** DICOM DA and TM (UTC) of a date. */
 export function dicomDateTime(d: Date): { date: string; time: string } {
   return {
@@ -151,7 +159,7 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
   const maxValue = shape.bitsStored === 8 ? 255 : 65535;
   const window = options.window ?? { center: (maxValue + 1) / 2, width: maxValue + 1 };
   const normal = sliceNormal(geometry.orientation);
-  const description = identity.description ?? 'ImageStack import';
+  const description = dicomText(identity.description ?? '') || 'ImageStack import';
   const [spacingY, spacingX] = pixelSpacingTag(geometry);
 
   const records: SyntheticCtRecord[] = [];
@@ -168,8 +176,8 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
       // slice of a stack is a cross-section whatever its orientation.
       ImageType: ['DERIVED', 'SECONDARY', 'AXIAL'],
       Modality: 'CT',
-      PatientName: identity.patientName ?? '',
-      PatientID: identity.patientId ?? `IMAGESTACK-${uids.studyInstanceUID.slice(-12)}`,
+      PatientName: dicomText(identity.patientName ?? ''),
+      PatientID: dicomText(identity.patientId ?? '') || `IMAGESTACK-${uids.studyInstanceUID.slice(-12)}`,
       PatientBirthDate: '',
       PatientSex: '',
       StudyDate: when.date,
