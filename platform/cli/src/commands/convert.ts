@@ -131,7 +131,12 @@ async function inputFiles(inputs: string[]): Promise<string[]> {
 
 /** Whether a file is DICOM Part 10 ("DICM" after the 128-byte preamble). */
 async function isPart10File(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    throw new ImageStackError('io', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
+  }
   try {
     const head = Buffer.alloc(132);
     const { bytesRead } = await handle.read(head, 0, 132, 0);
