@@ -1,6 +1,7 @@
 import { ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
 import { extractSurface, extractSurfaceVoxels, labelmapSource } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
+import { denseMarchingCubes } from './testing/denseMarchingCubes';
 import { boredSphereMask, hollowSphereMask, sphereMask, torusMask } from './testing/shapes';
 import type { Labelmap, SpacingMm } from './types';
 
@@ -145,5 +146,40 @@ describe('placement in patient space', () => {
   test('an empty mask gives an empty mesh; a cancelled signal stops', () => {
     expect(extractSurface(labelmapSource({ dims, voxels: new Uint8Array(120) }), g).triangles.length).toBe(0);
     expect(() => extractSurface(labelmapSource({ dims, voxels }), g, { signal: { aborted: true } })).toThrow(/cancelled/);
+  });
+});
+
+describe('transition-driven walk equals the dense reference marching cubes', () => {
+  // Same vertices (as coordinates) and the same triangles, whatever the visiting order.
+  const canonical = (m: { positions: Float32Array; triangles: Uint32Array }) => {
+    const key = (v: number) => `${m.positions[3 * v]},${m.positions[3 * v + 1]},${m.positions[3 * v + 2]}`;
+    const tris: string[] = [];
+    for (let t = 0; t < m.triangles.length; t += 3) {
+      const k = [key(m.triangles[t]), key(m.triangles[t + 1]), key(m.triangles[t + 2])];
+      // rotate so the smallest key is first (keeps the winding)
+      const r = k.indexOf([...k].sort()[0]);
+      tris.push([k[r], k[(r + 1) % 3], k[(r + 2) % 3]].join(';'));
+    }
+    return tris.sort();
+  };
+  test.each([0.1, 0.5, 0.9])('random masks at density %p, with labels and a range', density => {
+    let seed = Math.round(density * 1000);
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 10; trial++) {
+      const dims: [number, number, number] = [9, 7, 6];
+      const voxels = new Uint8Array(9 * 7 * 6).map(() => (rand() < density ? 1 + Math.floor(rand() * 3) : 0));
+      for (const range of [undefined, [2, 3] as [number, number]]) {
+        const fast = extractSurfaceVoxels(labelmapSource({ dims, voxels }), { range });
+        const slow = denseMarchingCubes(labelmapSource({ dims, voxels }), { range });
+        expect(fast.triangles.length).toBe(slow.triangles.length);
+        expect(fast.positions.length).toBe(slow.positions.length);
+        expect(canonical(fast)).toEqual(canonical(slow));
+      }
+    }
+  });
+  test('a shape with several runs per row (hollow sphere, torus)', () => {
+    for (const m of [hollowSphereMask([30, 26, 22], [1, 1, 1], [15, 13, 11], 10, 5), torusMask([34, 34, 12], [1, 1, 1], [17, 17, 6], 11, 4)]) {
+      expect(canonical(extractSurfaceVoxels(labelmapSource(m)))).toEqual(canonical(denseMarchingCubes(labelmapSource(m))));
+    }
   });
 });

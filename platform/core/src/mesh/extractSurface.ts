@@ -25,16 +25,38 @@ export interface PlaceMeshOptions {
   frame?: MeshFrame;
 }
 
+/** One padded sample plane: 0/1 bytes plus, per row, the columns where the value changes. */
+interface SamplePlane {
+  /** (nx + 2) × (ny + 2) bytes; the one-voxel border is always 0 (outside). */
+  bytes: Uint8Array;
+  /**
+   * Row r's transitions are trans[start[r] .. start[r + 1]): padded columns c with
+   * bytes[c] ≠ bytes[c − 1], ascending. A row's value at column c is the parity of the number
+   * of its transitions ≤ c. Every row starts and ends outside, so each row has an even count.
+   */
+  trans: Int32Array;
+  start: Int32Array;
+  any: boolean;
+}
+
+function newPlane(W: number, H: number): SamplePlane {
+  return { bytes: new Uint8Array(W * H), trans: new Int32Array(W * H), start: new Int32Array(H + 1), any: false };
+}
+
 /**
  * Marching cubes on a binary mask read slice by slice, in voxel-index units: vertex (i, j, k) is
- * the centre of column i, row j, slice k. Memory beyond the output is two padded slices and five
- * slice-sized vertex-id planes, whatever the number of slices.
+ * the centre of column i, row j, slice k. Memory beyond the output is two padded sample planes
+ * and five plane-sized vertex-id arrays, whatever the number of slices.
  *
  * The volume is treated as surrounded by one voxel of outside, so a mask touching the edge of
  * the volume still closes. Vertices sit at edge midpoints (the mask is binary) and are shared
  * through edge-indexed id planes, so the output is welded. With the case table's consistent
  * ambiguity rule (see caseTable.ts) the result is closed, 2-manifold and oriented outward, with
  * one part per 6-connected component of the mask (and one more surface per enclosed cavity).
+ *
+ * Work after reading each slice is proportional to the surface, not the volume: each row keeps
+ * its transition columns, and only cubes next to a transition or where the four rows of a cube
+ * row disagree are visited (a cube whose eight corners agree has no surface).
  */
 export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfaceOptions = {}): Mesh {
   const [nx, ny, nz] = source.dims;
@@ -44,112 +66,136 @@ export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfac
   const W = nx + 2;
   const H = ny + 2;
   const planeSize = W * H;
-  let sampleA = new Uint8Array(planeSize);
-  let sampleB = new Uint8Array(planeSize);
+  let A = newPlane(W, H);
+  let B = newPlane(W, H);
   let xA = new Int32Array(planeSize);
   let yA = new Int32Array(planeSize);
   let xB = new Int32Array(planeSize);
   let yB = new Int32Array(planeSize);
   const zAB = new Int32Array(planeSize);
-  // Per padded row: does the row hold any inside voxel? Lets whole empty rows be skipped.
-  let rowA = new Uint8Array(H);
-  let rowB = new Uint8Array(H);
-  let anyA = false;
+  // Scratch: disagreement ranges [from, to) of two rows, as pairs.
+  const ranges = new Int32Array(W + 2);
 
   const pos = new GrowableFloat32();
   const tri = new GrowableUint32();
   let vertexCount = 0;
+  const addVertex = (x: number, y: number, z: number): number => {
+    pos.reserve(3);
+    const d = pos.data;
+    const n = pos.length;
+    d[n] = x;
+    d[n + 1] = y;
+    d[n + 2] = z;
+    pos.length = n + 3;
+    return vertexCount++;
+  };
 
   for (let k = -1; k <= nz; k++) {
     if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
-    // Fill plane B with sample plane k (zero outside the volume).
-    rowB.fill(0);
-    let anyB = false;
     if (k >= 0 && k < nz) {
       const slice = source.getSlice(k);
       if (slice.length < nx * ny) {
         throw new ImageStackError('mismatch', `mesh: slice ${k} has ${slice.length} voxels, expected ${nx}×${ny}`);
       }
-      anyB = binarizeInto(slice, nx, ny, lo, hi, sampleB, rowB);
+      binarizeInto(slice, nx, ny, lo, hi, B);
     } else {
-      sampleB.fill(0);
+      clearPlane(B);
     }
 
-    // Vertices on x and y edges of plane B.
-    if (anyB) {
+    if (B.any) {
+      // x edges of plane B: one per transition.
       for (let pj = 1; pj < H - 1; pj++) {
-        if (!rowB[pj] && !rowB[pj - 1] && !rowB[pj + 1]) continue;
         const row = pj * W;
-        for (let pi = 0; pi < W; pi++) {
-          const p = row + pi;
-          const v = sampleB[p];
-          if (pi < W - 1 && v !== sampleB[p + 1]) {
-            pos.reserve(3);
-            pos.data[pos.length++] = pi - 0.5;
-            pos.data[pos.length++] = pj - 1;
-            pos.data[pos.length++] = k;
-            xB[p] = vertexCount++;
-          }
-          if (v !== sampleB[p + W]) {
-            pos.reserve(3);
-            pos.data[pos.length++] = pi - 1;
-            pos.data[pos.length++] = pj - 0.5;
-            pos.data[pos.length++] = k;
-            yB[p] = vertexCount++;
-          }
+        for (let t = B.start[pj], e = B.start[pj + 1]; t < e; t++) {
+          const c = B.trans[t];
+          xB[row + c - 1] = addVertex(c - 1.5, pj - 1, k);
         }
       }
-      // The y edges between padded row 0 and row 1 (row 0 is all outside).
-      for (let pi = 0; pi < W; pi++) {
-        if (sampleB[W + pi]) {
-          pos.reserve(3);
-          pos.data[pos.length++] = pi - 1;
-          pos.data[pos.length++] = -0.5;
-          pos.data[pos.length++] = k;
-          yB[pi] = vertexCount++;
+      // y edges of plane B: where rows pj and pj + 1 differ.
+      for (let pj = 0; pj < H - 1; pj++) {
+        const n = diffRanges(B, pj, B, pj + 1, ranges);
+        const row = pj * W;
+        for (let r = 0; r < n; r += 2) {
+          for (let pi = ranges[r]; pi < ranges[r + 1]; pi++) yB[row + pi] = addVertex(pi - 1, pj - 0.5, k);
         }
       }
     }
 
-    if (k > -1 && (anyA || anyB)) {
-      // Vertices on z edges between plane A (k-1) and plane B (k).
+    if (k > -1 && (A.any || B.any)) {
+      // z edges between plane A (k − 1) and plane B (k): where the same row differs.
       for (let pj = 1; pj < H - 1; pj++) {
-        if (!rowA[pj] && !rowB[pj]) continue;
+        const n = diffRanges(A, pj, B, pj, ranges);
         const row = pj * W;
-        for (let pi = 1; pi < W - 1; pi++) {
-          const p = row + pi;
-          if (sampleA[p] !== sampleB[p]) {
-            pos.reserve(3);
-            pos.data[pos.length++] = pi - 1;
-            pos.data[pos.length++] = pj - 1;
-            pos.data[pos.length++] = k - 0.5;
-            zAB[p] = vertexCount++;
-          }
+        for (let r = 0; r < n; r += 2) {
+          for (let pi = ranges[r]; pi < ranges[r + 1]; pi++) zAB[row + pi] = addVertex(pi - 1, pj - 1, k - 0.5);
         }
       }
       // Cubes between planes A and B.
+      const sa = A.bytes;
+      const sb = B.bytes;
       for (let cj = 0; cj < H - 1; cj++) {
-        if (!rowA[cj] && !rowA[cj + 1] && !rowB[cj] && !rowB[cj + 1]) continue;
+        const a0s = A.start[cj], a0e = A.start[cj + 1], a1e = A.start[cj + 2];
+        const b0s = B.start[cj], b0e = B.start[cj + 1], b1e = B.start[cj + 2];
+        if (a0s === a1e && b0s === b1e) continue; // all four rows empty
+        // Walk the union of the four rows' transitions in column order; collect cube runs
+        // [runFrom, runTo] (inclusive) and emit each merged run once.
+        let ia0 = a0s, ia1 = a0e, ib0 = b0s, ib1 = b0e;
+        let va0 = 0, va1 = 0, vb0 = 0, vb1 = 0;
+        let runFrom = -2;
+        let runTo = -2;
         const r0 = cj * W;
-        const r1 = r0 + W;
-        // Case bits: corner c = x + 2y + 4z. Seed the x = 1 bits with the x = 0 face of cube 0,
-        // which the first shift moves into place.
-        let cs = (sampleA[r0] << 1) | (sampleA[r1] << 3) | (sampleB[r0] << 5) | (sampleB[r1] << 7);
-        for (let ci = 0; ci < W - 1; ci++) {
-          const p = r0 + ci;
-          cs =
-            ((cs >> 1) & 0b01010101) |
-            (sampleA[p + 1] << 1) |
-            (sampleA[p + W + 1] << 3) |
-            (sampleB[p + 1] << 5) |
-            (sampleB[p + W + 1] << 7);
+        while (true) {
+          const ta0 = ia0 < a0e ? A.trans[ia0] : 0x7fffffff;
+          const ta1 = ia1 < a1e ? A.trans[ia1] : 0x7fffffff;
+          const tb0 = ib0 < b0e ? B.trans[ib0] : 0x7fffffff;
+          const tb1 = ib1 < b1e ? B.trans[ib1] : 0x7fffffff;
+          let u = ta0 < ta1 ? ta0 : ta1;
+          const ub = tb0 < tb1 ? tb0 : tb1;
+          if (ub < u) u = ub;
+          if (u === 0x7fffffff) break;
+          if (ta0 === u) { va0 ^= 1; ia0++; }
+          if (ta1 === u) { va1 ^= 1; ia1++; }
+          if (tb0 === u) { vb0 ^= 1; ib0++; }
+          if (tb1 === u) { vb1 ^= 1; ib1++; }
+          // The cube straddling the transition, and, if the rows now disagree, every cube up to
+          // the next transition (whose straddling cube closes the range).
+          let from = u - 1;
+          let to = u - 1;
+          if (!(va0 === va1 && va0 === vb0 && va0 === vb1)) {
+            const na0 = ia0 < a0e ? A.trans[ia0] : 0x7fffffff;
+            const na1 = ia1 < a1e ? A.trans[ia1] : 0x7fffffff;
+            const nb0 = ib0 < b0e ? B.trans[ib0] : 0x7fffffff;
+            const nb1 = ib1 < b1e ? B.trans[ib1] : 0x7fffffff;
+            let next = na0 < na1 ? na0 : na1;
+            const nb = nb0 < nb1 ? nb0 : nb1;
+            if (nb < next) next = nb;
+            to = next - 1;
+          }
+          if (from <= runTo + 1) {
+            if (to > runTo) runTo = to;
+          } else {
+            if (runTo >= 0) emitCubes(r0 + runFrom, runTo - runFrom + 1);
+            runFrom = from;
+            runTo = to;
+          }
+        }
+        if (runTo >= 0) emitCubes(r0 + runFrom, runTo - runFrom + 1);
+      }
+
+      // eslint-disable-next-line no-inner-declarations
+      function emitCubes(p0: number, count: number): void {
+        // Case bits: corner c = x + 2y + 4z. Seed the x = 1 bits with the x = 0 face of the
+        // first cube, which the first shift moves into place.
+        let cs = (sa[p0] << 1) | (sa[p0 + W] << 3) | (sb[p0] << 5) | (sb[p0 + W] << 7);
+        for (let p = p0, end = p0 + count; p < end; p++) {
+          cs = ((cs >> 1) & 0b01010101) | (sa[p + 1] << 1) | (sa[p + W + 1] << 3) | (sb[p + 1] << 5) | (sb[p + W + 1] << 7);
           if (cs === 0 || cs === 255) continue;
-          const end = CASE_OFFSETS[cs + 1];
           let t = CASE_OFFSETS[cs];
-          tri.reserve(end - t);
+          const tEnd = CASE_OFFSETS[cs + 1];
+          tri.reserve(tEnd - t);
           const out = tri.data;
           let n = tri.length;
-          for (; t < end; t++) {
+          for (; t < tEnd; t++) {
             let id: number;
             switch (CASE_EDGES[t]) {
               case 0: id = xA[p]; break;
@@ -173,49 +219,89 @@ export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfac
     }
 
     // Plane B becomes plane A.
-    [sampleA, sampleB] = [sampleB, sampleA];
+    [A, B] = [B, A];
     [xA, xB] = [xB, xA];
     [yA, yB] = [yB, yA];
-    [rowA, rowB] = [rowB, rowA];
-    anyA = anyB;
     if (k >= 0 && options.onProgress) options.onProgress((k + 1) / nz);
   }
   return { positions: pos.trimmed(), triangles: tri.trimmed() };
 }
 
-/** Writes slice into the padded 0/1 plane; returns whether any voxel is inside. */
-function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi: number, plane: Uint8Array, rows: Uint8Array): boolean {
+/**
+ * Columns where row ra of plane P and row rb of plane Q differ, as [from, to) pairs written to
+ * `out`; returns the number of values written (2 per range).
+ */
+function diffRanges(P: SamplePlane, ra: number, Q: SamplePlane, rb: number, out: Int32Array): number {
+  let i = P.start[ra];
+  const ie = P.start[ra + 1];
+  let j = Q.start[rb];
+  const je = Q.start[rb + 1];
+  let va = 0;
+  let vb = 0;
+  let n = 0;
+  while (i < ie || j < je) {
+    const ta = i < ie ? P.trans[i] : 0x7fffffff;
+    const tb = j < je ? Q.trans[j] : 0x7fffffff;
+    const u = ta < tb ? ta : tb;
+    const was = va !== vb;
+    if (ta === u) { va ^= 1; i++; }
+    if (tb === u) { vb ^= 1; j++; }
+    const now = va !== vb;
+    if (now && !was) out[n++] = u;
+    else if (!now && was) out[n++] = u;
+  }
+  return n;
+}
+
+function clearPlane(p: SamplePlane): void {
+  p.bytes.fill(0);
+  p.start.fill(0);
+  p.any = false;
+}
+
+/** Writes a slice into the padded 0/1 plane and records each row's transitions. */
+function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi: number, plane: SamplePlane): void {
   const W = nx + 2;
-  let any = false;
-  plane.fill(0, 0, W);
-  plane.fill(0, (ny + 1) * W);
+  const bytes = plane.bytes;
+  const trans = plane.trans;
+  const start = plane.start;
+  bytes.fill(0, 0, W);
+  bytes.fill(0, (ny + 1) * W);
+  start[0] = 0;
+  start[1] = 0;
+  let n = 0;
   const anyNonZero = lo <= 1 && lo > 0 && hi === Infinity && !(slice instanceof Float32Array);
   for (let j = 0; j < ny; j++) {
     const src = j * nx;
     const dst = (j + 1) * W + 1;
-    plane[dst - 1] = 0;
-    plane[dst + nx] = 0;
-    let rowAny = 0;
+    bytes[dst - 1] = 0;
+    bytes[dst + nx] = 0;
+    let prev = 0;
     if (anyNonZero) {
       for (let i = 0; i < nx; i++) {
         const b = slice[src + i] !== 0 ? 1 : 0;
-        plane[dst + i] = b;
-        rowAny |= b;
+        bytes[dst + i] = b;
+        if (b !== prev) {
+          trans[n++] = i + 1;
+          prev = b;
+        }
       }
     } else {
       for (let i = 0; i < nx; i++) {
         const v = slice[src + i];
         const b = v >= lo && v <= hi ? 1 : 0;
-        plane[dst + i] = b;
-        rowAny |= b;
+        bytes[dst + i] = b;
+        if (b !== prev) {
+          trans[n++] = i + 1;
+          prev = b;
+        }
       }
     }
-    if (rowAny) {
-      rows[j + 1] = 1;
-      any = true;
-    }
+    if (prev) trans[n++] = nx + 1;
+    start[j + 2] = n;
   }
-  return any;
+  start[ny + 2] = n; // the bottom padding row has none
+  plane.any = n > 0;
 }
 
 /**
