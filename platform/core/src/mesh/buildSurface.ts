@@ -68,3 +68,37 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
 function rangeJson(range: [number, number]): [number, number | null] {
   return [range[0], Number.isFinite(range[1]) ? range[1] : null];
 }
+
+/**
+ * The segment numbers present in a labelmap (values 1–255 of 8-bit slices, or any non-zero
+ * integer), ascending; one pass over the slices.
+ */
+export function labelsPresent(source: SliceSource): number[] {
+  const seen = new Set<number>();
+  const counts = new Uint8Array(256);
+  for (let k = 0; k < source.dims[2]; k++) {
+    const s = source.getSlice(k);
+    if (s instanceof Uint8Array) {
+      for (let i = 0; i < s.length; i++) counts[s[i]] = 1;
+    } else {
+      for (let i = 0; i < s.length; i++) if (s[i] !== 0) seen.add(s[i]);
+    }
+  }
+  for (let v = 1; v < 256; v++) if (counts[v]) seen.add(v);
+  return [...seen].sort((a, b) => a - b);
+}
+
+/**
+ * One surface per segment: `buildSurface` with range [label, label] for each label (default:
+ * every label present). Each label reads the slices once more; memory stays one mesh at a time
+ * plus the results. For one merged surface of all segments call `buildSurface` (its default
+ * range is every non-zero value).
+ */
+export function buildSurfacesByLabel(
+  source: SliceSource,
+  geometry: StackGeometry,
+  options: Omit<BuildSurfaceOptions, 'range'> & { labels?: number[] } = {},
+): Array<{ label: number } & SurfaceResult> {
+  const labels = options.labels ?? labelsPresent(source);
+  return labels.map(label => ({ label, ...buildSurface(source, geometry, { ...options, range: [label, label] }) }));
+}

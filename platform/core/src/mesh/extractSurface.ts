@@ -222,7 +222,7 @@ export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfac
     [A, B] = [B, A];
     [xA, xB] = [xB, xA];
     [yA, yB] = [yB, yA];
-    if (k >= 0 && options.onProgress) options.onProgress((k + 1) / nz);
+    if (k >= 0 && k < nz && options.onProgress) options.onProgress((k + 1) / nz);
   }
   return { positions: pos.trimmed(), triangles: tri.trimmed() };
 }

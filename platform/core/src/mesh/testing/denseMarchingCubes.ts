@@ -160,7 +160,7 @@ export function denseMarchingCubes(source: SliceSource, options: ExtractSurfaceO
     [yA, yB] = [yB, yA];
     [rowA, rowB] = [rowB, rowA];
     anyA = anyB;
-    if (k >= 0 && options.onProgress) options.onProgress((k + 1) / nz);
+    if (k >= 0 && k < nz && options.onProgress) options.onProgress((k + 1) / nz);
   }
   return { positions: pos.trimmed(), triangles: tri.trimmed() };
 }

@@ -1,0 +1,39 @@
+import { ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
+import { buildSurface, buildSurfacesByLabel, labelsPresent } from './buildSurface';
+import { labelmapSource } from './extractSurface';
+import { meshSidecar } from './sidecar';
+import { sphereMask } from './testing/shapes';
+
+const sp: [number, number, number] = [0.5, 0.5, 0.8];
+const g: StackGeometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 0.8, originMm: [0, 0, 0], orientation: [...ORIENTATION_PRESETS.axial] };
+// Two balls: label 1 on the left, label 3 on the right.
+const dims: [number, number, number] = [60, 30, 25];
+const left = sphereMask(dims, sp, [7, 7.5, 10], 5);
+const right = sphereMask(dims, sp, [22, 7.5, 10], 4);
+const voxels = left.voxels.map((v, i) => (v ? 1 : right.voxels[i] ? 3 : 0));
+const source = labelmapSource({ dims, voxels });
+
+test('labels present, one surface per label, or merged', () => {
+  expect(labelsPresent(source)).toEqual([1, 3]);
+  const each = buildSurfacesByLabel(source, g, { smoothIterations: 10 });
+  expect(each.map(e => [e.label, e.stats.parts, e.stats.watertight, e.stats.oriented])).toEqual([
+    [1, 1, true, true],
+    [3, 1, true, true],
+  ]);
+  expect(each[0].stats.volume_mL).toBeGreaterThan(each[1].stats.volume_mL);
+  const merged = buildSurface(source, g);
+  expect(merged.stats.parts).toBe(2);
+  expect(merged.stats.volume_mL).toBeCloseTo(each[0].stats.volume_mL + each[1].stats.volume_mL, 1);
+});
+
+test('operations record what was done, and progress reaches 1', () => {
+  const seen: number[] = [];
+  const r = buildSurface(source, g, { range: [3, 3], smoothIterations: 15, decimate: 0.5, frame: 'RAS', onProgress: f => seen.push(f) });
+  expect(r.operations.map(o => o.op)).toEqual(['extract', 'smooth', 'decimate']);
+  expect(r.operations[0]).toMatchObject({ range: [3, 3], frame: 'RAS' });
+  expect(seen[seen.length - 1]).toBe(1);
+  expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true);
+  const side = meshSidecar({ files: ['a.stl'], inputs: ['folder'], geometry: g, dims, threshold: [3, Infinity], operations: r.operations, stats: r.stats, frame: 'RAS', created: '2026-01-01T00:00:00.000Z' });
+  const json = JSON.parse(JSON.stringify(side));
+  expect(json).toMatchObject({ software: 'ImageStack', units: 'mm', frame: 'RAS', threshold: [3, null], dims: [60, 30, 25], stats: { triangles: r.stats.triangles } });
+});
