@@ -51,3 +51,32 @@ test('aggressive decimation never breaks the mesh', () => {
   const dec = decimateMesh(sphere, { reduction: 0.995 });
   expect(meshTopology(dec)).toMatchObject({ watertight: true, oriented: true, vertexManifold: true, eulerCharacteristic: 2 });
 });
+
+test('random blobby masks: smoothing then decimation keep every piece closed, oriented, manifold, same Euler characteristic', () => {
+  let seed = 99;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let trial = 0; trial < 6; trial++) {
+    const dims: [number, number, number] = [16, 14, 12];
+    // Random voxels, then a majority filter so pieces are blobby but still full of odd cases.
+    const raw = new Uint8Array(16 * 14 * 12).map(() => (rand() < 0.45 ? 1 : 0));
+    const voxels = new Uint8Array(raw.length);
+    for (let k = 0; k < 12; k++)
+      for (let j = 0; j < 14; j++)
+        for (let i = 0; i < 16; i++) {
+          let s = 0;
+          for (const [a, b, c] of [[0, 0, 0], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]]) {
+            const ii = i + a, jj = j + b, kk = k + c;
+            if (ii >= 0 && jj >= 0 && kk >= 0 && ii < 16 && jj < 14 && kk < 12) s += raw[ii + 16 * (jj + 14 * kk)];
+          }
+          voxels[i + 16 * (j + 14 * k)] = s >= 4 ? 1 : 0;
+        }
+    const mesh = extractSurface(labelmapSource({ dims, voxels }), g);
+    const before = meshTopology(mesh);
+    const dec = decimateMesh(smoothMesh(mesh), { reduction: 0.8 });
+    const after = meshTopology(dec);
+    expect(after).toMatchObject({ watertight: true, oriented: true, vertexManifold: true, nonManifoldEdges: 0 });
+    expect(after.eulerCharacteristic).toBe(before.eulerCharacteristic);
+    expect(after.parts).toBe(before.parts);
+    expect(meshMeasures(dec).volume_mL).toBeGreaterThan(0);
+  }
+});
