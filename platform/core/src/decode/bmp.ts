@@ -457,3 +457,90 @@ function expandIndices(idx: Uint8Array, h: BmpHeader): DecodedImage {
   }
   return { width: h.width, height: h.height, channels: 3, bitDepth: 8, data: out };
 }
+
+/** A grey slice straight from a BMP, with the count of coloured pixels (see stack/grey.ts). */
+export interface BmpGrey {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  colouredPixels: number;
+}
+
+/**
+ * Decode a BMP straight to one grey channel for the region (x, y, w, h) of the image, without
+ * an RGB intermediate: the hot path for 24/32-bit screen captures. Exact where R = G = B;
+ * elsewhere Rec. 601 luma in 16-bit fixed point, (19595 R + 38470 G + 7471 B + 32768) >> 16
+ * (the weights sum to 65536, so equal channels give back exactly their value). Layouts
+ * without a fused loop (RLE, bitfields, 1/4-bit) return null: decode with decodeBmp and
+ * convert with stack/grey.ts's toGrey, which uses the same formula.
+ */
+export function decodeBmpGrey(
+  bytes: Uint8Array,
+  name: string,
+  maxPixels?: number,
+  region?: { x: number; y: number; width: number; height: number },
+  /** Where to write (at least region width × height long); default a new array. */
+  into?: Uint8Array,
+): BmpGrey | null {
+  const h = readBmpHeader(bytes, name, maxPixels);
+  const r = region ?? { x: 0, y: 0, width: h.width, height: h.height };
+  const m = h.masks;
+  const bgr32 = h.bitCount === 32 && (!m || (m.r === 0xff0000 && m.g === 0xff00 && m.b === 0xff));
+  if (h.compression === BI_RGB && h.bitCount === 8 && h.palette) return paletted8Grey(bytes, h, r, into);
+  if (h.compression !== BI_RGB && !bgr32) return null; // no fused loop: the caller decodes and converts
+  if (h.bitCount !== 24 && !bgr32) return null;
+  const step = h.bitCount === 24 ? 3 : 4;
+  const ow = r.width;
+  const oh = r.height;
+  const out = into ? into.subarray(0, ow * oh) : new Uint8Array(ow * oh);
+  let coloured = 0;
+  for (let y = 0; y < oh; y++) {
+    const iy = r.y + y;
+    const stored = h.topDown ? iy : h.height - 1 - iy;
+    let s = h.dataOffset + stored * h.stride + r.x * step;
+    let d = y * ow;
+    const end = d + ow;
+    for (; d < end; d++, s += step) {
+      const b = bytes[s];
+      const g = bytes[s + 1];
+      const red = bytes[s + 2];
+      if (b === g && g === red) out[d] = g;
+      else {
+        out[d] = (19595 * red + 38470 * g + 7471 * b + 32768) >>> 16;
+        coloured++;
+      }
+    }
+  }
+  return { width: ow, height: oh, data: out, colouredPixels: coloured };
+}
+
+function paletted8Grey(bytes: Uint8Array, h: BmpHeader, r: { x: number; y: number; width: number; height: number }, into?: Uint8Array): BmpGrey {
+  const pal = h.palette!;
+  const lut = new Uint8Array(256);
+  const colouredEntry = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    const red = pal[i * 3];
+    const g = pal[i * 3 + 1];
+    const b = pal[i * 3 + 2];
+    if (red === g && g === b) lut[i] = g;
+    else {
+      lut[i] = (19595 * red + 38470 * g + 7471 * b + 32768) >>> 16;
+      colouredEntry[i] = 1;
+    }
+  }
+  const ow = r.width;
+  const out = into ? into.subarray(0, ow * r.height) : new Uint8Array(ow * r.height);
+  let coloured = 0;
+  for (let y = 0; y < r.height; y++) {
+    const iy = r.y + y;
+    const stored = h.topDown ? iy : h.height - 1 - iy;
+    const s0 = h.dataOffset + stored * h.stride + r.x;
+    const d0 = y * ow;
+    for (let x = 0; x < ow; x++) {
+      const idx = bytes[s0 + x];
+      out[d0 + x] = lut[idx];
+      coloured += colouredEntry[idx];
+    }
+  }
+  return { width: ow, height: r.height, data: out, colouredPixels: coloured };
+}

@@ -1,9 +1,23 @@
 // JPEG through jpeg-js (pure JS, baseline and progressive). No colour management: the decoded
 // samples are returned as the decoder produces them (YCbCr → RGB per JFIF/Adobe markers).
-import { decode as decodeJpegJs } from 'jpeg-js';
+import type * as JpegJs from 'jpeg-js';
 import { ImageStackError } from '../errors';
 import { checkImageSize, DEFAULT_MAX_PIXELS } from './limits';
 import type { DecodedImage, ImageHeader } from './types';
+
+// Loaded on first use, like the PNG and TIFF libraries.
+let jpegJs: typeof JpegJs | undefined;
+interface JpegJsOptions {
+  useTArray: true;
+  formatAsRGBA: boolean;
+  tolerantDecoding: boolean;
+  maxResolutionInMP: number;
+  maxMemoryUsageInMB: number;
+}
+function decodeJpegJs(bytes: Uint8Array, opts: JpegJsOptions) {
+  jpegJs ??= require('jpeg-js') as typeof JpegJs;
+  return jpegJs.decode(bytes, opts);
+}
 
 interface Sof {
   marker: number;

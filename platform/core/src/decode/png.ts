@@ -1,10 +1,17 @@
 // PNG through fast-png (pure JS, works in workers). Values as stored: gamma, iCCP and tRNS are
 // ignored, 16-bit stays 16-bit, palettes and sub-byte grey are expanded by us.
-import { decode as decodeFastPng } from 'fast-png';
+import type * as FastPng from 'fast-png';
 import { ImageStackError } from '../errors';
 import { checkImageSize } from './limits';
 import { expandPalette, unpackBits } from './unpack';
 import type { DecodedImage, ImageHeader } from './types';
+
+// Loaded on first use: a decode worker reading BMPs starts without paying for it (~30 ms).
+let fastPng: typeof FastPng | undefined;
+function decodeFastPng(bytes: Uint8Array): FastPng.DecodedPng {
+  fastPng ??= require('fast-png') as typeof FastPng;
+  return fastPng.decode(bytes);
+}
 
 const COLOUR_TYPE_CHANNELS: Record<number, 1 | 2 | 3 | 4> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
 

@@ -1,13 +1,19 @@
 // TIFF through utif2 (pure JS): none, LZW, Deflate, PackBits; predictor 2; 8/16-bit grey and
 // RGB (alpha kept), 1-bit bilevel, 4/8-bit palette. Every directory that is a full image is a
 // page (a multi-page TIFF is a whole stack); reduced-resolution thumbnails are not pages.
-import * as UTIF from 'utif2';
+import type * as UTIFTypes from 'utif2';
 import { ImageStackError } from '../errors';
 import { checkImageSize, DEFAULT_MAX_PIXELS } from './limits';
 import { expandPalette, unpackBits } from './unpack';
 import type { DecodedImage, ImageHeader } from './types';
 
-type Ifd = UTIF.IFD;
+type Ifd = UTIFTypes.IFD;
+
+// Loaded on first use (with pako, ~15 ms): decode workers reading BMPs start without it.
+let utif: typeof UTIFTypes | undefined;
+function UTIF(): typeof UTIFTypes {
+  return (utif ??= require('utif2') as typeof UTIFTypes);
+}
 
 const COMPRESSIONS: Record<number, string> = { 1: 'uncompressed', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
 const COMPRESSION_NAMES: Record<number, string> = { 2: 'CCITT RLE', 3: 'CCITT G3', 4: 'CCITT G4', 6: 'old JPEG', 7: 'JPEG', 34712: 'JPEG 2000', 50000: 'ZSTD', 34925: 'LZMA', 50001: 'WebP' };
@@ -31,7 +37,7 @@ function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 function readIfds(buffer: ArrayBuffer, name: string): Ifd[] {
   let ifds: Ifd[];
   try {
-    ifds = UTIF.decode(buffer);
+    ifds = UTIF().decode(buffer);
   } catch (e) {
     throw new ImageStackError('corrupt', `TIFF directory could not be read (${String((e as Error)?.message ?? e)})`, name);
   }
@@ -124,7 +130,7 @@ export function decodeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_
 function decodePage(buffer: ArrayBuffer, ifd: Ifd, ifds: Ifd[], name: string, maxPixels: number): DecodedImage {
   const info = pageInfo(ifd, buffer.byteLength, name, maxPixels);
   try {
-    (UTIF.decodeImage as (b: ArrayBuffer, i: Ifd, all?: Ifd[]) => void)(buffer, ifd, ifds);
+    (UTIF().decodeImage as (b: ArrayBuffer, i: Ifd, all?: Ifd[]) => void)(buffer, ifd, ifds);
   } catch (e) {
     throw new ImageStackError('corrupt', `TIFF pixel data could not be decoded (${String((e as Error)?.message ?? e)})`, name);
   }

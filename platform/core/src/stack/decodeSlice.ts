@@ -1,11 +1,13 @@
 // The one decode step every worker runs — a Node worker_threads worker, a browser Web Worker,
 // or the calling thread when there are no workers: a request in, one finished grey slice out
 // (cropped, downsampled, hashed), its buffer ready to be transferred.
+import { decodeBmpGrey, readBmpHeader } from '../decode/bmp';
 import { decodeImage } from '../decode/decodeImage';
+import { sniffFormat } from '../decode/sniff';
 import { ImageStackError, type ImageStackErrorCode } from '../errors';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { downsampleInto } from './downsample';
-import { toGrey } from './grey';
+import { toGrey, type GreySlice } from './grey';
 import { hashPixels } from './hash';
 
 /** Something with the bytes of a file: a File or Blob in the browser. */
@@ -31,6 +33,12 @@ export interface SliceRequest {
   crop: CropRect;
   downsample: DownsampleFactor;
   maxPixels?: number;
+  /**
+   * A spent result buffer handed back for reuse (transferred with the request): the result is
+   * written into it when it is large enough. Fresh multi-megabyte buffers per slice cost page
+   * faults that serialise the threads of one process.
+   */
+  into?: ArrayBuffer;
 }
 
 export interface SliceResult {
@@ -62,31 +70,45 @@ async function readSource(source: DecodeSource, reader?: SourceReader): Promise<
   return reader(source);
 }
 
+function mismatch(req: SliceRequest, width: number, height: number, bitDepth: number): ImageStackError {
+  return new ImageStackError(
+    'mismatch',
+    `is ${width} × ${height} ${bitDepth}-bit, but the other slices are ${req.width} × ${req.height} ${req.bitDepth}-bit`,
+    req.file,
+  );
+}
+
+function outputArray(req: SliceRequest, n: number): Uint8Array | Uint16Array {
+  const bytes = n * (req.bitDepth / 8);
+  const buffer = req.into && req.into.byteLength >= bytes ? req.into : new ArrayBuffer(bytes);
+  return req.bitDepth === 16 ? new Uint16Array(buffer, 0, n) : new Uint8Array(buffer, 0, n);
+}
+
+/** The grey crop of the slice: BMPs through the fused decoder (into `out` when given), the rest decoded then converted. */
+function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uint16Array): GreySlice {
+  if (sniffFormat(bytes) === 'bmp' && req.page === 0) {
+    const head = readBmpHeader(bytes, req.file, req.maxPixels);
+    if (head.width !== req.width || head.height !== req.height || req.bitDepth !== 8) throw mismatch(req, head.width, head.height, 8);
+    const g = decodeBmpGrey(bytes, req.file, req.maxPixels, req.crop, out as Uint8Array | undefined);
+    if (g) return { ...g, bitDepth: 8 };
+  }
+  const img = decodeImage(bytes, req.file, { page: req.page, maxPixels: req.maxPixels });
+  if (img.width !== req.width || img.height !== req.height || img.bitDepth !== req.bitDepth) throw mismatch(req, img.width, img.height, img.bitDepth);
+  return toGrey(img, req.crop);
+}
+
 /** Decode, check, convert to grey, crop and downsample one slice. Synchronous once the bytes are in. */
 export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest): SliceResult {
-  const img = decodeImage(bytes, req.file, { page: req.page, maxPixels: req.maxPixels });
-  if (img.width !== req.width || img.height !== req.height || img.bitDepth !== req.bitDepth) {
-    throw new ImageStackError(
-      'mismatch',
-      `is ${img.width} × ${img.height} ${img.bitDepth}-bit, but the other slices are ${req.width} × ${req.height} ${req.bitDepth}-bit`,
-      req.file,
-    );
-  }
-  const grey = toGrey(img, req.crop);
   const f = req.downsample;
-  let voxels: Uint8Array | Uint16Array;
-  const n = grey.width * grey.height;
+  const n = Math.floor(req.crop.width / f) * Math.floor(req.crop.height / f);
+  const voxels = outputArray(req, n);
+  const grey = decodeGrey(bytes, req, f === 1 ? voxels : undefined);
   if (f === 1) {
-    const d = grey.data;
-    // Own the buffer exactly, so it can be transferred without dragging a larger one along.
-    voxels = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.length === n ? d : d.slice(0, n);
+    if (grey.data !== voxels && grey.data.buffer !== voxels.buffer) voxels.set(grey.data.subarray(0, n));
   } else {
-    const ow = Math.floor(grey.width / f);
-    const oh = Math.floor(grey.height / f);
-    voxels = grey.bitDepth === 16 ? new Uint16Array(ow * oh) : new Uint8Array(ow * oh);
     downsampleInto(grey.data, grey.width, grey.height, f, voxels);
   }
-  return { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: n, hash: hashPixels(voxels) };
+  return { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: hashPixels(voxels) };
 }
 
 /**

@@ -13,9 +13,11 @@ export interface GreySlice {
 /**
  * One grey channel from any decoded image, for the `region` (default: the whole image).
  * Whole grey images are returned as they are (no copy); alpha is dropped (never
- * premultiplied). RGB: exact where R = G = B; elsewhere Rec. 601 luma
- * (299 R + 587 G + 114 B) / 1000 rounded half up, in integers, so equal channels give back
- * exactly their value. Coloured pixels are counted inside the region only.
+ * premultiplied). RGB: exact where R = G = B; elsewhere Rec. 601 luma in 16-bit fixed point,
+ * (19595 R + 38470 G + 7471 B + 32768) >>> 16 (the weights sum to 65536, so equal channels
+ * give back exactly their value; the same formula as decode/bmp.ts's fused loop; exact in
+ * unsigned 32-bit arithmetic for 16-bit samples too). Coloured pixels are counted inside the
+ * region only.
  */
 export function toGrey(img: DecodedImage, region?: CropRect): GreySlice {
   const { width, height, channels, bitDepth, data } = img;
@@ -40,7 +42,7 @@ export function toGrey(img: DecodedImage, region?: CropRect): GreySlice {
       const b = data[s + 2];
       if (red === g && g === b) grey[d] = red;
       else {
-        grey[d] = ((299 * red + 587 * g + 114 * b + 500) / 1000) | 0;
+        grey[d] = (19595 * red + 38470 * g + 7471 * b + 32768) >>> 16;
         coloured++;
       }
     }

@@ -17,4 +17,4 @@ export {
   type SourceReader,
   type BlobLike,
 } from './decodeSlice';
-export { runDecodePool, type SpawnWorker, type WorkerPort, type DecodePoolOptions } from './pool';
+export { runDecodePool, createDecodePool, type SpawnWorker, type WorkerPort, type DecodePool, type DecodePoolConfig, type DecodeRunOptions, type DecodePoolOptions } from './pool';

@@ -1,12 +1,11 @@
 // Node only: read folders/files of slices into one VoxelStack, decoding in worker_threads.
 import os from 'node:os';
-import { readFile } from 'node:fs/promises';
 import type { CropRect, DownsampleFactor } from '../../geometry/types';
 import { createStackAssembler, sliceRequests, type StackReport } from '../assemble';
-import type { DecodeSource } from '../decodeSlice';
 import { planStack, type StackPlan } from '../plan';
-import { runDecodePool } from '../pool';
+import { createDecodePool } from '../pool';
 import type { VoxelStack } from '../types';
+import { createFileReader } from './fileReader';
 import { listInputs, probeFiles } from './listInputs';
 import { spawnNodeWorker } from './spawnNodeWorker';
 
@@ -35,35 +34,30 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(8, cpus));
 }
 
-async function readPath(source: DecodeSource): Promise<Uint8Array> {
-  const b = await readFile(source as string);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
 async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels: boolean) {
-  const { files, skipped } = await listInputs(paths);
-  const infos = await probeFiles(files, opts.maxPixels);
-  const plan = planStack(infos, {
-    reverse: opts.reverse,
-    crop: opts.crop,
-    downsample: opts.downsample,
-    maxVolumeBytes: opts.maxVolumeBytes,
-  });
-  plan.skipped.unshift(...skipped);
-  opts.onPlan?.(plan);
-  const assembler = createStackAssembler(plan, { keepVoxels });
-  const requests = sliceRequests(plan, opts.maxPixels);
-  // A few slices are not worth starting threads for.
-  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.ceil(requests.length / 2));
-  await runDecodePool(requests, {
-    workers,
-    spawn: spawnNodeWorker,
-    reader: readPath,
-    onSlice: r => assembler.add(r),
-    onProgress: opts.onProgress,
-    signal: opts.signal,
-  });
-  return assembler.finish();
+  // Workers boot while this thread lists and probes the files.
+  const pool = createDecodePool({ workers: opts.workers ?? defaultWorkers(), spawn: spawnNodeWorker, reader: createFileReader() });
+  try {
+    const { files, skipped } = await listInputs(paths);
+    const infos = await probeFiles(files, opts.maxPixels);
+    const plan = planStack(infos, {
+      reverse: opts.reverse,
+      crop: opts.crop,
+      downsample: opts.downsample,
+      maxVolumeBytes: opts.maxVolumeBytes,
+    });
+    plan.skipped.unshift(...skipped);
+    opts.onPlan?.(plan);
+    const assembler = createStackAssembler(plan, { keepVoxels });
+    await pool.run(sliceRequests(plan, opts.maxPixels), {
+      onSlice: r => assembler.add(r),
+      onProgress: opts.onProgress,
+      signal: opts.signal,
+    });
+    return assembler.finish();
+  } finally {
+    pool.close();
+  }
 }
 
 /**

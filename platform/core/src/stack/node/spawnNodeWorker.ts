@@ -25,7 +25,7 @@ export const spawnNodeWorker: SpawnWorker = ({ onReply, onError }) => {
     if (!terminating && code !== 0) onError(new Error(`decode worker exited with code ${code}`));
   });
   return {
-    post: req => worker.postMessage(req),
+    post: (req, transfer) => worker.postMessage(req, transfer),
     terminate: () => {
       terminating = true;
       void worker.terminate();
