@@ -48,14 +48,14 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
   if (iterations > 0) {
     progress(0.6, 'smooth');
     const passBand = options.smoothPassBand ?? 0.1;
-    mesh = smoothMesh(mesh, { iterations, passBand });
+    mesh = smoothMesh(mesh, { iterations, passBand, signal: options.signal, onProgress: f => progress(0.6 + 0.15 * f, 'smooth') });
     operations.push({ op: 'smooth', method: 'windowed sinc', iterations, passBand });
   }
   const reduction = options.decimate ?? 0;
   if (reduction > 0) {
     progress(0.75, 'decimate');
     const before = mesh.triangles.length / 3;
-    mesh = decimateMesh(mesh, { reduction });
+    mesh = decimateMesh(mesh, { reduction, signal: options.signal, onProgress: f => progress(0.75 + 0.2 * f, 'decimate') });
     operations.push({ op: 'decimate', method: 'quadric edge collapse with link condition', reduction, trianglesBefore: before, trianglesAfter: mesh.triangles.length / 3 });
   }
   progress(0.95, 'stats');

@@ -1,4 +1,5 @@
 import { ImageStackError } from '../errors';
+import type { CancelSignal } from './extractSurface';
 import type { Mesh } from './types';
 
 export interface DecimateMeshOptions {
@@ -8,6 +9,10 @@ export interface DecimateMeshOptions {
    * every remaining collapse would break the mesh; the mesh is never broken to reach it.
    */
   reduction?: number;
+  /** Checked once per pass. */
+  signal?: CancelSignal;
+  /** Called after each pass with the fraction of the target reduction reached (0..1). */
+  onProgress?: (fraction: number) => void;
 }
 
 /**
@@ -27,7 +32,7 @@ export function decimateMesh(mesh: Mesh, options: DecimateMeshOptions = {}): Mes
   const nt0 = mesh.triangles.length / 3;
   if (reduction === 0 || nt0 < 8) return { positions: mesh.positions.slice(), triangles: mesh.triangles.slice() };
   const target = Math.max(4, Math.round(nt0 * (1 - reduction)));
-  return new Decimator(mesh).run(target);
+  return new Decimator(mesh).run(target, options);
 }
 
 class Decimator {
@@ -74,11 +79,13 @@ class Decimator {
     this.stamp2 = new Int32Array(this.nv);
   }
 
-  run(target: number): Mesh {
+  run(target: number, options: DecimateMeshOptions): Mesh {
     this.initQuadrics();
     this.buildRefs();
     for (let t = 0; t < this.nt; t++) this.computeTriangleErrors(t);
     for (let pass = 0; pass < 200 && this.alive > target; pass++) {
+      if (options.signal?.aborted) throw new ImageStackError('cancelled', 'decimation: cancelled');
+      options.onProgress?.(Math.min(1, (this.nt - this.alive) / Math.max(1, this.nt - target)));
       if (pass % 5 === 0 && pass > 0) this.buildRefs();
       this.triDirty.fill(0);
       const threshold = 1e-9 * Math.pow(pass + 3, 7) * this.scale2;
@@ -96,6 +103,7 @@ class Decimator {
       // Past a huge threshold nothing more can go without breaking the mesh.
       if (collapsed === 0 && threshold > 1e6 * this.scale2) break;
     }
+    options.onProgress?.(1);
     return this.compact();
   }
 

@@ -1,4 +1,4 @@
-import { ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
+import { indexToPatient, ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
 import { extractSurface, extractSurfaceVoxels, labelmapSource } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
 import { denseMarchingCubes } from './testing/denseMarchingCubes';
@@ -182,4 +182,22 @@ describe('transition-driven walk equals the dense reference marching cubes', () 
       expect(canonical(extractSurfaceVoxels(labelmapSource(m)))).toEqual(canonical(denseMarchingCubes(labelmapSource(m))));
     }
   });
+});
+
+test('an oblique stack: same volume as axial, centred where indexToPatient puts the ball centre', () => {
+  const sp: SpacingMm = [0.5, 0.6, 0.7];
+  const m = sphereMask([50, 44, 40], sp, [12, 12, 12], 8);
+  const a = 0.4, b = 0.3;
+  const orientation: StackGeometry['orientation'] = [Math.cos(a), Math.sin(a), 0, -Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
+  const oblique: StackGeometry = { ...geometryFor(sp, [5, -7, 11]), orientation };
+  const axial = meshMeasures(extractSurface(labelmapSource(m), geometryFor(sp)));
+  const mesh = extractSurface(labelmapSource(m), oblique);
+  const meas = meshMeasures(mesh);
+  expect(meas.volume_mL).toBeCloseTo(axial.volume_mL, 6);
+  expect(meas.area_mm2).toBeCloseTo(axial.area_mm2, 3);
+  // centroid of the vertices ≈ the ball centre in patient space
+  const c = [0, 0, 0];
+  for (let v = 0; v < mesh.positions.length; v += 3) for (let d = 0; d < 3; d++) c[d] += mesh.positions[v + d];
+  const expected = indexToPatient(oblique, [12 / sp[0], 12 / sp[1], 12 / sp[2]]);
+  for (let d = 0; d < 3; d++) expect(Math.abs(c[d] / (mesh.positions.length / 3) - expected[d])).toBeLessThan(0.1);
 });

@@ -182,7 +182,7 @@ export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfac
         if (runTo >= 0) emitCubes(r0 + runFrom, runTo - runFrom + 1);
       }
 
-      // eslint-disable-next-line no-inner-declarations
+      // Declared here so it sees this plane pair's arrays; hoisted within the block.
       function emitCubes(p0: number, count: number): void {
         // Case bits: corner c = x + 2y + 4z. Seed the x = 1 bits with the x = 0 face of the
         // first cube, which the first shift moves into place.

@@ -80,3 +80,8 @@ test('random blobby masks: smoothing then decimation keep every piece closed, or
     expect(meshMeasures(dec).volume_mL).toBeGreaterThan(0);
   }
 });
+
+test('smoothing and decimation stop on a cancelled signal', () => {
+  expect(() => smoothMesh(sphere, { signal: { aborted: true } })).toThrow(/cancelled/);
+  expect(() => decimateMesh(sphere, { signal: { aborted: true } })).toThrow(/cancelled/);
+});

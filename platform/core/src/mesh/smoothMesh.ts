@@ -1,4 +1,5 @@
 import { ImageStackError } from '../errors';
+import type { CancelSignal } from './extractSurface';
 import type { Mesh } from './types';
 
 export interface SmoothMeshOptions {
@@ -9,6 +10,10 @@ export interface SmoothMeshOptions {
    * "smoothing factor" s corresponds to passBand = 10^(−4·s).
    */
   passBand?: number;
+  /** Checked once per iteration. */
+  signal?: CancelSignal;
+  /** Called after each iteration with the fraction done (0..1). */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Vertex → neighbour lists (CSR) from the triangles' directed edges; duplicates removed. */
@@ -117,6 +122,8 @@ export function smoothMesh(mesh: Mesh, options: SmoothMeshOptions = {}): Mesh {
   }
   // T_i = 2 (I − K/2) T_{i−1} − T_{i−2} = T_{i−1} + mean(T_{i−1} at neighbours) − T_{i−2}.
   for (let it = 2; it <= iterations; it++) {
+    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'smoothing: cancelled');
+    options.onProgress?.((it - 1) / iterations);
     const ci = c[it];
     for (let v = 0; v < nv; v++) {
       const s = start[v], e = start[v + 1];
@@ -144,6 +151,7 @@ export function smoothMesh(mesh: Mesh, options: SmoothMeshOptions = {}): Mesh {
     x1 = x2;
     x2 = free;
   }
+  options.onProgress?.(1);
   const positions = new Float32Array(3 * nv);
   for (let v = 0; v < 3 * nv; v += 3) {
     positions[v] = out[v] + cx;
