@@ -2,7 +2,7 @@ import { indexToPatient, ORIENTATION_PRESETS, type StackGeometry } from '../geom
 import { extractSurface, extractSurfaceVoxels, labelmapSource } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
 import { denseMarchingCubes } from './testing/denseMarchingCubes';
-import { boredSphereMask, hollowSphereMask, sphereMask, torusMask } from './testing/shapes';
+import { blindBoredSphereMask, boredSphereMask, hollowSphereMask, sphereMask, torusMask } from './testing/shapes';
 import type { Labelmap, SpacingMm } from './types';
 
 function geometryFor(spacing: SpacingMm, originMm: [number, number, number] = [0, 0, 0]): StackGeometry {
@@ -72,7 +72,21 @@ describe('analytic shapes at fine voxels', () => {
     const topo = meshTopology(extractSurface(labelmapSource(m), g));
     expect(topo).toMatchObject({ watertight: true, oriented: true, vertexManifold: true, eulerCharacteristic: 4, parts: 2 });
   });
-  test('bored sphere (napkin ring) and torus: genus 1, χ = 0', () => {
+  // The issue's "(2, 2, 0) for sphere, bored sphere, torus": a bore that stops inside the ball
+  // (a blind hole) keeps genus 0, so χ = 2; a bore right through (the napkin ring below) is
+  // genus 1 like the torus, χ = 0. Both are tested.
+  test('blind-bored sphere: genus 0, χ = 2, volume within 1 %', () => {
+    const R = 12, a = 4, z0 = -3;
+    const m = blindBoredSphereMask([60, 50, 44], spacing, [15, 15, 15], R, a, z0);
+    const mesh = extractSurface(labelmapSource(m), g);
+    expect(meshTopology(mesh)).toMatchObject({ watertight: true, oriented: true, vertexManifold: true, eulerCharacteristic: 2, parts: 1 });
+    const z1 = Math.sqrt(R * R - a * a);
+    const h = R - z1;
+    const removed = Math.PI * a * a * (z1 - z0) + (Math.PI * h * h * (3 * R - h)) / 3;
+    const analytic = ((4 / 3) * Math.PI * R ** 3 - removed) / 1000;
+    expect(Math.abs(meshMeasures(mesh).volume_mL / analytic - 1)).toBeLessThan(0.01);
+  });
+  test('bored-through sphere (napkin ring) and torus: genus 1, χ = 0', () => {
     const b = boredSphereMask([60, 50, 44], spacing, [15, 15, 15], 12, 5);
     const mb = extractSurface(labelmapSource(b), g);
     expect(meshTopology(mb)).toMatchObject({ watertight: true, oriented: true, eulerCharacteristic: 0, parts: 1 });

@@ -51,3 +51,15 @@ export function boredSphereMask(dims: Dimensions3, spacingMm: SpacingMm, c: [num
     return d2 + (z - c[2]) ** 2 <= radiusMm * radiusMm && d2 > boreMm * boreMm;
   });
 }
+
+/**
+ * A ball with a blind bore: a cylinder of radius `boreMm` drilled along −z from the top of the
+ * ball down to `bottomMm` above the centre (not through). Still genus 0: Euler characteristic 2.
+ */
+export function blindBoredSphereMask(dims: Dimensions3, spacingMm: SpacingMm, c: [number, number, number], radiusMm: number, boreMm: number, bottomMm: number): Labelmap {
+  return maskFromFunction(dims, spacingMm, (x, y, z) => {
+    const d2 = (x - c[0]) ** 2 + (y - c[1]) ** 2;
+    const inBore = d2 <= boreMm * boreMm && z - c[2] >= bottomMm;
+    return d2 + (z - c[2]) ** 2 <= radiusMm * radiusMm && !inBore;
+  });
+}
