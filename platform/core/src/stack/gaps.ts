@@ -16,8 +16,9 @@ function baseName(name: string): string {
 /**
  * Missing numbers in numbered file names ("img_001.bmp, img_002.bmp, img_004.bmp" → 3 is
  * missing). Names are grouped by the text around their last number, so "scout_1.png" does not
- * make a gap in "img_*.png". The step is the smallest difference in the group, so a series
- * exported every second slice (0, 2, 4, …) has no gaps. `names` may be in any order.
+ * make a gap in "img_*.png". The step is the smallest difference in the group when it occurs
+ * at least twice, so a series exported every second slice (0, 2, 4, …) has no gaps. `names`
+ * may be in any order.
  */
 export function findGaps(names: readonly string[]): SliceGap[] {
   const groups = new Map<string, { n: number; name: string }[]>();
@@ -33,12 +34,20 @@ export function findGaps(names: readonly string[]): SliceGap[] {
   for (const g of groups.values()) {
     if (g.length < 2) continue;
     g.sort((a, b) => a.n - b.n);
+    // The series' step is its smallest difference when that occurs at least twice (0, 2, 4, …
+    // exported every second slice); otherwise 1 (two files 1 and 9 leave 2–8 missing).
     let step = Infinity;
+    let seen = 0;
     for (let i = 1; i < g.length; i++) {
       const d = g[i].n - g[i - 1].n;
-      if (d > 0 && d < step) step = d;
+      if (d <= 0) continue;
+      if (d < step) {
+        step = d;
+        seen = 1;
+      } else if (d === step) seen++;
     }
     if (!Number.isFinite(step)) continue;
+    if (seen < 2) step = 1;
     for (let i = 1; i < g.length; i++) {
       const d = g[i].n - g[i - 1].n;
       if (d > step) {
