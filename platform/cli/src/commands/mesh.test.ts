@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildExportRecords, makeHeadPhantom, part10Files } from '@imagestack/core';
 import { encode } from 'fast-png';
 import { main } from '../cli';
 
@@ -94,4 +95,24 @@ test('human output; errors: missing spacing, bad threshold, empty range, no part
 
   const badDecimate = collect();
   expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '1', '--stl', join(root, 'x.stl'), '--decimate', '1'], badDecimate.io)).toBe(2);
+});
+
+test('a DICOM series folder meshes with the geometry from its files (the sample skull)', async () => {
+  const p = makeHeadPhantom({ columns: 96, rows: 120, slices: 75 });
+  const dicom = join(root, 'dicom');
+  mkdirSync(dicom);
+  for (const f of part10Files(p.stack, buildExportRecords(p.stack, p.geometry, { identity: { description: 'sample' } }))) writeFileSync(join(dicom, f.fileName), f.bytes);
+  const c = collect();
+  const stl = join(root, 'skull.stl');
+  expect(await main(['mesh', dicom, '--threshold', '200:240', '--stl', stl, '--json'], c.io)).toBe(0);
+  const r = JSON.parse(c.out.join(''));
+  expect(r).toMatchObject({ watertight: true, oriented: true });
+  expect(Math.abs(r.volume_mL / p.boneVolumeMl - 1)).toBeLessThan(0.03);
+  const side = JSON.parse(readFileSync(`${stl}.json`, 'utf8'));
+  expect(side.geometry.originMm).toEqual(p.geometry.originMm);
+  expect(side.geometry.pixelSpacingXMm).toBeCloseTo(p.geometry.pixelSpacingXMm, 6);
+
+  const both = collect();
+  expect(await main(['mesh', dicom, '--spacing', '1', '--slice-spacing', '1', '--threshold', '200', '--stl', stl], both.io)).toBe(2);
+  expect(both.err.join('')).toMatch(/leave out the GEOMETRY flags/);
 });
