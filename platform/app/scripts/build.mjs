@@ -7,10 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import webpack from 'webpack';
 import hostModules from './host-modules.cjs';
 import lockTools from './ohif-dist-lock.cjs';
-import { pluginConfigs, PLUGINS } from './webpack.plugins.mjs';
 
 const { findHostModules, shimSource, bridgeScript } = hostModules;
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,6 +50,9 @@ for (const [name, info] of Object.entries(host)) {
 }
 
 // ---- 3. plugins ----------------------------------------------------------------------------
+// (imported only now, so that a wrong viewer is refused before anything heavy loads)
+const { default: webpack } = await import('webpack');
+const { pluginConfigs, PLUGINS } = await import('./webpack.plugins.mjs');
 const production = process.env.NODE_ENV !== 'development';
 const stats = await new Promise((resolve, reject) =>
   webpack(pluginConfigs({ outDir: path.join(out, 'plugins'), shims, production }), (err, s) => (err ? reject(err) : resolve(s))),

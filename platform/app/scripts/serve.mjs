@@ -3,7 +3,9 @@
 // for SharedArrayBuffer, and /dicom-web/* passed through to a DICOMweb server so the browser
 // talks to one origin. Configure with PORT (default 3000), HOST (default all interfaces) and
 // IMAGESTACK_DICOMWEB_URL (for example http://127.0.0.1:8042/dicom-web; unset: /dicom-web answers 503).
-import { createViewerServer } from './server.mjs';
+import serverModule from './server.cjs';
+
+const { createViewerServer } = serverModule;
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || undefined;

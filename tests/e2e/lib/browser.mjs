@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { createViewerServer } from '../../../platform/app/scripts/server.mjs';
+import serverModule from '../../../platform/app/scripts/server.cjs';
+
+const { createViewerServer } = serverModule;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SHOTS = path.resolve(here, '../shots');

@@ -1,10 +1,11 @@
 // The HTTP server behind serve.mjs, as a function so tests can start it on a free port.
-import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// CommonJS so that jest and the ES-module scripts can both load it.
+'use strict';
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
 
-const defaultDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+const defaultDist = path.resolve(__dirname, '../dist');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png',
@@ -21,7 +22,7 @@ const ISOLATION = {
  * @param {{ dist?: string, dicomWebUrl?: string }} options
  * dicomWebUrl: base URL of the DICOMweb service that /dicom-web/* is forwarded to.
  */
-export function createViewerServer({ dist = defaultDist, dicomWebUrl } = {}) {
+function createViewerServer({ dist = defaultDist, dicomWebUrl } = {}) {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`no built viewer in ${dist}: run \`npm run build\` first`);
   }
@@ -77,3 +78,5 @@ function proxy(req, res, url, upstream) {
   });
   req.pipe(up);
 }
+
+module.exports = { createViewerServer };
