@@ -1,5 +1,5 @@
-import type { StackGeometry, VoxelArray, VoxelStack } from '@imagestack/core';
-import { sliceView } from '@imagestack/core';
+import type { SeriesIdentity, SeriesUids, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
+import { createSeriesUids, sliceView, windowFromVoxels } from '@imagestack/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
 
@@ -10,6 +10,11 @@ export interface LoadedSeries {
   stack: VoxelStack;
   geometry: StackGeometry;
   description: string;
+  /** Made once per import: the viewer, the zip and the PACS copy share them. */
+  uids: SeriesUids;
+  /** Window centre/width from the data (1st–99th percentile), shared by viewer and export. */
+  window: VoiWindow;
+  identity: SeriesIdentity;
   /** The naturalized DICOM records the viewer's metadata store holds, one per slice. */
   instances: ViewerInstance[];
   studyInstanceUID: string;
@@ -39,12 +44,18 @@ export class ImageStackService {
   addStack(stack: VoxelStack, geometry: StackGeometry, description: string): LoadedSeries {
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
-    const instances = buildViewerInstances({ stack, geometry, description, imageIds });
+    const uids = createSeriesUids(stack.slices);
+    const window = windowFromVoxels(stack.voxels);
+    const identity: SeriesIdentity = { description };
+    const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
     const series: LoadedSeries = {
       key,
       stack,
       geometry,
       description,
+      uids,
+      window,
+      identity,
       instances,
       studyInstanceUID: instances[0].StudyInstanceUID,
       seriesInstanceUID: instances[0].SeriesInstanceUID,

@@ -162,7 +162,8 @@ async function sendBatch(url: string, batch: StowInstance[], options: StowOption
     if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), options.signal);
     let response: Response;
     try {
-      response = await doFetch(url, { method: 'POST', headers, body, signal: options.signal });
+      // (the DOM and Node typings disagree on whether a Uint8Array is a BodyInit; both accept it)
+      response = await doFetch(url, { method: 'POST', headers, body: body as unknown as RequestInit['body'], signal: options.signal });
     } catch (e) {
       if (options.signal?.aborted) throw cancelled();
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
