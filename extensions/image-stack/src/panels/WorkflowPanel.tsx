@@ -3,6 +3,7 @@ import { PanelSection } from '@ohif/ui-next';
 import { physicalSizeMm } from '@imagestack/core';
 import { SERVICE_NAME } from '../ids';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
+import DicomSection from './DicomSection';
 
 const mm = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} mm`;
 
@@ -41,6 +42,7 @@ export default function WorkflowPanel({ servicesManager }: { servicesManager: an
           </dl>
         </PanelSection.Content>
       </PanelSection>
+      <DicomSection series={series} servicesManager={servicesManager} />
     </div>
   );
 }
