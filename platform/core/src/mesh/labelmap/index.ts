@@ -2,3 +2,4 @@ export * from './threshold';
 export * from './islands';
 export * from './distance';
 export * from './morphology';
+export * from './runs';

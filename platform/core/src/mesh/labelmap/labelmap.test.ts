@@ -4,7 +4,7 @@ import { meshTopology } from '../meshStats';
 import { hollowSphereMask, maskFromFunction, sphereMask } from '../testing/shapes';
 import type { Labelmap, SpacingMm } from '../types';
 import { squaredDistanceMm2 } from './distance';
-import { fillHoles, keepLargestIsland, removeSmallIslands } from './islands';
+import { fillHoles, islandSizes, keepLargestIsland, removeSmallIslands } from './islands';
 import { closeMask, growMask, hollowMask, openMask, shrinkMask } from './morphology';
 import { parseThreshold, thresholdMask } from './threshold';
 
@@ -116,4 +116,47 @@ describe('margins in millimetres on anisotropic voxels', () => {
     expect(meshTopology(extractSurface(labelmapSource(shell), g))).toMatchObject({ watertight: true, eulerCharacteristic: 4, parts: 2 });
     expect(() => hollowMask(ball(6), 0.45)).toThrow(/thinner than the 0.5 mm voxel spacing/);
   });
+});
+
+test('run-based components match a voxel flood fill for 6, 18 and 26 connectivity (random masks)', () => {
+  const dims: [number, number, number] = [9, 8, 7];
+  const [nx, ny, nz] = dims;
+  let seed = 4242;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const bfsSizes = (vox: Uint8Array, conn: number) => {
+    const seen = new Uint8Array(vox.length);
+    const sizes: number[] = [];
+    for (let s = 0; s < vox.length; s++) {
+      if (!vox[s] || seen[s]) continue;
+      let size = 0;
+      const stack = [s];
+      seen[s] = 1;
+      while (stack.length) {
+        const v = stack.pop()!;
+        size++;
+        const i = v % nx, j = Math.floor(v / nx) % ny, k = Math.floor(v / (nx * ny));
+        for (let dk = -1; dk <= 1; dk++)
+          for (let dj = -1; dj <= 1; dj++)
+            for (let di = -1; di <= 1; di++) {
+              const m = Math.abs(di) + Math.abs(dj) + Math.abs(dk);
+              if (m === 0 || (conn === 6 && m > 1) || (conn === 18 && m > 2)) continue;
+              const a = i + di, b = j + dj, c = k + dk;
+              if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
+              const w = a + nx * (b + ny * c);
+              if (vox[w] && !seen[w]) {
+                seen[w] = 1;
+                stack.push(w);
+              }
+            }
+      }
+      sizes.push(size);
+    }
+    return sizes.sort((a, b) => b - a);
+  };
+  for (let trial = 0; trial < 15; trial++) {
+    const voxels = new Uint8Array(nx * ny * nz).map(() => (rand() < 0.3 ? 1 : 0));
+    for (const conn of [6, 18, 26] as const) {
+      expect(islandSizes({ dims, spacingMm: [1, 1, 1], voxels }, { connectivity: conn })).toEqual(bfsSizes(voxels, conn));
+    }
+  }
 });
