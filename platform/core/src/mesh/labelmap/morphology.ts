@@ -89,7 +89,7 @@ export function growMask(mask: Labelmap, marginMm: number): Labelmap {
   const box = maskBox(mask, marginMm);
   if (!box || marginMm === 0) return binaryCopy(mask);
   const sub = crop(mask, box);
-  const d = squaredDistanceMm2(sub.voxels, sub.dims, mask.spacingMm, 1);
+  const d = squaredDistanceMm2(sub.voxels, sub.dims, mask.spacingMm, 1, { maxMm: marginMm });
   const limit = marginMm * marginMm * (1 + 1e-9);
   for (let i = 0; i < d.length; i++) sub.voxels[i] = d[i] <= limit ? 1 : 0;
   return paste(mask, box, sub.voxels);
@@ -98,22 +98,15 @@ export function growMask(mask: Labelmap, marginMm: number): Labelmap {
 /** Shrinks the mask by `marginMm` (an erosion); the volume edge does not erode (see above). */
 export function shrinkMask(mask: Labelmap, marginMm: number): Labelmap {
   checkMargin(marginMm, 'shrink margin');
+  // The crop reaches one voxel past the mask: that layer is background, except where the crop
+  // meets the volume edge, which is what keeps the volume edge from eroding.
   const box = maskBox(mask, 0);
   if (!box || marginMm === 0) return binaryCopy(mask);
   const sub = crop(mask, box);
-  const d = distanceToBackground(sub.voxels, sub.dims, mask);
+  const d = squaredDistanceMm2(sub.voxels, sub.dims, mask.spacingMm, 0, { maxMm: marginMm });
   const limit = marginMm * marginMm * (1 + 1e-9);
   for (let i = 0; i < d.length; i++) sub.voxels[i] = sub.voxels[i] && d[i] > limit ? 1 : 0;
   return paste(mask, box, sub.voxels);
-}
-
-/**
- * Distance to background inside a cropped box. The crop's faces that are not the volume's faces
- * lie at least one voxel outside the mask, so they hold background; a crop face on the volume
- * edge holds none, which is what keeps the volume edge from eroding.
- */
-function distanceToBackground(voxels: Uint8Array, dims: Dimensions3, mask: Labelmap): Float32Array {
-  return squaredDistanceMm2(voxels, dims, mask.spacingMm, 0);
 }
 
 /** Opening: shrink then grow by `radiusMm`; removes spurs and bridges thinner than about 2·radius. */
