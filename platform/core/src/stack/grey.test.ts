@@ -57,7 +57,7 @@ test('the fused BMP → grey decoder equals decode + toGrey, for 24-bit, 32-bit 
     writeBmp({ width: w, height: h, bitCount: 32, values: words }),
     writeBmp({ width: w, height: h, bitCount: 8, palette, values: Array.from({ length: w * h }, (_, i) => (i * 13) & 255) }),
   ];
-  const region = { x: 3, y: 2, width: 15, height: 6 };
+  for (const region of [{ x: 3, y: 2, width: 15, height: 6 }, { x: 1, y: 0, width: 20, height: 9 }])
   for (const f of files) {
     const fused = decodeBmpGrey(f, 'f.bmp', undefined, region)!;
     const slow = toGrey(decodeImage(f, 'f.bmp'), region);

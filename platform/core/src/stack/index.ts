@@ -18,3 +18,6 @@ export {
   type BlobLike,
 } from './decodeSlice';
 export { runDecodePool, createDecodePool, type SpawnWorker, type WorkerPort, type DecodePool, type DecodePoolConfig, type DecodeRunOptions, type DecodePoolOptions } from './pool';
+export { probeTarget, probeTargets, blobTargets, HEAD_BYTES, type ProbeTarget, type BlobFile } from './probe';
+export { readStackFromTargets, type ReadSourcesOptions } from './readSources';
+export { webWorkerSpawner, serveSliceRequests, type WebWorkerLike, type WorkerScopeLike } from './webWorker';

@@ -1,5 +1,6 @@
 // Node-only parts of stack/ (file system, worker_threads). Import from '@imagestack/core/node'
 // or platform/core/src/node; never from browser code.
 export { readStack, inspectStack, defaultWorkers, type ReadStackOptions } from './readStack';
-export { listInputs, probeFiles, type ListedFile } from './listInputs';
+export { listInputs, probeFiles, fileTargets, type ListedFile } from './listInputs';
 export { spawnNodeWorker, nodeWorkerScript } from './spawnNodeWorker';
+export { createFileReader } from './fileReader';

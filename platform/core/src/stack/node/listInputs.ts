@@ -1,13 +1,10 @@
 // Node only: turn the user's inputs (folders and files) into candidate files with headers.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { probeImage } from '../../decode/decodeImage';
-import { describeNonImage, IMAGE_EXTENSIONS, sniffFormat } from '../../decode/sniff';
 import { ImageStackError } from '../../errors';
 import type { SkippedFile, StackFileInfo } from '../plan';
-
-/** Enough for every BMP, PNG and JPEG header we have seen (JPEG EXIF blocks are at most 64 KiB). */
-const HEAD_BYTES = 256 * 1024;
+import { probeTargets } from '../probe';
+import type { ProbeTarget } from '../probe';
 
 export interface ListedFile {
   name: string;
@@ -48,56 +45,40 @@ export async function listInputs(inputs: readonly string[]): Promise<{ files: Li
   return { files, skipped };
 }
 
-async function readHead(file: string, size: number): Promise<Uint8Array> {
-  if (size <= HEAD_BYTES) return new Uint8Array(await fs.readFile(file));
-  const fh = await fs.open(file, 'r');
-  try {
-    const buf = new Uint8Array(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+/** Headers of listed files (see probeTarget): for callers that plan without reading. */
+export async function probeFiles(files: readonly ListedFile[], maxPixels?: number): Promise<StackFileInfo[]> {
+  return probeTargets(await fileTargets(files), maxPixels);
 }
 
-/**
- * Read each file's header. Files that are not images are skipped with a reason, except files
- * whose names say they are images (".bmp", ".png", …): those are errors naming the file, since
- * the user meant them as slices (a zero-byte "slice_007.bmp" is a broken stack, not noise).
- */
-export async function probeFiles(files: readonly ListedFile[], maxPixels?: number): Promise<StackFileInfo[]> {
-  const out: StackFileInfo[] = [];
-  for (const f of files) {
-    let size: number;
-    try {
-      size = (await fs.stat(f.path)).size;
-    } catch (e) {
-      throw new ImageStackError('io', `could not be read (${(e as Error).message})`, f.name);
-    }
-    let head = await readHead(f.path, size).catch(e => {
-      throw new ImageStackError('io', `could not be read (${(e as Error).message})`, f.name);
-    });
-    const format = sniffFormat(head);
-    const base = path.basename(f.name);
-    if (!format) {
-      if (IMAGE_EXTENSIONS.test(base) && !base.startsWith('.')) {
-        if (size === 0) throw new ImageStackError('empty', 'the file is empty (0 bytes)', f.name);
-        throw new ImageStackError('unsupported-format', `is named like an image but is not a BMP, PNG, JPEG or TIFF (${describeNonImage(head, base)})`, f.name);
-      }
-      out.push({ name: f.name, source: f.path, size, header: null, skipReason: describeNonImage(head, base) });
-      continue;
-    }
-    if (format === 'tiff' && head.length < size) head = new Uint8Array(await fs.readFile(f.path));
-    let header;
-    try {
-      header = probeImage(head, f.name, { maxPixels, fileSize: size });
-    } catch (e) {
-      // A JPEG frame header beyond the first bytes: read it all and try once more.
-      if (!(e instanceof ImageStackError) || e.code !== 'corrupt' || head.length >= size) throw e;
-      head = new Uint8Array(await fs.readFile(f.path));
-      header = probeImage(head, f.name, { maxPixels, fileSize: size });
-    }
-    out.push({ name: f.name, source: f.path, size, header });
-  }
-  return out;
+/** Probe targets for files on disk: sizes from stat, headers by ranged reads. */
+export async function fileTargets(files: readonly ListedFile[]): Promise<ProbeTarget[]> {
+  return Promise.all(
+    files.map(async f => {
+      const size = await fs.stat(f.path).then(
+        s => s.size,
+        () => -1,
+      );
+      return {
+        name: f.name,
+        size: Math.max(size, 0),
+        source: f.path,
+        readRange: async (start: number, end: number) => {
+          if (size < 0) throw new Error('cannot stat the file');
+          const fh = await fs.open(f.path, 'r');
+          try {
+            const buf = new Uint8Array(end - start);
+            let got = 0;
+            while (got < buf.length) {
+              const { bytesRead } = await fh.read(buf, got, buf.length - got, start + got);
+              if (!bytesRead) break;
+              got += bytesRead;
+            }
+            return buf.subarray(0, got);
+          } finally {
+            await fh.close();
+          }
+        },
+      };
+    }),
+  );
 }

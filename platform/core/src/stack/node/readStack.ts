@@ -1,12 +1,12 @@
 // Node only: read folders/files of slices into one VoxelStack, decoding in worker_threads.
 import os from 'node:os';
 import type { CropRect, DownsampleFactor } from '../../geometry/types';
-import { createStackAssembler, sliceRequests, type StackReport } from '../assemble';
-import { planStack, type StackPlan } from '../plan';
-import { createDecodePool } from '../pool';
+import type { StackReport } from '../assemble';
+import type { StackPlan } from '../plan';
+import { readStackFromTargets } from '../readSources';
 import type { VoxelStack } from '../types';
 import { createFileReader } from './fileReader';
-import { listInputs, probeFiles } from './listInputs';
+import { fileTargets, listInputs } from './listInputs';
 import { spawnNodeWorker } from './spawnNodeWorker';
 
 export interface ReadStackOptions {
@@ -35,29 +35,17 @@ export function defaultWorkers(): number {
 }
 
 async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels: boolean) {
-  // Workers boot while this thread lists and probes the files.
-  const pool = createDecodePool({ workers: opts.workers ?? defaultWorkers(), spawn: spawnNodeWorker, reader: createFileReader() });
-  try {
-    const { files, skipped } = await listInputs(paths);
-    const infos = await probeFiles(files, opts.maxPixels);
-    const plan = planStack(infos, {
-      reverse: opts.reverse,
-      crop: opts.crop,
-      downsample: opts.downsample,
-      maxVolumeBytes: opts.maxVolumeBytes,
-    });
-    plan.skipped.unshift(...skipped);
-    opts.onPlan?.(plan);
-    const assembler = createStackAssembler(plan, { keepVoxels });
-    await pool.run(sliceRequests(plan, opts.maxPixels), {
-      onSlice: r => assembler.add(r),
-      onProgress: opts.onProgress,
-      signal: opts.signal,
-    });
-    return assembler.finish();
-  } finally {
-    pool.close();
-  }
+  const { files, skipped } = await listInputs(paths);
+  // Enough workers for the files, but never more than asked; they boot while the headers are read.
+  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.max(0, Math.ceil(files.length / 2)));
+  return readStackFromTargets(await fileTargets(files), {
+    ...opts,
+    workers,
+    spawn: spawnNodeWorker,
+    reader: createFileReader(),
+    skipped,
+    keepVoxels,
+  });
 }
 
 /**

@@ -1,0 +1,88 @@
+import { probeImage } from '../decode/decodeImage';
+import { describeNonImage, IMAGE_EXTENSIONS, sniffFormat } from '../decode/sniff';
+import { ImageStackError } from '../errors';
+import type { StackFileInfo } from './plan';
+
+/** Enough for every BMP, PNG and JPEG header we have seen (JPEG EXIF blocks are at most 64 KiB). */
+export const HEAD_BYTES = 64 * 1024;
+
+/** A file to probe: a File in the browser, a path in Node, behind a byte-range reader. */
+export interface ProbeTarget {
+  /** As the user sees it ("IMG (2).bmp"): sorting and messages. */
+  name: string;
+  size: number;
+  /** Passed on to the decode step (a File, a path). */
+  source: unknown;
+  /** Bytes [start, end) of the file. */
+  readRange(start: number, end: number): Promise<Uint8Array>;
+}
+
+/**
+ * Read one file's header, cheaply (the first 64 KiB; all of a TIFF, whose directories may lie
+ * anywhere). Files that are not images are returned with header null and a reason, except
+ * files whose names say they are images (".bmp", ".png", …): those are errors naming the
+ * file, since the user meant them as slices (a zero-byte "slice_007.bmp" is a broken stack,
+ * not noise). Hidden files (".DS_Store", "._IMG1.bmp") are always skipped.
+ */
+export async function probeTarget(t: ProbeTarget, maxPixels?: number): Promise<StackFileInfo> {
+  const read = async (end: number) => {
+    try {
+      return await t.readRange(0, end);
+    } catch (e) {
+      throw new ImageStackError('io', `could not be read (${(e as Error)?.message ?? String(e)})`, t.name);
+    }
+  };
+  let head = await read(Math.min(t.size, HEAD_BYTES));
+  const format = sniffFormat(head);
+  const base = t.name.split(/[\\/]/).pop() ?? t.name;
+  if (!format) {
+    if (IMAGE_EXTENSIONS.test(base) && !base.startsWith('.')) {
+      if (t.size === 0) throw new ImageStackError('empty', 'the file is empty (0 bytes)', t.name);
+      throw new ImageStackError('unsupported-format', `is named like an image but is not a BMP, PNG, JPEG or TIFF (${describeNonImage(head, base)})`, t.name);
+    }
+    return { name: t.name, source: t.source, size: t.size, header: null, skipReason: describeNonImage(head, base) };
+  }
+  if (format === 'tiff' && head.length < t.size) head = await read(t.size);
+  try {
+    return { name: t.name, source: t.source, size: t.size, header: probeImage(head, t.name, { maxPixels, fileSize: t.size }) };
+  } catch (e) {
+    // A JPEG frame header beyond the first bytes: read it all and try once more.
+    if (!(e instanceof ImageStackError) || e.code !== 'corrupt' || head.length >= t.size) throw e;
+    head = await read(t.size);
+    return { name: t.name, source: t.source, size: t.size, header: probeImage(head, t.name, { maxPixels, fileSize: t.size }) };
+  }
+}
+
+/** probeTarget for many files, a few at a time, in the order given. */
+export async function probeTargets(targets: readonly ProbeTarget[], maxPixels?: number, concurrency = 8): Promise<StackFileInfo[]> {
+  const out: StackFileInfo[] = new Array(targets.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      out[i] = await probeTarget(targets[i], maxPixels);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, lane));
+  return out;
+}
+
+/** A Blob or File, as far as we need it (no DOM types in core). */
+export interface BlobFile {
+  name: string;
+  size: number;
+  slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> };
+  arrayBuffer(): Promise<ArrayBuffer>;
+  /** Set on files from a folder drop or `<input webkitdirectory>` ("scan/IMG (2).bmp"). */
+  webkitRelativePath?: string;
+}
+
+/** Probe targets for browser Files: each is read by range here and whole in the decode worker. */
+export function blobTargets(files: readonly BlobFile[]): ProbeTarget[] {
+  return files.map(f => ({
+    name: f.name,
+    size: f.size,
+    source: f,
+    readRange: async (start, end) => new Uint8Array(await f.slice(start, end).arrayBuffer()),
+  }));
+}

@@ -1,0 +1,54 @@
+// The browser path, in Node: Files (Node's own File class) probed by range, decoded by the
+// Web Worker handler (serveSliceRequests) behind webWorkerSpawner, here with an in-process
+// stand-in for `new Worker(url)` that speaks the same postMessage protocol.
+import { writeBmp } from '../../../../tests/fixtures/images/bmpWriter';
+import { blobTargets, type BlobFile } from './probe';
+import { readStackFromTargets } from './readSources';
+import { serveSliceRequests, webWorkerSpawner, type WebWorkerLike, type WorkerScopeLike } from './webWorker';
+
+function inProcessWorker(log: { transferred: number }): WebWorkerLike {
+  const worker: WebWorkerLike = {
+    onmessage: null,
+    onerror: null,
+    postMessage(message, transfer) {
+      log.transferred += transfer.length;
+      setTimeout(() => scope.onmessage?.({ data: structuredClone(message) }), 0);
+    },
+    terminate() {
+      scope.onmessage = null;
+    },
+  };
+  const scope: WorkerScopeLike = {
+    onmessage: null,
+    postMessage(message) {
+      setTimeout(() => worker.onmessage?.({ data: message }), 0);
+    },
+  };
+  serveSliceRequests(scope);
+  return worker;
+}
+
+test('Files in, one volume out, through Web-Worker-shaped workers', async () => {
+  const W = 12;
+  const H = 6;
+  const files: BlobFile[] = [3, 1, 2].map(k => new File([writeBmp({ width: W, height: H, bitCount: 24, rgb: new Uint8Array(W * H * 3).fill(k * 40) })], `slice ${k}.bmp`));
+  files.push(new File(['not an image'], 'notes.txt'));
+  const log = { transferred: 0 };
+  const plans: string[][] = [];
+  const { stack, report } = await readStackFromTargets(blobTargets(files), {
+    workers: 2,
+    spawn: webWorkerSpawner(() => inProcessWorker(log)),
+    downsample: 2,
+    onPlan: p => plans.push(p.slices.map(s => s.name)),
+  });
+  expect(plans).toEqual([['slice 1.bmp', 'slice 2.bmp', 'slice 3.bmp']]);
+  expect(stack).toMatchObject({ columns: 6, rows: 3, slices: 3, bitsStored: 8 });
+  expect(Array.from(stack!.voxels.subarray(0, 18))).toEqual(new Array(18).fill(40));
+  expect(Array.from(stack!.voxels.subarray(36))).toEqual(new Array(18).fill(120));
+  expect(report.skipped).toEqual([{ name: 'notes.txt', reason: 'text file' }]);
+});
+
+test('a zero-byte File named like an image is an error naming it', async () => {
+  const files: BlobFile[] = [new File([writeBmp({ width: 2, height: 2, bitCount: 24, rgb: new Uint8Array(12) })], 'a.bmp'), new File([], 'b.bmp')];
+  await expect(readStackFromTargets(blobTargets(files))).rejects.toThrow(/^b\.bmp: the file is empty/);
+});

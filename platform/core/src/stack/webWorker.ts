@@ -1,0 +1,48 @@
+// The browser's side of the decode pool, without DOM types: a spawn function over Web Workers
+// and the message handler their entry script installs. The extension's worker entry is:
+//
+//   import { serveSliceRequests } from '@imagestack/core';
+//   serveSliceRequests(self as any);
+//
+// and the pool: createDecodePool({ workers: 2, spawn: webWorkerSpawner(() => new Worker(url)) }).
+import { createSliceDecoder, type SliceReply, type SliceRequest, type SourceReader } from './decodeSlice';
+import type { SpawnWorker } from './pool';
+
+/** What we use of a Web Worker (or anything shaped like one). */
+export interface WebWorkerLike {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  terminate(): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+/** A SpawnWorker for Web Workers made by `create`. */
+export function webWorkerSpawner(create: () => WebWorkerLike): SpawnWorker {
+  return ({ onReply, onError }) => {
+    const w = create();
+    w.onmessage = e => onReply(e.data as SliceReply);
+    w.onerror = e => onError((e as { message?: string })?.message ? new Error((e as { message: string }).message) : e);
+    return {
+      post: (req, transfer) => w.postMessage(req, transfer),
+      terminate: () => w.terminate(),
+    };
+  };
+}
+
+/** What a worker's global scope offers (DedicatedWorkerGlobalScope, or a test double). */
+export interface WorkerScopeLike {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+
+/**
+ * Install the decode step in a worker: each SliceRequest (sources are Files/Blobs or bytes)
+ * is answered with a SliceReply, the voxels' buffer transferred.
+ */
+export function serveSliceRequests(scope: WorkerScopeLike, reader?: SourceReader): void {
+  const decoder = createSliceDecoder(reader);
+  scope.onmessage = async e => {
+    const { reply, transfer } = await decoder.handle(e.data as SliceRequest);
+    scope.postMessage(reply, transfer);
+  };
+}
