@@ -195,7 +195,8 @@ class Decimator {
       const l2 = (ax - bx) ** 2 + (ay - by) ** 2 + (az - bz) ** 2;
       if ((x - mx) ** 2 + (y - my) ** 2 + (z - mz) ** 2 <= l2) {
         this.px = x; this.py = y; this.pz = z;
-        return this.error(a, b, x, y, z);
+        const q9 = q[A + 9] + q[B + 9];
+        return q0 * x * x + 2 * q1 * x * y + 2 * q2 * x * z + 2 * q3 * x + q4 * y * y + 2 * q5 * y * z + 2 * q6 * y + q7 * z * z + 2 * q8 * z + q9;
       }
     }
     const ax = pos[3 * a], ay = pos[3 * a + 1], az = pos[3 * a + 2];
@@ -216,16 +217,18 @@ class Decimator {
     return eb;
   }
 
-  computeTriangleErrors(t: number): void {
+  /** Edge errors of triangle t; with `around` ≥ 0 only the two edges at that vertex are recomputed (the third's quadrics did not change). */
+  computeTriangleErrors(t: number, around = -1): void {
     const tri = this.tri;
     const e = this.triErr;
-    let min = Infinity;
     for (let j = 0; j < 3; j++) {
-      const err = this.edgeError(tri[3 * t + j], tri[3 * t + ((j + 1) % 3)]);
-      e[4 * t + j] = err;
-      if (err < min) min = err;
+      const a = tri[3 * t + j];
+      const b = tri[3 * t + ((j + 1) % 3)];
+      if (around >= 0 && a !== around && b !== around) continue;
+      e[4 * t + j] = this.edgeError(a, b);
     }
-    e[4 * t + 3] = min;
+    const e0 = e[4 * t], e1 = e[4 * t + 1], e2 = e[4 * t + 2];
+    e[4 * t + 3] = e0 < e1 ? (e0 < e2 ? e0 : e2) : e1 < e2 ? e1 : e2;
   }
 
   tryCollapse(v0: number, v1: number): boolean {
@@ -280,7 +283,7 @@ class Decimator {
     for (let r = newStart; r < this.refLength; r++) {
       const t = refTri[r];
       this.triDirty[t] = 1;
-      this.computeTriangleErrors(t);
+      this.computeTriangleErrors(t, v0);
     }
     return true;
   }
