@@ -1,6 +1,6 @@
 import type { StackGeometry } from '../geometry';
 import { decimateMesh } from './decimateMesh';
-import { extractSurface, type CancelSignal } from './extractSurface';
+import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSurface';
 import { meshStats, type MeshStats } from './meshStats';
 import { smoothMesh } from './smoothMesh';
 import type { Mesh, MeshFrame, SliceSource } from './types';
@@ -38,11 +38,22 @@ export interface SurfaceResult {
  * whole export path the CLI and the viewer's worker both run.
  */
 export function buildSurface(source: SliceSource, geometry: StackGeometry, options: BuildSurfaceOptions = {}): SurfaceResult {
+  const progress = options.onProgress ?? (() => undefined);
+  const voxelMesh = extractSurfaceVoxels(source, { range: options.range, signal: options.signal, onProgress: f => progress(0.6 * f, 'extract') });
+  return finishSurface(voxelMesh, geometry, options);
+}
+
+/**
+ * The rest of buildSurface after extraction, for a mesh from `createSurfaceExtractor` (slices
+ * pushed one at a time): place in patient mm, smooth, decimate, measure. `options.range` is only
+ * recorded in the operations here.
+ */
+export function finishSurface(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions = {}): SurfaceResult {
   const frame = options.frame ?? 'LPS';
   const range: [number, number] = options.range ?? [1, Infinity];
   const progress = options.onProgress ?? (() => undefined);
   const operations: SurfaceOperation[] = [];
-  let mesh = extractSurface(source, geometry, { range, frame, signal: options.signal, onProgress: f => progress(0.6 * f, 'extract') });
+  let mesh = placeMesh(voxelMesh, geometry, { frame });
   operations.push({ op: 'extract', method: 'marching cubes, edge midpoints, 6-connected foreground, 1-voxel zero pad', range: rangeJson(range), frame });
   const iterations = options.smoothIterations ?? 0;
   if (iterations > 0) {

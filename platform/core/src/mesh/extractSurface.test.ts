@@ -1,5 +1,5 @@
 import { indexToPatient, ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
-import { extractSurface, extractSurfaceVoxels, labelmapSource } from './extractSurface';
+import { createSurfaceExtractor, extractSurface, extractSurfaceVoxels, labelmapSource } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
 import { denseMarchingCubes } from './testing/denseMarchingCubes';
 import { blindBoredSphereMask, boredSphereMask, hollowSphereMask, sphereMask, torusMask } from './testing/shapes';
@@ -214,4 +214,20 @@ test('an oblique stack: same volume as axial, centred where indexToPatient puts 
   for (let v = 0; v < mesh.positions.length; v += 3) for (let d = 0; d < 3; d++) c[d] += mesh.positions[v + d];
   const expected = indexToPatient(oblique, [12 / sp[0], 12 / sp[1], 12 / sp[2]]);
   for (let d = 0; d < 3; d++) expect(Math.abs(c[d] / (mesh.positions.length / 3) - expected[d])).toBeLessThan(0.1);
+});
+
+test('createSurfaceExtractor: slices pushed one at a time give the same mesh; misuse is refused', () => {
+  const m = sphereMask([20, 18, 16], [1, 1, 1], [9, 9, 8], 6);
+  const n = 20 * 18;
+  const ex = createSurfaceExtractor(m.dims);
+  for (let k = 0; k < 16; k++) ex.push(m.voxels.slice(k * n, (k + 1) * n));
+  expect(ex.slicesPushed).toBe(16);
+  const pushed = ex.finish();
+  const whole = extractSurfaceVoxels(labelmapSource(m));
+  expect(pushed.positions).toEqual(whole.positions);
+  expect(pushed.triangles).toEqual(whole.triangles);
+  expect(() => ex.push(new Uint8Array(n))).toThrow(/more than 16 slices/);
+  const early = createSurfaceExtractor(m.dims);
+  expect(() => early.finish()).toThrow(/0 of 16 slices pushed/);
+  expect(() => early.push(new Uint8Array(5))).toThrow(/slice 0 has 5 voxels/);
 });

@@ -59,7 +59,31 @@ function newPlane(W: number, H: number): SamplePlane {
  * row disagree are visited (a cube whose eight corners agree has no surface).
  */
 export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfaceOptions = {}): Mesh {
-  const [nx, ny, nz] = source.dims;
+  const extractor = createSurfaceExtractor(source.dims, options);
+  for (let k = 0; k < source.dims[2]; k++) {
+    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
+    extractor.push(source.getSlice(k));
+    options.onProgress?.((k + 1) / source.dims[2]);
+  }
+  return extractor.finish();
+}
+
+/**
+ * Marching cubes fed one slice at a time, for callers that receive slices asynchronously (a
+ * worker receiving labelmap slices posted one by one): `push` slices 0..nz−1 in order, then
+ * `finish` returns the mesh in voxel-index units (see extractSurfaceVoxels). Holds two slices.
+ */
+export interface SurfaceExtractor {
+  /** Adds the next slice (columns × rows values, columns fastest); it is not kept. */
+  push(slice: SliceArray): void;
+  /** Slices pushed so far. */
+  readonly slicesPushed: number;
+  /** After the last slice: closes the far side and returns the welded mesh. */
+  finish(): Mesh;
+}
+
+export function createSurfaceExtractor(dims: [number, number, number], options: Pick<ExtractSurfaceOptions, 'range'> = {}): SurfaceExtractor {
+  const [nx, ny, nz] = dims;
   if (!(nx > 0 && ny > 0 && nz > 0)) throw new ImageStackError('empty', `mesh: labelmap has no voxels (${nx}×${ny}×${nz})`);
   const lo = options.range?.[0] ?? 1;
   const hi = options.range?.[1] ?? Infinity;
@@ -90,10 +114,9 @@ export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfac
     return vertexCount++;
   };
 
-  for (let k = -1; k <= nz; k++) {
-    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
-    if (k >= 0 && k < nz) {
-      const slice = source.getSlice(k);
+  /** Processes sample plane k (−1 and nz are the zero padding; `slice` is null for them). */
+  const plane = (k: number, slice: SliceArray | null): void => {
+    if (slice) {
       if (slice.length < nx * ny) {
         throw new ImageStackError('mismatch', `mesh: slice ${k} has ${slice.length} voxels, expected ${nx}×${ny}`);
       }
@@ -222,9 +245,27 @@ export function extractSurfaceVoxels(source: SliceSource, options: ExtractSurfac
     [A, B] = [B, A];
     [xA, xB] = [xB, xA];
     [yA, yB] = [yB, yA];
-    if (k >= 0 && k < nz && options.onProgress) options.onProgress((k + 1) / nz);
-  }
-  return { positions: pos.trimmed(), triangles: tri.trimmed() };
+  };
+
+  let pushed = 0;
+  let finished = false;
+  plane(-1, null);
+  return {
+    push(slice: SliceArray): void {
+      if (finished || pushed >= nz) throw new ImageStackError('mismatch', `mesh: more than ${nz} slices pushed`);
+      plane(pushed, slice);
+      pushed++;
+    },
+    get slicesPushed() {
+      return pushed;
+    },
+    finish(): Mesh {
+      if (pushed !== nz) throw new ImageStackError('mismatch', `mesh: ${pushed} of ${nz} slices pushed before finish`);
+      if (!finished) plane(nz, null);
+      finished = true;
+      return { positions: pos.trimmed(), triangles: tri.trimmed() };
+    },
+  };
 }
 
 /**
