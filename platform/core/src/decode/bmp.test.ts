@@ -86,6 +86,7 @@ describe('BMP written by our fixture writer, compared with ImageMagick', () => {
 
   const cases: [string, BmpSpec, number][] = [
     ['24-bit top-down', { width: w, height: h, bitCount: 24, rgb, topDown: true }, 3],
+    ['24-bit, width a multiple of 4 (whole rows 4 pixels at a time)', { width: 32, height: h, bitCount: 24, rgb: rgb.subarray(0, 32 * h * 3) }, 3],
     ['24-bit v4 header', { width: w, height: h, bitCount: 24, rgb, header: 'v4' }, 3],
     ['8-bit palette top-down, 40 bytes between palette and pixels', { width: w, height: h, bitCount: 8, palette: palette256, values: runs(256), topDown: true, gap: 40 }, 3],
     ['8-bit palette with only 16 colours used', { width: w, height: h, bitCount: 8, palette: palette16, values: runs(16) }, 3],
@@ -103,7 +104,7 @@ describe('BMP written by our fixture writer, compared with ImageMagick', () => {
   test.each(cases)('%s', (label, spec, channels) => {
     const file = writeTemp(tmp.file(`ours_${label.replace(/\W+/g, '_')}.bmp`), writeBmp(spec));
     const img = expectSameAsMagick(file, { channels });
-    expect([img.width, img.height]).toEqual([w, h]);
+    expect([img.width, img.height]).toEqual([spec.width, spec.height]);
   });
 });
 
@@ -133,6 +134,27 @@ describe('BMP known values (no ImageMagick)', () => {
       0, 0, 0, 0, 0, 0, // middle row: skipped by the delta
       10, 10, 10, 20, 30, 20, // bottom row
     ]);
+  });
+});
+
+describe('BMP variants ImageMagick 6 cannot judge (known values)', () => {
+  test('OS/2 2.x header (64 bytes): 4-byte palette entries, as the OS/2 spec and Pillow read them (ImageMagick 6 reads 3)', () => {
+    const f = writeBmp({ width: 5, height: 2, bitCount: 8, header: 'os2v2', palette: [[1, 2, 3], [200, 100, 50]], values: [0, 1, 0, 1, 1, 1, 1, 0, 0, 0] });
+    const img = decodeImage(f, 'os2.bmp');
+    expect(img.channels).toBe(3);
+    expect(Array.from(img.data.subarray(0, 6))).toEqual([1, 2, 3, 200, 100, 50]);
+    expect(Array.from(img.data.subarray(15, 24))).toEqual([200, 100, 50, 200, 100, 50, 1, 2, 3]); // second row: 1, 1, 0
+  });
+  test('32-bit BI_ALPHABITFIELDS (compression 6, masks after a v3 header): alpha kept, not applied', () => {
+    const f = writeBmp({ width: 2, height: 1, bitCount: 32, compression: 'alphabitfields', masks: { r: 0xff0000, g: 0xff00, b: 0xff, a: 0xff000000 }, values: [0x80102030, 0x00ffeedd] });
+    const img = decodeImage(f, 'abf.bmp');
+    expect(img.channels).toBe(4);
+    expect(Array.from(img.data)).toEqual([0x10, 0x20, 0x30, 0x80, 0xff, 0xee, 0xdd, 0]);
+  });
+  test('10-bit channels in 32-bit bitfields keep their top 8 bits', () => {
+    const v = (r: number, g: number, b: number) => (r << 20) | (g << 10) | b;
+    const f = writeBmp({ width: 2, height: 1, bitCount: 32, compression: 'bitfields', masks: { r: 0x3ff00000, g: 0xffc00, b: 0x3ff }, values: [v(1023, 512, 3), v(4, 0, 1020)] });
+    expect(Array.from(decodeImage(f, 'x.bmp').data)).toEqual([255, 128, 0, 1, 0, 255]);
   });
 });
 
