@@ -116,15 +116,31 @@ export function probeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_M
   };
 }
 
-/** Decode one page, or every page when `page` is undefined. */
-export function decodeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS, page?: number): DecodedImage[] {
+/** A parsed TIFF: directories read once, pages decoded on demand (a 2000-page stack parses its directories once, not 2000 times). */
+export interface TiffFile {
+  pages: number;
+  decodePage(page: number): DecodedImage;
+}
+
+export function openTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS): TiffFile {
   const buffer = asArrayBuffer(bytes);
   const ifds = readIfds(buffer, name);
-  if (page !== undefined && (page < 0 || page >= ifds.length)) {
-    throw new ImageStackError('corrupt', `TIFF page ${page + 1} does not exist (the file has ${ifds.length})`, name);
-  }
-  const wanted = page === undefined ? ifds : [ifds[page]];
-  return wanted.map(ifd => decodePage(buffer, ifd, ifds, name, maxPixels));
+  return {
+    pages: ifds.length,
+    decodePage(page) {
+      if (page < 0 || page >= ifds.length) {
+        throw new ImageStackError('corrupt', `TIFF page ${page + 1} does not exist (the file has ${ifds.length})`, name);
+      }
+      return decodePage(buffer, ifds[page], ifds, name, maxPixels);
+    },
+  };
+}
+
+/** Decode one page, or every page when `page` is undefined. */
+export function decodeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS, page?: number): DecodedImage[] {
+  const tiff = openTiff(bytes, name, maxPixels);
+  if (page !== undefined) return [tiff.decodePage(page)];
+  return Array.from({ length: tiff.pages }, (_, k) => tiff.decodePage(k));
 }
 
 function decodePage(buffer: ArrayBuffer, ifd: Ifd, ifds: Ifd[], name: string, maxPixels: number): DecodedImage {

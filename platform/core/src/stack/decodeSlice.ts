@@ -4,6 +4,7 @@
 import { decodeBmpGrey, readBmpHeader } from '../decode/bmp';
 import { decodeImage } from '../decode/decodeImage';
 import { sniffFormat } from '../decode/sniff';
+import { openTiff, type TiffFile } from '../decode/tiff';
 import { ImageStackError, type ImageStackErrorCode } from '../errors';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { downsampleInto } from './downsample';
@@ -85,7 +86,12 @@ function outputArray(req: SliceRequest, n: number): Uint8Array | Uint16Array {
 }
 
 /** The grey crop of the slice: BMPs through the fused decoder (into `out` when given), the rest decoded then converted. */
-function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uint16Array): GreySlice {
+function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uint16Array, tiff?: TiffFile): GreySlice {
+  if (tiff) {
+    const img = tiff.decodePage(req.page);
+    if (img.width !== req.width || img.height !== req.height || img.bitDepth !== req.bitDepth) throw mismatch(req, img.width, img.height, img.bitDepth);
+    return toGrey(img, req.crop);
+  }
   if (sniffFormat(bytes) === 'bmp' && req.page === 0) {
     const head = readBmpHeader(bytes, req.file, req.maxPixels);
     if (head.width !== req.width || head.height !== req.height || req.bitDepth !== 8) throw mismatch(req, head.width, head.height, 8);
@@ -97,12 +103,15 @@ function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uin
   return toGrey(img, req.crop);
 }
 
-/** Decode, check, convert to grey, crop and downsample one slice. Synchronous once the bytes are in. */
-export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest): SliceResult {
+/**
+ * Decode, check, convert to grey, crop and downsample one slice. Synchronous once the bytes
+ * are in. `tiff`: the same file already parsed (see createSliceDecoder).
+ */
+export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: TiffFile): SliceResult {
   const f = req.downsample;
   const n = Math.floor(req.crop.width / f) * Math.floor(req.crop.height / f);
   const voxels = outputArray(req, n);
-  const grey = decodeGrey(bytes, req, f === 1 ? voxels : undefined);
+  const grey = decodeGrey(bytes, req, f === 1 ? voxels : undefined, tiff);
   if (f === 1) {
     if (grey.data !== voxels && grey.data.buffer !== voxels.buffer) voxels.set(grey.data.subarray(0, n));
   } else {
@@ -112,12 +121,13 @@ export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest): SliceRes
 }
 
 /**
- * A decoder for one worker. Keeps the last file's bytes, so the pages of a multi-page TIFF
- * are read once per worker, not once per page.
+ * A decoder for one worker. Keeps the last file's bytes (one file at most), so the pages of a
+ * multi-page TIFF are read once per worker, not once per page.
  */
 export function createSliceDecoder(reader?: SourceReader) {
   let lastSource: DecodeSource | undefined;
   let lastBytes: Promise<Uint8Array> | undefined;
+  let lastTiff: TiffFile | undefined;
   return {
     async decode(req: SliceRequest): Promise<SliceResult> {
       let bytes: Promise<Uint8Array>;
@@ -126,20 +136,19 @@ export function createSliceDecoder(reader?: SourceReader) {
         bytes = readSource(req.source, reader);
         lastSource = req.source;
         lastBytes = bytes;
+        lastTiff = undefined;
       }
       let b: Uint8Array;
       try {
         b = await bytes;
       } catch (e) {
-        lastSource = lastBytes = undefined;
+        lastSource = lastBytes = lastTiff = undefined;
         if (e instanceof ImageStackError) throw e.withFile(req.file);
         throw new ImageStackError('io', `could not be read (${(e as Error).message})`, req.file);
       }
-      if (req.page === 0) {
-        // Single images: do not keep their bytes alive past this slice.
-        lastSource = lastBytes = undefined;
-      }
-      return decodeSliceBytes(b, req);
+      // Pages beyond the first mean a multi-page TIFF: parse its directories once per file.
+      if (req.page > 0 && !lastTiff && sniffFormat(b) === 'tiff') lastTiff = openTiff(b, req.file, req.maxPixels);
+      return decodeSliceBytes(b, req, req.page > 0 || lastTiff ? lastTiff : undefined);
     },
     /** The message handler a worker runs: a reply and the buffers to transfer with it. */
     async handle(req: SliceRequest): Promise<{ reply: SliceReply; transfer: ArrayBuffer[] }> {

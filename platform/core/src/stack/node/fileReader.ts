@@ -9,7 +9,9 @@ import type { DecodeSource, SourceReader } from '../decodeSlice';
 
 /**
  * A SourceReader for file paths that reuses its buffer: the bytes it returns are valid until
- * the next read. (Decoders copy what they keep, so a slice never aliases the buffer.)
+ * the next read. (Decoders copy what they keep, so a slice never aliases the buffer.) Safe
+ * with several requests in flight because the read is synchronous and the decoder decodes
+ * right after its one await (a microtask), before the next message can be handled.
  */
 export function createFileReader(): SourceReader {
   let buf = new Uint8Array(0);
