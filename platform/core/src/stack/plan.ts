@@ -151,7 +151,7 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
     bitDepth,
     format: formats.join('+'),
     details: [...detailCounts.entries()].sort((a, b) => b[1] - a[1]).map(([d]) => d),
-    channels: Math.max(...images.map(f => f.header.channels)) as 1 | 2 | 3 | 4,
+    channels: images.reduce<number>((c, f) => Math.max(c, f.header.channels), 1) as 1 | 2 | 3 | 4,
     crop,
     downsample,
     reverse,
