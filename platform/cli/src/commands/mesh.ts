@@ -6,13 +6,12 @@ import {
   buildSurface,
   deriveStackGeometry,
   ImageStackError,
-  keepLargestIsland,
   labelmapSource,
+  largestIslandInRange,
   meshSidecar,
   parseThreshold,
   sliceView,
   stackFromPart10,
-  thresholdMask,
   writeStlAscii,
   writeStlBinary,
   type MeshFrame,
@@ -203,13 +202,12 @@ export const mesh: Command = {
     }
 
     const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-    const spacingMm: [number, number, number] = [geometry.pixelSpacingXMm, geometry.pixelSpacingYMm, geometry.sliceSpacingMm];
     const maskOps: Array<{ op: string; [k: string]: unknown }> = [];
     let source: SliceSource;
     let range: [number, number];
     if (args.largestIsland) {
       // Islands need the whole mask; without --largest-island slices are thresholded as meshed.
-      const mask = keepLargestIsland({ dims, spacingMm, voxels: thresholdMask(stack.voxels, args.threshold[0], args.threshold[1]) });
+      const mask = { dims, voxels: largestIslandInRange(stack.voxels, dims, args.threshold) };
       maskOps.push({ op: 'threshold', range: [args.threshold[0], Number.isFinite(args.threshold[1]) ? args.threshold[1] : null] });
       maskOps.push({ op: 'largestIsland', connectivity: 6 });
       source = labelmapSource(mask);

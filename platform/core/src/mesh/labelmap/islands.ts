@@ -54,3 +54,16 @@ export function fillHoles(mask: Labelmap, options: IslandOptions = {}): Labelmap
   const out = mask.voxels.map(v => (v ? 1 : 0));
   return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: paintComponents(rc, mask.dims, keep, out) };
 }
+
+/**
+ * The largest island of the voxels whose value is in [lo, hi], straight from grey voxels (8- or
+ * 16-bit): a 0/1 mask, with no thresholded copy of the volume in between.
+ */
+export function largestIslandInRange(voxels: ArrayLike<number>, dims: [number, number, number], range: [number, number], options: IslandOptions = {}): Uint8Array {
+  const rc = runComponents(voxels, dims, true, checkConnectivity(options.connectivity), range);
+  const keep = new Uint8Array(rc.components);
+  let best = -1;
+  for (let c = 0; c < rc.components; c++) if (best < 0 || rc.size[c] > rc.size[best]) best = c;
+  if (best >= 0) keep[best] = 1;
+  return paintComponents(rc, dims, keep);
+}

@@ -4,7 +4,7 @@ import { meshTopology } from '../meshStats';
 import { hollowSphereMask, maskFromFunction, sphereMask } from '../testing/shapes';
 import type { Labelmap, SpacingMm } from '../types';
 import { squaredDistanceMm2 } from './distance';
-import { fillHoles, islandSizes, keepLargestIsland, removeSmallIslands } from './islands';
+import { fillHoles, islandSizes, keepLargestIsland, largestIslandInRange, removeSmallIslands } from './islands';
 import { closeMask, growMask, hollowMask, openMask, shrinkMask } from './morphology';
 import { parseThreshold, thresholdMask } from './threshold';
 
@@ -158,5 +158,17 @@ test('run-based components match a voxel flood fill for 6, 18 and 26 connectivit
     for (const conn of [6, 18, 26] as const) {
       expect(islandSizes({ dims, spacingMm: [1, 1, 1], voxels }, { connectivity: conn })).toEqual(bfsSizes(voxels, conn));
     }
+  }
+});
+
+test('largest island straight from grey values equals threshold then keepLargestIsland', () => {
+  const dims: [number, number, number] = [12, 10, 8];
+  let seed = 77;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const grey = new Uint16Array(12 * 10 * 8).map(() => Math.floor(rand() * 1000));
+  for (const conn of [6, 26] as const) {
+    const a = largestIslandInRange(grey, dims, [300, 900], { connectivity: conn });
+    const b = keepLargestIsland({ dims, spacingMm: [1, 1, 1], voxels: thresholdMask(grey, 300, 900) }, { connectivity: conn }).voxels;
+    expect(Array.from(a)).toEqual(Array.from(b));
   }
 });

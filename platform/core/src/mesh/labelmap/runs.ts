@@ -22,9 +22,16 @@ export interface RunComponents {
 
 /**
  * Components of the voxels whose (value ≠ 0) equals `foreground`, with 6-, 18- or
- * 26-connectivity.
+ * 26-connectivity. With `range`, "non-zero" becomes "in [lo, hi]" (inclusive), so grey voxels
+ * can be used directly without a thresholded copy.
  */
-export function runComponents(voxels: Uint8Array, dims: Dimensions3, foreground: boolean, connectivity: 6 | 18 | 26): RunComponents {
+export function runComponents(
+  voxels: ArrayLike<number>,
+  dims: Dimensions3,
+  foreground: boolean,
+  connectivity: 6 | 18 | 26,
+  range?: [number, number],
+): RunComponents {
   const [nx, ny, nz] = dims;
   const rows = ny * nz;
   const rowFirst = new Int32Array(rows + 1);
@@ -34,6 +41,10 @@ export function runComponents(voxels: Uint8Array, dims: Dimensions3, foreground:
   let parent = new Int32Array(cap);
   let n = 0;
   const want = foreground ? 1 : 0;
+  const lo = range ? range[0] : 0;
+  const hi = range ? range[1] : 0;
+  // 1 when the voxel is "set": non-zero, or inside the range.
+  const set = range ? (x: number) => (x >= lo && x <= hi ? 1 : 0) : (x: number) => (x ? 1 : 0);
 
   const find = (a: number): number => {
     while (parent[a] !== a) {
@@ -69,10 +80,10 @@ export function runComponents(voxels: Uint8Array, dims: Dimensions3, foreground:
       const base = nx * r;
       let i = 0;
       while (i < nx) {
-        while (i < nx && (voxels[base + i] ? 1 : 0) !== want) i++;
+        while (i < nx && set(voxels[base + i]) !== want) i++;
         if (i >= nx) break;
         const s = i;
-        while (i < nx && (voxels[base + i] ? 1 : 0) === want) i++;
+        while (i < nx && set(voxels[base + i]) === want) i++;
         if (n === cap) {
           cap *= 2;
           const grow = (a: Int32Array) => {
