@@ -40,6 +40,8 @@ export interface SliceRequest {
    * faults that serialise the threads of one process.
    */
   into?: ArrayBuffer;
+  /** Set by the pool to match replies to requests; echoed in the reply. */
+  ticket?: number;
 }
 
 export interface SliceResult {
@@ -55,8 +57,8 @@ export interface SliceResult {
 }
 
 export type SliceReply =
-  | { index: number; ok: true; result: SliceResult }
-  | { index: number; ok: false; error: { code: ImageStackErrorCode; message: string; file?: string } };
+  | { index: number; ticket?: number; ok: true; result: SliceResult }
+  | { index: number; ticket?: number; ok: false; error: { code: ImageStackErrorCode; message: string; file?: string } };
 
 /** Reads a source the core cannot read itself (a path, in Node). */
 export type SourceReader = (source: DecodeSource) => Promise<Uint8Array>;
@@ -154,10 +156,10 @@ export function createSliceDecoder(reader?: SourceReader) {
     async handle(req: SliceRequest): Promise<{ reply: SliceReply; transfer: ArrayBuffer[] }> {
       try {
         const result = await this.decode(req);
-        return { reply: { index: req.index, ok: true, result }, transfer: [result.voxels.buffer as ArrayBuffer] };
+        return { reply: { index: req.index, ticket: req.ticket, ok: true, result }, transfer: [result.voxels.buffer as ArrayBuffer] };
       } catch (e) {
         const err = e instanceof ImageStackError ? e : new ImageStackError('corrupt', `could not be decoded (${(e as Error)?.message ?? String(e)})`, req.file);
-        return { reply: { index: req.index, ok: false, error: { code: err.code, message: err.message, file: err.file } }, transfer: [] };
+        return { reply: { index: req.index, ticket: req.ticket, ok: false, error: { code: err.code, message: err.message, file: err.file } }, transfer: [] };
       }
     },
   };

@@ -116,3 +116,42 @@ test('a pool created once serves several runs', async () => {
   expect(results.map(r => r.length)).toEqual([5, 7]);
   expect(log.spawned).toBe(2);
 });
+
+test('single decodes keep their buffers, can go first, and can be cancelled while queued', async () => {
+  const log = newLog();
+  const pool = createDecodePool({ workers: 1, spawn: fakeSpawn(log), inFlightPerWorker: 1 });
+  const reqs = slices(6);
+  const order: number[] = [];
+  const all = reqs.slice(0, 4).map(r => pool.decode(r).then(res => (order.push(res.index), res)));
+  const urgent = pool.decode(reqs[5], { first: true }).then(res => (order.push(res.index), res));
+  const ac = new AbortController();
+  const dropped = pool.decode(reqs[4], { signal: ac.signal });
+  ac.abort();
+  await expect(dropped).rejects.toMatchObject({ code: 'cancelled' });
+  const results = await Promise.all([...all, urgent]);
+  // The first request was already with the worker; the urgent one came next.
+  expect(order).toEqual([0, 5, 1, 2, 3]);
+  expect(new Set(results.map(r => r.voxels.buffer)).size).toBe(5); // nothing recycled under the caller
+  expect(log.posted.some(r => r.index === 4)).toBe(false);
+  expect(log.transferred).toBe(0);
+  pool.close();
+  await expect(pool.decode(reqs[0])).rejects.toThrow(/closed/);
+});
+
+test('a failed run leaves the pool usable; runs can overlap', async () => {
+  const log = newLog();
+  const pool = createDecodePool({ workers: 2, spawn: fakeSpawn(log) });
+  const bad = slices(5);
+  bad[2] = { ...bad[2], source: new Uint8Array(3) };
+  const good = slices(5);
+  const seen: number[] = [];
+  const [r1, r2] = await Promise.allSettled([pool.run(bad, { onSlice: () => {} }), pool.run(good, { onSlice: r => seen.push(r.index) })]);
+  expect(r1.status).toBe('rejected');
+  expect(r2.status).toBe('fulfilled');
+  expect(seen.sort()).toEqual([0, 1, 2, 3, 4]);
+  const again: number[] = [];
+  await pool.run(slices(3), { onSlice: r => again.push(r.index) });
+  expect(again.length).toBe(3);
+  pool.close();
+  expect(log.terminated).toBe(2);
+});

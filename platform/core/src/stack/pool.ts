@@ -1,8 +1,10 @@
 // A pool of decode workers with an injected spawn function: the same code drives Web Workers
-// in the browser and worker_threads in Node. Slices stream back as they finish; the caller
-// copies each into the preallocated volume, and the spent buffer goes back to the worker for
-// its next slice. With no spawn (or 0 workers) it decodes on the calling thread, yielding
-// between slices so progress and cancellation still work.
+// in the browser and worker_threads in Node. Requests queue in the pool; each worker keeps
+// two in flight. Slices stream back as they finish: a run hands each to the caller, who
+// copies it into the preallocated volume, and the spent buffer goes back to the worker for
+// its next slice; a single decode (the viewer's image loader) keeps its buffer. With no spawn
+// (or 0 workers) it decodes on the calling thread, yielding between slices so progress and
+// cancellation still work.
 import { ImageStackError } from '../errors';
 import { createSliceDecoder, replyError, type SliceReply, type SliceRequest, type SliceResult, type SourceReader } from './decodeSlice';
 
@@ -41,9 +43,14 @@ export interface DecodeRunOptions {
 
 export interface DecodePool {
   readonly workers: number;
-  /** Decode every request; resolves when all are delivered, rejects on the first error or on abort (which also closes the pool). */
+  /**
+   * Decode every request; resolves when all are delivered, rejects on the first error or on
+   * abort (the run's other requests are dropped; the pool stays usable).
+   */
   run(requests: readonly SliceRequest[], opts: DecodeRunOptions): Promise<void>;
-  /** Stop the workers. */
+  /** Decode one slice (its buffer is the caller's to keep). `first`: ahead of queued work. */
+  decode(request: SliceRequest, opts?: { signal?: AbortSignal; first?: boolean }): Promise<SliceResult>;
+  /** Stop the workers; queued and running decodes reject. */
   close(): void;
 }
 
@@ -53,104 +60,169 @@ function cancelled(): ImageStackError {
   return new ImageStackError('cancelled', 'reading the stack was cancelled');
 }
 
-/**
- * Start a pool now (workers boot while the caller plans), run it later. One run at a time.
- */
+interface Job {
+  req: SliceRequest;
+  /** The caller copies the result out synchronously in `done`, so its buffer can be reused. */
+  recycle: boolean;
+  cancelled: boolean;
+  done(error: unknown, result?: SliceResult): void;
+}
+
+/** Start a pool now (workers boot while the caller plans); run and decode on it later. */
 export function createDecodePool(config: DecodePoolConfig): DecodePool {
   const count = config.spawn ? Math.max(0, config.workers ?? 0) : 0;
   const perWorker = Math.max(1, config.inFlightPerWorker ?? 2);
-  // Per worker: its port, requests in flight and spare buffers. Replies go to the current run.
-  let current: { onReply(w: number, r: SliceReply): void; onError(e: unknown): void } | null = null;
+  const queue: Job[] = [];
   let closed = false;
-  const ports: WorkerPort[] = [];
-  const spares: ArrayBuffer[][] = [];
-  for (let w = 0; w < count; w++) {
-    spares.push([]);
-    ports.push(
-      config.spawn!({
-        onReply: reply => current?.onReply(w, reply),
-        onError: e => current?.onError(e),
-      }),
-    );
-  }
+  let ticket = 0;
+  const lanes = Array.from({ length: count }, () => ({ inFlight: new Map<number, Job>(), spares: [] as ArrayBuffer[], port: null as WorkerPort | null }));
+
+  const failAll = (e: unknown) => {
+    const jobs = [...queue, ...lanes.flatMap(l => [...l.inFlight.values()])];
+    queue.length = 0;
+    for (const l of lanes) l.inFlight.clear();
+    for (const j of jobs) if (!j.cancelled) j.done(e);
+  };
   const close = () => {
     if (closed) return;
     closed = true;
-    for (const p of ports) p.terminate();
+    for (const l of lanes) l.port?.terminate();
+    failAll(new Error('the decode pool was closed'));
   };
-
-  async function runInline(requests: readonly SliceRequest[], opts: DecodeRunOptions): Promise<void> {
-    const decoder = createSliceDecoder(config.reader);
-    const total = requests.length;
-    let spare: ArrayBuffer | undefined;
-    for (let i = 0; i < total; i++) {
-      if (opts.signal?.aborted) throw cancelled();
-      const result = await decoder.decode(spare ? { ...requests[i], into: spare } : requests[i]);
-      opts.onSlice(result);
-      spare = result.voxels.buffer as ArrayBuffer;
-      opts.onProgress?.(i + 1, total);
-      if ((i & 7) === 7) await new Promise(r => setTimeout(r, 0)); // let an abort arrive
+  const dispatch = () => {
+    for (const lane of lanes) {
+      while (lane.inFlight.size < perWorker && queue.length) {
+        const job = queue.shift()!;
+        if (job.cancelled) continue;
+        const t = ++ticket;
+        lane.inFlight.set(t, job);
+        const into = job.recycle ? lane.spares.pop() : undefined;
+        if (into) lane.port!.post({ ...job.req, ticket: t, into }, [into]);
+        else lane.port!.post({ ...job.req, ticket: t }, []);
+      }
     }
-  }
-
-  function runWorkers(requests: readonly SliceRequest[], opts: DecodeRunOptions): Promise<void> {
-    const total = requests.length;
-    const { signal, onProgress, onSlice } = opts;
-    return new Promise<void>((resolve, reject) => {
-      const inFlight = ports.map(() => 0);
-      let next = 0;
-      let done = 0;
-      let finished = false;
-      const finish = (err?: unknown) => {
-        if (finished) return;
-        finished = true;
-        current = null;
-        signal?.removeEventListener('abort', onAbort);
-        if (err) {
-          close(); // replies still in flight would land in the next run
-          reject(err);
-        } else resolve();
-      };
-      const onAbort = () => finish(cancelled());
-      signal?.addEventListener('abort', onAbort);
-      const feed = (w: number) => {
-        while (!finished && next < total && inFlight[w] < perWorker) {
-          inFlight[w]++;
-          const into = spares[w].pop();
-          if (into) ports[w].post({ ...requests[next++], into }, [into]);
-          else ports[w].post(requests[next++], []);
-        }
-      };
-      current = {
-        onReply(w, reply) {
-          if (finished) return;
-          inFlight[w]--;
-          if (!reply.ok) return finish(replyError(reply));
-          try {
-            onSlice(reply.result);
-          } catch (e) {
-            return finish(e);
-          }
-          spares[w].push(reply.result.voxels.buffer as ArrayBuffer);
-          done++;
-          onProgress?.(done, total);
-          if (done === total) return finish();
-          feed(w);
-        },
-        onError: e => finish(e instanceof ImageStackError ? e : new Error(`a decode worker failed: ${(e as Error)?.message ?? String(e)}`)),
-      };
-      if (total === 0) return finish();
-      for (let w = 0; w < ports.length; w++) feed(w);
+  };
+  for (const lane of lanes) {
+    lane.port = config.spawn!({
+      onReply: reply => {
+        const job = lane.inFlight.get(reply.ticket ?? -1);
+        if (!job) return;
+        lane.inFlight.delete(reply.ticket!);
+        if (reply.ok) {
+          if (!job.cancelled) job.done(null, reply.result);
+          if (job.recycle || job.cancelled) lane.spares.push(reply.result.voxels.buffer as ArrayBuffer);
+        } else if (!job.cancelled) job.done(replyError(reply));
+        dispatch();
+      },
+      onError: e => {
+        const err = e instanceof ImageStackError ? e : new Error(`a decode worker failed: ${(e as Error)?.message ?? String(e)}`);
+        // A dead worker takes its requests with it: fail everything and stop.
+        for (const l of lanes) l.port?.terminate();
+        closed = true;
+        failAll(err);
+      },
     });
   }
 
+  // On the calling thread: one decoder, one job at a time, in queue order.
+  const inline = count === 0 ? createSliceDecoder(config.reader) : null;
+  let inlineBusy = false;
+  let inlineSpare: ArrayBuffer | undefined;
+  const pumpInline = async () => {
+    if (inlineBusy) return;
+    inlineBusy = true;
+    try {
+      let n = 0;
+      while (queue.length) {
+        const job = queue.shift()!;
+        if (job.cancelled) continue;
+        let result: SliceResult;
+        try {
+          const into = job.recycle ? inlineSpare : undefined;
+          inlineSpare = undefined;
+          result = await inline!.decode(into ? { ...job.req, into } : job.req);
+        } catch (e) {
+          if (!job.cancelled) job.done(e);
+          continue;
+        }
+        if (!job.cancelled) job.done(null, result);
+        if (job.recycle) inlineSpare = result.voxels.buffer as ArrayBuffer;
+        if ((++n & 7) === 0) await new Promise(r => setTimeout(r, 0)); // let an abort arrive
+      }
+    } finally {
+      inlineBusy = false;
+    }
+  };
+  const kick = () => (inline ? void pumpInline() : dispatch());
+
   return {
     workers: count,
-    async run(requests, opts) {
-      if (opts.signal?.aborted) throw cancelled();
-      if (closed && count > 0) throw new Error('the decode pool is closed');
-      if (current) throw new Error('the decode pool is already running');
-      return count === 0 ? runInline(requests, opts) : runWorkers(requests, opts);
+    run(requests, opts) {
+      return new Promise<void>((resolve, reject) => {
+        if (opts.signal?.aborted) return reject(cancelled());
+        if (closed) return reject(new Error('the decode pool is closed'));
+        const total = requests.length;
+        if (!total) return resolve();
+        let delivered = 0;
+        let over = false;
+        const jobs: Job[] = [];
+        const end = (err?: unknown) => {
+          if (over) return;
+          over = true;
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (err !== undefined) {
+            for (const j of jobs) j.cancelled = true;
+            reject(err);
+          } else resolve();
+        };
+        const onAbort = () => end(cancelled());
+        opts.signal?.addEventListener('abort', onAbort);
+        for (const req of requests) {
+          jobs.push({
+            req,
+            recycle: true,
+            cancelled: false,
+            done(error, result) {
+              if (over) return;
+              if (error) return end(error);
+              try {
+                opts.onSlice(result!);
+              } catch (e) {
+                return end(e);
+              }
+              delivered++;
+              opts.onProgress?.(delivered, total);
+              if (delivered === total) end();
+            },
+          });
+        }
+        queue.push(...jobs);
+        kick();
+      });
+    },
+    decode(req, opts = {}) {
+      return new Promise<SliceResult>((resolve, reject) => {
+        if (opts.signal?.aborted) return reject(cancelled());
+        if (closed) return reject(new Error('the decode pool is closed'));
+        const job: Job = {
+          req,
+          recycle: false,
+          cancelled: false,
+          done(error, result) {
+            opts.signal?.removeEventListener('abort', onAbort);
+            if (error) reject(error);
+            else resolve(result!);
+          },
+        };
+        const onAbort = () => {
+          job.cancelled = true;
+          reject(cancelled());
+        };
+        opts.signal?.addEventListener('abort', onAbort);
+        if (opts.first) queue.unshift(job);
+        else queue.push(job);
+        kick();
+      });
     },
     close,
   };
