@@ -107,6 +107,10 @@ test('bad stacks fail with one line naming the file', async () => {
   await expect(readStack([lying], { workers: 2 })).rejects.toMatchObject({ code: 'too-large', file: 'IMG (3).bmp' });
   await expect(readStack([main], { maxVolumeBytes: 1000 })).rejects.toMatchObject({ code: 'too-large' });
   await expect(readStack([tmp.file('nowhere')])).rejects.toMatchObject({ code: 'io' });
+  const parent = tmp.file('parent');
+  mkdirSync(parent);
+  mkdirSync(path.join(parent, 'series 1'));
+  await expect(readStack([parent])).rejects.toThrow(/no files given; subfolders are not read: give the folder "series 1" instead/);
 });
 
 test('cancelling stops the read with "cancelled"', async () => {

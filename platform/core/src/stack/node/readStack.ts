@@ -1,5 +1,6 @@
 // Node only: read folders/files of slices into one VoxelStack, decoding in worker_threads.
 import os from 'node:os';
+import { ImageStackError } from '../../errors';
 import type { CropRect, DownsampleFactor } from '../../geometry/types';
 import type { StackReport } from '../assemble';
 import type { StackPlan } from '../plan';
@@ -38,14 +39,24 @@ async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels
   const { files, skipped } = await listInputs(paths);
   // Enough workers for the files, but never more than asked; they boot while the headers are read.
   const workers = Math.min(opts.workers ?? defaultWorkers(), Math.max(0, Math.ceil(files.length / 2)));
-  return readStackFromTargets(await fileTargets(files), {
-    ...opts,
-    workers,
-    spawn: spawnNodeWorker,
-    reader: createFileReader(),
-    skipped,
-    keepVoxels,
-  });
+  try {
+    return await readStackFromTargets(await fileTargets(files), {
+      ...opts,
+      workers,
+      spawn: spawnNodeWorker,
+      reader: createFileReader(),
+      skipped,
+      keepVoxels,
+    });
+  } catch (e) {
+    // Slices one folder down: say where they probably are.
+    const folders = skipped.filter(s => s.reason.startsWith('folder'));
+    if (e instanceof ImageStackError && e.code === 'empty' && folders.length) {
+      const names = folders.slice(0, 3).map(f => `"${f.name}"`).join(', ');
+      throw new ImageStackError('empty', `${e.message}; subfolders are not read: give ${folders.length === 1 ? 'the folder' : 'one of the folders'} ${names}${folders.length > 3 ? ', …' : ''} instead`, e.file);
+    }
+    throw e;
+  }
 }
 
 /**
