@@ -6,8 +6,7 @@ import {
   buildSurface,
   deriveStackGeometry,
   ImageStackError,
-  labelmapSource,
-  largestIslandInRange,
+  largestIslandSlices,
   meshSidecar,
   parseThreshold,
   sliceView,
@@ -206,11 +205,11 @@ export const mesh: Command = {
     let source: SliceSource;
     let range: [number, number];
     if (args.largestIsland) {
-      // Islands need the whole mask; without --largest-island slices are thresholded as meshed.
-      const mask = { dims, voxels: largestIslandInRange(stack.voxels, dims, args.threshold) };
+      // Components from the stack's rows; the kept island is painted back slice by slice.
+      const slices = largestIslandSlices({ dims, getSlice: k => sliceView(stack, k) }, { range: args.threshold });
       maskOps.push({ op: 'threshold', range: [args.threshold[0], Number.isFinite(args.threshold[1]) ? args.threshold[1] : null] });
       maskOps.push({ op: 'largestIsland', connectivity: 6 });
-      source = labelmapSource(mask);
+      source = slices;
       range = [1, 1];
     } else {
       source = { dims, getSlice: k => sliceView(stack, k) };

@@ -1,6 +1,7 @@
 import { ImageStackError } from '../../errors';
 import type { Labelmap } from '../types';
-import { paintComponents, runComponents } from './runs';
+import { keptSlices, paintComponents, runComponents, runComponentsOfSlices, type RunComponents } from './runs';
+import type { SliceSource } from '../types';
 
 /** Voxel neighbourhood: 6 (faces; what the surface extraction joins), 18 (+ edges) or 26 (+ corners). */
 export type Connectivity = 6 | 18 | 26;
@@ -25,11 +26,7 @@ export function islandSizes(mask: Labelmap, options: IslandOptions = {}): number
 /** Keeps only the largest island (by voxel count); an empty mask stays empty. */
 export function keepLargestIsland(mask: Labelmap, options: IslandOptions = {}): Labelmap {
   const rc = runComponents(mask.voxels, mask.dims, true, checkConnectivity(options.connectivity));
-  const keep = new Uint8Array(rc.components);
-  let best = -1;
-  for (let c = 0; c < rc.components; c++) if (best < 0 || rc.size[c] > rc.size[best]) best = c;
-  if (best >= 0) keep[best] = 1;
-  return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: paintComponents(rc, mask.dims, keep) };
+  return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: paintComponents(rc, mask.dims, largestOnly(rc)) };
 }
 
 /** Removes islands smaller than `minVolumeMl` millilitres (anisotropic voxel volume). */
@@ -61,9 +58,23 @@ export function fillHoles(mask: Labelmap, options: IslandOptions = {}): Labelmap
  */
 export function largestIslandInRange(voxels: ArrayLike<number>, dims: [number, number, number], range: [number, number], options: IslandOptions = {}): Uint8Array {
   const rc = runComponents(voxels, dims, true, checkConnectivity(options.connectivity), range);
+  return paintComponents(rc, dims, largestOnly(rc));
+}
+
+/**
+ * The largest island of the voxels in `range` (default: non-zero) of slices read one at a
+ * time, returned as 0/1 slices generated on demand: largest island then surface, with no
+ * volume-sized buffer anywhere: the source is read once, here; the result is painted from runs.
+ */
+export function largestIslandSlices(source: SliceSource, options: IslandOptions & { range?: [number, number] } = {}): SliceSource {
+  const rc = runComponentsOfSlices(source, true, checkConnectivity(options.connectivity), options.range ?? [1, Infinity]);
+  return keptSlices(rc, largestOnly(rc));
+}
+
+function largestOnly(rc: RunComponents): Uint8Array {
   const keep = new Uint8Array(rc.components);
   let best = -1;
   for (let c = 0; c < rc.components; c++) if (best < 0 || rc.size[c] > rc.size[best]) best = c;
   if (best >= 0) keep[best] = 1;
-  return paintComponents(rc, dims, keep);
+  return keep;
 }

@@ -4,7 +4,7 @@ import { meshTopology } from '../meshStats';
 import { hollowSphereMask, maskFromFunction, sphereMask } from '../testing/shapes';
 import type { Labelmap, SpacingMm } from '../types';
 import { squaredDistanceMm2 } from './distance';
-import { fillHoles, islandSizes, keepLargestIsland, largestIslandInRange, removeSmallIslands } from './islands';
+import { fillHoles, islandSizes, keepLargestIsland, largestIslandInRange, largestIslandSlices, removeSmallIslands } from './islands';
 import { closeMask, growMask, hollowMask, openMask, shrinkMask } from './morphology';
 import { parseThreshold, thresholdMask } from './threshold';
 
@@ -171,4 +171,15 @@ test('largest island straight from grey values equals threshold then keepLargest
     const b = keepLargestIsland({ dims, spacingMm: [1, 1, 1], voxels: thresholdMask(grey, 300, 900) }, { connectivity: conn }).voxels;
     expect(Array.from(a)).toEqual(Array.from(b));
   }
+});
+
+test('largest island as slices painted from runs equals the in-memory version', () => {
+  const dims: [number, number, number] = [11, 9, 7];
+  let seed = 5;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const grey = new Uint8Array(11 * 9 * 7).map(() => Math.floor(rand() * 256));
+  const n = 11 * 9;
+  const slices = largestIslandSlices({ dims, getSlice: k => grey.subarray(k * n, (k + 1) * n) }, { range: [100, 255], connectivity: 26 });
+  const whole = largestIslandInRange(grey, dims, [100, 255], { connectivity: 26 });
+  for (let k = 0; k < 7; k++) expect(Array.from(slices.getSlice(k))).toEqual(Array.from(whole.subarray(k * n, (k + 1) * n)));
 });

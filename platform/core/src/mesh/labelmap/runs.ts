@@ -1,4 +1,5 @@
 import type { Dimensions3 } from '../../geometry';
+import type { SliceArray, SliceSource } from '../types';
 
 /**
  * Connected components of a 3D binary mask by runs: each row (fixed j, k) is cut into runs of
@@ -7,6 +8,9 @@ import type { Dimensions3 } from '../../geometry';
  * runs, not voxels, and each voxel is read once; far faster than a voxel flood fill.
  */
 export interface RunComponents {
+  dims: Dimensions3;
+  /** Runs of row r (= j + ny·k) are rowFirst[r] .. rowFirst[r + 1] − 1. */
+  rowFirst: Int32Array;
   /** Per run: first column, one past the last column, row index j + ny·k. */
   runStart: Int32Array;
   runEnd: Int32Array;
@@ -32,6 +36,20 @@ export function runComponents(
   connectivity: 6 | 18 | 26,
   range?: [number, number],
 ): RunComponents {
+  const plane = dims[0] * dims[1];
+  const sliceOf =
+    voxels instanceof Uint8Array || voxels instanceof Uint16Array || voxels instanceof Int16Array || voxels instanceof Float32Array
+      ? (k: number) => voxels.subarray(k * plane, (k + 1) * plane)
+      : (k: number) => Float32Array.from({ length: plane }, (_, i) => voxels[k * plane + i]);
+  return runComponentsOfSlices({ dims, getSlice: sliceOf }, foreground, connectivity, range);
+}
+
+/**
+ * runComponents over slices read one at a time (each once, in order): no volume-sized buffer
+ * at all, only the runs. With `keptSlices` the kept components become a SliceSource again.
+ */
+export function runComponentsOfSlices(source: SliceSource, foreground: boolean, connectivity: 6 | 18 | 26, range?: [number, number]): RunComponents {
+  const dims = source.dims;
   const [nx, ny, nz] = dims;
   const rows = ny * nz;
   const rowFirst = new Int32Array(rows + 1);
@@ -74,10 +92,11 @@ export function runComponents(
   };
 
   for (let k = 0; k < nz; k++) {
+    const voxels: SliceArray = source.getSlice(k);
     for (let j = 0; j < ny; j++) {
       const r = j + ny * k;
       rowFirst[r] = n;
-      const base = nx * r;
+      const base = nx * j;
       let i = 0;
       while (i < nx) {
         while (i < nx && set(voxels[base + i]) !== want) i++;
@@ -138,6 +157,8 @@ export function runComponents(
     if (runStart[a] === 0 || runEnd[a] === nx || j === 0 || j === ny - 1 || k === 0 || k === nz - 1) touchesBorder[c] = 1;
   }
   return {
+    dims,
+    rowFirst,
     runStart: runStart.slice(0, n),
     runEnd: runEnd.slice(0, n),
     runRow,
@@ -156,4 +177,26 @@ export function paintComponents(rc: RunComponents, dims: Dimensions3, keep: Uint
     if (keep[rc.runComponent[a]]) out.fill(1, nx * rc.runRow[a] + rc.runStart[a], nx * rc.runRow[a] + rc.runEnd[a]);
   }
   return out;
+}
+
+/**
+ * The components with `keep[component]` set, as 0/1 slices generated on demand from the runs
+ * (one reused slice buffer): a mask to mesh without ever holding it as a volume.
+ */
+export function keptSlices(rc: RunComponents, keep: Uint8Array): SliceSource {
+  const [nx, ny] = rc.dims;
+  const slice = new Uint8Array(nx * ny);
+  return {
+    dims: rc.dims,
+    getSlice(k: number): Uint8Array {
+      slice.fill(0);
+      for (let j = 0; j < ny; j++) {
+        const r = j + ny * k;
+        for (let a = rc.rowFirst[r]; a < rc.rowFirst[r + 1]; a++) {
+          if (keep[rc.runComponent[a]]) slice.fill(1, nx * j + rc.runStart[a], nx * j + rc.runEnd[a]);
+        }
+      }
+      return slice;
+    },
+  };
 }
