@@ -4,11 +4,13 @@ import { physicalSizeMm } from '@imagestack/core';
 import { SERVICE_NAME } from '../ids';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
 import DicomSection from './DicomSection';
+import ExportSection from './ExportSection';
+import ThresholdSection from './ThresholdSection';
 
 const mm = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} mm`;
 
 /** The right-hand workflow panel: the loaded stack's geometry, threshold and export. */
-export default function WorkflowPanel({ servicesManager }: { servicesManager: any }) {
+export default function WorkflowPanel({ servicesManager, extensionManager }: { servicesManager: any; extensionManager: any }) {
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
   const [series, setSeries] = useState<LoadedSeries | undefined>(() => service.latest());
   useEffect(() => service.subscribe(setSeries), [service]);
@@ -42,6 +44,8 @@ export default function WorkflowPanel({ servicesManager }: { servicesManager: an
           </dl>
         </PanelSection.Content>
       </PanelSection>
+      <ThresholdSection key={`t-${series.key}`} series={series} ctx={{ servicesManager, extensionManager }} />
+      <ExportSection key={`e-${series.key}`} series={series} ctx={{ servicesManager, extensionManager }} />
       <DicomSection series={series} servicesManager={servicesManager} />
     </div>
   );

@@ -1,5 +1,5 @@
 import type { SeriesIdentity, SeriesUids, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
-import { createSeriesUids, sliceView, windowFromVoxels } from '@imagestack/core';
+import { createSeriesUids, sliceView, voxelHistogram, windowFromHistogram } from '@imagestack/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
 
@@ -15,6 +15,13 @@ export interface LoadedSeries {
   /** Window centre/width from the data (1st–99th percentile), shared by viewer and export. */
   window: VoiWindow;
   identity: SeriesIdentity;
+  /** Count of each stored value (256 bins for 8-bit, 65536 for 16-bit): threshold UI and window. */
+  histogram: Float64Array;
+  /**
+   * What the workflow panel's sections were showing (inputs, last results), kept here because
+   * OHIF unmounts a panel when another tab is shown.
+   */
+  panelState: Record<string, unknown>;
   /** The naturalized DICOM records the viewer's metadata store holds, one per slice. */
   instances: ViewerInstance[];
   studyInstanceUID: string;
@@ -45,7 +52,8 @@ export class ImageStackService {
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
     const uids = createSeriesUids(stack.slices);
-    const window = windowFromVoxels(stack.voxels);
+    const histogram = voxelHistogram(stack.voxels);
+    const window = windowFromHistogram(histogram);
     const identity: SeriesIdentity = { description };
     const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
     const series: LoadedSeries = {
@@ -56,6 +64,8 @@ export class ImageStackService {
       uids,
       window,
       identity,
+      histogram,
+      panelState: {},
       instances,
       studyInstanceUID: instances[0].StudyInstanceUID,
       seriesInstanceUID: instances[0].SeriesInstanceUID,

@@ -1,0 +1,79 @@
+// Segment and export as a user would: load the sample, threshold the skull with the panel's
+// whole-volume threshold, export an STL, and check the downloaded file itself against the
+// phantom's known anatomy (volume, size, closed).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, test } from 'node:test';
+import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+import { readBinaryStl, stlMeasures } from './lib/stl.mjs';
+
+// The phantom's skull (platform/core/src/sample/headPhantom.ts): semi-axes 70, 85, 88 mm, 6 mm thick.
+const outer = [70, 85, 88];
+const inner = outer.map(a => a - 6);
+const skullMl = ((4 / 3) * Math.PI * (outer[0] * outer[1] * outer[2] - inner[0] * inner[1] * inner[2])) / 1000;
+
+let viewer;
+let b;
+before(async () => {
+  viewer = await startViewer();
+  b = await openBrowser({ downloads: true });
+  await b.page.goto(viewer.url + '/');
+  await b.page.click('[data-cy=imagestack-load-sample]');
+  await waitForRenderedViewports(b.page, { minViewports: 3 });
+});
+after(async () => {
+  await b?.browser.close();
+  await viewer?.close();
+});
+
+test('the threshold range is on the data\'s own 0–255 scale and explains a bad range', async () => {
+  const { page } = b;
+  await page.waitForSelector('[data-cy=imagestack-threshold-min]');
+  assert.equal(await page.getAttribute('[data-cy=imagestack-threshold-max]', 'max'), '255');
+  assert.equal(await page.inputValue('[data-cy=imagestack-threshold-max]'), '255');
+  await page.fill('[data-cy=imagestack-threshold-min]', '240');
+  await page.fill('[data-cy=imagestack-threshold-max]', '200');
+  assert.equal(await page.isDisabled('[data-cy=imagestack-threshold-apply]'), true);
+  assert.match(await page.textContent('[data-cy=imagestack-threshold-result]'), /lower value is above the upper/);
+  // before any segment exists, export says what to do first
+  assert.equal(await page.isDisabled('[data-cy=imagestack-export-stl]'), true);
+  assert.match(await page.textContent('[data-cy=imagestack-export-error]'), /Make a segment first/);
+});
+
+test('threshold 200–240 then Export STL downloads a closed skull of the phantom\'s size and volume', async () => {
+  const { page } = b;
+  await page.fill('[data-cy=imagestack-threshold-min]', '200');
+  await page.fill('[data-cy=imagestack-threshold-max]', '240');
+  await page.click('[data-cy=imagestack-threshold-apply]');
+  await page.waitForFunction(() => /Segment 1: [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 60_000 });
+  const thresholdText = await page.textContent('[data-cy=imagestack-threshold-result]');
+  const voxelMl = Number(/([\d.]+) mL/.exec(thresholdText)[1]);
+  assert.ok(Math.abs(voxelMl - skullMl) / skullMl < 0.02, `thresholded ${voxelMl} mL vs analytic ${skullMl.toFixed(2)} mL`);
+  await shot(page, 'threshold-skull');
+
+  await page.waitForSelector('[data-cy=imagestack-export-stl]:not([disabled])', { timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('[data-cy=imagestack-export-stl]')]);
+  assert.match(download.suggestedFilename(), /\.stl$/);
+  const bytes = new Uint8Array(fs.readFileSync(await download.path()));
+  const stl = readBinaryStl(bytes);
+  assert.match(stl.header, /mm/);
+  assert.match(stl.header, /LPS/);
+  const m = stlMeasures(stl);
+  assert.ok(m.closedAndOriented, 'the STL has an open or inconsistently wound edge');
+  assert.ok(Math.abs(m.volumeMl - skullMl) / skullMl < 0.03, `STL volume ${m.volumeMl.toFixed(2)} mL vs analytic ${skullMl.toFixed(2)} mL`);
+  // size: 140 × 170 × 176 mm (the skull's outer diameters), within about a voxel
+  const size = [0, 1, 2].map(a => m.bbox[a + 3] - m.bbox[a]);
+  const slack = [0.9, 0.8, 1.3].map(s => 2 * s);
+  outer.forEach((a, i) => assert.ok(Math.abs(size[i] - 2 * a) <= slack[i], `size ${size.map(v => v.toFixed(1))} vs ${outer.map(v => 2 * v)}`));
+  // centred on the patient origin the sample puts at the head's centre
+  [0, 1, 2].forEach(a => assert.ok(Math.abs((m.bbox[a] + m.bbox[a + 3]) / 2) < 1.5, `centre ${a}: ${m.bbox}`));
+
+  // the panel shows the same numbers before anything else is saved
+  const stats = await page.textContent('[data-cy=imagestack-mesh-stats]');
+  assert.match(stats, new RegExp(stl.triangles.toLocaleString('en')));
+  assert.match(await page.textContent('[data-cy=imagestack-mesh-closed]'), /yes/);
+  const shownMl = Number(/([\d.]+) mL/.exec(await page.textContent('[data-cy=imagestack-mesh-volume]'))[1]);
+  assert.ok(Math.abs(shownMl - m.volumeMl) < 0.01 + 1e-3 * m.volumeMl, `panel ${shownMl} vs file ${m.volumeMl}`);
+  await shot(page, 'export-stats');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
