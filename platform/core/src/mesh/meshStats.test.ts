@@ -1,0 +1,52 @@
+import { meshMeasures, meshStats, meshTopology } from './meshStats';
+import type { Mesh } from './types';
+
+// A closed tetrahedron, outward: right-angle corner at the origin, unit legs. Volume 1/6 mm³.
+const P = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1];
+const tet: Mesh = { positions: Float32Array.from(P), triangles: Uint32Array.of(0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3) };
+
+test('a closed outward tetrahedron: watertight, oriented, χ = 2, volume 1/6 mm³', () => {
+  expect(meshTopology(tet)).toEqual({ watertight: true, oriented: true, vertexManifold: true, eulerCharacteristic: 2, parts: 1, boundaryEdges: 0, nonManifoldEdges: 0 });
+  const m = meshMeasures(tet);
+  expect(m.volume_mL * 1000).toBeCloseTo(1 / 6, 12);
+  expect(m.area_mm2).toBeCloseTo(1.5 + Math.sqrt(3) / 2, 12);
+  expect(m.bbox_mm).toEqual([0, 0, 0, 1, 1, 1]);
+  expect(meshStats(tet)).toMatchObject({ triangles: 4, vertices: 4, parts: 1 });
+});
+
+test('one flipped triangle: still watertight, not oriented', () => {
+  const t = tet.triangles.slice();
+  [t[0], t[1]] = [t[1], t[0]];
+  expect(meshTopology({ positions: tet.positions, triangles: t })).toMatchObject({ watertight: true, oriented: false });
+});
+
+test('a missing triangle: three boundary edges, not watertight', () => {
+  expect(meshTopology({ positions: tet.positions, triangles: tet.triangles.slice(0, 9) })).toMatchObject({ watertight: false, oriented: false, boundaryEdges: 3, nonManifoldEdges: 0 });
+});
+
+test('a fin on an edge (three triangles on one edge): non-manifold', () => {
+  const positions = Float32Array.from([...P, 1, 1, 1]);
+  const triangles = Uint32Array.from([...tet.triangles, 0, 1, 4]);
+  expect(meshTopology({ positions, triangles })).toMatchObject({ watertight: false, nonManifoldEdges: 1 });
+});
+
+test('two tetrahedra sharing only a vertex: watertight, but a pinched vertex (and one part: they share it)', () => {
+  const positions = Float32Array.from([...P, -1, 0, 0, 0, -1, 0, 0, 0, -1]);
+  // a second tetrahedron on vertex 0 with vertices 4, 5, 6
+  const triangles = Uint32Array.from([...tet.triangles, 0, 4, 5, 0, 6, 4, 0, 5, 6, 4, 6, 5]);
+  const topo = meshTopology({ positions, triangles });
+  expect(topo).toMatchObject({ watertight: true, vertexManifold: false, parts: 1 });
+});
+
+test('two separate tetrahedra: two parts, χ = 4, volumes add', () => {
+  const positions = Float32Array.from([...P, ...P.map((v, i) => (i % 3 === 0 ? v + 5 : v))]);
+  const triangles = Uint32Array.from([...tet.triangles, ...Array.from(tet.triangles, v => v + 4)]);
+  const mesh = { positions, triangles };
+  expect(meshTopology(mesh)).toMatchObject({ watertight: true, oriented: true, parts: 2, eulerCharacteristic: 4 });
+  expect(meshMeasures(mesh).volume_mL * 1000).toBeCloseTo(2 / 6, 10);
+});
+
+test('an empty mesh', () => {
+  const empty = { positions: new Float32Array(0), triangles: new Uint32Array(0) };
+  expect(meshStats(empty)).toMatchObject({ triangles: 0, volume_mL: 0, area_mm2: 0, bbox_mm: [0, 0, 0, 0, 0, 0], parts: 0 });
+});
