@@ -35,6 +35,12 @@ test('the threshold range is on the data\'s own 0–255 scale and explains a bad
   await page.fill('[data-cy=imagestack-threshold-max]', '200');
   assert.equal(await page.isDisabled('[data-cy=imagestack-threshold-apply]'), true);
   assert.match(await page.textContent('[data-cy=imagestack-threshold-result]'), /lower value is above the upper/);
+  // OHIF's own threshold brush is on the same scale (its stock slider is −1000…1000 HU)
+  const brush = await page.evaluate(() => {
+    const button = window.services.toolbarService.getButton('Threshold');
+    return button?.props?.options?.find(o => o.id === 'threshold-range');
+  });
+  assert.deepEqual({ min: brush?.min, max: brush?.max }, { min: 0, max: 255 });
   // before any segment exists, export says what to do first
   assert.equal(await page.isDisabled('[data-cy=imagestack-export-stl]'), true);
   assert.match(await page.textContent('[data-cy=imagestack-export-error]'), /Make a segment first/);
