@@ -43,7 +43,7 @@ class Decimator {
   triDeleted: Uint8Array;
   triDirty: Uint8Array;
   /** Per triangle: error of edge 0 (v0→v1), 1, 2, and their minimum. */
-  triErr: Float64Array;
+  triErr: Float32Array;
   /** Per vertex: symmetric 4×4 quadric, 10 doubles. */
   q: Float64Array;
   vStart: Int32Array;
@@ -69,7 +69,7 @@ class Decimator {
     this.tri = Int32Array.from(mesh.triangles);
     this.triDeleted = new Uint8Array(this.nt);
     this.triDirty = new Uint8Array(this.nt);
-    this.triErr = new Float64Array(4 * this.nt);
+    this.triErr = new Float32Array(4 * this.nt); // compared with a growing threshold only: float is plenty
     this.q = new Float64Array(10 * this.nv);
     this.vStart = new Int32Array(this.nv);
     this.vCount = new Int32Array(this.nv);
