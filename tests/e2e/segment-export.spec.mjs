@@ -3,6 +3,7 @@
 // phantom's known anatomy (volume, size, closed).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
 import { readBinaryStl, stlMeasures } from './lib/stl.mjs';
@@ -81,5 +82,22 @@ test('threshold 200–240 then Export STL downloads a closed skull of the phanto
   const shownMl = Number(/([\d.]+) mL/.exec(await page.textContent('[data-cy=imagestack-mesh-volume]'))[1]);
   assert.ok(Math.abs(shownMl - m.volumeMl) < 0.01 + 1e-3 * m.volumeMl, `panel ${shownMl} vs file ${m.volumeMl}`);
   await shot(page, 'export-stats');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+test('OHIF\'s own DICOM SEG export works on our series', async () => {
+  const { page } = b;
+  await page.waitForSelector('[data-cy=imagestack-save-seg]', { timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-cy=imagestack-save-seg]')]);
+  const bytes = fs.readFileSync(await download.path());
+  // dcmjs as core depends on it (an independent reader of OHIF's output)
+  const dcmjs = createRequire(new URL('../../platform/core/package.json', import.meta.url))('dcmjs');
+  const dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const seg = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict);
+  assert.equal(seg.Modality, 'SEG');
+  const seriesUid = await page.evaluate(() => window.services.imageStackService.latest().seriesInstanceUID);
+  const referenced = seg.ReferencedSeriesSequence?.[0] ?? seg.ReferencedSeriesSequence;
+  assert.equal(referenced.SeriesInstanceUID, seriesUid);
+  assert.ok(Number(seg.NumberOfFrames) > 0);
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

@@ -1,27 +1,14 @@
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useRef, useState } from 'react';
 import { Button, PanelSection } from '@ohif/ui-next';
 import { meshSidecar, type MeshFrame, type MeshStats } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { findLabelmap, listSegments, packSegmentMask, type HostContext } from '../segmentation/labelmap';
 import { runMeshWorker } from '../mesh/runMeshWorker';
 import { downloadBytes, safeFileName } from '../utils/download';
+import { useSegmentationVersion } from './useSegmentationVersion';
 
 const selectClass = 'bg-background border-input rounded border px-2 py-1 text-sm';
 const ALL = 'all';
-
-/** Re-renders when OHIF's segmentations change (added, edited, removed). */
-function useSegmentationVersion(servicesManager: any): number {
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    const { segmentationService } = servicesManager.services;
-    const E = segmentationService.EVENTS;
-    const subs = [E.SEGMENTATION_ADDED, E.SEGMENTATION_MODIFIED, E.SEGMENTATION_REMOVED]
-      .filter(Boolean)
-      .map((ev: string) => segmentationService.subscribe(ev, () => setVersion(v => v + 1)));
-    return () => subs.forEach((s: any) => s.unsubscribe());
-  }, [servicesManager]);
-  return version;
-}
 
 interface Exported {
   stats: MeshStats;

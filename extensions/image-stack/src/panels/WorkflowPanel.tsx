@@ -5,12 +5,21 @@ import { SERVICE_NAME } from '../ids';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
 import DicomSection from './DicomSection';
 import ExportSection from './ExportSection';
+import SegExportButton from './SegExportButton';
 import ThresholdSection from './ThresholdSection';
 
 const mm = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} mm`;
 
 /** The right-hand workflow panel: the loaded stack's geometry, threshold and export. */
-export default function WorkflowPanel({ servicesManager, extensionManager }: { servicesManager: any; extensionManager: any }) {
+export default function WorkflowPanel({
+  servicesManager,
+  extensionManager,
+  commandsManager,
+}: {
+  servicesManager: any;
+  extensionManager: any;
+  commandsManager: any;
+}) {
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
   const [series, setSeries] = useState<LoadedSeries | undefined>(() => service.latest());
   useEffect(() => service.subscribe(setSeries), [service]);
@@ -46,6 +55,7 @@ export default function WorkflowPanel({ servicesManager, extensionManager }: { s
       </PanelSection>
       <ThresholdSection key={`t-${series.key}`} series={series} ctx={{ servicesManager, extensionManager }} />
       <ExportSection key={`e-${series.key}`} series={series} ctx={{ servicesManager, extensionManager }} />
+      <SegExportButton series={series} ctx={{ servicesManager, extensionManager }} commandsManager={commandsManager} />
       <DicomSection series={series} servicesManager={servicesManager} />
     </div>
   );
