@@ -4,7 +4,7 @@ import type { StackGeometry } from '../geometry/types';
 import type { VoxelStack } from '../stack/types';
 import { stackFromPart10 } from './readSeries';
 import { buildExportRecords, part10Files } from './series';
-import { zipPart10FilesSync } from './zip';
+import { zipPart10FilesAsync, zipPart10FilesSync } from './zip';
 
 const geometry: StackGeometry = {
   pixelSpacingXMm: 0.5,
@@ -32,4 +32,27 @@ test.each([0, 1] as const)('a zipped series (level %i) unzips to the same files 
   const back = stackFromPart10(Object.entries(entries).map(([name, bytes]) => ({ name, bytes })));
   expect(back.stack.voxels).toEqual(stack.voxels);
   if (level === 1) expect(zip.length).toBeLessThan(files.reduce((n, f) => n + f.bytes.length, 0) * 0.7);
+});
+
+test('the async zip (for the viewer) writes the same bytes as the sync one, reports progress and can be cancelled', async () => {
+  const records = buildExportRecords(stack, geometry);
+  const mtime = new Date(Date.UTC(2026, 0, 2, 3, 4, 6));
+  const sync = zipPart10FilesSync(part10Files(stack, records), { folder: 'series', mtime });
+  const chunks: Uint8Array[] = [];
+  const progress: number[] = [];
+  await zipPart10FilesAsync(part10Files(stack, records), chunk => chunks.push(chunk), { folder: 'series', mtime, onProgress: n => progress.push(n) });
+  expect(Buffer.concat(chunks)).toEqual(Buffer.from(sync));
+  expect(progress).toEqual([1, 2, 3]);
+
+  const controller = new AbortController();
+  const seen: number[] = [];
+  const run = zipPart10FilesAsync(part10Files(stack, records), () => undefined, {
+    signal: controller.signal,
+    onProgress: n => {
+      seen.push(n);
+      if (n === 1) controller.abort();
+    },
+  });
+  await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+  expect(seen).toEqual([1]);
 });

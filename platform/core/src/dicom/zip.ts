@@ -1,4 +1,5 @@
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { ImageStackError } from '../errors';
 import type { Part10File } from './series';
 
 export interface ZipSeriesOptions {
@@ -19,6 +20,13 @@ export interface ZipSeriesOptions {
  * slice's file is in memory at a time besides what the caller keeps.
  */
 export function zipPart10Files(files: Iterable<Part10File>, onChunk: (chunk: Uint8Array, final: boolean) => void, options: ZipSeriesOptions = {}): void {
+  const writer = zipWriter(onChunk, options);
+  for (const file of files) writer.add(file);
+  writer.end();
+}
+
+/** One zip being written: entries are added one at a time, then ended. */
+function zipWriter(onChunk: (chunk: Uint8Array, final: boolean) => void, options: ZipSeriesOptions) {
   let failure: Error | null = null;
   const zip = new Zip((err, data, final) => {
     if (err) failure = err;
@@ -26,16 +34,59 @@ export function zipPart10Files(files: Iterable<Part10File>, onChunk: (chunk: Uin
   });
   const prefix = options.folder ? `${options.folder.replace(/[\\/:*?"<>|]+/g, '_')}/` : '';
   const mtime = options.mtime ?? new Date();
-  for (const file of files) {
-    const name = `${prefix}${file.fileName}`;
-    const entry = options.level ? new ZipDeflate(name, { level: options.level }) : new ZipPassThrough(name);
-    entry.mtime = mtime;
-    zip.add(entry);
-    entry.push(file.bytes, true);
-    if (failure) throw failure;
+  return {
+    add(file: Part10File) {
+      const name = `${prefix}${file.fileName}`;
+      const entry = options.level ? new ZipDeflate(name, { level: options.level }) : new ZipPassThrough(name);
+      entry.mtime = mtime;
+      zip.add(entry);
+      entry.push(file.bytes, true);
+      if (failure) throw failure;
+    },
+    end() {
+      zip.end();
+      if (failure) throw failure;
+    },
+    abort() {
+      zip.terminate();
+    },
+  };
+}
+
+export interface ZipSeriesAsyncOptions extends ZipSeriesOptions {
+  /** Called after each file with the number of files zipped so far. */
+  onProgress?: (filesDone: number) => void;
+  /** Cancels between files: the promise rejects with ImageStackError 'cancelled'. */
+  signal?: AbortSignal;
+}
+
+/**
+ * zipPart10Files for a page: the same zip, but it yields to the event loop after each file, so
+ * a progress bar can repaint and a Cancel button can be pressed while a large series is zipped.
+ * `files` may be lazy (part10Files), so only one slice's file is built at a time.
+ */
+export async function zipPart10FilesAsync(
+  files: Iterable<Part10File> | AsyncIterable<Part10File>,
+  onChunk: (chunk: Uint8Array, final: boolean) => void,
+  options: ZipSeriesAsyncOptions = {},
+): Promise<void> {
+  const writer = zipWriter(onChunk, options);
+  const cancelled = () => new ImageStackError('cancelled', 'saving the DICOM zip was cancelled');
+  let done = 0;
+  for await (const file of files) {
+    if (options.signal?.aborted) {
+      writer.abort();
+      throw cancelled();
+    }
+    writer.add(file);
+    options.onProgress?.(++done);
+    await new Promise<void>(resolve => setTimeout(resolve, 0));
   }
-  zip.end();
-  if (failure) throw failure;
+  if (options.signal?.aborted) {
+    writer.abort();
+    throw cancelled();
+  }
+  writer.end();
 }
 
 /** zipPart10Files collected into one array (small series, tests). */

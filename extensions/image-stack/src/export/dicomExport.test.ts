@@ -1,0 +1,78 @@
+import { createSeriesUids, dicomDateTime, readPart10, part10Files, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import type { LoadedSeries } from '../services/ImageStackService';
+import { buildViewerInstances } from '../services/viewerInstances';
+import { checkDicomWeb, dateFromDicom, exportRecordsOf, failureSummary, formatBytes, pacsResultLine, pacsStudyPath, seriesFileName } from './dicomExport';
+
+const geometry: StackGeometry = { pixelSpacingXMm: 0.9, pixelSpacingYMm: 0.8, sliceSpacingMm: 1.3, originMm: [1, 2, 3], orientation: [1, 0, 0, 0, 1, 0] };
+
+function series(): LoadedSeries {
+  const stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] };
+  const uids = createSeriesUids(3);
+  const window = windowFromVoxels(stack.voxels);
+  const identity = { description: 'scan: a/b' };
+  const imageIds = ['imagestack:k/0', 'imagestack:k/1', 'imagestack:k/2'];
+  const instances = buildViewerInstances({ stack, geometry, uids, window, identity: { ...identity, date: new Date(Date.UTC(2025, 4, 6, 7, 8, 9)) }, imageIds });
+  return { key: 'k', stack, geometry, description: identity.description, uids, window, identity, instances, studyInstanceUID: uids.studyInstanceUID, seriesInstanceUID: uids.seriesInstanceUID, imageIds };
+}
+
+test('the export records are the viewed ones but 16-bit: same UIDs, geometry, window and study date', () => {
+  const s = series();
+  const records = exportRecordsOf(s);
+  expect(records).toHaveLength(3);
+  records.forEach((r, k) => {
+    const viewed = s.instances[k];
+    for (const key of ['SOPInstanceUID', 'SeriesInstanceUID', 'StudyInstanceUID', 'ImagePositionPatient', 'PixelSpacing', 'WindowCenter', 'WindowWidth', 'StudyDate', 'StudyTime', 'SeriesDescription'] as const) {
+      expect([k, key, r[key]]).toEqual([k, key, viewed[key]]);
+    }
+    expect([r.BitsAllocated, viewed.BitsAllocated]).toEqual([16, 8]);
+  });
+  const [first] = part10Files(s.stack, records);
+  expect(Array.from(readPart10(first.bytes).pixels)).toEqual(Array.from(s.stack.voxels.subarray(0, 24)));
+});
+
+test('DICOM date and time back to a Date (UTC), as core writes them', () => {
+  const d = new Date(Date.UTC(2026, 10, 25, 21, 10, 12));
+  const { date, time } = dicomDateTime(d);
+  expect(dateFromDicom(date, time)).toEqual(d);
+  expect(dateFromDicom('20260102', '')).toEqual(new Date(Date.UTC(2026, 0, 2)));
+  expect(dateFromDicom('', '101010')).toBeUndefined();
+});
+
+test('names and numbers for people', () => {
+  expect(seriesFileName({ description: 'scan: a/b' }, '.zip')).toBe('scan a b.zip');
+  expect(seriesFileName({ description: '  ' }, '.zip')).toBe('imagestack-series.zip');
+  expect(pacsStudyPath('imagestack', '2.25.1')).toBe('/imagestack/dicomweb?StudyInstanceUIDs=2.25.1');
+  expect([formatBytes(512), formatBytes(14_100_000), formatBytes(2_500_000_000)]).toEqual(['512 B', '14.1 MB', '2.50 GB']);
+});
+
+const respond = (status: number, body?: string) => (async () => new Response(body ?? null, { status })) as unknown as typeof fetch;
+
+test('the DICOMweb check tells "no PACS configured" and "PACS down" apart from a working one', async () => {
+  expect(await checkDicomWeb('/dicom-web', respond(200, '[]'))).toEqual({ ok: true });
+  expect(await checkDicomWeb('/dicom-web', respond(204))).toEqual({ ok: true });
+  expect(await checkDicomWeb('/dicom-web', respond(503, 'no DICOMweb server configured: set IMAGESTACK_DICOMWEB_URL'))).toEqual({
+    ok: false,
+    message: expect.stringMatching(/^No PACS is configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=/),
+  });
+  expect(await checkDicomWeb('/dicom-web', respond(502, 'DICOMweb server http://127.0.0.1:9 did not answer: connect ECONNREFUSED'))).toEqual({
+    ok: false,
+    message: 'The PACS did not answer: DICOMweb server http://127.0.0.1:9 did not answer: connect ECONNREFUSED.',
+  });
+  // a server that refuses QIDO may still take STOW: the send reports what happens
+  expect(await checkDicomWeb('/dicom-web', respond(401))).toEqual({ ok: true });
+});
+
+test('the result line is honest about every instance', () => {
+  expect(pacsResultLine({ kind: 'sent', total: 150, result: { accepted: 150, failed: 0, failures: [] } })).toBe('Sent 150 of 150 instances');
+  const failures = [
+    { sopInstanceUID: '1', reason: 'refused by the server: out of resources (0xA700)' },
+    { sopInstanceUID: '2', reason: 'could not reach pacs (ECONNRESET); gave up after 4 attempts' },
+    { sopInstanceUID: '3', reason: 'refused by the server: out of resources (0xA700)' },
+  ];
+  expect(failureSummary(failures)).toBe('2 × refused by the server: out of resources (0xA700); 1 × could not reach pacs (ECONNRESET); gave up after 4 attempts');
+  expect(pacsResultLine({ kind: 'sent', total: 5, result: { accepted: 2, failed: 3, failures } })).toBe(
+    'Sent 2 of 5 instances; 3 failed: 2 × refused by the server: out of resources (0xA700); 1 × could not reach pacs (ECONNRESET); gave up after 4 attempts',
+  );
+  expect(pacsResultLine({ kind: 'cancelled', total: 150, accepted: 20, failed: 0 })).toBe('Cancelled: the PACS confirmed 20 of 150 instances before you stopped.');
+  expect(pacsResultLine({ kind: 'unavailable', message: 'No PACS is configured.' })).toBe('No PACS is configured.');
+});
