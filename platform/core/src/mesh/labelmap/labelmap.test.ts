@@ -183,3 +183,27 @@ test('largest island as slices painted from runs equals the in-memory version', 
   const whole = largestIslandInRange(grey, dims, [100, 255], { connectivity: 26 });
   for (let k = 0; k < 7; k++) expect(Array.from(slices.getSlice(k))).toEqual(Array.from(whole.subarray(k * n, (k + 1) * n)));
 });
+
+test('grow and shrink by runs equal the thresholded distance transform (anisotropic spacing)', () => {
+  const dims: [number, number, number] = [13, 11, 9];
+  let seed = 31;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const sp of [[0.5, 0.5, 1] as SpacingMm, [0.4, 0.7, 1.1] as SpacingMm]) {
+    for (const margin of [0.5, 1, 1.4, 2.2]) {
+      const voxels = new Uint8Array(13 * 11 * 9).map(() => (rand() < 0.15 ? 1 : 0));
+      const mask: Labelmap = { dims, spacingMm: sp, voxels };
+      const limit = margin * margin * (1 + 1e-9);
+      const toFg = squaredDistanceMm2(voxels, dims, sp, 1);
+      const toBg = squaredDistanceMm2(voxels, dims, sp, 0);
+      const grown = growMask(mask, margin).voxels;
+      const shrunk = shrinkMask(mask, margin).voxels;
+      // The transform stores float32, so a distance of exactly the margin (1.4 = 2 × 0.7) can
+      // land either side of it there: compare away from such ties.
+      const tie = (d: number) => Math.abs(d - margin * margin) < 1e-5;
+      for (let i = 0; i < voxels.length; i++) {
+        if (!tie(toFg[i])) expect(grown[i]).toBe(toFg[i] <= limit ? 1 : 0);
+        if (!tie(toBg[i])) expect(shrunk[i]).toBe(voxels[i] && !(toBg[i] <= limit) ? 1 : 0);
+      }
+    }
+  }
+});

@@ -1,82 +1,149 @@
 import { ImageStackError } from '../../errors';
 import type { Dimensions3 } from '../../geometry';
 import type { Labelmap } from '../types';
-import { squaredDistanceMm2 } from './distance';
 
 /**
  * Margins are measured centre to centre in millimetres with each axis's own spacing, so growing
  * by 1 mm moves the surface out by about 1 mm whatever the voxel shape: a background voxel joins
  * when the nearest mask voxel's centre is within the margin; shrinking removes mask voxels whose
- * nearest background voxel's centre is within the margin.
+ * nearest background voxel's centre is within the margin. (Exactly the thresholded Euclidean
+ * distance transform, squaredDistanceMm2 ≤ margin²; the tests check that.)
  *
  * The edge of the volume is not a surface for these operations (outside the volume is unknown,
  * not background): a mask cut by the edge is not eaten away there, so a hollowed airway that
  * runs off the top and bottom of the stack is a tube, open at both ends.
  *
- * Work is confined to the mask's bounding box plus the margin, so a small structure in a large
- * volume costs little.
+ * Done on runs: every row's runs are widened by the ellipsoid's half-width at each nearby row
+ * and painted, so the cost is runs × nearby rows plus one fill of the output, not a distance
+ * transform of the whole volume.
  */
 function checkMargin(mm: number, what: string): number {
   if (!(typeof mm === 'number' && Number.isFinite(mm) && mm >= 0)) throw new ImageStackError('bad-argument', `${what} must be a number of millimetres ≥ 0, got ${mm}`);
   return mm;
 }
 
-interface Box {
-  lo: [number, number, number];
-  hi: [number, number, number]; // exclusive
+/** Runs of voxels whose (value ≠ 0) equals `want`, per row r = j + ny·k. */
+interface RowRuns {
+  rowFirst: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
 }
 
-function maskBox(mask: Labelmap, marginMm: number): Box | undefined {
-  const [nx, ny, nz] = mask.dims;
-  const lo: [number, number, number] = [nx, ny, nz];
-  const hi: [number, number, number] = [-1, -1, -1];
-  const v = mask.voxels;
-  let o = 0;
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++, o++) {
-        if (!v[o]) continue;
-        if (i < lo[0]) lo[0] = i;
-        if (i > hi[0]) hi[0] = i;
-        if (j < lo[1]) lo[1] = j;
-        if (j > hi[1]) hi[1] = j;
-        if (k < lo[2]) lo[2] = k;
-        if (k > hi[2]) hi[2] = k;
+function rowRuns(voxels: Uint8Array, dims: Dimensions3, want: 0 | 1): RowRuns {
+  const [nx, ny, nz] = dims;
+  const rows = ny * nz;
+  const rowFirst = new Int32Array(rows + 1);
+  let cap = Math.max(1024, rows * 2);
+  let start = new Int32Array(cap);
+  let end = new Int32Array(cap);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    rowFirst[r] = n;
+    const base = r * nx;
+    let i = 0;
+    while (i < nx) {
+      while (i < nx && (voxels[base + i] ? 1 : 0) !== want) i++;
+      if (i >= nx) break;
+      const s0 = i;
+      while (i < nx && (voxels[base + i] ? 1 : 0) === want) i++;
+      if (n === cap) {
+        cap *= 2;
+        const s2 = new Int32Array(cap);
+        s2.set(start);
+        const e2 = new Int32Array(cap);
+        e2.set(end);
+        start = s2;
+        end = e2;
       }
-  if (hi[0] < 0) return undefined;
-  const box: Box = { lo: [0, 0, 0], hi: [0, 0, 0] };
-  for (let a = 0; a < 3; a++) {
-    const pad = Math.ceil(marginMm / mask.spacingMm[a]) + 1;
-    box.lo[a] = Math.max(0, lo[a] - pad);
-    box.hi[a] = Math.min(mask.dims[a], hi[a] + 1 + pad);
+      start[n] = s0;
+      end[n] = i;
+      n++;
+    }
   }
-  return box;
+  rowFirst[rows] = n;
+  return { rowFirst, start, end };
 }
 
-function crop(mask: Labelmap, b: Box): { voxels: Uint8Array; dims: Dimensions3 } {
-  const dims: Dimensions3 = [b.hi[0] - b.lo[0], b.hi[1] - b.lo[1], b.hi[2] - b.lo[2]];
-  const [nx, ny] = mask.dims;
-  const out = new Uint8Array(dims[0] * dims[1] * dims[2]);
-  let o = 0;
-  for (let k = b.lo[2]; k < b.hi[2]; k++)
-    for (let j = b.lo[1]; j < b.hi[1]; j++) {
-      const s = b.lo[0] + nx * (j + ny * k);
-      for (let i = 0; i < dims[0]; i++) out[o++] = mask.voxels[s + i] ? 1 : 0;
+/**
+ * 1 where a voxel's centre is within `marginMm` of the centre of a voxel of `runs` (the runs'
+ * own voxels included): the union, over rows within the margin, of their runs widened by the
+ * ellipsoid's half-width in columns at that row offset.
+ */
+function dilateRuns(runs: RowRuns, dims: Dimensions3, spacingMm: [number, number, number], marginMm: number): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const [sx, sy, sz] = spacingMm;
+  const limit = marginMm * marginMm * (1 + 1e-9);
+  // Row offsets (dj, dk) inside the ellipsoid and their half-widths in columns.
+  const offsets: Array<[number, number, number]> = [];
+  const mj = Math.floor(marginMm / sy + 1e-9);
+  const mk = Math.floor(marginMm / sz + 1e-9);
+  for (let dk = -mk; dk <= mk; dk++) {
+    for (let dj = -mj; dj <= mj; dj++) {
+      const rest = limit - (dj * sy) ** 2 - (dk * sz) ** 2;
+      if (rest < 0) continue;
+      // the largest di with (di·sx)² ≤ rest, computed as the distance transform would compare
+      let hw = Math.floor(Math.sqrt(rest) / sx);
+      while ((hw + 1) * sx * ((hw + 1) * sx) <= rest) hw++;
+      while (hw > 0 && hw * sx * (hw * sx) > rest) hw--;
+      offsets.push([dj, dk, hw]);
     }
-  return { voxels: out, dims };
-}
-
-function paste(mask: Labelmap, b: Box, sub: Uint8Array): Labelmap {
-  const [nx, ny] = mask.dims;
-  const out = new Uint8Array(mask.voxels.length);
-  const w = b.hi[0] - b.lo[0];
-  let o = 0;
-  for (let k = b.lo[2]; k < b.hi[2]; k++)
-    for (let j = b.lo[1]; j < b.hi[1]; j++) {
-      out.set(sub.subarray(o, o + w), b.lo[0] + nx * (j + ny * k));
-      o += w;
+  }
+  const out = new Uint8Array(nx * ny * nz);
+  let from = new Int32Array(64);
+  let to = new Int32Array(64);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      // Gather widened runs from the neighbouring rows, then sort, merge and fill once.
+      let n = 0;
+      for (const [dj, dk, hw] of offsets) {
+        const jj = j + dj;
+        const kk = k + dk;
+        if (jj < 0 || jj >= ny || kk < 0 || kk >= nz) continue;
+        const r = jj + ny * kk;
+        for (let a = runs.rowFirst[r]; a < runs.rowFirst[r + 1]; a++) {
+          if (n === from.length) {
+            const f2 = new Int32Array(n * 2);
+            f2.set(from);
+            const t2 = new Int32Array(n * 2);
+            t2.set(to);
+            from = f2;
+            to = t2;
+          }
+          from[n] = Math.max(0, runs.start[a] - hw);
+          to[n] = Math.min(nx, runs.end[a] + hw);
+          n++;
+        }
+      }
+      if (n === 0) continue;
+      // insertion sort by start (few entries per row)
+      for (let a = 1; a < n; a++) {
+        const f = from[a];
+        const t = to[a];
+        let b = a - 1;
+        while (b >= 0 && from[b] > f) {
+          from[b + 1] = from[b];
+          to[b + 1] = to[b];
+          b--;
+        }
+        from[b + 1] = f;
+        to[b + 1] = t;
+      }
+      const base = nx * (j + ny * k);
+      let cs = from[0];
+      let ce = to[0];
+      for (let a = 1; a < n; a++) {
+        if (from[a] <= ce) {
+          if (to[a] > ce) ce = to[a];
+        } else {
+          out.fill(1, base + cs, base + ce);
+          cs = from[a];
+          ce = to[a];
+        }
+      }
+      out.fill(1, base + cs, base + ce);
     }
-  return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: out };
+  }
+  return out;
 }
 
 function binaryCopy(mask: Labelmap): Labelmap {
@@ -86,27 +153,22 @@ function binaryCopy(mask: Labelmap): Labelmap {
 /** Grows the mask by `marginMm` (a dilation with an ellipsoid of that radius in millimetres). */
 export function growMask(mask: Labelmap, marginMm: number): Labelmap {
   checkMargin(marginMm, 'grow margin');
-  const box = maskBox(mask, marginMm);
-  if (!box || marginMm === 0) return binaryCopy(mask);
-  const sub = crop(mask, box);
-  const d = squaredDistanceMm2(sub.voxels, sub.dims, mask.spacingMm, 1, { maxMm: marginMm });
-  const limit = marginMm * marginMm * (1 + 1e-9);
-  for (let i = 0; i < d.length; i++) sub.voxels[i] = d[i] <= limit ? 1 : 0;
-  return paste(mask, box, sub.voxels);
+  if (marginMm === 0) return binaryCopy(mask);
+  const voxels = dilateRuns(rowRuns(mask.voxels, mask.dims, 1), mask.dims, mask.spacingMm, marginMm);
+  return { dims: mask.dims, spacingMm: mask.spacingMm, voxels };
 }
 
-/** Shrinks the mask by `marginMm` (an erosion); the volume edge does not erode (see above). */
+/**
+ * Shrinks the mask by `marginMm` (an erosion): removes mask voxels within the margin of a
+ * background voxel of the volume (the volume edge does not erode, see above).
+ */
 export function shrinkMask(mask: Labelmap, marginMm: number): Labelmap {
   checkMargin(marginMm, 'shrink margin');
-  // The crop reaches one voxel past the mask: that layer is background, except where the crop
-  // meets the volume edge, which is what keeps the volume edge from eroding.
-  const box = maskBox(mask, 0);
-  if (!box || marginMm === 0) return binaryCopy(mask);
-  const sub = crop(mask, box);
-  const d = squaredDistanceMm2(sub.voxels, sub.dims, mask.spacingMm, 0, { maxMm: marginMm });
-  const limit = marginMm * marginMm * (1 + 1e-9);
-  for (let i = 0; i < d.length; i++) sub.voxels[i] = sub.voxels[i] && d[i] > limit ? 1 : 0;
-  return paste(mask, box, sub.voxels);
+  if (marginMm === 0) return binaryCopy(mask);
+  const nearBackground = dilateRuns(rowRuns(mask.voxels, mask.dims, 0), mask.dims, mask.spacingMm, marginMm);
+  const out = nearBackground; // reuse: 1 − near, then keep only mask voxels
+  for (let i = 0; i < out.length; i++) out[i] = mask.voxels[i] && !nearBackground[i] ? 1 : 0;
+  return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: out };
 }
 
 /** Opening: shrink then grow by `radiusMm`; removes spurs and bridges thinner than about 2·radius. */
