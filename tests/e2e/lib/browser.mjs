@@ -15,9 +15,12 @@ export function chromiumPath() {
   return process.env.CHROMIUM || '/usr/bin/chromium';
 }
 
-/** Starts the viewer server on a free port. */
+/**
+ * Starts the viewer server on a free port. IMAGESTACK_DIST serves a copy of the built viewer
+ * instead of platform/app/dist (which another `npm run build` may be rewriting meanwhile).
+ */
 export async function startViewer({ dicomWebUrl } = {}) {
-  const server = createViewerServer({ dicomWebUrl });
+  const server = createViewerServer({ dicomWebUrl, dist: process.env.IMAGESTACK_DIST || undefined });
   await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
   return { url, close: () => new Promise(r => server.close(r)) };

@@ -1,9 +1,81 @@
-import React, { useCallback, useEffect, useState } from 'react';
-import { Button } from '@ohif/ui-next';
-import { makeHeadPhantom } from '@imagestack/core';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Button, toast } from '@ohif/ui-next';
+import {
+  blobTargets,
+  calibrateSpacing,
+  formatBytes,
+  ImageStackError,
+  makeHeadPhantom,
+  planStack,
+  probeTargets,
+  type CropRect,
+  type DownsampleFactor,
+  type OrientationPresetName,
+  type StackFileInfo,
+  type StackPlan,
+  type StackReport,
+} from '@imagestack/core';
 import { ROUTE_NAME, SERVICE_NAME } from '../ids';
 import { navigateTo, viewerPath } from '../utils/navigate';
 import type { ImageStackService } from '../services/ImageStackService';
+import { filesFromDataTransfer, stackTitle } from './collectFiles';
+import { EMPTY_GEOMETRY_FORM, formatSizeMm, formatSpacing, readGeometryForm, type GeometryFormValues } from './geometryForm';
+import { loadStack } from './loadStack';
+import PreviewCanvas, { type DrawnLine, type PreviewTool } from './PreviewCanvas';
+import { decodePreviewSlice, paintSlice, type PreviewSlice } from './previewSlice';
+
+/** One line for the user, from any error: ImageStackErrors already name the file. */
+function errorLine(e: unknown): string {
+  if (e instanceof ImageStackError) return e.userMessage();
+  return (e as Error)?.message?.split('\n')[0] ?? String(e);
+}
+
+/** Colours and grids the host's Tailwind build does not include (it ships only the classes OHIF uses). */
+const WARN = { color: '#facc15' };
+const BAD = { color: '#f87171' };
+const inputClass =
+  'border-input bg-background text-foreground h-8 rounded border px-2 text-sm outline-none focus:border-primary';
+
+function Field({ label, children, error }: { label: string; children: React.ReactNode; error?: string }) {
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      <span className="text-muted-foreground">{label}</span>
+      {children}
+      {error && (
+        <span className="text-xs" style={BAD}>
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
+function Thumb({ slice, label, cy }: { slice: PreviewSlice; label: string; cy: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (ref.current) paintSlice(ref.current, slice);
+  }, [slice]);
+  const scale = Math.min(150 / slice.width, 120 / slice.height);
+  return (
+    <figure className="flex flex-col items-center gap-1" data-cy={cy} data-name={slice.name}>
+      <canvas ref={ref} style={{ width: Math.round(slice.width * scale), height: Math.round(slice.height * scale) }} />
+      <figcaption className="text-muted-foreground truncate text-xs" style={{ maxWidth: 160 }} title={slice.name}>
+        {label}: {slice.name}
+      </figcaption>
+    </figure>
+  );
+}
+
+function stackFacts(plan: StackPlan): Array<[string, string]> {
+  const facts: Array<[string, string]> = [
+    ['Slices', `${plan.slices.length}${plan.files !== plan.slices.length ? ` (from ${plan.files} files)` : ''}`],
+    ['Size', `${plan.width} × ${plan.height} pixels`],
+    ['Bit depth', `${plan.bitDepth}-bit grey in the viewer${plan.channels > 1 ? ` (files are ${plan.channels === 2 ? 'grey + alpha' : plan.channels === 4 ? 'RGBA' : 'RGB'})` : ''}`],
+    ['Format', plan.details.join(', ') || plan.format.toUpperCase()],
+    ['Volume', `${plan.columns} × ${plan.rows} × ${plan.slices.length}, ${formatBytes(plan.memoryBytes)} in memory`],
+  ];
+  return facts;
+}
 
 /**
  * The landing page (route "/"): where a user brings a folder of slices, checks the stack,
@@ -14,6 +86,31 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
   const [status, setStatus] = useState<string>('');
   const lost = new URLSearchParams(window.location.search).has('lost');
+
+  // The files stay File objects: only headers are read here, pixels in the decode workers.
+  const [files, setFiles] = useState<File[]>([]);
+  const [infos, setInfos] = useState<StackFileInfo[] | null>(null);
+  const [unreadable, setUnreadable] = useState<string[]>([]);
+  const [probeError, setProbeError] = useState('');
+  const [probing, setProbing] = useState(false);
+  const [dragOver, setDragOver] = useState(false);
+
+  const [reverse, setReverse] = useState(false);
+  const [downsample, setDownsample] = useState<DownsampleFactor>(1);
+  const [crop, setCrop] = useState<CropRect | undefined>(undefined);
+  const [cropText, setCropText] = useState({ x: '', y: '', width: '', height: '' });
+
+  const [form, setForm] = useState<GeometryFormValues>(EMPTY_GEOMETRY_FORM);
+  const [tool, setTool] = useState<PreviewTool>('ruler1');
+  const [lines, setLines] = useState<Partial<Record<'ruler1' | 'ruler2', DrawnLine>>>({});
+  const [rulerMm, setRulerMm] = useState({ ruler1: '', ruler2: '' });
+  const [calibration, setCalibration] = useState<{ text: string; error?: boolean }>({ text: '' });
+
+  const [previews, setPreviews] = useState<{ first?: PreviewSlice; last?: PreviewSlice; middle?: PreviewSlice }>({});
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [loadError, setLoadError] = useState('');
+  const abortRef = useRef<AbortController | null>(null);
+  const generation = useRef(0);
 
   useEffect(() => {
     document.title = 'ImageStack — import';
@@ -29,24 +126,223 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     }, 0);
   }, [service]);
 
+  /** A new set of files: read their headers (the first 64 KiB of each), forget everything else. */
+  const takeFiles = useCallback(async (list: File[], skippedEntries: string[] = []) => {
+    const gen = ++generation.current;
+    setFiles(list);
+    setUnreadable(skippedEntries);
+    setInfos(null);
+    setProbeError('');
+    setLoadError('');
+    setStatus('');
+    setPreviews({});
+    setCrop(undefined);
+    setCropText({ x: '', y: '', width: '', height: '' });
+    setLines({});
+    setCalibration({ text: '' });
+    if (!list.length) return;
+    setProbing(true);
+    try {
+      const probed = await probeTargets(blobTargets(list));
+      if (gen === generation.current) setInfos(probed);
+    } catch (e) {
+      if (gen === generation.current) setProbeError(errorLine(e));
+    } finally {
+      if (gen === generation.current) setProbing(false);
+    }
+  }, []);
+
+  // The stack as the files are (no crop, no downsample, no memory limit): order, size, preview.
+  const base = useMemo((): { plan?: StackPlan; error?: string } => {
+    if (!infos) return {};
+    try {
+      return { plan: planStack(infos, { reverse, maxVolumeBytes: Number.POSITIVE_INFINITY }) };
+    } catch (e) {
+      return { error: errorLine(e) };
+    }
+  }, [infos, reverse]);
+
+  // The volume that will be built: with the crop and downsample, checked against the memory limit.
+  const planned = useMemo((): { plan?: StackPlan; error?: string } => {
+    if (!infos || !base.plan) return {};
+    try {
+      return { plan: planStack(infos, { reverse, crop, downsample }) };
+    } catch (e) {
+      return { error: errorLine(e) };
+    }
+  }, [infos, base.plan, reverse, crop, downsample]);
+  const plan = planned.plan;
+
+  useEffect(() => {
+    if (!base.plan) return;
+    setCropText(t => (t.width ? t : { x: '0', y: '0', width: String(base.plan!.width), height: String(base.plan!.height) }));
+  }, [base.plan]);
+
+  // Decode the first and last slices of the sorted order for the check, and the middle one
+  // (where the anatomy usually is) to crop and calibrate on; no other slice before loading.
+  const firstSlice = base.plan?.slices[0];
+  const lastSlice = base.plan?.slices.at(-1);
+  const middleSlice = base.plan?.slices[Math.floor((base.plan.slices.length - 1) / 2)];
+  useEffect(() => {
+    const p = base.plan;
+    if (!p || !firstSlice || !lastSlice || !middleSlice) return;
+    let live = true;
+    (async () => {
+      try {
+        const first = await decodePreviewSlice(p, firstSlice);
+        const last = lastSlice === firstSlice ? first : await decodePreviewSlice(p, lastSlice);
+        const middle = middleSlice === firstSlice ? first : middleSlice === lastSlice ? last : await decodePreviewSlice(p, middleSlice);
+        if (live) setPreviews({ first, last, middle });
+      } catch (e) {
+        if (live) setProbeError(errorLine(e));
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [base.plan, firstSlice, lastSlice, middleSlice]);
+
+  const geometry = useMemo(() => readGeometryForm(form, plan), [form, plan]);
+
+  const applyCrop = (c: CropRect | undefined) => {
+    setCrop(c);
+    const b = base.plan;
+    const shown = c ?? (b ? { x: 0, y: 0, width: b.width, height: b.height } : undefined);
+    if (shown) setCropText({ x: String(shown.x), y: String(shown.y), width: String(shown.width), height: String(shown.height) });
+  };
+  const editCrop = (key: keyof typeof cropText, value: string) => {
+    const next = { ...cropText, [key]: value };
+    setCropText(next);
+    const n = [next.x, next.y, next.width, next.height].map(v => (/^\s*\d+\s*$/.test(v) ? Number(v) : NaN));
+    if (n.every(Number.isInteger)) setCrop({ x: n[0], y: n[1], width: n[2], height: n[3] });
+  };
+
+  /** Ruler lines and lengths → spacing x and y (square pixels from one line; two lines for non-square). */
+  const recalibrate = (ls: typeof lines, mm: typeof rulerMm) => {
+    const first = ls.ruler1;
+    const len1 = Number(mm.ruler1);
+    if (!first || !mm.ruler1.trim() || !(len1 > 0)) {
+      setCalibration({ text: first ? 'Type the length of the ruler line in mm.' : '' });
+      return;
+    }
+    const second = ls.ruler2 && Number(mm.ruler2) > 0 ? { ...ls.ruler2, lengthMm: Number(mm.ruler2) } : undefined;
+    try {
+      const s = calibrateSpacing({ ...first, lengthMm: len1 }, second);
+      setForm(f => ({ ...f, spacingX: formatSpacing(s.pixelSpacingXMm), spacingY: formatSpacing(s.pixelSpacingYMm) }));
+      const px = Math.hypot(first.to[0] - first.from[0], first.to[1] - first.from[1]);
+      setCalibration({
+        text: second
+          ? `From two lines: x ${formatSpacing(s.pixelSpacingXMm)} mm, y ${formatSpacing(s.pixelSpacingYMm)} mm per pixel.`
+          : `${len1} mm over ${px.toFixed(1)} pixels: ${formatSpacing(s.pixelSpacingXMm)} mm per pixel (square pixels; draw a second line along the other axis if they are not).`,
+      });
+    } catch (e) {
+      setCalibration({ text: errorLine(e), error: true });
+    }
+  };
+
+  const onLoad = async () => {
+    if (!plan || !geometry.stackGeometry) return;
+    const ac = new AbortController();
+    abortRef.current = ac;
+    setLoadError('');
+    setStatus('');
+    setProgress({ done: 0, total: plan.slices.length });
+    let result: { stack: import('@imagestack/core').VoxelStack; report: StackReport };
+    try {
+      result = await loadStack(plan, { signal: ac.signal, onProgress: (done, total) => setProgress({ done, total }) });
+    } catch (e) {
+      setProgress(null);
+      abortRef.current = null;
+      if (e instanceof ImageStackError && e.code === 'cancelled') setStatus('Loading cancelled: nothing was loaded.');
+      else setLoadError(errorLine(e));
+      return;
+    }
+    abortRef.current = null;
+    const { stack, report } = result;
+    const warnings: string[] = [];
+    if (report.duplicates.length) {
+      const d = report.duplicates[0];
+      warnings.push(`${report.duplicates.length} duplicate slice(s): ${d.slice} is identical to ${d.sameAs}${report.duplicates.length > 1 ? ', …' : ''}`);
+    }
+    if (report.colouredSlices) {
+      warnings.push(`${report.colouredSlices} slice(s) have coloured pixels (${(report.colouredFraction * 100).toFixed(2)} %): overlays are converted to grey`);
+    }
+    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files));
+    for (const w of warnings) {
+      try {
+        (toast?.warning ?? toast)?.(w);
+      } catch {
+        console.warn(`[imagestack] ${w}`);
+      }
+    }
+    navigateTo(viewerPath(ROUTE_NAME, series.studyInstanceUID));
+  };
+
+  const onDrop = async (e: React.DragEvent) => {
+    e.preventDefault();
+    setDragOver(false);
+    if (progress) return;
+    const { files: dropped, unreadable: bad } = await filesFromDataTransfer(e.dataTransfer);
+    takeFiles(dropped, bad);
+  };
+
+  const error = probeError || base.error || planned.error || loadError;
+  const loading = !!progress;
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading;
+  const loadHint = loading
+    ? ''
+    : !files.length
+      ? 'Add the slices first'
+      : probing
+        ? 'Reading the file headers…'
+        : error
+          ? 'Fix the error above first'
+          : (geometry.missing ?? '');
+  const skipped = [...unreadable.map(name => ({ name, reason: 'could not be read' })), ...(base.plan?.skipped ?? [])];
+  const coloured = [previews.first, previews.last].filter((p): p is PreviewSlice => !!p && p.colouredPixels > 0);
+  const rulerNeeded = tool !== 'crop';
+
   return (
-    <div data-cy="imagestack-import" className="bg-background text-foreground flex h-full w-full flex-col overflow-auto">
+    <div
+      data-cy="imagestack-import"
+      className="bg-background text-foreground flex h-full w-full flex-col overflow-auto"
+      onDragOver={e => {
+        e.preventDefault();
+        setDragOver(true);
+      }}
+      onDragLeave={e => {
+        if (e.currentTarget === e.target) setDragOver(false);
+      }}
+      onDrop={onDrop}
+    >
       <header className="border-input flex items-center gap-4 border-b px-6 py-3">
         <span className="text-primary text-xl">ImageStack</span>
         <span className="text-muted-foreground text-sm">Image slices to a scaled DICOM series and 3D model</span>
       </header>
-      <main className="mx-auto flex w-full max-w-4xl flex-col gap-4 p-6">
+      <main className="mx-auto flex w-full flex-col gap-4 p-6" style={{ maxWidth: 1280 }}>
         {lost && (
-          <div data-cy="imagestack-lost" className="rounded border border-yellow-600 p-3 text-sm">
+          <div data-cy="imagestack-lost" className="rounded border p-3 text-sm" style={{ borderColor: '#ca8a04' }}>
             The stack you had open was held in this tab only and is gone after a reload. Drop the files again.
           </div>
         )}
-        <section className="border-input flex flex-col items-center gap-3 rounded border-2 border-dashed p-8">
+        <section
+          data-cy="imagestack-dropzone"
+          className={`flex flex-col items-center gap-3 rounded border-2 border-dashed p-6 ${dragOver ? 'border-primary bg-primary/10' : 'border-input'}`}
+        >
           <div className="text-lg">Drop a folder or files of BMP, PNG, JPEG or TIFF slices</div>
           <div className="flex gap-3">
             <label className="cursor-pointer">
               <span className="text-primary underline">Choose files</span>
-              <input data-cy="imagestack-file-input" type="file" multiple className="hidden" />
+              <input
+                data-cy="imagestack-file-input"
+                type="file"
+                multiple
+                className="hidden"
+                onChange={e => {
+                  takeFiles(Array.from(e.currentTarget.files ?? []));
+                  e.currentTarget.value = '';
+                }}
+              />
             </label>
             <label className="cursor-pointer">
               <span className="text-primary underline">Choose a folder</span>
@@ -56,12 +352,300 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 multiple
                 className="hidden"
                 {...({ webkitdirectory: '', directory: '' } as any)}
+                onChange={e => {
+                  takeFiles(Array.from(e.currentTarget.files ?? []));
+                  e.currentTarget.value = '';
+                }}
               />
             </label>
           </div>
+          {files.length > 0 && (
+            <div className="text-muted-foreground text-sm" data-cy="imagestack-file-count">
+              {files.length} file{files.length === 1 ? '' : 's'} ({formatBytes(files.reduce((s, f) => s + f.size, 0))}){probing ? ' — reading headers…' : ''}
+            </div>
+          )}
         </section>
-        <section className="flex items-center gap-3">
-          <Button data-cy="imagestack-load-sample" onClick={openSample}>
+
+        {error && (
+          <div
+            data-cy="imagestack-error"
+            className="truncate rounded border px-3 py-2 text-sm"
+            style={{ ...BAD, borderColor: '#b91c1c', background: 'rgba(127, 29, 29, 0.35)' }}
+            title={error}
+          >
+            {error}
+          </div>
+        )}
+
+        {base.plan && (
+          <div style={{ display: 'grid', gridTemplateColumns: 'auto minmax(340px, 1fr)', gap: 24, alignItems: 'start' }}>
+            {/* left: the first slice, to crop and to calibrate on */}
+            <section className="flex flex-col gap-2">
+              <div className="flex flex-wrap items-center gap-2 text-sm">
+                <span className="text-muted-foreground">Draw on the slice:</span>
+                {(
+                  [
+                    ['crop', 'Crop rectangle', 'imagestack-tool-crop'],
+                    ['ruler1', 'Ruler line', 'imagestack-tool-ruler'],
+                    ['ruler2', 'Second ruler line', 'imagestack-tool-ruler2'],
+                  ] as const
+                ).map(([t, label, cy]) => (
+                  <button
+                    key={t}
+                    type="button"
+                    data-cy={cy}
+                    aria-pressed={tool === t}
+                    className={`rounded border px-2 py-1 ${tool === t ? 'border-primary text-primary' : 'border-input text-foreground'}`}
+                    onClick={() => setTool(t)}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+              {previews.middle ? (
+                <PreviewCanvas
+                  slice={previews.middle}
+                  crop={crop ?? { x: 0, y: 0, width: base.plan.width, height: base.plan.height }}
+                  lines={lines}
+                  tool={tool}
+                  onCrop={c => applyCrop(c)}
+                  onLine={(which, line) => {
+                    const next = { ...lines, [which]: line };
+                    setLines(next);
+                    recalibrate(next, rulerMm);
+                  }}
+                />
+              ) : (
+                <div className="text-muted-foreground text-sm">Decoding the first slice…</div>
+              )}
+              {previews.middle && (
+                <div className="text-muted-foreground text-xs" data-cy="imagestack-preview-name">
+                  {previews.middle.name} (middle slice) — {tool === 'crop' ? 'drag a rectangle around what to keep' : 'drag along the burned-in ruler, then type its length'}
+                </div>
+              )}
+              {rulerNeeded && (
+                <div className="flex flex-wrap items-end gap-3" data-cy="imagestack-calibration">
+                  <Field label="Ruler line length (mm)">
+                    <input
+                      data-cy="imagestack-ruler-length"
+                      className={`${inputClass} w-28`}
+                      inputMode="decimal"
+                      placeholder={lines.ruler1 ? 'e.g. 50' : 'draw a line first'}
+                      value={rulerMm.ruler1}
+                      onChange={e => {
+                        const next = { ...rulerMm, ruler1: e.target.value };
+                        setRulerMm(next);
+                        recalibrate(lines, next);
+                      }}
+                    />
+                  </Field>
+                  {lines.ruler2 && (
+                    <Field label="Second line length (mm)">
+                      <input
+                        data-cy="imagestack-ruler2-length"
+                        className={`${inputClass} w-28`}
+                        inputMode="decimal"
+                        value={rulerMm.ruler2}
+                        onChange={e => {
+                          const next = { ...rulerMm, ruler2: e.target.value };
+                          setRulerMm(next);
+                          recalibrate(lines, next);
+                        }}
+                      />
+                    </Field>
+                  )}
+                  {(lines.ruler1 || lines.ruler2) && (
+                    <button
+                      type="button"
+                      className="text-muted-foreground h-8 text-sm underline"
+                      onClick={() => {
+                        setLines({});
+                        setCalibration({ text: '' });
+                      }}
+                    >
+                      Clear lines
+                    </button>
+                  )}
+                </div>
+              )}
+              {calibration.text && (
+                <div
+                  data-cy="imagestack-calibration-result"
+                  className={`text-sm ${calibration.error ? '' : 'text-muted-foreground'}`}
+                  style={{ maxWidth: 640, ...(calibration.error ? BAD : {}) }}
+                >
+                  {calibration.text}
+                </div>
+              )}
+              <div className="flex gap-4">
+                {previews.first && <Thumb slice={previews.first} label="First" cy="imagestack-thumb-first" />}
+                {previews.last && <Thumb slice={previews.last} label="Last" cy="imagestack-thumb-last" />}
+              </div>
+            </section>
+
+            {/* right: the check, the volume's options, the geometry, load */}
+            <section className="flex flex-col gap-4">
+              <div data-cy="imagestack-stack-check" className="border-input rounded border p-3 text-sm">
+                <div className="mb-2 text-base">Stack check</div>
+                <dl style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 16, rowGap: 4 }}>
+                  {stackFacts(plan ?? base.plan).map(([k, v]) => (
+                    <React.Fragment key={k}>
+                      <dt className="text-muted-foreground">{k}</dt>
+                      <dd data-cy={`imagestack-check-${k.toLowerCase().replace(/\s+/g, '-')}`}>{v}</dd>
+                    </React.Fragment>
+                  ))}
+                  <dt className="text-muted-foreground">Order</dt>
+                  <dd data-cy="imagestack-check-order" className="truncate" title={base.plan.slices.map(s => s.name).join(', ')}>
+                    {base.plan.slices[0].name} … {base.plan.slices.at(-1)!.name}
+                    {reverse ? ' (reversed)' : ' (natural sort)'}
+                  </dd>
+                  <dt className="text-muted-foreground">Gaps</dt>
+                  <dd data-cy="imagestack-check-gaps" style={base.plan.gaps.length ? WARN : undefined}>
+                    {base.plan.gaps.length
+                      ? base.plan.gaps
+                          .slice(0, 3)
+                          .map(g => `${g.missingCount} missing between ${g.after} and ${g.before}`)
+                          .join('; ') + (base.plan.gaps.length > 3 ? ` … (${base.plan.gaps.length})` : '')
+                      : 'none in the numbering'}
+                  </dd>
+                  <dt className="text-muted-foreground">Duplicates</dt>
+                  <dd className="text-muted-foreground">checked while loading (identical slices are reported)</dd>
+                  <dt className="text-muted-foreground">Skipped</dt>
+                  <dd data-cy="imagestack-check-skipped" title={skipped.map(s => `${s.name}: ${s.reason}`).join('\n')}>
+                    {skipped.length ? skipped.slice(0, 4).map(s => `${s.name} (${s.reason})`).join(', ') + (skipped.length > 4 ? `, … ${skipped.length} in all` : '') : 'none'}
+                  </dd>
+                </dl>
+                {coloured.length > 0 && (
+                  <div data-cy="imagestack-coloured-warning" className="mt-2" style={WARN}>
+                    Coloured pixels in {coloured.map(c => c.name).join(' and ')} (
+                    {((coloured[0].colouredPixels / (coloured[0].width * coloured[0].height)) * 100).toFixed(2)} %): overlays or annotations will be
+                    converted to grey and may be segmented with the anatomy. Crop them away if you can.
+                  </div>
+                )}
+              </div>
+
+              <div className="border-input flex flex-col gap-3 rounded border p-3 text-sm">
+                <div className="text-base">Volume</div>
+                <div className="flex flex-wrap items-end gap-2">
+                  {(['x', 'y', 'width', 'height'] as const).map(k => (
+                    <Field key={k} label={`Crop ${k === 'width' ? 'w' : k === 'height' ? 'h' : k}`}>
+                      <input
+                        data-cy={`imagestack-crop-${k}`}
+                        className={`${inputClass} w-20`}
+                        inputMode="numeric"
+                        value={cropText[k]}
+                        onChange={e => editCrop(k, e.target.value)}
+                      />
+                    </Field>
+                  ))}
+                  <button type="button" className="text-muted-foreground h-8 underline" onClick={() => applyCrop(undefined)}>
+                    Whole slice
+                  </button>
+                </div>
+                <div className="flex flex-wrap items-center gap-4">
+                  <Field label="Downsample">
+                    <select
+                      data-cy="imagestack-downsample"
+                      className={inputClass}
+                      value={downsample}
+                      onChange={e => setDownsample(Number(e.target.value) as DownsampleFactor)}
+                    >
+                      <option value={1}>1 (full resolution)</option>
+                      <option value={2}>2 (½ in x and y)</option>
+                      <option value={4}>4 (¼ in x and y)</option>
+                    </select>
+                  </Field>
+                  <label className="flex items-center gap-2 pt-5">
+                    <input data-cy="imagestack-reverse" type="checkbox" checked={reverse} onChange={e => setReverse(e.target.checked)} />
+                    Reverse slice order
+                  </label>
+                </div>
+              </div>
+
+              <div className="border-input flex flex-col gap-3 rounded border p-3 text-sm" data-cy="imagestack-geometry-form">
+                <div className="text-base">Geometry (of the original pixels)</div>
+                <div style={{ display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: 8 }}>
+                  {(
+                    [
+                      ['spacingX', 'Pixel spacing x (mm)', 'imagestack-spacing-x'],
+                      ['spacingY', 'Pixel spacing y (mm)', 'imagestack-spacing-y'],
+                      ['sliceSpacing', 'Slice spacing (mm)', 'imagestack-slice-spacing'],
+                    ] as const
+                  ).map(([k, label, cy]) => (
+                    <Field key={k} label={label} error={geometry.fieldErrors[k]}>
+                      <input
+                        data-cy={cy}
+                        className={`${inputClass} w-full`}
+                        inputMode="decimal"
+                        placeholder="unknown"
+                        value={form[k]}
+                        onChange={e => setForm({ ...form, [k]: e.target.value })}
+                      />
+                    </Field>
+                  ))}
+                </div>
+                <div style={{ display: 'grid', gridTemplateColumns: '2fr 1fr', gap: 8 }}>
+                  <div>
+                    <Field label="Origin x, y, z (mm, LPS)" error={geometry.fieldErrors.origin}>
+                      <input
+                        data-cy="imagestack-origin"
+                        className={`${inputClass} w-full`}
+                        placeholder="0, 0, 0"
+                        value={form.origin}
+                        onChange={e => setForm({ ...form, origin: e.target.value })}
+                      />
+                    </Field>
+                  </div>
+                  <Field label="Orientation">
+                    <select
+                      data-cy="imagestack-orientation"
+                      className={inputClass}
+                      value={form.orientation}
+                      onChange={e => setForm({ ...form, orientation: e.target.value as OrientationPresetName })}
+                    >
+                      <option value="axial">axial</option>
+                      <option value="coronal">coronal</option>
+                      <option value="sagittal">sagittal</option>
+                    </select>
+                  </Field>
+                </div>
+                <div>
+                  <span className="text-muted-foreground">Physical size (W × H × D): </span>
+                  <span data-cy="imagestack-physical-size">{formatSizeMm(geometry.sizeMm)}</span>
+                </div>
+              </div>
+
+              <div className="flex flex-col gap-2">
+                <div className="flex items-center gap-3">
+                  <Button data-cy="imagestack-load" disabled={!canLoad} onClick={onLoad} title={loadHint || 'Decode the slices and open them in the viewer'}>
+                    Load {plan ? `${plan.slices.length} slices` : ''}
+                  </Button>
+                  {loading && (
+                    <Button data-cy="imagestack-load-cancel" variant="secondary" onClick={() => abortRef.current?.abort()}>
+                      Cancel
+                    </Button>
+                  )}
+                  {loadHint && (
+                    <span data-cy="imagestack-load-missing" className="text-sm" style={WARN}>
+                      {loadHint}
+                    </span>
+                  )}
+                </div>
+                {progress && (
+                  <div className="flex items-center gap-2 text-sm">
+                    <progress data-cy="imagestack-load-progress" className="h-2 w-full" max={progress.total} value={progress.done} />
+                    <span className="text-muted-foreground whitespace-nowrap">
+                      {progress.done} / {progress.total}
+                    </span>
+                  </div>
+                )}
+              </div>
+            </section>
+          </div>
+        )}
+
+        <section className="border-input flex items-center gap-3 border-t pt-4">
+          <Button data-cy="imagestack-load-sample" onClick={openSample} variant="secondary">
             Load sample
           </Button>
           <span className="text-muted-foreground text-sm">

@@ -1,0 +1,200 @@
+// The import as a user meets it: BMP slices (the sample phantom, written at test time) picked
+// in shuffled order, checked, calibrated from the burned-in ruler, given a non-square geometry,
+// decoded in workers and opened in MPR in the right order and scale; a bad file is one line
+// naming it.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { bmp24HeaderOnly, greyToBmp24 } from '../fixtures/bmp24.mjs';
+import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+
+const require = createRequire(import.meta.url);
+const { makeHeadPhantom } = require('../../platform/core/dist/index.js');
+
+// Small enough to stay quick; the phantom scales its spacing to keep the same field of view.
+const COLUMNS = 96;
+const ROWS = 120;
+const SLICES = 40;
+const phantom = makeHeadPhantom({ columns: COLUMNS, rows: ROWS, slices: SLICES });
+const { pixelSpacingXMm: SX, pixelSpacingYMm: SY, sliceSpacingMm: SZ } = phantom.geometry; // 1.8, 1.6, 4.875
+const name = k => `IMG (${k + 1}).bmp`;
+const sliceSums = Array.from({ length: SLICES }, (_, k) => {
+  let s = 0;
+  for (const v of phantom.stack.voxels.subarray(k * COLUMNS * ROWS, (k + 1) * COLUMNS * ROWS)) s += v;
+  return s;
+});
+
+let dir;
+let goodFiles;
+let viewer;
+let b;
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imagestack-import-'));
+  fs.mkdirSync(path.join(dir, 'stack'));
+  goodFiles = [];
+  for (let k = 0; k < SLICES; k++) {
+    const file = path.join(dir, 'stack', name(k));
+    fs.writeFileSync(file, greyToBmp24(phantom.stack.voxels.subarray(k * COLUMNS * ROWS, (k + 1) * COLUMNS * ROWS), COLUMNS, ROWS));
+    goodFiles.push(file);
+  }
+  fs.writeFileSync(path.join(dir, 'stack', 'notes.txt'), 'exported from the scanner console\n');
+  viewer = await startViewer();
+  b = await openBrowser();
+});
+after(async () => {
+  await b?.browser.close();
+  await viewer?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fixed shuffle (seeded), so a failure reproduces. */
+function shuffled(list, seed = 7) {
+  const out = [...list];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+const text = sel => b.page.textContent(`[data-cy=${sel}]`);
+const fill = (sel, value) => b.page.fill(`[data-cy=${sel}]`, value);
+
+test('shuffled files are checked in natural order, and loading explains the missing spacing', async () => {
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  const files = shuffled([...goodFiles, path.join(dir, 'stack', 'notes.txt')]);
+  assert.notEqual(path.basename(files[0]), name(0));
+  await b.page.setInputFiles('[data-cy=imagestack-file-input]', files);
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+
+  assert.match(await text('imagestack-check-slices'), /^40$/);
+  assert.match(await text('imagestack-check-size'), /96 × 120/);
+  assert.match(await text('imagestack-check-format'), /BMP/i);
+  assert.match(await text('imagestack-check-skipped'), /notes\.txt/);
+  assert.equal(await b.page.getAttribute('[data-cy=imagestack-thumb-first]', 'data-name'), name(0));
+  assert.equal(await b.page.getAttribute('[data-cy=imagestack-thumb-last]', 'data-name'), name(SLICES - 1));
+
+  // no default spacing: unknown, and the load button says what is missing
+  assert.equal(await b.page.getAttribute('[data-cy=imagestack-spacing-x]', 'placeholder'), 'unknown');
+  assert.equal(await b.page.isDisabled('[data-cy=imagestack-load]'), true);
+  assert.match(await text('imagestack-load-missing'), /Enter the pixel spacing x \(mm\)/);
+  assert.match(await text('imagestack-physical-size'), /unknown × unknown × unknown mm/);
+  await fill('imagestack-spacing-x', String(SX));
+  await fill('imagestack-spacing-y', String(SY));
+  assert.match(await text('imagestack-load-missing'), /Enter the slice spacing \(mm\)/);
+  assert.equal(await b.page.isDisabled('[data-cy=imagestack-load]'), true);
+  assert.match(await text('imagestack-physical-size'), /172\.8 × 192\.0 × unknown mm/);
+  await shot(b.page, 'import-check');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+test('a line drawn over the burned-in 50 mm ruler sets the pixel spacing', async () => {
+  await fill('imagestack-spacing-x', '');
+  await fill('imagestack-spacing-y', '');
+  await b.page.click('[data-cy=imagestack-tool-ruler]');
+  const box = await b.page.locator('[data-cy=imagestack-preview]').boundingBox();
+  const [x0, y, x1] = phantom.rulerPixels; // pixel centres of the ruler's ends (it is 2 px thick: rows y, y + 1)
+  const at = (px, py) => [box.x + ((px + 0.5) / COLUMNS) * box.width, box.y + ((py + 0.5) / ROWS) * box.height];
+  await b.page.mouse.move(...at(x0, y + 0.5));
+  await b.page.mouse.down();
+  await b.page.mouse.move(...at((x0 + x1) / 2, y + 0.5), { steps: 4 });
+  await b.page.mouse.move(...at(x1, y + 0.5), { steps: 4 });
+  await b.page.mouse.up();
+  await fill('imagestack-ruler-length', '50');
+  const sx = Number(await b.page.inputValue('[data-cy=imagestack-spacing-x]'));
+  const sy = Number(await b.page.inputValue('[data-cy=imagestack-spacing-y]'));
+  // the ruler is drawn over whole pixels: 50 mm over (x1 − x0) pixels, within a pixel of the mouse
+  const expected = 50 / (x1 - x0);
+  assert.ok(Math.abs(sx - expected) < expected * 0.03, `spacing x ${sx}, expected ≈ ${expected}`);
+  assert.ok(Math.abs(sx - SX) < 0.1, `spacing x ${sx}, the phantom's is ${SX}`);
+  assert.equal(sy, sx, 'one ruler line means square pixels');
+  assert.match(await text('imagestack-calibration-result'), /50 mm over/);
+  await shot(b.page, 'import-calibrated');
+});
+
+test('loaded stack: slices in file-number order, non-square spacing in the MPR volume', async () => {
+  await fill('imagestack-spacing-x', String(SX));
+  await fill('imagestack-spacing-y', String(SY));
+  await fill('imagestack-slice-spacing', String(SZ));
+  assert.match(await text('imagestack-physical-size'), /172\.8 × 192\.0 × 195\.0 mm/);
+  assert.equal(await b.page.isDisabled('[data-cy=imagestack-load]'), false);
+  await b.page.click('[data-cy=imagestack-load]');
+  await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=2\.25\./, { timeout: 60_000 });
+
+  const names = await b.page.evaluate(() => window.services.imageStackService.latest().stack.sliceNames);
+  assert.deepEqual(names, Array.from({ length: SLICES }, (_, k) => name(k)));
+
+  await waitForRenderedViewports(b.page, { minViewports: 3 });
+  // the volume streams in slice by slice: compare once every slice has arrived
+  await b.page.waitForFunction(
+    () => {
+      const vp = window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.getVolumeId?.());
+      return !!window.cornerstone.cache.getVolume(vp.getVolumeId())?.loadStatus?.loaded;
+    },
+    null,
+    { timeout: 60_000, polling: 250 },
+  );
+  const vol = await b.page.evaluate(() => {
+    const vp = window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.getVolumeId?.());
+    const v = window.cornerstone.cache.getVolume(vp.getVolumeId());
+    const data = v.voxelManager.getCompleteScalarDataArray();
+    const [nx, ny, nz] = v.dimensions;
+    const sums = [];
+    for (let k = 0; k < nz; k++) {
+      let s = 0;
+      for (let i = k * nx * ny; i < (k + 1) * nx * ny; i++) s += data[i];
+      sums.push(s);
+    }
+    return { dims: v.dimensions, spacing: v.spacing, type: data.constructor.name, sums };
+  });
+  assert.deepEqual(vol.dims, [COLUMNS, ROWS, SLICES]);
+  assert.equal(vol.type, 'Uint8Array');
+  for (const [i, want] of [SX, SY, SZ].entries()) assert.ok(Math.abs(vol.spacing[i] - want) < 1e-6, `spacing ${JSON.stringify(vol.spacing)}`);
+  // every slice where it belongs: the airway (only below z = 10 mm) makes the order asymmetric
+  assert.notDeepEqual(sliceSums, [...sliceSums].reverse());
+  assert.deepEqual(vol.sums, sliceSums);
+  await b.page.waitForTimeout(1500);
+  await shot(b.page, 'import-mpr');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+test('a bad file is one error line naming it, and nothing loads', async () => {
+  const bad = path.join(dir, 'bad');
+  fs.mkdirSync(bad, { recursive: true });
+  const files = [];
+  for (let k = 0; k < 6; k++) {
+    const file = path.join(bad, name(k));
+    let bytes = fs.readFileSync(goodFiles[k]);
+    if (k === 2) bytes = bytes.subarray(0, bytes.length >> 1); // truncated
+    fs.writeFileSync(file, bytes);
+    files.push(file);
+  }
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
+  const line = b.page.locator('[data-cy=imagestack-error]');
+  await line.waitFor({ timeout: 30_000 });
+  assert.match(await line.textContent(), /^IMG \(3\)\.bmp: /);
+  assert.equal(await line.count(), 1);
+  assert.equal(await b.page.locator('[data-cy=imagestack-load]').count(), 0);
+  await shot(b.page, 'import-bad-truncated');
+
+  // a header claiming 100000 × 100000 pixels: refused from the header, before any allocation
+  fs.writeFileSync(files[2], fs.readFileSync(goodFiles[2]));
+  fs.writeFileSync(files[3], bmp24HeaderOnly(100000, 100000));
+  await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
+  await b.page.waitForFunction(() => /^IMG \(4\)\.bmp: /.test(document.querySelector('[data-cy=imagestack-error]')?.textContent ?? ''), null, {
+    timeout: 30_000,
+  });
+  const message = await line.textContent();
+  assert.doesNotMatch(message, /\n/);
+  assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest()), undefined);
+  await shot(b.page, 'import-bad-huge');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
