@@ -184,6 +184,11 @@ test('Open from PACS reopens the study from Orthanc in OHIF\'s DICOMweb data sou
   const [tab] = await Promise.all([b.context.waitForEvent('page'), link.click()]);
   // one SwiftShader renderer at a time on two cores: the import tab is done
   await b.page.close();
+  // everything the reopened study needs comes through our server (the /dicom-web proxy)
+  const foreign = [];
+  tab.on('request', r => /^https?:/.test(r.url()) && !r.url().startsWith(viewer.url + '/') && foreign.push(r.url()));
+  const dicomWebRequests = [];
+  tab.on('request', r => r.url().startsWith(viewer.url + '/dicom-web/') && dicomWebRequests.push(r.url()));
   const errors = [];
   const consoleErrors = [];
   tab.on('console', m => m.type() === 'error' && consoleErrors.push(m.text().slice(0, 300)));
@@ -226,6 +231,8 @@ test('Open from PACS reopens the study from Orthanc in OHIF\'s DICOMweb data sou
   const stats = await Promise.all(vps.map(v => canvasStats(tab, v.id)));
   await shot(tab, 'pacs-reopened-mpr');
   for (const [i, s] of stats.entries()) assert.ok(s.std > 10 && s.nonBlackFraction > 0.05, `viewport ${vps[i].id} shows no anatomy: ${JSON.stringify(s)}`);
+  assert.deepEqual(foreign, []);
+  t.diagnostic(`${dicomWebRequests.length} requests through /dicom-web, e.g. ${dicomWebRequests.slice(0, 3).map(u => u.slice(viewer.url.length, viewer.url.length + 90)).join(' ; ')}`);
   if (consoleErrors.length) t.diagnostic(`console errors in the reopened tab: ${consoleErrors.join(' | ')}`);
   assert.deepEqual(errors, []);
 });
