@@ -207,3 +207,14 @@ test('grow and shrink by runs equal the thresholded distance transform (anisotro
     }
   }
 });
+
+test('a large margin (hundreds of ellipsoid rows: coverage counting) agrees with the distance transform', () => {
+  const dims: [number, number, number] = [40, 36, 30];
+  const sp: SpacingMm = [0.3, 0.3, 0.3];
+  const m = sphereMask(dims, sp, [5, 5, 4.5], 2);
+  // 2.5 mm over 0.3 mm voxels: hundreds of rows in the ellipsoid, more than 32 spans per row
+  const big = growMask(m, 2.5);
+  const d = squaredDistanceMm2(m.voxels, dims, sp, 1);
+  for (let i = 0; i < d.length; i++) if (Math.abs(d[i] - 6.25) > 1e-4) expect(big.voxels[i]).toBe(d[i] <= 6.25 ? 1 : 0);
+  expect(count(shrinkMask(big, 2.5))).toBeGreaterThan(0.9 * count(m));
+});

@@ -69,11 +69,10 @@ function rowRuns(voxels: Uint8Array, dims: Dimensions3, want: 0 | 1): RowRuns {
  * own voxels included): the union, over rows within the margin, of their runs widened by the
  * ellipsoid's half-width in columns at that row offset.
  */
-function dilateRuns(runs: RowRuns, dims: Dimensions3, spacingMm: [number, number, number], marginMm: number): Uint8Array {
-  const [nx, ny, nz] = dims;
+/** Row offsets (dj, dk) inside the ellipsoid of radius marginMm and their half-widths in columns. */
+function ellipsoidRows(spacingMm: [number, number, number], marginMm: number): Array<[number, number, number]> {
   const [sx, sy, sz] = spacingMm;
   const limit = marginMm * marginMm * (1 + 1e-9);
-  // Row offsets (dj, dk) inside the ellipsoid and their half-widths in columns.
   const offsets: Array<[number, number, number]> = [];
   const mj = Math.floor(marginMm / sy + 1e-9);
   const mk = Math.floor(marginMm / sz + 1e-9);
@@ -81,16 +80,28 @@ function dilateRuns(runs: RowRuns, dims: Dimensions3, spacingMm: [number, number
     for (let dj = -mj; dj <= mj; dj++) {
       const rest = limit - (dj * sy) ** 2 - (dk * sz) ** 2;
       if (rest < 0) continue;
-      // the largest di with (di·sx)² ≤ rest, computed as the distance transform would compare
+      // the largest di with (di·sx)² ≤ rest, compared as the distance transform compares
       let hw = Math.floor(Math.sqrt(rest) / sx);
       while ((hw + 1) * sx * ((hw + 1) * sx) <= rest) hw++;
       while (hw > 0 && hw * sx * (hw * sx) > rest) hw--;
       offsets.push([dj, dk, hw]);
     }
   }
+  return offsets;
+}
+
+/** Voxels within the margin of a voxel with (value ≠ 0) = `want`. */
+function nearBy(mask: Labelmap, want: 0 | 1, marginMm: number): Uint8Array {
+  return dilateRuns(rowRuns(mask.voxels, mask.dims, want), mask.dims, mask.spacingMm, marginMm);
+}
+
+function dilateRuns(runs: RowRuns, dims: Dimensions3, spacingMm: [number, number, number], marginMm: number): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const offsets = ellipsoidRows(spacingMm, marginMm);
   const out = new Uint8Array(nx * ny * nz);
   let from = new Int32Array(64);
   let to = new Int32Array(64);
+  const cover = new Int32Array(nx + 1);
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       // Gather widened runs from the neighbouring rows, then sort, merge and fill once.
@@ -115,18 +126,37 @@ function dilateRuns(runs: RowRuns, dims: Dimensions3, spacingMm: [number, number
         }
       }
       if (n === 0) continue;
-      // insertion sort by start (few entries per row)
-      for (let a = 1; a < n; a++) {
-        const f = from[a];
-        const t = to[a];
-        let b = a - 1;
-        while (b >= 0 && from[b] > f) {
-          from[b + 1] = from[b];
-          to[b + 1] = to[b];
-          b--;
+      if (n <= 32) {
+        // insertion sort by start: few entries per row at small margins
+        for (let a = 1; a < n; a++) {
+          const f = from[a];
+          const t = to[a];
+          let b = a - 1;
+          while (b >= 0 && from[b] > f) {
+            from[b + 1] = from[b];
+            to[b + 1] = to[b];
+            b--;
+          }
+          from[b + 1] = f;
+          to[b + 1] = t;
         }
-        from[b + 1] = f;
-        to[b + 1] = t;
+      } else {
+        // Many neighbour rows (a large margin): count coverage with a difference array instead
+        // of sorting, then emit the covered spans (already merged) in order.
+        cover.fill(0);
+        for (let a = 0; a < n; a++) {
+          cover[from[a]]++;
+          cover[to[a]]--;
+        }
+        let m = 0;
+        let depth = 0;
+        for (let i = 0; i <= nx; i++) {
+          const was = depth;
+          depth += cover[i];
+          if (was === 0 && depth > 0) from[m] = i;
+          else if (was > 0 && depth === 0) to[m++] = i;
+        }
+        n = m;
       }
       const base = nx * (j + ny * k);
       let cs = from[0];
@@ -154,7 +184,7 @@ function binaryCopy(mask: Labelmap): Labelmap {
 export function growMask(mask: Labelmap, marginMm: number): Labelmap {
   checkMargin(marginMm, 'grow margin');
   if (marginMm === 0) return binaryCopy(mask);
-  const voxels = dilateRuns(rowRuns(mask.voxels, mask.dims, 1), mask.dims, mask.spacingMm, marginMm);
+  const voxels = nearBy(mask, 1, marginMm);
   return { dims: mask.dims, spacingMm: mask.spacingMm, voxels };
 }
 
@@ -165,7 +195,7 @@ export function growMask(mask: Labelmap, marginMm: number): Labelmap {
 export function shrinkMask(mask: Labelmap, marginMm: number): Labelmap {
   checkMargin(marginMm, 'shrink margin');
   if (marginMm === 0) return binaryCopy(mask);
-  const nearBackground = dilateRuns(rowRuns(mask.voxels, mask.dims, 0), mask.dims, mask.spacingMm, marginMm);
+  const nearBackground = nearBy(mask, 0, marginMm);
   const out = nearBackground; // reuse: 1 − near, then keep only mask voxels
   for (let i = 0; i < out.length; i++) out[i] = mask.voxels[i] && !nearBackground[i] ? 1 : 0;
   return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: out };
