@@ -12,7 +12,7 @@ import { bmp24HeaderOnly, greyToBmp24 } from '../fixtures/bmp24.mjs';
 import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
-const { makeHeadPhantom } = require('../../platform/core/dist/index.js');
+const { makeHeadPhantom, deriveStackGeometry } = require('../../platform/core/dist/index.js');
 
 // Small enough to stay quick; the phantom scales its spacing to keep the same field of view.
 const COLUMNS = 96;
@@ -49,6 +49,16 @@ after(async () => {
   await viewer?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** The BMP with a red 10 × 3 annotation at the bottom right (a coloured overlay). */
+function withRedMark(bmp, width, height) {
+  const out = Buffer.from(bmp);
+  const stride = (width * 3 + 3) & ~3;
+  for (let y = height - 6; y < height - 3; y++) {
+    for (let x = width - 14; x < width - 4; x++) out.set([0, 0, 255], 54 + (height - 1 - y) * stride + x * 3);
+  }
+  return out;
+}
 
 /** A fixed shuffle (seeded), so a failure reproduces. */
 function shuffled(list, seed = 7) {
@@ -118,6 +128,24 @@ test('a line drawn over the burned-in 50 mm ruler sets the pixel spacing', async
   await shot(b.page, 'import-calibrated');
 });
 
+test('a second ruler line along the other axis calibrates non-square pixels', async () => {
+  await b.page.click('[data-cy=imagestack-tool-ruler2]');
+  const box = await b.page.locator('[data-cy=imagestack-preview]').boundingBox();
+  const at = (px, py) => [box.x + ((px + 0.5) / COLUMNS) * box.width, box.y + ((py + 0.5) / ROWS) * box.height];
+  // a vertical line over 80 rows, whose true length is 80 · 1.6 mm
+  await b.page.mouse.move(...at(60, 20));
+  await b.page.mouse.down();
+  await b.page.mouse.move(...at(60, 100), { steps: 6 });
+  await b.page.mouse.up();
+  await fill('imagestack-ruler2-length', String(80 * SY));
+  const sx = Number(await b.page.inputValue('[data-cy=imagestack-spacing-x]'));
+  const sy = Number(await b.page.inputValue('[data-cy=imagestack-spacing-y]'));
+  assert.ok(Math.abs(sx - 50 / 28) < 0.06, `spacing x ${sx}`);
+  assert.ok(Math.abs(sy - SY) < 0.03, `spacing y ${sy}`);
+  assert.match(await text('imagestack-calibration-result'), /From two lines/);
+  await shot(b.page, 'import-calibrated-2');
+});
+
 test('loaded stack: slices in file-number order, non-square spacing in the MPR volume', async () => {
   await fill('imagestack-spacing-x', String(SX));
   await fill('imagestack-spacing-y', String(SY));
@@ -161,6 +189,107 @@ test('loaded stack: slices in file-number order, non-square spacing in the MPR v
   assert.deepEqual(vol.sums, sliceSums);
   await b.page.waitForTimeout(1500);
   await shot(b.page, 'import-mpr');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+/** The Cornerstone volume shown in the MPR views: dims, spacing, origin. */
+async function shownVolume() {
+  await waitForRenderedViewports(b.page, { minViewports: 3 });
+  return b.page.evaluate(() => {
+    const vp = window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.getVolumeId?.());
+    const v = window.cornerstone.cache.getVolume(vp.getVolumeId());
+    return { dims: [...v.dimensions], spacing: [...v.spacing], origin: [...v.origin] };
+  });
+}
+
+test('a folder, cropped with a drawn rectangle and downsampled by 2; Cancel stops a load', async () => {
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  await b.page.setInputFiles('[data-cy=imagestack-folder-input]', path.join(dir, 'stack'));
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  assert.match(await text('imagestack-check-slices'), /^40$/);
+  assert.match(await text('imagestack-check-skipped'), /notes\.txt/);
+
+  await b.page.click('[data-cy=imagestack-tool-crop]');
+  const box = await b.page.locator('[data-cy=imagestack-preview]').boundingBox();
+  const at = (px, py) => [box.x + ((px + 0.5) / COLUMNS) * box.width, box.y + ((py + 0.5) / ROWS) * box.height];
+  await b.page.mouse.move(...at(10, 12));
+  await b.page.mouse.down();
+  await b.page.mouse.move(...at(85, 110), { steps: 6 });
+  await b.page.mouse.up();
+  const crop = {};
+  for (const k of ['x', 'y', 'width', 'height']) crop[k] = Number(await b.page.inputValue(`[data-cy=imagestack-crop-${k}]`));
+  assert.deepEqual(crop, { x: 10, y: 12, width: 76, height: 99 });
+  await b.page.selectOption('[data-cy=imagestack-downsample]', '2');
+  await fill('imagestack-spacing-x', String(SX));
+  await fill('imagestack-spacing-y', String(SY));
+  await fill('imagestack-slice-spacing', String(SZ));
+  await fill('imagestack-origin', '-86, -95, -97');
+  // 38 × 49 voxels of 3.6 × 3.2 mm
+  assert.match(await text('imagestack-physical-size'), /136\.8 × 156\.8 × 195\.0 mm/);
+  assert.match(await text('imagestack-check-volume'), /38 × 49 × 40/);
+  await shot(b.page, 'import-crop');
+
+  // Cancel as soon as the progress bar shows: nothing is added, the page stays
+  const cancelled = await b.page.evaluate(async () => {
+    document.querySelector('[data-cy=imagestack-load]').click();
+    await new Promise(r => setTimeout(r, 0));
+    const progress = !!document.querySelector('[data-cy=imagestack-load-progress]');
+    document.querySelector('[data-cy=imagestack-load-cancel]').click();
+    return progress;
+  });
+  assert.equal(cancelled, true);
+  await b.page.waitForSelector('[data-cy=imagestack-status]');
+  assert.match(await text('imagestack-status'), /cancelled/);
+  assert.equal(new URL(b.page.url()).pathname, '/');
+  assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest()), undefined);
+
+  await b.page.click('[data-cy=imagestack-load]');
+  await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
+  const vol = await shownVolume();
+  assert.deepEqual(vol.dims, [38, 49, 40]);
+  const want = deriveStackGeometry({ ...phantom.geometry }, { crop, downsample: 2 });
+  for (let i = 0; i < 3; i++) {
+    assert.ok(Math.abs(vol.spacing[i] - [want.pixelSpacingXMm, want.pixelSpacingYMm, want.sliceSpacingMm][i]) < 1e-6, `spacing ${vol.spacing}`);
+    assert.ok(Math.abs(vol.origin[i] - want.originMm[i]) < 1e-6, `origin ${vol.origin}, expected ${want.originMm}`);
+  }
+  await b.page.waitForTimeout(1500);
+  await shot(b.page, 'import-crop-mpr');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+test('dropped files: a gap, a coloured overlay and reversed order are shown before loading', async () => {
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  const payload = [];
+  for (let k = 0; k < 12; k++) {
+    if (k === 3) continue; // IMG (4).bmp is missing
+    let bytes = fs.readFileSync(goodFiles[k]);
+    if (k === 0) bytes = withRedMark(bytes, COLUMNS, ROWS);
+    payload.push({ name: name(k), b64: bytes.toString('base64') });
+  }
+  await b.page.evaluate(files => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.b64), c => c.charCodeAt(0))], f.name, { type: 'image/bmp' }));
+    const zone = document.querySelector('[data-cy=imagestack-dropzone]');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, shuffled(payload, 3));
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  assert.match(await text('imagestack-check-slices'), /^11$/);
+  assert.match(await text('imagestack-check-gaps'), /1 missing between IMG \(3\)\.bmp and IMG \(5\)\.bmp/);
+  assert.match(await text('imagestack-coloured-warning'), /IMG \(1\)\.bmp/);
+  await b.page.check('[data-cy=imagestack-reverse]');
+  await b.page.waitForFunction(() => document.querySelector('[data-cy=imagestack-thumb-first]')?.dataset.name === 'IMG (12).bmp');
+  assert.equal(await b.page.getAttribute('[data-cy=imagestack-thumb-last]', 'data-name'), name(0));
+  await shot(b.page, 'import-drop');
+  await fill('imagestack-spacing-x', '1.8');
+  await fill('imagestack-spacing-y', '1.6');
+  await fill('imagestack-slice-spacing', '4.875');
+  await b.page.click('[data-cy=imagestack-load]');
+  await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
+  const names = await b.page.evaluate(() => window.services.imageStackService.latest().stack.sliceNames);
+  assert.deepEqual(names, [12, 11, 10, 9, 8, 7, 6, 5, 3, 2, 1].map(n => `IMG (${n}).bmp`));
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
 

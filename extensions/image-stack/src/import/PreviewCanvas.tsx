@@ -1,22 +1,12 @@
 import React, { useEffect, useRef, useState } from 'react';
 import type { CropRect, PixelPoint } from '@imagestack/core';
+import { cropFromPoints } from './cropFromPoints';
 import { paintSlice, type PreviewSlice } from './previewSlice';
 
 export type PreviewTool = 'crop' | 'ruler1' | 'ruler2';
 export interface DrawnLine {
   from: PixelPoint;
   to: PixelPoint;
-}
-
-/** The crop whose pixel edges enclose two points given in pixel coordinates (0 = centre of the first pixel). */
-export function cropFromPoints(a: PixelPoint, b: PixelPoint, width: number, height: number): CropRect | undefined {
-  const clamp = (v: number, hi: number) => Math.max(0, Math.min(hi, v));
-  const x0 = clamp(Math.floor(Math.min(a[0], b[0]) + 0.5), width);
-  const x1 = clamp(Math.ceil(Math.max(a[0], b[0]) + 0.5), width);
-  const y0 = clamp(Math.floor(Math.min(a[1], b[1]) + 0.5), height);
-  const y1 = clamp(Math.ceil(Math.max(a[1], b[1]) + 0.5), height);
-  if (x1 - x0 < 1 || y1 - y0 < 1) return undefined;
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 const LINE_COLOURS: Record<'ruler1' | 'ruler2', string> = { ruler1: '#f5c542', ruler2: '#4fd1c5' };

@@ -63,6 +63,6 @@ export async function filesFromDataTransfer(dt: DataTransfer): Promise<{ files: 
 export function stackTitle(files: readonly File[]): string {
   const rel = (files[0] as File & { webkitRelativePath?: string })?.webkitRelativePath;
   if (rel && rel.includes('/')) return rel.split('/')[0];
-  const name = files[0]?.name ?? 'Image stack';
-  return name.replace(/\.[a-z0-9]+$/i, '').replace(/[\s_\-(]*\d+\)?\s*$/, '').trim() || name;
+  const stem = (files[0]?.name ?? 'Image stack').replace(/\.[a-z0-9]+$/i, '');
+  return stem.replace(/[\s_\-(]*\d+\)?\s*$/, '').trim() || stem;
 }
