@@ -133,6 +133,27 @@ const stl = core.writeStlBinary(smooth);
 result.oursWriteStlBinary = { ms: ms(t0), bytes: stl.length };
 result.peakRssAfterOursMiB = peakRssMiB();
 
+// Labelmap operations on the same labelmap (one run each).
+{
+  const lm = { dims, spacingMm: spacing, voxels: volume };
+  const ops = {
+    largestIsland6: () => core.keepLargestIsland(lm),
+    largestIslandSlices6: () => core.largestIslandSlices({ dims, getSlice: k => volume.subarray(k * plane, (k + 1) * plane) }),
+    fillHoles: () => core.fillHoles(lm),
+    grow2mm: () => core.growMask(lm, 2),
+    shrink2mm: () => core.shrinkMask(lm, 2),
+    hollowOutside2mm: () => core.hollowMask(lm, 2, 'outside'),
+  };
+  result.labelmapOpsMs = {};
+  for (const [name, f] of Object.entries(ops)) {
+    gc();
+    t0 = performance.now();
+    f();
+    result.labelmapOpsMs[name] = ms(t0);
+  }
+  log(`labelmap ops: ${JSON.stringify(result.labelmapOpsMs)}`);
+}
+
 // 3. polySeg (flying edges in WebAssembly), what Cornerstone runs.
 {
   const wasmPath = require.resolve('@icr/polyseg-wasm/wasm');

@@ -48,7 +48,8 @@ export function fillHoles(mask: Labelmap, options: IslandOptions = {}): Labelmap
   const rc = runComponents(mask.voxels, mask.dims, false, checkConnectivity(options.connectivity));
   const keep = new Uint8Array(rc.components);
   for (let c = 0; c < rc.components; c++) keep[c] = rc.touchesBorder[c] ? 0 : 1;
-  const out = mask.voxels.map(v => (v ? 1 : 0));
+  const out = new Uint8Array(mask.voxels.length);
+  for (let i = 0; i < out.length; i++) out[i] = mask.voxels[i] ? 1 : 0;
   return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: paintComponents(rc, mask.dims, keep, out) };
 }
 

@@ -177,7 +177,9 @@ function dilateRuns(runs: RowRuns, dims: Dimensions3, spacingMm: [number, number
 }
 
 function binaryCopy(mask: Labelmap): Labelmap {
-  return { dims: mask.dims, spacingMm: mask.spacingMm, voxels: mask.voxels.map(v => (v ? 1 : 0)) };
+  const voxels = new Uint8Array(mask.voxels.length);
+  for (let i = 0; i < voxels.length; i++) voxels[i] = mask.voxels[i] ? 1 : 0;
+  return { dims: mask.dims, spacingMm: mask.spacingMm, voxels };
 }
 
 /** Grows the mask by `marginMm` (a dilation with an ellipsoid of that radius in millimetres). */

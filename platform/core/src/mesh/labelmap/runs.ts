@@ -62,7 +62,8 @@ export function runComponentsOfSlices(source: SliceSource, foreground: boolean, 
   const lo = range ? range[0] : 0;
   const hi = range ? range[1] : 0;
   // 1 when the voxel is "set": non-zero, or inside the range.
-  const set = range ? (x: number) => (x >= lo && x <= hi ? 1 : 0) : (x: number) => (x ? 1 : 0);
+  // Each row is first turned into 0/1 "wanted" bytes by one plain loop, then cut into runs.
+  const bits = new Uint8Array(nx);
 
   const find = (a: number): number => {
     while (parent[a] !== a) {
@@ -97,12 +98,20 @@ export function runComponentsOfSlices(source: SliceSource, foreground: boolean, 
       const r = j + ny * k;
       rowFirst[r] = n;
       const base = nx * j;
+      if (range) {
+        for (let x = 0; x < nx; x++) {
+          const v = voxels[base + x];
+          bits[x] = (v >= lo && v <= hi ? 1 : 0) === want ? 1 : 0;
+        }
+      } else {
+        for (let x = 0; x < nx; x++) bits[x] = (voxels[base + x] !== 0 ? 1 : 0) === want ? 1 : 0;
+      }
       let i = 0;
       while (i < nx) {
-        while (i < nx && set(voxels[base + i]) !== want) i++;
+        while (i < nx && bits[i] === 0) i++;
         if (i >= nx) break;
         const s = i;
-        while (i < nx && set(voxels[base + i]) === want) i++;
+        while (i < nx && bits[i] === 1) i++;
         if (n === cap) {
           cap *= 2;
           const grow = (a: Int32Array) => {
