@@ -325,5 +325,14 @@ test('a bad file is one error line naming it, and nothing loads', async () => {
   assert.doesNotMatch(message, /\n/);
   assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest()), undefined);
   await shot(b.page, 'import-bad-huge');
+
+  // the user may leave the file out: it is listed as skipped, and its number as a gap
+  await b.page.click('[data-cy=imagestack-leave-out]');
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  assert.equal(await b.page.locator('[data-cy=imagestack-error]').count(), 0);
+  assert.match(await text('imagestack-check-slices'), /^5$/);
+  assert.match(await text('imagestack-check-skipped'), /IMG \(4\)\.bmp \(left out: the header gives 100000 × 100000 pixels/);
+  assert.match(await text('imagestack-check-gaps'), /1 missing between IMG \(3\)\.bmp and IMG \(5\)\.bmp/);
+  assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest()), undefined);
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

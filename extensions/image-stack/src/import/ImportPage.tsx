@@ -30,6 +30,16 @@ function errorLine(e: unknown): string {
   return (e as Error)?.message?.split('\n')[0] ?? String(e);
 }
 
+/** An error as the page shows it: the line, and the file it is about (to offer leaving it out). */
+interface ShownError {
+  line: string;
+  file?: string;
+}
+
+function shownError(e: unknown): ShownError {
+  return { line: errorLine(e), file: e instanceof ImageStackError ? e.file?.replace(/#\d+$/, '') : undefined };
+}
+
 /** Colours and grids the host's Tailwind build does not include (it ships only the classes OHIF uses). */
 const WARN = { color: '#facc15' };
 const BAD = { color: '#f87171' };
@@ -90,8 +100,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   // The files stay File objects: only headers are read here, pixels in the decode workers.
   const [files, setFiles] = useState<File[]>([]);
   const [infos, setInfos] = useState<StackFileInfo[] | null>(null);
-  const [unreadable, setUnreadable] = useState<string[]>([]);
-  const [probeError, setProbeError] = useState('');
+  const [unreadable, setUnreadable] = useState<Array<{ name: string; reason: string }>>([]);
+  const [probeError, setProbeError] = useState<ShownError | null>(null);
   const [probing, setProbing] = useState(false);
   const [dragOver, setDragOver] = useState(false);
 
@@ -108,7 +118,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
   const [previews, setPreviews] = useState<{ first?: PreviewSlice; last?: PreviewSlice; middle?: PreviewSlice }>({});
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [loadError, setLoadError] = useState('');
+  const [loadError, setLoadError] = useState<ShownError | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   const generation = useRef(0);
 
@@ -127,13 +137,13 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   }, [service]);
 
   /** A new set of files: read their headers (the first 64 KiB of each), forget everything else. */
-  const takeFiles = useCallback(async (list: File[], skippedEntries: string[] = []) => {
+  const takeFiles = useCallback(async (list: File[], skippedEntries: Array<{ name: string; reason: string }> = []) => {
     const gen = ++generation.current;
     setFiles(list);
     setUnreadable(skippedEntries);
     setInfos(null);
-    setProbeError('');
-    setLoadError('');
+    setProbeError(null);
+    setLoadError(null);
     setStatus('');
     setPreviews({});
     setCrop(undefined);
@@ -146,29 +156,29 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
       const probed = await probeTargets(blobTargets(list));
       if (gen === generation.current) setInfos(probed);
     } catch (e) {
-      if (gen === generation.current) setProbeError(errorLine(e));
+      if (gen === generation.current) setProbeError(shownError(e));
     } finally {
       if (gen === generation.current) setProbing(false);
     }
   }, []);
 
   // The stack as the files are (no crop, no downsample, no memory limit): order, size, preview.
-  const base = useMemo((): { plan?: StackPlan; error?: string } => {
+  const base = useMemo((): { plan?: StackPlan; error?: ShownError } => {
     if (!infos) return {};
     try {
       return { plan: planStack(infos, { reverse, maxVolumeBytes: Number.POSITIVE_INFINITY }) };
     } catch (e) {
-      return { error: errorLine(e) };
+      return { error: shownError(e) };
     }
   }, [infos, reverse]);
 
   // The volume that will be built: with the crop and downsample, checked against the memory limit.
-  const planned = useMemo((): { plan?: StackPlan; error?: string } => {
+  const planned = useMemo((): { plan?: StackPlan; error?: ShownError } => {
     if (!infos || !base.plan) return {};
     try {
       return { plan: planStack(infos, { reverse, crop, downsample }) };
     } catch (e) {
-      return { error: errorLine(e) };
+      return { error: shownError(e) };
     }
   }, [infos, base.plan, reverse, crop, downsample]);
   const plan = planned.plan;
@@ -194,7 +204,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         const middle = middleSlice === firstSlice ? first : middleSlice === lastSlice ? last : await decodePreviewSlice(p, middleSlice);
         if (live) setPreviews({ first, last, middle });
       } catch (e) {
-        if (live) setProbeError(errorLine(e));
+        if (live) setProbeError(shownError(e));
       }
     })();
     return () => {
@@ -244,7 +254,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     if (!plan || !geometry.stackGeometry) return;
     const ac = new AbortController();
     abortRef.current = ac;
-    setLoadError('');
+    setLoadError(null);
     setStatus('');
     setProgress({ done: 0, total: plan.slices.length });
     let result: { stack: import('@imagestack/core').VoxelStack; report: StackReport };
@@ -254,7 +264,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
       setProgress(null);
       abortRef.current = null;
       if (e instanceof ImageStackError && e.code === 'cancelled') setStatus('Loading cancelled: nothing was loaded.');
-      else setLoadError(errorLine(e));
+      else setLoadError(shownError(e));
       return;
     }
     abortRef.current = null;
@@ -283,7 +293,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     setDragOver(false);
     if (progress) return;
     const { files: dropped, unreadable: bad } = await filesFromDataTransfer(e.dataTransfer);
-    takeFiles(dropped, bad);
+    takeFiles(
+      dropped,
+      bad.map(name => ({ name, reason: 'could not be read' })),
+    );
   };
 
   const error = probeError || base.error || planned.error || loadError;
@@ -298,7 +311,14 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         : error
           ? 'Fix the error above first'
           : (geometry.missing ?? '');
-  const skipped = [...unreadable.map(name => ({ name, reason: 'could not be read' })), ...(base.plan?.skipped ?? [])];
+  const skipped = [...unreadable, ...(base.plan?.skipped ?? [])];
+  /** Leave the file an error is about out of the stack (the user's choice, never automatic). */
+  const leaveOut = (e: ShownError) => {
+    const keep = files.filter(f => f.name !== e.file);
+    const reason = e.line.startsWith(`${e.file}: `) ? e.line.slice(e.file!.length + 2) : e.line;
+    takeFiles(keep, [...unreadable, { name: e.file!, reason: `left out: ${reason}` }]);
+  };
+  const canLeaveOut = !!error?.file && !loading && files.some(f => f.name === error.file) && files.length > 1;
   const coloured = [previews.first, previews.last].filter((p): p is PreviewSlice => !!p && p.colouredPixels > 0);
   const rulerNeeded = tool !== 'crop';
 
@@ -367,13 +387,20 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         </section>
 
         {error && (
-          <div
-            data-cy="imagestack-error"
-            className="truncate rounded border px-3 py-2 text-sm"
-            style={{ ...BAD, borderColor: '#b91c1c', background: 'rgba(127, 29, 29, 0.35)' }}
-            title={error}
-          >
-            {error}
+          <div className="flex items-center gap-3">
+            <div
+              data-cy="imagestack-error"
+              className="min-w-0 flex-1 truncate rounded border px-3 py-2 text-sm"
+              style={{ ...BAD, borderColor: '#b91c1c', background: 'rgba(127, 29, 29, 0.35)' }}
+              title={error.line}
+            >
+              {error.line}
+            </div>
+            {canLeaveOut && (
+              <Button data-cy="imagestack-leave-out" variant="secondary" onClick={() => leaveOut(error)}>
+                Leave out {error.file}
+              </Button>
+            )}
           </div>
         )}
 

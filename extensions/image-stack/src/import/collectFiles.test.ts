@@ -1,4 +1,4 @@
-import { stackTitle } from './collectFiles';
+import { filesFromDataTransfer, stackTitle } from './collectFiles';
 
 const file = (name: string, webkitRelativePath = '') => ({ name, webkitRelativePath }) as unknown as File;
 
@@ -10,5 +10,48 @@ describe('stackTitle', () => {
     expect(stackTitle([file('IMG (12).bmp')])).toBe('IMG');
     expect(stackTitle([file('scan_0001.png')])).toBe('scan');
     expect(stackTitle([file('0001.png')])).toBe('0001');
+  });
+});
+
+describe('filesFromDataTransfer', () => {
+  const f = (name: string) => ({ name }) as unknown as File;
+  const fileEntry = (name: string) => ({ isFile: true, isDirectory: false, name, file: (ok: (x: File) => void) => ok(f(name)) });
+  /** A folder whose reader answers in batches of `batch`, then an empty batch, like Chromium's. */
+  const dirEntry = (name: string, children: unknown[], batch = 2) => ({
+    isFile: false,
+    isDirectory: true,
+    name,
+    createReader() {
+      let at = 0;
+      return {
+        readEntries(ok: (e: unknown[]) => void) {
+          const out = children.slice(at, at + batch);
+          at += batch;
+          setTimeout(() => ok(out), 0);
+        },
+      };
+    },
+  });
+  const item = (entry: unknown) => ({ kind: 'file', webkitGetAsEntry: () => entry, getAsFile: () => null });
+
+  it('walks dropped folders (every batch of entries, nested folders) and loose files', async () => {
+    const folder = dirEntry('scan', [fileEntry('IMG (1).bmp'), fileEntry('IMG (2).bmp'), fileEntry('IMG (3).bmp'), dirEntry('more', [fileEntry('IMG (4).bmp')])]);
+    const dt = { items: [item(folder), item(fileEntry('extra.png')), { kind: 'string' }], files: [] } as unknown as DataTransfer;
+    const { files, unreadable } = await filesFromDataTransfer(dt);
+    expect(files.map(x => x.name).sort()).toEqual(['IMG (1).bmp', 'IMG (2).bmp', 'IMG (3).bmp', 'IMG (4).bmp', 'extra.png']);
+    expect(unreadable).toEqual([]);
+  });
+
+  it('lists entries that cannot be read instead of failing the drop', async () => {
+    const broken = { isFile: true, isDirectory: false, name: 'locked.bmp', file: (_ok: unknown, fail: (e: unknown) => void) => fail(new Error('denied')) };
+    const dt = { items: [item(broken), item(fileEntry('IMG (1).bmp'))], files: [] } as unknown as DataTransfer;
+    const { files, unreadable } = await filesFromDataTransfer(dt);
+    expect(files.map(x => x.name)).toEqual(['IMG (1).bmp']);
+    expect(unreadable).toEqual(['locked.bmp']);
+  });
+
+  it('falls back to the plain file list without entries', async () => {
+    const dt = { items: [], files: [f('a.png'), f('b.png')] } as unknown as DataTransfer;
+    expect((await filesFromDataTransfer(dt)).files.map(x => x.name)).toEqual(['a.png', 'b.png']);
   });
 });
