@@ -253,3 +253,9 @@ test('every one of the 256 2×2×2 masks gives a closed, oriented, manifold surf
     expect(topo.eulerCharacteristic).toBe(2 * pieces);
   }
 });
+
+test('placing a mesh refuses a geometry without spacing (no silent 1 mm)', () => {
+  const m = sphereMask([8, 8, 8], [1, 1, 1], [4, 4, 4], 2);
+  const bad = { ...geometryFor([1, 1, 1]), sliceSpacingMm: undefined } as unknown as StackGeometry;
+  expect(() => extractSurface(labelmapSource(m), bad)).toThrow(/slice spacing is not given/);
+});

@@ -1,5 +1,5 @@
 import { ImageStackError } from '../errors';
-import { indexToPatientAffine, type StackGeometry } from '../geometry';
+import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../geometry';
 import { CASE_EDGES, CASE_OFFSETS } from './caseTable';
 import { GrowableFloat32, GrowableUint32 } from './growable';
 import type { Labelmap, Mesh, MeshFrame, SliceArray, SliceSource } from './types';
@@ -354,7 +354,7 @@ function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi:
 export function placeMesh(mesh: Mesh, geometry: StackGeometry, options: PlaceMeshOptions = {}): Mesh {
   const frame = options.frame ?? 'LPS';
   if (frame !== 'LPS' && frame !== 'RAS') throw new ImageStackError('bad-argument', `mesh: frame must be LPS or RAS, got ${String(frame)}`);
-  const m = indexToPatientAffine(geometry);
+  const m = indexToPatientAffine(checkGeometry(geometry));
   const s = frame === 'RAS' ? -1 : 1;
   const src = mesh.positions;
   const out = new Float32Array(src.length);
