@@ -21,6 +21,7 @@ module.exports = (displayName, dir) => ({
   },
   transformIgnorePatterns: ['/node_modules/(?!(fast-png|iobuffer|fast-bmp)/)'],
   moduleNameMapper: {
+    '^(\\.\\./|\\./)?workers/spawn$': path.join(root, 'tests/stubs/workers.cjs'),
     '^@ohif/(core|ui-next)$': path.join(root, 'tests/stubs/ohif-host.cjs'),
     '^@imagestack/core$': path.join(root, 'platform/core/src/index.ts'),
     '^@imagestack/core/(.*)$': path.join(root, 'platform/core/src/$1'),

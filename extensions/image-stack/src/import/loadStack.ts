@@ -8,6 +8,7 @@ import {
   type VoxelStack,
   type WebWorkerLike,
 } from '@imagestack/core';
+import { spawnDecodeWorker as spawnDecodeWebWorker } from '../workers/spawn';
 
 /** Decode workers: two (the measured sweet spot on two cores: reading the File is the floor), fewer on one core or a tiny stack. */
 export function decodeWorkerCount(slices: number): number {
@@ -17,7 +18,7 @@ export function decodeWorkerCount(slices: number): number {
 
 function spawnDecodeWorker(): WebWorkerLike {
   // webpack bundles the entry as its own module chunk next to the plugin
-  return new Worker(new URL('../workers/decodeWorker.ts', import.meta.url), { type: 'module' }) as unknown as WebWorkerLike;
+  return spawnDecodeWebWorker() as unknown as WebWorkerLike;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MeshReply, MeshRequest } from './protocol';
+import { spawnMeshWorker } from '../workers/spawn';
 
 export type MeshResult = Extract<MeshReply, { type: 'done' }>;
 
@@ -11,7 +12,7 @@ export function runMeshWorker(
   { onProgress, signal }: { onProgress?: (fraction: number, step: string) => void; signal?: AbortSignal } = {},
 ): Promise<MeshResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('../workers/meshWorker.ts', import.meta.url), { type: 'module' });
+    const worker = spawnMeshWorker();
     const finish = () => {
       worker.terminate();
       signal?.removeEventListener('abort', onAbort);

@@ -1,0 +1,12 @@
+/**
+ * The one place Web Workers are created. webpack bundles each worker from its
+ * `new URL('./x.ts', import.meta.url)`; the unit tests (Node, no Web Workers, no import.meta
+ * in CommonJS) map this module to tests/stubs/workers.cjs.
+ */
+export function spawnMeshWorker(): Worker {
+  return new Worker(new URL('./meshWorker.ts', import.meta.url), { type: 'module' });
+}
+
+export function spawnDecodeWorker(): Worker {
+  return new Worker(new URL('./decodeWorker.ts', import.meta.url), { type: 'module' });
+}
