@@ -54,7 +54,8 @@ test('mesh --json: closed model with the DESIGN.md stats; binary STL of 84 + 50Â
   expect(bytes.toString('latin1', 0, 40)).toContain('units mm; frame LPS');
   const sidecar = JSON.parse(readFileSync(`${stl}.json`, 'utf8'));
   expect(sidecar).toMatchObject({ units: 'mm', frame: 'LPS', threshold: [100, 255], dims: [32, 28, 24], geometry: { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.75, sliceSpacingMm: 1.5 } });
-  expect(sidecar.operations.map((o: { op: string }) => o.op)).toEqual(['threshold', 'largestIsland', 'extract']);
+  expect(sidecar.operations.map((o: { op: string }) => o.op)).toEqual(['largestIsland', 'extract']);
+  expect(sidecar.operations[0]).toMatchObject({ connectivity: 6, range: [100, 255] });
   expect(sidecar.stats.triangles).toBe(r.triangles);
   expect(readdirSync(root).filter(n => n.includes('partial'))).toEqual([]);
 });

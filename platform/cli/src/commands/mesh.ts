@@ -6,7 +6,6 @@ import {
   buildSurface,
   deriveStackGeometry,
   ImageStackError,
-  largestIslandSlices,
   meshSidecar,
   parseThreshold,
   sliceView,
@@ -201,22 +200,14 @@ export const mesh: Command = {
     }
 
     const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-    const maskOps: Array<{ op: string; [k: string]: unknown }> = [];
-    let source: SliceSource;
-    let range: [number, number];
-    if (args.largestIsland) {
-      // Components from the stack's rows; the kept island is painted back slice by slice.
-      const slices = largestIslandSlices({ dims, getSlice: k => sliceView(stack, k) }, { range: args.threshold });
-      maskOps.push({ op: 'threshold', range: [args.threshold[0], Number.isFinite(args.threshold[1]) ? args.threshold[1] : null] });
-      maskOps.push({ op: 'largestIsland', connectivity: 6 });
-      source = slices;
-      range = [1, 1];
-    } else {
-      source = { dims, getSlice: k => sliceView(stack, k) };
-      range = args.threshold;
-    }
-
-    const result = buildSurface(source, geometry, { range, smoothIterations: args.smooth, decimate: args.decimate, frame: args.frame });
+    const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+    const result = buildSurface(source, geometry, {
+      range: args.threshold,
+      largestIsland: args.largestIsland,
+      smoothIterations: args.smooth,
+      decimate: args.decimate,
+      frame: args.frame,
+    });
     if (result.stats.triangles === 0) {
       const [lo, hi] = args.threshold;
       throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
@@ -231,7 +222,7 @@ export const mesh: Command = {
       geometry,
       dims,
       threshold: args.threshold,
-      operations: [...maskOps, ...result.operations],
+      operations: result.operations,
       stats: result.stats,
       frame: args.frame,
     });

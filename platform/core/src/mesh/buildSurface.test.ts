@@ -2,7 +2,7 @@ import { ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
 import { buildSurface, buildSurfacesByLabel, labelsPresent } from './buildSurface';
 import { labelmapSource } from './extractSurface';
 import { meshSidecar } from './sidecar';
-import { sphereMask } from './testing/shapes';
+import { hollowSphereMask, sphereMask } from './testing/shapes';
 
 const sp: [number, number, number] = [0.5, 0.5, 0.8];
 const g: StackGeometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 0.8, originMm: [0, 0, 0], orientation: [...ORIENTATION_PRESETS.axial] };
@@ -36,4 +36,18 @@ test('operations record what was done, and progress reaches 1', () => {
   const side = meshSidecar({ files: ['a.stl'], inputs: ['folder'], geometry: g, dims, threshold: [3, Infinity], operations: r.operations, stats: r.stats, frame: 'RAS', created: '2026-01-01T00:00:00.000Z' });
   const json = JSON.parse(JSON.stringify(side));
   expect(json).toMatchObject({ software: 'ImageStack', units: 'mm', frame: 'RAS', threshold: [3, null], dims: [60, 30, 25], stats: { triangles: r.stats.triangles } });
+});
+
+test('largest island and fill holes inside buildSurface (slices painted from runs, no volume copy)', () => {
+  // a hollow ball (label 2) plus a small separate ball (label 2)
+  const hollow = hollowSphereMask(dims, sp, [7, 7.5, 10], 5, 2.5);
+  const small = sphereMask(dims, sp, [22, 7.5, 10], 2);
+  const lm = hollow.voxels.map((v, i) => (v || small.voxels[i] ? 2 : 0));
+  const src = labelmapSource({ dims, voxels: lm });
+  expect(buildSurface(src, g, { range: [2, 2] }).stats.parts).toBe(3); // outer, cavity, small ball
+  const cleaned = buildSurface(src, g, { range: [2, 2], largestIsland: true, fillHoles: true });
+  expect(cleaned.stats).toMatchObject({ parts: 1, watertight: true, oriented: true });
+  expect(cleaned.operations.map(o => o.op)).toEqual(['largestIsland', 'fillHoles', 'extract']);
+  const solid = buildSurface(labelmapSource(sphereMask(dims, sp, [7, 7.5, 10], 5)), g);
+  expect(cleaned.stats.volume_mL).toBeCloseTo(solid.stats.volume_mL, 6);
 });

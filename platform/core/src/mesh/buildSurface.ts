@@ -3,11 +3,16 @@ import { decimateMesh } from './decimateMesh';
 import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSurface';
 import { meshStats, type MeshStats } from './meshStats';
 import { smoothMesh } from './smoothMesh';
+import { fillHolesSlices, largestIslandSlices, type Connectivity } from './labelmap/islands';
 import type { Mesh, MeshFrame, SliceSource } from './types';
 
 export interface BuildSurfaceOptions {
   /** Inclusive voxel value range counted as inside; default [1, +∞) (any segment). */
   range?: [number, number];
+  /** Keep only the largest island (6-connected unless given), before filling holes. */
+  largestIsland?: boolean | { connectivity: Connectivity };
+  /** Fill cavities not connected to the outside (background 6-connected unless given). */
+  fillHoles?: boolean | { connectivity: Connectivity };
   /** Windowed-sinc iterations; 0 or absent: no smoothing. */
   smoothIterations?: number;
   /** Smoothing pass band (see smoothMesh), default 0.1. */
@@ -23,7 +28,7 @@ export interface BuildSurfaceOptions {
 
 /** One step of the build as the sidecar records it. */
 export interface SurfaceOperation {
-  op: 'extract' | 'smooth' | 'decimate';
+  op: 'largestIsland' | 'fillHoles' | 'extract' | 'smooth' | 'decimate';
   [parameter: string]: unknown;
 }
 
@@ -39,8 +44,24 @@ export interface SurfaceResult {
  */
 export function buildSurface(source: SliceSource, geometry: StackGeometry, options: BuildSurfaceOptions = {}): SurfaceResult {
   const progress = options.onProgress ?? (() => undefined);
-  const voxelMesh = extractSurfaceVoxels(source, { range: options.range, signal: options.signal, onProgress: f => progress(0.6 * f, 'extract') });
-  return finishSurface(voxelMesh, geometry, options);
+  // Island and hole clean-up work on runs and hand on slices painted from them: no volume copy.
+  const before: SurfaceOperation[] = [];
+  let range = options.range ?? [1, Infinity];
+  if (options.largestIsland) {
+    const connectivity = options.largestIsland === true ? 6 : options.largestIsland.connectivity;
+    source = largestIslandSlices(source, { range, connectivity });
+    before.push({ op: 'largestIsland', connectivity, range: rangeJson(range) });
+    range = [1, 1];
+  }
+  if (options.fillHoles) {
+    const connectivity = options.fillHoles === true ? 6 : options.fillHoles.connectivity;
+    source = fillHolesSlices(source, { range, connectivity });
+    before.push({ op: 'fillHoles', backgroundConnectivity: connectivity, range: rangeJson(range) });
+    range = [1, 1];
+  }
+  const voxelMesh = extractSurfaceVoxels(source, { range, signal: options.signal, onProgress: f => progress(0.6 * f, 'extract') });
+  const result = finishSurface(voxelMesh, geometry, options);
+  return { ...result, operations: [...before, ...result.operations] };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ImageStackError } from '../../errors';
 import type { Labelmap } from '../types';
-import { keptSlices, paintComponents, runComponents, runComponentsOfSlices, type RunComponents } from './runs';
+import { keptSlices, paintComponents, paintedSlices, runComponents, runComponentsOfSlices, type RunComponents } from './runs';
 import type { SliceSource } from '../types';
 
 /** Voxel neighbourhood: 6 (faces; what the surface extraction joins), 18 (+ edges) or 26 (+ corners). */
@@ -78,4 +78,21 @@ function largestOnly(rc: RunComponents): Uint8Array {
   for (let c = 0; c < rc.components; c++) if (best < 0 || rc.size[c] > rc.size[best]) best = c;
   if (best >= 0) keep[best] = 1;
   return keep;
+}
+
+/**
+ * Fill holes on slices read one at a time (each once): the mask's runs, then the background
+ * components of the mask, painted back together slice by slice, holes filled. No volume-sized
+ * buffer. `range` picks the mask from the source's values (default non-zero).
+ */
+export function fillHolesSlices(source: SliceSource, options: IslandOptions & { range?: [number, number] } = {}): SliceSource {
+  const mask = runComponentsOfSlices(source, true, 6, options.range ?? [1, Infinity]);
+  const all = new Uint8Array(mask.components).fill(1);
+  const background = runComponentsOfSlices(keptSlices(mask, all), false, checkConnectivity(options.connectivity));
+  const holes = new Uint8Array(background.components);
+  for (let c = 0; c < background.components; c++) holes[c] = background.touchesBorder[c] ? 0 : 1;
+  return paintedSlices(source.dims, [
+    { rc: mask, keep: all },
+    { rc: background, keep: holes },
+  ]);
 }

@@ -4,7 +4,7 @@ import { meshTopology } from '../meshStats';
 import { hollowSphereMask, maskFromFunction, sphereMask } from '../testing/shapes';
 import type { Labelmap, SpacingMm } from '../types';
 import { squaredDistanceMm2 } from './distance';
-import { fillHoles, islandSizes, keepLargestIsland, largestIslandInRange, largestIslandSlices, removeSmallIslands } from './islands';
+import { fillHoles, fillHolesSlices, islandSizes, keepLargestIsland, largestIslandInRange, largestIslandSlices, removeSmallIslands } from './islands';
 import { closeMask, growMask, hollowMask, openMask, shrinkMask } from './morphology';
 import { parseThreshold, thresholdMask } from './threshold';
 
@@ -217,4 +217,13 @@ test('a large margin (hundreds of ellipsoid rows: coverage counting) agrees with
   const d = squaredDistanceMm2(m.voxels, dims, sp, 1);
   for (let i = 0; i < d.length; i++) if (Math.abs(d[i] - 6.25) > 1e-4) expect(big.voxels[i]).toBe(d[i] <= 6.25 ? 1 : 0);
   expect(count(shrinkMask(big, 2.5))).toBeGreaterThan(0.9 * count(m));
+});
+
+test('fill holes on slices equals the in-memory fill holes', () => {
+  const sp: SpacingMm = [0.5, 0.5, 0.5];
+  const hollow = hollowSphereMask([30, 30, 30], sp, [7.5, 7.5, 7.5], 6, 3);
+  const n = 30 * 30;
+  const src = fillHolesSlices({ dims: hollow.dims, getSlice: k => hollow.voxels.subarray(k * n, (k + 1) * n) });
+  const whole = fillHoles(hollow).voxels;
+  for (let k = 0; k < 30; k++) expect(Array.from(src.getSlice(k))).toEqual(Array.from(whole.subarray(k * n, (k + 1) * n)));
 });

@@ -193,16 +193,23 @@ export function paintComponents(rc: RunComponents, dims: Dimensions3, keep: Uint
  * (one reused slice buffer): a mask to mesh without ever holding it as a volume.
  */
 export function keptSlices(rc: RunComponents, keep: Uint8Array): SliceSource {
-  const [nx, ny] = rc.dims;
+  return paintedSlices(rc.dims, [{ rc, keep }]);
+}
+
+/** Like keptSlices, painting the kept runs of several component sets (same dims) together. */
+export function paintedSlices(dims: Dimensions3, layers: Array<{ rc: RunComponents; keep: Uint8Array }>): SliceSource {
+  const [nx, ny] = dims;
   const slice = new Uint8Array(nx * ny);
   return {
-    dims: rc.dims,
+    dims,
     getSlice(k: number): Uint8Array {
       slice.fill(0);
-      for (let j = 0; j < ny; j++) {
-        const r = j + ny * k;
-        for (let a = rc.rowFirst[r]; a < rc.rowFirst[r + 1]; a++) {
-          if (keep[rc.runComponent[a]]) slice.fill(1, nx * j + rc.runStart[a], nx * j + rc.runEnd[a]);
+      for (const { rc, keep } of layers) {
+        for (let j = 0; j < ny; j++) {
+          const r = j + ny * k;
+          for (let a = rc.rowFirst[r]; a < rc.rowFirst[r + 1]; a++) {
+            if (keep[rc.runComponent[a]]) slice.fill(1, nx * j + rc.runStart[a], nx * j + rc.runEnd[a]);
+          }
         }
       }
       return slice;
