@@ -32,8 +32,9 @@ export type SliceArray = Uint8Array | Uint16Array | Int16Array | Float32Array;
 
 /**
  * Slices delivered one at a time, so the caller never needs a volume-sized copy (the viewer
- * reads Cornerstone's per-slice labelmap arrays). `getSlice(k)` for k in 0..dims[2]-1; each slice
- * is read once, in order, and not kept after the next-but-one is read.
+ * reads Cornerstone's per-slice labelmap arrays). `getSlice(k)` for k in 0..dims[2]-1. Each pass
+ * (extraction, an island or hole analysis) reads the slices once, in order, and keeps none after
+ * the next one is read, so the returned array may be a reused buffer.
  */
 export interface SliceSource {
   dims: Dimensions3;
