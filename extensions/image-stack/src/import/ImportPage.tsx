@@ -259,7 +259,18 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     setProgress({ done: 0, total: plan.slices.length });
     let result: { stack: import('@imagestack/core').VoxelStack; report: StackReport };
     try {
-      result = await loadStack(plan, { signal: ac.signal, onProgress: (done, total) => setProgress({ done, total }) });
+      // one re-render per frame at most, not one per slice
+      let frame = 0;
+      let latest = { done: 0, total: plan.slices.length };
+      const onProgress = (done: number, total: number) => {
+        latest = { done, total };
+        if (frame) return;
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          if (abortRef.current === ac) setProgress(latest);
+        });
+      };
+      result = await loadStack(plan, { signal: ac.signal, onProgress });
     } catch (e) {
       setProgress(null);
       abortRef.current = null;
