@@ -51,3 +51,14 @@ test('largest island and fill holes inside buildSurface (slices painted from run
   const solid = buildSurface(labelmapSource(sphereMask(dims, sp, [7, 7.5, 10], 5)), g);
   expect(cleaned.stats.volume_mL).toBeCloseTo(solid.stats.volume_mL, 6);
 });
+
+test('minIslandMl drops islands under the volume, keeps the rest', () => {
+  const big = sphereMask(dims, sp, [7, 7.5, 10], 5); // ≈ 0.52 mL
+  const small = sphereMask(dims, sp, [22, 7.5, 10], 2); // ≈ 0.034 mL
+  const lm = big.voxels.map((v, i) => (v || small.voxels[i] ? 1 : 0));
+  const src = labelmapSource({ dims, voxels: lm });
+  expect(buildSurface(src, g, { minIslandMl: 0.01 }).stats.parts).toBe(2);
+  const r = buildSurface(src, g, { minIslandMl: 0.1 });
+  expect(r.stats.parts).toBe(1);
+  expect(r.operations[0]).toMatchObject({ op: 'removeSmallIslands', minVolumeMl: 0.1 });
+});

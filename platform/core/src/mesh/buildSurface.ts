@@ -3,12 +3,14 @@ import { decimateMesh } from './decimateMesh';
 import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSurface';
 import { meshStats, type MeshStats } from './meshStats';
 import { smoothMesh } from './smoothMesh';
-import { fillHolesSlices, largestIslandSlices, type Connectivity } from './labelmap/islands';
+import { fillHolesSlices, largestIslandSlices, removeSmallIslandsSlices, type Connectivity } from './labelmap/islands';
 import type { Mesh, MeshFrame, SliceSource } from './types';
 
 export interface BuildSurfaceOptions {
   /** Inclusive voxel value range counted as inside; default [1, +∞) (any segment). */
   range?: [number, number];
+  /** Remove islands smaller than this many millilitres (6-connected), before the steps below. */
+  minIslandMl?: number;
   /** Keep only the largest island (6-connected unless given), before filling holes. */
   largestIsland?: boolean | { connectivity: Connectivity };
   /** Fill cavities not connected to the outside (background 6-connected unless given). */
@@ -28,7 +30,7 @@ export interface BuildSurfaceOptions {
 
 /** One step of the build as the sidecar records it. */
 export interface SurfaceOperation {
-  op: 'largestIsland' | 'fillHoles' | 'extract' | 'smooth' | 'decimate';
+  op: 'removeSmallIslands' | 'largestIsland' | 'fillHoles' | 'extract' | 'smooth' | 'decimate';
   [parameter: string]: unknown;
 }
 
@@ -47,6 +49,12 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
   // Island and hole clean-up work on runs and hand on slices painted from them: no volume copy.
   const before: SurfaceOperation[] = [];
   let range = options.range ?? [1, Infinity];
+  if (options.minIslandMl !== undefined && options.minIslandMl > 0) {
+    const voxelMl = (geometry.pixelSpacingXMm * geometry.pixelSpacingYMm * geometry.sliceSpacingMm) / 1000;
+    source = removeSmallIslandsSlices(source, Math.ceil(options.minIslandMl / voxelMl - 1e-9), { range });
+    before.push({ op: 'removeSmallIslands', minVolumeMl: options.minIslandMl, connectivity: 6, range: rangeJson(range) });
+    range = [1, 1];
+  }
   if (options.largestIsland) {
     const connectivity = options.largestIsland === true ? 6 : options.largestIsland.connectivity;
     source = largestIslandSlices(source, { range, connectivity });

@@ -96,3 +96,14 @@ export function fillHolesSlices(source: SliceSource, options: IslandOptions & { 
     { rc: background, keep: holes },
   ]);
 }
+
+/**
+ * Removes islands of fewer than `minVoxels` voxels from slices read one at a time; the rest is
+ * painted back slice by slice (see largestIslandSlices).
+ */
+export function removeSmallIslandsSlices(source: SliceSource, minVoxels: number, options: IslandOptions & { range?: [number, number] } = {}): SliceSource {
+  const rc = runComponentsOfSlices(source, true, checkConnectivity(options.connectivity), options.range ?? [1, Infinity]);
+  const keep = new Uint8Array(rc.components);
+  for (let c = 0; c < rc.components; c++) keep[c] = rc.size[c] >= minVoxels ? 1 : 0;
+  return keptSlices(rc, keep);
+}
