@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { encode as encodePng } from 'fast-png';
 import { bmp24HeaderOnly, greyToBmp24 } from '../fixtures/bmp24.mjs';
 import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
 
@@ -334,5 +335,40 @@ test('a bad file is one error line naming it, and nothing loads', async () => {
   assert.match(await text('imagestack-check-skipped'), /IMG \(4\)\.bmp \(left out: the header gives 100000 × 100000 pixels/);
   assert.match(await text('imagestack-check-gaps'), /1 missing between IMG \(3\)\.bmp and IMG \(5\)\.bmp/);
   assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest()), undefined);
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+test('a slice that fails to decode in a worker stops the load with one line naming it', async () => {
+  const pngDir = path.join(dir, 'png');
+  fs.mkdirSync(pngDir, { recursive: true });
+  const files = [];
+  for (let k = 0; k < 8; k++) {
+    const data = phantom.stack.voxels.slice((k + 16) * COLUMNS * ROWS, (k + 17) * COLUMNS * ROWS);
+    const png = Buffer.from(encodePng({ width: COLUMNS, height: ROWS, data, channels: 1, depth: 8 }));
+    if (k === 4) {
+      // the header is fine (the check passes); the compressed pixels are garbage
+      const idat = png.indexOf('IDAT');
+      png.fill(0xff, idat + 6, idat + 40);
+    }
+    const file = path.join(pngDir, `IMG (${k + 1}).png`);
+    fs.writeFileSync(file, png);
+    files.push(file);
+  }
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  assert.match(await text('imagestack-check-format'), /PNG/);
+  await fill('imagestack-spacing-x', '1.8');
+  await fill('imagestack-spacing-y', '1.6');
+  await fill('imagestack-slice-spacing', '4.875');
+  await b.page.click('[data-cy=imagestack-load]');
+  const line = b.page.locator('[data-cy=imagestack-error]');
+  await line.waitFor({ timeout: 30_000 });
+  assert.match(await line.textContent(), /^IMG \(5\)\.png: /);
+  assert.equal(new URL(b.page.url()).pathname, '/');
+  assert.equal(await b.page.locator('[data-cy=imagestack-load-progress]').count(), 0);
+  assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest()), undefined);
+  await shot(b.page, 'import-bad-decode');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

@@ -368,6 +368,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 data-cy="imagestack-file-input"
                 type="file"
                 multiple
+                disabled={loading}
                 className="hidden"
                 onChange={e => {
                   takeFiles(Array.from(e.currentTarget.files ?? []));
@@ -381,6 +382,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 data-cy="imagestack-folder-input"
                 type="file"
                 multiple
+                disabled={loading}
                 className="hidden"
                 {...({ webkitdirectory: '', directory: '' } as any)}
                 onChange={e => {
