@@ -85,6 +85,7 @@ function solidName(options: MeshWriterOptions): string {
 export function formatFloat32(x: number): string {
   const f = Math.fround(x);
   if (f === 0) return '0';
+  if (Number.isInteger(f) && Math.abs(f) < 1e15) return String(f);
   for (let digits = 6; digits < 9; digits++) {
     const s = f.toPrecision(digits);
     if (Math.fround(Number(s)) === f) return String(Number(s));
@@ -101,15 +102,21 @@ export function writeStlAscii(mesh: Mesh, options: MeshWriterOptions = {}): stri
   const name = solidName(options);
   const p = mesh.positions;
   const n = new Float64Array(3);
+  // Each vertex is shared by about six triangles: format its line once.
+  const vertexLine: Array<string | undefined> = new Array(p.length / 3);
+  const line = (v: number): string =>
+    (vertexLine[v] ??= `  vertex ${formatFloat32(p[3 * v])} ${formatFloat32(p[3 * v + 1])} ${formatFloat32(p[3 * v + 2])}\n`);
   const parts: string[] = [`solid ${name} ${meshHeaderText(options.frame)}\n`];
-  for (let t = 0; t < nt; t++) {
-    facetNormal(mesh, t, n);
-    let s = `facet normal ${formatFloat32(n[0])} ${formatFloat32(n[1])} ${formatFloat32(n[2])}\n outer loop\n`;
-    for (let k = 0; k < 3; k++) {
-      const v = 3 * mesh.triangles[3 * t + k];
-      s += `  vertex ${formatFloat32(p[v])} ${formatFloat32(p[v + 1])} ${formatFloat32(p[v + 2])}\n`;
-    }
-    parts.push(s + ' endloop\nendfacet\n');
+  const t = mesh.triangles;
+  for (let i = 0; i < nt; i++) {
+    facetNormal(mesh, i, n);
+    parts.push(
+      `facet normal ${formatFloat32(n[0])} ${formatFloat32(n[1])} ${formatFloat32(n[2])}\n outer loop\n` +
+        line(t[3 * i]) +
+        line(t[3 * i + 1]) +
+        line(t[3 * i + 2]) +
+        ' endloop\nendfacet\n',
+    );
   }
   parts.push(`endsolid ${name}\n`);
   return parts.join('');
