@@ -62,3 +62,20 @@ test('minIslandMl drops islands under the volume, keeps the rest', () => {
   expect(r.stats.parts).toBe(1);
   expect(r.operations[0]).toMatchObject({ op: 'removeSmallIslands', minVolumeMl: 0.1 });
 });
+
+test('margin and hollow inside buildSurface: an airway printed as a tube open at both ends', () => {
+  const tubeDims: [number, number, number] = [40, 40, 30];
+  const airway = new Uint8Array(40 * 40 * 30);
+  for (let k = 0; k < 30; k++) for (let j = 0; j < 40; j++) for (let i = 0; i < 40; i++) if ((i * 0.5 - 10) ** 2 + (j * 0.5 - 10) ** 2 <= 16) airway[i + 40 * (j + 40 * k)] = 7;
+  const src = labelmapSource({ dims: tubeDims, voxels: airway });
+  const tube = buildSurface(src, g, { range: [7, 7], hollow: { thicknessMm: 1.6, side: 'outside' }, smoothIterations: 10 });
+  expect(tube.stats).toMatchObject({ watertight: true, oriented: true, parts: 1 });
+  expect(tube.operations.map(o => o.op)).toEqual(['hollow', 'extract', 'smooth']);
+  // the wall is ring-shaped: its bounding box is the airway's plus about the wall each side
+  expect(tube.stats.bbox_mm[3] - tube.stats.bbox_mm[0]).toBeGreaterThan(8 + 2 * 1.2);
+  const grown = buildSurface(src, g, { range: [7, 7], marginMm: 1 }).stats.volume_mL;
+  const plain = buildSurface(src, g, { range: [7, 7] }).stats.volume_mL;
+  const shrunk = buildSurface(src, g, { range: [7, 7], marginMm: -1 }).stats.volume_mL;
+  expect(grown).toBeGreaterThan(plain);
+  expect(shrunk).toBeLessThan(plain);
+});

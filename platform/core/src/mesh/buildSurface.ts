@@ -4,6 +4,7 @@ import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSur
 import { meshStats, type MeshStats } from './meshStats';
 import { smoothMesh } from './smoothMesh';
 import { fillHolesSlices, largestIslandSlices, removeSmallIslandsSlices, type Connectivity } from './labelmap/islands';
+import { growSlices, hollowSlices, shrinkSlices, type HollowSide } from './labelmap/morphology';
 import type { Mesh, MeshFrame, SliceSource } from './types';
 
 export interface BuildSurfaceOptions {
@@ -15,6 +16,10 @@ export interface BuildSurfaceOptions {
   largestIsland?: boolean | { connectivity: Connectivity };
   /** Fill cavities not connected to the outside (background 6-connected unless given). */
   fillHoles?: boolean | { connectivity: Connectivity };
+  /** Grow (> 0) or shrink (< 0) the mask by this many millimetres, after the steps above. */
+  marginMm?: number;
+  /** Make a shell of this thickness (mm) inside or outside the surface, last of the mask steps. */
+  hollow?: { thicknessMm: number; side: HollowSide };
   /** Windowed-sinc iterations; 0 or absent: no smoothing. */
   smoothIterations?: number;
   /** Smoothing pass band (see smoothMesh), default 0.1. */
@@ -30,7 +35,7 @@ export interface BuildSurfaceOptions {
 
 /** One step of the build as the sidecar records it. */
 export interface SurfaceOperation {
-  op: 'removeSmallIslands' | 'largestIsland' | 'fillHoles' | 'extract' | 'smooth' | 'decimate';
+  op: 'removeSmallIslands' | 'largestIsland' | 'fillHoles' | 'grow' | 'shrink' | 'hollow' | 'extract' | 'smooth' | 'decimate';
   [parameter: string]: unknown;
 }
 
@@ -65,6 +70,18 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
     const connectivity = options.fillHoles === true ? 6 : options.fillHoles.connectivity;
     source = fillHolesSlices(source, { range, connectivity });
     before.push({ op: 'fillHoles', backgroundConnectivity: connectivity, range: rangeJson(range) });
+    range = [1, 1];
+  }
+  const spacingMm: [number, number, number] = [geometry.pixelSpacingXMm, geometry.pixelSpacingYMm, geometry.sliceSpacingMm];
+  if (options.marginMm) {
+    const m = options.marginMm;
+    source = m > 0 ? growSlices(source, spacingMm, m, { range }) : shrinkSlices(source, spacingMm, -m, { range });
+    before.push({ op: m > 0 ? 'grow' : 'shrink', marginMm: Math.abs(m), range: rangeJson(range) });
+    range = [1, 1];
+  }
+  if (options.hollow) {
+    source = hollowSlices(source, spacingMm, options.hollow.thicknessMm, options.hollow.side, { range });
+    before.push({ op: 'hollow', thicknessMm: options.hollow.thicknessMm, side: options.hollow.side, range: rangeJson(range) });
     range = [1, 1];
   }
   const voxelMesh = extractSurfaceVoxels(source, { range, signal: options.signal, onProgress: f => progress(0.6 * f, 'extract') });
