@@ -259,3 +259,11 @@ test('placing a mesh refuses a geometry without spacing (no silent 1 mm)', () =>
   const bad = { ...geometryFor([1, 1, 1]), sliceSpacingMm: undefined } as unknown as StackGeometry;
   expect(() => extractSurface(labelmapSource(m), bad)).toThrow(/slice spacing is not given/);
 });
+
+test('signed slices: negative values are outside the default range (≥ 1)', () => {
+  const voxels = new Int16Array(27).fill(-500);
+  voxels[13] = 300; // the centre voxel
+  const n = 9;
+  const mesh = extractSurfaceVoxels({ dims: [3, 3, 3], getSlice: k => voxels.subarray(k * n, (k + 1) * n) });
+  expect(mesh.triangles.length / 3).toBe(8); // one voxel: an octahedron
+});

@@ -311,7 +311,8 @@ function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi:
   start[0] = 0;
   start[1] = 0;
   let n = 0;
-  const anyNonZero = lo <= 1 && lo > 0 && hi === Infinity && !(slice instanceof Float32Array);
+  // "≥ lo" with 0 < lo ≤ 1 is "≠ 0" only for unsigned integers (Int16 can be negative).
+  const anyNonZero = lo <= 1 && lo > 0 && hi === Infinity && (slice instanceof Uint8Array || slice instanceof Uint16Array);
   for (let j = 0; j < ny; j++) {
     const src = j * nx;
     const dst = (j + 1) * W + 1;
