@@ -83,6 +83,7 @@ test('shuffled files are checked in natural order, and loading explains the miss
   assert.notEqual(path.basename(files[0]), name(0));
   await b.page.setInputFiles('[data-cy=imagestack-file-input]', files);
   await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  await b.page.waitForSelector('[data-cy=imagestack-preview]');
 
   assert.match(await text('imagestack-check-slices'), /^40$/);
   assert.match(await text('imagestack-check-size'), /96 × 120/);
@@ -211,6 +212,11 @@ test('a folder, cropped with a drawn rectangle and downsampled by 2; Cancel stop
   assert.match(await text('imagestack-check-slices'), /^40$/);
   assert.match(await text('imagestack-check-skipped'), /notes\.txt/);
 
+  // the slice to draw on: the middle one, or any other picked with the slider
+  await b.page.waitForSelector('[data-cy=imagestack-preview]');
+  assert.match(await text('imagestack-preview-name'), /^20 \/ 40: IMG \(20\)\.bmp$/);
+  await b.page.fill('[data-cy=imagestack-preview-slice]', '5');
+  await b.page.waitForFunction(() => /IMG \(6\)\.bmp/.test(document.querySelector('[data-cy=imagestack-preview-name]')?.textContent ?? ''));
   await b.page.click('[data-cy=imagestack-tool-crop]');
   const box = await b.page.locator('[data-cy=imagestack-preview]').boundingBox();
   const at = (px, py) => [box.x + ((px + 0.5) / COLUMNS) * box.width, box.y + ((py + 0.5) / ROWS) * box.height];

@@ -116,7 +116,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const [rulerMm, setRulerMm] = useState({ ruler1: '', ruler2: '' });
   const [calibration, setCalibration] = useState<{ text: string; error?: boolean }>({ text: '' });
 
-  const [previews, setPreviews] = useState<{ first?: PreviewSlice; last?: PreviewSlice; middle?: PreviewSlice }>({});
+  const [previews, setPreviews] = useState<{ first?: PreviewSlice; last?: PreviewSlice }>({});
+  /** The slice shown to crop and calibrate on (an index in the sorted order; default the middle one). */
+  const [previewIndex, setPreviewIndex] = useState<number | null>(null);
+  const [preview, setPreview] = useState<PreviewSlice | undefined>(undefined);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [loadError, setLoadError] = useState<ShownError | null>(null);
   const abortRef = useRef<AbortController | null>(null);
@@ -146,6 +149,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     setLoadError(null);
     setStatus('');
     setPreviews({});
+    setPreview(undefined);
+    setPreviewIndex(null);
     setCrop(undefined);
     setCropText({ x: '', y: '', width: '', height: '' });
     setLines({});
@@ -188,21 +193,20 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     setCropText(t => (t.width ? t : { x: '0', y: '0', width: String(base.plan!.width), height: String(base.plan!.height) }));
   }, [base.plan]);
 
-  // Decode the first and last slices of the sorted order for the check, and the middle one
-  // (where the anatomy usually is) to crop and calibrate on; no other slice before loading.
+  // Decode the first and last slices of the sorted order for the check, and one slice to crop
+  // and calibrate on (the middle one, where the anatomy usually is, unless the user picks
+  // another); no other slice is decoded before loading.
   const firstSlice = base.plan?.slices[0];
   const lastSlice = base.plan?.slices.at(-1);
-  const middleSlice = base.plan?.slices[Math.floor((base.plan.slices.length - 1) / 2)];
   useEffect(() => {
     const p = base.plan;
-    if (!p || !firstSlice || !lastSlice || !middleSlice) return;
+    if (!p || !firstSlice || !lastSlice) return;
     let live = true;
     (async () => {
       try {
         const first = await decodePreviewSlice(p, firstSlice);
         const last = lastSlice === firstSlice ? first : await decodePreviewSlice(p, lastSlice);
-        const middle = middleSlice === firstSlice ? first : middleSlice === lastSlice ? last : await decodePreviewSlice(p, middleSlice);
-        if (live) setPreviews({ first, last, middle });
+        if (live) setPreviews({ first, last });
       } catch (e) {
         if (live) setProbeError(shownError(e));
       }
@@ -210,7 +214,28 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     return () => {
       live = false;
     };
-  }, [base.plan, firstSlice, lastSlice, middleSlice]);
+  }, [base.plan, firstSlice, lastSlice]);
+  const sliceCount = base.plan?.slices.length ?? 0;
+  const shownIndex = Math.min(previewIndex ?? Math.floor((sliceCount - 1) / 2), Math.max(0, sliceCount - 1));
+  const shownSlice = base.plan?.slices[shownIndex];
+  useEffect(() => {
+    const p = base.plan;
+    if (!p || !shownSlice) return;
+    let live = true;
+    // a short pause, so dragging the slider decodes only where it stops
+    const timer = setTimeout(async () => {
+      try {
+        const s = await decodePreviewSlice(p, shownSlice);
+        if (live) setPreview(s);
+      } catch (e) {
+        if (live) setProbeError(shownError(e));
+      }
+    }, 60);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [base.plan, shownSlice]);
 
   const geometry = useMemo(() => readGeometryForm(form, plan), [form, plan]);
 
@@ -442,9 +467,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                   </button>
                 ))}
               </div>
-              {previews.middle ? (
+              {preview ? (
                 <PreviewCanvas
-                  slice={previews.middle}
+                  slice={preview}
                   crop={crop ?? { x: 0, y: 0, width: base.plan.width, height: base.plan.height }}
                   lines={lines}
                   tool={tool}
@@ -458,9 +483,26 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
               ) : (
                 <div className="text-muted-foreground text-sm">Decoding the first slice…</div>
               )}
-              {previews.middle && (
-                <div className="text-muted-foreground text-xs" data-cy="imagestack-preview-name">
-                  {previews.middle.name} (middle slice) — {tool === 'crop' ? 'drag a rectangle around what to keep' : 'drag along the burned-in ruler, then type its length'}
+              {preview && (
+                <div className="flex items-center gap-3 text-xs" style={{ maxWidth: 640 }}>
+                  <input
+                    data-cy="imagestack-preview-slice"
+                    type="range"
+                    min={0}
+                    max={sliceCount - 1}
+                    value={shownIndex}
+                    onChange={e => setPreviewIndex(Number(e.target.value))}
+                    style={{ flex: 1 }}
+                    aria-label="Slice shown"
+                  />
+                  <span className="text-muted-foreground whitespace-nowrap" data-cy="imagestack-preview-name">
+                    {shownIndex + 1} / {sliceCount}: {preview.name}
+                  </span>
+                </div>
+              )}
+              {preview && (
+                <div className="text-muted-foreground text-xs">
+                  {tool === 'crop' ? 'Drag a rectangle around what to keep (the same crop applies to every slice).' : 'Drag along the burned-in ruler, then type its length.'}
                 </div>
               )}
               {rulerNeeded && (
