@@ -1,3 +1,4 @@
+import { ImageStackError } from '../errors';
 import type { StackGeometry } from '../geometry';
 import { decimateMesh } from './decimateMesh';
 import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSurface';
@@ -29,7 +30,7 @@ export interface BuildSurfaceOptions {
   /** Output frame, default 'LPS'. */
   frame?: MeshFrame;
   /** Progress 0..1 over the whole build (extraction is the first 60 %). */
-  onProgress?: (fraction: number, step: 'extract' | 'smooth' | 'decimate' | 'stats') => void;
+  onProgress?: (fraction: number, step: 'mask' | 'extract' | 'smooth' | 'decimate' | 'stats') => void;
   signal?: CancelSignal;
 }
 
@@ -54,19 +55,27 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
   // Island and hole clean-up work on runs and hand on slices painted from them: no volume copy.
   const before: SurfaceOperation[] = [];
   let range = options.range ?? [1, Infinity];
+  // Each mask step reads its source once when it is set up; report and allow cancelling between.
+  const step = () => {
+    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
+    progress(0, 'mask');
+  };
   if (options.minIslandMl !== undefined && options.minIslandMl > 0) {
+    step();
     const voxelMl = (geometry.pixelSpacingXMm * geometry.pixelSpacingYMm * geometry.sliceSpacingMm) / 1000;
     source = removeSmallIslandsSlices(source, Math.ceil(options.minIslandMl / voxelMl - 1e-9), { range });
     before.push({ op: 'removeSmallIslands', minVolumeMl: options.minIslandMl, connectivity: 6, range: rangeJson(range) });
     range = [1, 1];
   }
   if (options.largestIsland) {
+    step();
     const connectivity = options.largestIsland === true ? 6 : options.largestIsland.connectivity;
     source = largestIslandSlices(source, { range, connectivity });
     before.push({ op: 'largestIsland', connectivity, range: rangeJson(range) });
     range = [1, 1];
   }
   if (options.fillHoles) {
+    step();
     const connectivity = options.fillHoles === true ? 6 : options.fillHoles.connectivity;
     source = fillHolesSlices(source, { range, connectivity });
     before.push({ op: 'fillHoles', backgroundConnectivity: connectivity, range: rangeJson(range) });
@@ -74,12 +83,14 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
   }
   const spacingMm: [number, number, number] = [geometry.pixelSpacingXMm, geometry.pixelSpacingYMm, geometry.sliceSpacingMm];
   if (options.marginMm) {
+    step();
     const m = options.marginMm;
     source = m > 0 ? growSlices(source, spacingMm, m, { range }) : shrinkSlices(source, spacingMm, -m, { range });
     before.push({ op: m > 0 ? 'grow' : 'shrink', marginMm: Math.abs(m), range: rangeJson(range) });
     range = [1, 1];
   }
   if (options.hollow) {
+    step();
     source = hollowSlices(source, spacingMm, options.hollow.thicknessMm, options.hollow.side, { range });
     before.push({ op: 'hollow', thicknessMm: options.hollow.thicknessMm, side: options.hollow.side, range: rangeJson(range) });
     range = [1, 1];
