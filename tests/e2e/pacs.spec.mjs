@@ -231,6 +231,19 @@ test('Open from PACS reopens the study from Orthanc in OHIF\'s DICOMweb data sou
   const stats = await Promise.all(vps.map(v => canvasStats(tab, v.id)));
   await shot(tab, 'pacs-reopened-mpr');
   for (const [i, s] of stats.entries()) assert.ok(s.std > 10 && s.nonBlackFraction > 0.05, `viewport ${vps[i].id} shows no anatomy: ${JSON.stringify(s)}`);
+  // bulk data (the path OHIF's SEG/RT/SR loaders take) too: Orthanc names it by its own
+  // address, app-config's bulkDataURI transform sends it through the proxy
+  const bulk = await tab.evaluate(async () => {
+    const inst = window.services.displaySetService.getActiveDisplaySets().find(ds => ds.Modality === 'CT').instances[0];
+    const data = await inst.PixelData.retrieveBulkData();
+    const u16 = new Uint16Array(data.buffer ?? data, data.byteOffset ?? 0, (data.byteLength ?? 0) / 2);
+    let sum = 0;
+    for (const v of u16) sum += v;
+    return { uri: inst.PixelData.BulkDataURI, k: inst.InstanceNumber - 1, bytes: data.byteLength, sum };
+  });
+  assert.match(bulk.uri, /^\/dicom-web\/studies\//);
+  assert.equal(bulk.bytes, SAMPLE.columns * SAMPLE.rows * 2);
+  assert.equal(bulk.sum, sourceSums[bulk.k]);
   assert.deepEqual(foreign, []);
   t.diagnostic(`${dicomWebRequests.length} requests through /dicom-web, e.g. ${dicomWebRequests.slice(0, 3).map(u => u.slice(viewer.url.length, viewer.url.length + 90)).join(' ; ')}`);
   if (consoleErrors.length) t.diagnostic(`console errors in the reopened tab: ${consoleErrors.join(' | ')}`);

@@ -47,7 +47,17 @@ window.config = {
         supportsFuzzyMatching: false,
         supportsWildcard: true,
         omitQuotationForMultipartRequest: true,
-        bulkDataURI: { enabled: true },
+        bulkDataURI: {
+          enabled: true,
+          // DICOMweb servers name bulk data by their own address (Orthanc: http://<its host>/
+          // dicom-web/studies/…/bulk/…), which the page cannot reach (and cross-origin
+          // isolation blocks): keep the path from /studies/ on and go through our proxy.
+          // OHIF 3.13 applies `transform` and then only stores the result when it matches
+          // `startsWith`, hence the startsWith/prefixWith pair that leaves it as it is.
+          transform: uri => (/^https?:\/\//.test(uri) && uri.includes('/studies/') ? `/dicom-web${uri.slice(uri.indexOf('/studies/'))}` : uri),
+          startsWith: '/dicom-web/',
+          prefixWith: '/dicom-web/',
+        },
       },
     },
   ],
