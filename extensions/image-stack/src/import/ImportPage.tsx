@@ -10,7 +10,6 @@ import {
   probeTargets,
   type CropRect,
   type DownsampleFactor,
-  type OrientationPresetName,
   type StackFileInfo,
   type StackPlan,
   type StackReport,
@@ -19,73 +18,16 @@ import { ROUTE_NAME, SERVICE_NAME } from '../ids';
 import { navigateTo, viewerPath } from '../utils/navigate';
 import type { ImageStackService } from '../services/ImageStackService';
 import { filesFromDataTransfer, stackTitle } from './collectFiles';
-import { EMPTY_GEOMETRY_FORM, formatSizeMm, formatSpacing, readGeometryForm, type GeometryFormValues } from './geometryForm';
+import { EMPTY_GEOMETRY_FORM, formatSpacing, readGeometryForm, type GeometryFormValues } from './geometryForm';
 import { loadStack } from './loadStack';
+import GeometryFields from './GeometryFields';
 import PreviewCanvas, { type DrawnLine, type PreviewTool } from './PreviewCanvas';
-import { decodePreviewSlice, paintSlice, type PreviewSlice } from './previewSlice';
-
-/** One line for the user, from any error: ImageStackErrors already name the file. */
-function errorLine(e: unknown): string {
-  if (e instanceof ImageStackError) return e.userMessage();
-  return (e as Error)?.message?.split('\n')[0] ?? String(e);
-}
-
-/** An error as the page shows it: the line, and the file it is about (to offer leaving it out). */
-interface ShownError {
-  line: string;
-  file?: string;
-}
-
-function shownError(e: unknown): ShownError {
-  return { line: errorLine(e), file: e instanceof ImageStackError ? e.file?.replace(/#\d+$/, '') : undefined };
-}
-
-/** Colours and grids the host's Tailwind build does not include (it ships only the classes OHIF uses). */
-const WARN = { color: '#facc15' };
-const BAD = { color: '#f87171' };
-const inputClass =
-  'border-input bg-background text-foreground h-8 rounded border px-2 text-sm outline-none focus:border-primary';
-
-function Field({ label, children, error }: { label: string; children: React.ReactNode; error?: string }) {
-  return (
-    <label className="flex flex-col gap-1 text-sm">
-      <span className="text-muted-foreground">{label}</span>
-      {children}
-      {error && (
-        <span className="text-xs" style={BAD}>
-          {error}
-        </span>
-      )}
-    </label>
-  );
-}
-
-function Thumb({ slice, label, cy }: { slice: PreviewSlice; label: string; cy: string }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (ref.current) paintSlice(ref.current, slice);
-  }, [slice]);
-  const scale = Math.min(150 / slice.width, 120 / slice.height);
-  return (
-    <figure className="flex flex-col items-center gap-1" data-cy={cy} data-name={slice.name}>
-      <canvas ref={ref} style={{ width: Math.round(slice.width * scale), height: Math.round(slice.height * scale) }} />
-      <figcaption className="text-muted-foreground truncate text-xs" style={{ maxWidth: 160 }} title={slice.name}>
-        {label}: {slice.name}
-      </figcaption>
-    </figure>
-  );
-}
-
-function stackFacts(plan: StackPlan): Array<[string, string]> {
-  const facts: Array<[string, string]> = [
-    ['Slices', `${plan.slices.length}${plan.files !== plan.slices.length ? ` (from ${plan.files} files)` : ''}`],
-    ['Size', `${plan.width} × ${plan.height} pixels`],
-    ['Bit depth', `${plan.bitDepth}-bit grey in the viewer${plan.channels > 1 ? ` (files are ${plan.channels === 2 ? 'grey + alpha' : plan.channels === 4 ? 'RGBA' : 'RGB'})` : ''}`],
-    ['Format', plan.details.join(', ') || plan.format.toUpperCase()],
-    ['Volume', `${plan.columns} × ${plan.rows} × ${plan.slices.length}, ${formatBytes(plan.memoryBytes)} in memory`],
-  ];
-  return facts;
-}
+import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
+import { errorLine, shownError, type ShownError } from './shownError';
+import StackCheck from './StackCheck';
+import Thumb from './Thumb';
+import { BAD, Field, inputClass, WARN } from './ui';
+import VolumeOptions from './VolumeOptions';
 
 /**
  * The landing page (route "/"): where a user brings a folder of slices, checks the stack,
@@ -567,135 +509,19 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
             {/* right: the check, the volume's options, the geometry, load */}
             <section className="flex flex-col gap-4">
-              <div data-cy="imagestack-stack-check" className="border-input rounded border p-3 text-sm">
-                <div className="mb-2 text-base">Stack check</div>
-                <dl style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 16, rowGap: 4 }}>
-                  {stackFacts(plan ?? base.plan).map(([k, v]) => (
-                    <React.Fragment key={k}>
-                      <dt className="text-muted-foreground">{k}</dt>
-                      <dd data-cy={`imagestack-check-${k.toLowerCase().replace(/\s+/g, '-')}`}>{v}</dd>
-                    </React.Fragment>
-                  ))}
-                  <dt className="text-muted-foreground">Order</dt>
-                  <dd data-cy="imagestack-check-order" className="truncate" title={base.plan.slices.map(s => s.name).join(', ')}>
-                    {base.plan.slices[0].name} … {base.plan.slices.at(-1)!.name}
-                    {reverse ? ' (reversed)' : ' (natural sort)'}
-                  </dd>
-                  <dt className="text-muted-foreground">Gaps</dt>
-                  <dd data-cy="imagestack-check-gaps" style={base.plan.gaps.length ? WARN : undefined}>
-                    {base.plan.gaps.length
-                      ? base.plan.gaps
-                          .slice(0, 3)
-                          .map(g => `${g.missingCount} missing between ${g.after} and ${g.before}`)
-                          .join('; ') + (base.plan.gaps.length > 3 ? ` … (${base.plan.gaps.length})` : '')
-                      : 'none in the numbering'}
-                  </dd>
-                  <dt className="text-muted-foreground">Duplicates</dt>
-                  <dd className="text-muted-foreground">checked while loading (identical slices are reported)</dd>
-                  <dt className="text-muted-foreground">Skipped</dt>
-                  <dd data-cy="imagestack-check-skipped" title={skipped.map(s => `${s.name}: ${s.reason}`).join('\n')}>
-                    {skipped.length ? skipped.slice(0, 4).map(s => `${s.name} (${s.reason})`).join(', ') + (skipped.length > 4 ? `, … ${skipped.length} in all` : '') : 'none'}
-                  </dd>
-                </dl>
-                {coloured.length > 0 && (
-                  <div data-cy="imagestack-coloured-warning" className="mt-2" style={WARN}>
-                    Coloured pixels in {coloured.map(c => c.name).join(' and ')} (
-                    {((coloured[0].colouredPixels / (coloured[0].width * coloured[0].height)) * 100).toFixed(2)} %): overlays or annotations will be
-                    converted to grey and may be segmented with the anatomy. Crop them away if you can.
-                  </div>
-                )}
-              </div>
+              <StackCheck plan={plan ?? base.plan} base={base.plan} skipped={skipped} coloured={coloured} />
 
-              <div className="border-input flex flex-col gap-3 rounded border p-3 text-sm">
-                <div className="text-base">Volume</div>
-                <div className="flex flex-wrap items-end gap-2">
-                  {(['x', 'y', 'width', 'height'] as const).map(k => (
-                    <Field key={k} label={`Crop ${k === 'width' ? 'w' : k === 'height' ? 'h' : k}`}>
-                      <input
-                        data-cy={`imagestack-crop-${k}`}
-                        className={`${inputClass} w-20`}
-                        inputMode="numeric"
-                        value={cropText[k]}
-                        onChange={e => editCrop(k, e.target.value)}
-                      />
-                    </Field>
-                  ))}
-                  <button type="button" className="text-muted-foreground h-8 underline" onClick={() => applyCrop(undefined)}>
-                    Whole slice
-                  </button>
-                </div>
-                <div className="flex flex-wrap items-center gap-4">
-                  <Field label="Downsample">
-                    <select
-                      data-cy="imagestack-downsample"
-                      className={inputClass}
-                      value={downsample}
-                      onChange={e => setDownsample(Number(e.target.value) as DownsampleFactor)}
-                    >
-                      <option value={1}>1 (full resolution)</option>
-                      <option value={2}>2 (½ in x and y)</option>
-                      <option value={4}>4 (¼ in x and y)</option>
-                    </select>
-                  </Field>
-                  <label className="flex items-center gap-2 pt-5">
-                    <input data-cy="imagestack-reverse" type="checkbox" checked={reverse} onChange={e => setReverse(e.target.checked)} />
-                    Reverse slice order
-                  </label>
-                </div>
-              </div>
+              <VolumeOptions
+                cropText={cropText}
+                onCropText={editCrop}
+                onWholeSlice={() => applyCrop(undefined)}
+                downsample={downsample}
+                onDownsample={setDownsample}
+                reverse={reverse}
+                onReverse={setReverse}
+              />
 
-              <div className="border-input flex flex-col gap-3 rounded border p-3 text-sm" data-cy="imagestack-geometry-form">
-                <div className="text-base">Geometry (of the original pixels)</div>
-                <div style={{ display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: 8 }}>
-                  {(
-                    [
-                      ['spacingX', 'Pixel spacing x (mm)', 'imagestack-spacing-x'],
-                      ['spacingY', 'Pixel spacing y (mm)', 'imagestack-spacing-y'],
-                      ['sliceSpacing', 'Slice spacing (mm)', 'imagestack-slice-spacing'],
-                    ] as const
-                  ).map(([k, label, cy]) => (
-                    <Field key={k} label={label} error={geometry.fieldErrors[k]}>
-                      <input
-                        data-cy={cy}
-                        className={`${inputClass} w-full`}
-                        inputMode="decimal"
-                        placeholder="unknown"
-                        value={form[k]}
-                        onChange={e => setForm({ ...form, [k]: e.target.value })}
-                      />
-                    </Field>
-                  ))}
-                </div>
-                <div style={{ display: 'grid', gridTemplateColumns: '2fr 1fr', gap: 8 }}>
-                  <div>
-                    <Field label="Origin x, y, z (mm, LPS)" error={geometry.fieldErrors.origin}>
-                      <input
-                        data-cy="imagestack-origin"
-                        className={`${inputClass} w-full`}
-                        placeholder="0, 0, 0"
-                        value={form.origin}
-                        onChange={e => setForm({ ...form, origin: e.target.value })}
-                      />
-                    </Field>
-                  </div>
-                  <Field label="Orientation">
-                    <select
-                      data-cy="imagestack-orientation"
-                      className={inputClass}
-                      value={form.orientation}
-                      onChange={e => setForm({ ...form, orientation: e.target.value as OrientationPresetName })}
-                    >
-                      <option value="axial">axial</option>
-                      <option value="coronal">coronal</option>
-                      <option value="sagittal">sagittal</option>
-                    </select>
-                  </Field>
-                </div>
-                <div>
-                  <span className="text-muted-foreground">Physical size (W × H × D): </span>
-                  <span data-cy="imagestack-physical-size">{formatSizeMm(geometry.sizeMm)}</span>
-                </div>
-              </div>
+              <GeometryFields form={form} onChange={setForm} state={geometry} />
 
               <div className="flex flex-col gap-2">
                 <div className="flex items-center gap-3">

@@ -1,0 +1,74 @@
+import React from 'react';
+import { formatBytes, type SkippedFile, type StackPlan } from '@imagestack/core';
+import type { PreviewSlice } from './previewSlice';
+import { WARN } from './ui';
+
+function stackFacts(plan: StackPlan): Array<[string, string]> {
+  const facts: Array<[string, string]> = [
+    ['Slices', `${plan.slices.length}${plan.files !== plan.slices.length ? ` (from ${plan.files} files)` : ''}`],
+    ['Size', `${plan.width} × ${plan.height} pixels`],
+    ['Bit depth', `${plan.bitDepth}-bit grey in the viewer${plan.channels > 1 ? ` (files are ${plan.channels === 2 ? 'grey + alpha' : plan.channels === 4 ? 'RGBA' : 'RGB'})` : ''}`],
+    ['Format', plan.details.join(', ') || plan.format.toUpperCase()],
+    ['Volume', `${plan.columns} × ${plan.rows} × ${plan.slices.length}, ${formatBytes(plan.memoryBytes)} in memory`],
+  ];
+  return facts;
+}
+
+/**
+ * What a user should know before loading: size, depth, format, memory, order, gaps, skipped
+ * files and a coloured-overlay warning. `plan` is the volume as it will be built (crop,
+ * downsample); `base` the files as they are.
+ */
+export default function StackCheck({
+  plan,
+  base,
+  skipped,
+  coloured,
+}: {
+  plan: StackPlan;
+  base: StackPlan;
+  skipped: SkippedFile[];
+  coloured: PreviewSlice[];
+}) {
+  const reverse = base.reverse;
+  return (
+    <div data-cy="imagestack-stack-check" className="border-input rounded border p-3 text-sm">
+      <div className="mb-2 text-base">Stack check</div>
+      <dl style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 16, rowGap: 4 }}>
+        {stackFacts(plan).map(([k, v]) => (
+          <React.Fragment key={k}>
+            <dt className="text-muted-foreground">{k}</dt>
+            <dd data-cy={`imagestack-check-${k.toLowerCase().replace(/\s+/g, '-')}`}>{v}</dd>
+          </React.Fragment>
+        ))}
+        <dt className="text-muted-foreground">Order</dt>
+        <dd data-cy="imagestack-check-order" className="truncate" title={base.slices.map(s => s.name).join(', ')}>
+          {base.slices[0].name} … {base.slices.at(-1)!.name}
+          {reverse ? ' (reversed)' : ' (natural sort)'}
+        </dd>
+        <dt className="text-muted-foreground">Gaps</dt>
+        <dd data-cy="imagestack-check-gaps" style={base.gaps.length ? WARN : undefined}>
+          {base.gaps.length
+            ? base.gaps
+                .slice(0, 3)
+                .map(g => `${g.missingCount} missing between ${g.after} and ${g.before}`)
+                .join('; ') + (base.gaps.length > 3 ? ` … (${base.gaps.length})` : '')
+            : 'none in the numbering'}
+        </dd>
+        <dt className="text-muted-foreground">Duplicates</dt>
+        <dd className="text-muted-foreground">checked while loading (identical slices are reported)</dd>
+        <dt className="text-muted-foreground">Skipped</dt>
+        <dd data-cy="imagestack-check-skipped" title={skipped.map(s => `${s.name}: ${s.reason}`).join('\n')}>
+          {skipped.length ? skipped.slice(0, 4).map(s => `${s.name} (${s.reason})`).join(', ') + (skipped.length > 4 ? `, … ${skipped.length} in all` : '') : 'none'}
+        </dd>
+      </dl>
+      {coloured.length > 0 && (
+        <div data-cy="imagestack-coloured-warning" className="mt-2" style={WARN}>
+          Coloured pixels in {coloured.map(c => c.name).join(' and ')} (
+          {((coloured[0].colouredPixels / (coloured[0].width * coloured[0].height)) * 100).toFixed(2)} %): overlays or annotations will be
+          converted to grey and may be segmented with the anatomy. Crop them away if you can.
+        </div>
+      )}
+    </div>
+  );
+}
