@@ -1,0 +1,37 @@
+import { encode } from 'fast-png';
+import { blobTargets, planStack, probeTargets } from '@imagestack/core';
+import { decodePreviewSlice } from './previewSlice';
+
+/** A File-like Blob with a name, as a picker gives. */
+function namedBlob(name: string, bytes: Uint8Array) {
+  const blob = new Blob([bytes]);
+  return Object.assign(blob, { name }) as Blob & { name: string };
+}
+
+async function planOf(files: Array<Blob & { name: string }>) {
+  return planStack(await probeTargets(blobTargets(files)), { crop: [1, 1, 2, 2], downsample: 2 });
+}
+
+describe('decodePreviewSlice', () => {
+  it('shows 16-bit slices scaled min..max into 0..255, uncropped, whatever the volume crop', async () => {
+    const data = Uint16Array.from([1000, 2000, 3000, 4000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+    const png = encode({ width: 4, height: 4, data, channels: 1, depth: 16 });
+    const plan = await planOf([namedBlob('a.png', png)]);
+    expect(plan.bitDepth).toBe(16);
+    const s = await decodePreviewSlice(plan, plan.slices[0]);
+    expect([s.width, s.height]).toEqual([4, 4]);
+    expect(Array.from(s.grey.subarray(0, 4))).toEqual([0, 85, 170, 255]);
+    expect(s.colouredPixels).toBe(0);
+  });
+
+  it('keeps 8-bit grey as it is and counts coloured pixels', async () => {
+    const rgb = new Uint8Array(4 * 4 * 3).fill(50);
+    rgb.set([255, 0, 0], 0); // one red pixel
+    const png = encode({ width: 4, height: 4, data: rgb, channels: 3, depth: 8 });
+    const plan = await planOf([namedBlob('b.png', png)]);
+    const s = await decodePreviewSlice(plan, plan.slices[0]);
+    expect(s.grey.length).toBe(16);
+    expect(s.grey[5]).toBe(50);
+    expect(s.colouredPixels).toBe(1);
+  });
+});
