@@ -98,6 +98,20 @@ describe('TIFF (utif2), exact', () => {
     expect(() => decodeImage(bytesOf(float), 'float.tif')).toThrow(/floating-point TIFF is not supported/);
   });
 
+  test('a directory chain that loops, or a tag count past the end, is refused at once (utif2 alone hangs)', () => {
+    // One directory with 1 entry (ImageWidth = 4) whose "next directory" points back at itself.
+    const loop = Uint8Array.from([0x49, 0x49, 42, 0, 8, 0, 0, 0, 1, 0, 0, 1, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0]);
+    expect(() => decodeImage(loop, 'loop.tif')).toThrow(/loop\.tif: the TIFF directory chain loops back on itself/);
+    const past = loop.slice();
+    past[22] = 200; // next directory beyond the end
+    expect(() => decodeImage(past, 'past.tif')).toThrow(/past\.tif: truncated: a TIFF directory at byte 200/);
+    // StripOffsets (273) of type LONG with 4 587 521 values stored at byte 12800.
+    const count = Uint8Array.from([0x49, 0x49, 42, 0, 8, 0, 0, 0, 1, 0, 0x11, 1, 4, 0, 1, 0, 0x46, 0, 0, 0x32, 0, 0, 0, 0, 0, 0]);
+    const t = Date.now();
+    expect(() => decodeImage(count, 'count.tif')).toThrow(/count\.tif: truncated: TIFF tag 273 has 4587521 values/);
+    expect(Date.now() - t).toBeLessThan(1000);
+  });
+
   test('a truncated TIFF is an error, not black rows', () => {
     const file = make('whole.tif', src, '-depth', '8', '-compress', 'none');
     const b = bytesOf(file);

@@ -34,10 +34,49 @@ function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
+/** Bytes per value of each TIFF field type (BYTE, ASCII, SHORT, LONG, RATIONAL, …, LONG8). */
+const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
+
+/**
+ * Walk the chain of image directories before utif2 does: it loops forever on a chain that
+ * points back to itself or past the end of the file (a truncated TIFF).
+ */
+function checkIfdChain(buffer: ArrayBuffer, name: string): void {
+  const b = new Uint8Array(buffer);
+  const n = b.length;
+  const le = b[0] === 0x49;
+  const u16 = (o: number) => (le ? b[o] | (b[o + 1] << 8) : (b[o] << 8) | b[o + 1]);
+  const u32 = (o: number) => (le ? (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0 : ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0);
+  if (n < 8) throw new ImageStackError('corrupt', 'truncated TIFF header', name);
+  const seen = new Set<number>();
+  let off = u32(4);
+  if (off === 0) throw new ImageStackError('corrupt', 'TIFF without an image directory', name);
+  while (off !== 0) {
+    if (seen.has(off)) throw new ImageStackError('corrupt', 'the TIFF directory chain loops back on itself', name);
+    if (off + 2 > n) throw new ImageStackError('corrupt', `truncated: a TIFF directory at byte ${off} lies beyond the end of the file (${n} bytes)`, name);
+    const entries = u16(off);
+    const next = off + 2 + entries * 12;
+    if (next + 4 > n) throw new ImageStackError('corrupt', `truncated: the TIFF directory at byte ${off} runs past the end of the file`, name);
+    // Every value stored outside its entry must lie inside the file: a lying count made
+    // utif2 read millions of entries past the end (seconds per file).
+    for (let e = off + 2; e < next; e += 12) {
+      const size = TYPE_SIZES[u16(e + 2)] ?? 0;
+      const bytes = size * u32(e + 4);
+      if (bytes > 4 && u32(e + 8) + bytes > n) {
+        throw new ImageStackError('corrupt', `truncated: TIFF tag ${u16(e)} has ${u32(e + 4)} values running past the end of the file`, name);
+      }
+    }
+    seen.add(off);
+    off = u32(next);
+  }
+}
+
 function readIfds(buffer: ArrayBuffer, name: string): Ifd[] {
+  checkIfdChain(buffer, name);
   let ifds: Ifd[];
   try {
-    ifds = UTIF().decode(buffer);
+    // No maker notes: camera-specific blocks we never need (and utif2 parses them loosely).
+    ifds = (UTIF().decode as (b: ArrayBuffer, prm: { parseMN: boolean; debug: boolean }) => Ifd[])(buffer, { parseMN: false, debug: false });
   } catch (e) {
     throw new ImageStackError('corrupt', `TIFF directory could not be read (${String((e as Error)?.message ?? e)})`, name);
   }
