@@ -378,3 +378,35 @@ test('a slice that fails to decode in a worker stops the load with one line nami
   await shot(b.page, 'import-bad-decode');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
+
+test('16-bit PNG slices load as 16-bit (a micro-CT export)', async () => {
+  const pngDir = path.join(dir, 'png16');
+  fs.mkdirSync(pngDir, { recursive: true });
+  const files = [];
+  for (let k = 0; k < SLICES; k++) {
+    const slice = phantom.stack.voxels.subarray(k * COLUMNS * ROWS, (k + 1) * COLUMNS * ROWS);
+    const data = Uint16Array.from(slice, v => v * 16);
+    const file = path.join(pngDir, `ct_${String(k).padStart(4, '0')}.png`);
+    fs.writeFileSync(file, encodePng({ width: COLUMNS, height: ROWS, data, channels: 1, depth: 16 }));
+    files.push(file);
+  }
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  assert.match(await text('imagestack-check-bit-depth'), /^16-bit grey/);
+  assert.match(await text('imagestack-check-volume'), /900 KiB/);
+  await fill('imagestack-spacing-x', String(SX));
+  await fill('imagestack-spacing-y', String(SY));
+  await fill('imagestack-slice-spacing', String(SZ));
+  await b.page.click('[data-cy=imagestack-load]');
+  await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
+  const stack = await b.page.evaluate(() => {
+    const s = window.services.imageStackService.latest().stack;
+    return { bits: s.bitsStored, type: s.voxels.constructor.name, first: s.sliceNames[0], last: s.sliceNames.at(-1) };
+  });
+  assert.deepEqual(stack, { bits: 16, type: 'Uint16Array', first: 'ct_0000.png', last: 'ct_0039.png' });
+  const vol = await shownVolume();
+  assert.deepEqual(vol.dims, [COLUMNS, ROWS, SLICES]);
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
