@@ -75,9 +75,17 @@ describe('TIFF (utif2), exact', () => {
     ['8-bit palette', src, ['-colors', '50', '-type', 'palette', '-compress', 'lzw'], 3, 8],
     ['8-bit grey, min-is-white', src, ['-colorspace', 'gray', '-depth', '8', '-define', 'tiff:photometric=min-is-white'], 1, 8],
     ['8-bit grey, several strips', src, ['-colorspace', 'gray', '-depth', '8', '-compress', 'lzw', '-define', 'tiff:rows-per-strip=3'], 1, 8],
+    ['8-bit RGB, 16 × 16 tiles, LZW', src, ['-depth', '8', '-compress', 'lzw', '-define', 'tiff:tile-geometry=16x16'], 3, 8],
+    ['16-bit grey, 16 × 16 tiles, Deflate', src16, ['-colorspace', 'gray', '-depth', '16', '-compress', 'zip', '-define', 'tiff:tile-geometry=16x16'], 1, 16],
   ] as const)('%s', (label, from, args, channels, bitDepth) => {
     const file = make(`${label.replace(/\W+/g, '_')}.tif`, from, ...args);
-    expect(expectExact(file, { channels, bitDepth }).format).toBe('tiff');
+    const log = jest.spyOn(console, 'log');
+    try {
+      expect(expectExact(file, { channels, bitDepth }).format).toBe('tiff');
+      expect(log).not.toHaveBeenCalled(); // nothing on stdout: `info --json` prints only JSON
+    } finally {
+      log.mockRestore();
+    }
   });
 
   test('a multi-page 16-bit TIFF is one page per slice, each exact; one page can be decoded alone', () => {

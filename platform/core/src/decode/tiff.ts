@@ -23,6 +23,21 @@ function tag(ifd: Ifd, t: number, fallback: number): number {
   return v && v.length ? Number(v[0]) : fallback;
 }
 
+/**
+ * Run `fn` with console.log silenced: utif2 prints debugging lines ("==== 3 1" for every tiled
+ * image) that would land in the CLI's JSON on stdout. Synchronous, so nothing else can log
+ * in between.
+ */
+function quietly<T>(fn: () => T): T {
+  const log = console.log;
+  console.log = () => {};
+  try {
+    return fn();
+  } finally {
+    console.log = log;
+  }
+}
+
 /** A 16-bit colormap entry to 8 bits: v · 255 / 65535 truncated, as libtiff's RGBA interface (and ImageMagick) do. */
 function to8(v: number): number {
   return ((v * 255) / 65535) | 0;
@@ -185,7 +200,7 @@ export function decodeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_
 function decodePage(buffer: ArrayBuffer, ifd: Ifd, ifds: Ifd[], name: string, maxPixels: number): DecodedImage {
   const info = pageInfo(ifd, buffer.byteLength, name, maxPixels);
   try {
-    (UTIF().decodeImage as (b: ArrayBuffer, i: Ifd, all?: Ifd[]) => void)(buffer, ifd, ifds);
+    quietly(() => (UTIF().decodeImage as (b: ArrayBuffer, i: Ifd, all?: Ifd[]) => void)(buffer, ifd, ifds));
   } catch (e) {
     throw new ImageStackError('corrupt', `TIFF pixel data could not be decoded (${String((e as Error)?.message ?? e)})`, name);
   }
