@@ -253,6 +253,7 @@ test('a folder, cropped with a drawn rectangle and downsampled by 2; Cancel stop
 
   await b.page.click('[data-cy=imagestack-load]');
   await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
+  assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest().description), 'stack', 'named after the folder');
   const vol = await shownVolume();
   assert.deepEqual(vol.dims, [38, 49, 40]);
   const want = deriveStackGeometry({ ...phantom.geometry }, { crop, downsample: 2 });

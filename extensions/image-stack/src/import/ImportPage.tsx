@@ -41,6 +41,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
   // The files stay File objects: only headers are read here, pixels in the decode workers.
   const [files, setFiles] = useState<File[]>([]);
+  /** The name of a folder dropped on its own (dropped files carry no folder path). */
+  const [droppedFolder, setDroppedFolder] = useState<string | undefined>(undefined);
   const [infos, setInfos] = useState<StackFileInfo[] | null>(null);
   const [unreadable, setUnreadable] = useState<Array<{ name: string; reason: string }>>([]);
   const [probeError, setProbeError] = useState<ShownError | null>(null);
@@ -82,9 +84,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   }, [service]);
 
   /** A new set of files: read their headers (the first 64 KiB of each), forget everything else. */
-  const takeFiles = useCallback(async (list: File[], skippedEntries: Array<{ name: string; reason: string }> = []) => {
+  const takeFiles = useCallback(async (list: File[], skippedEntries: Array<{ name: string; reason: string }> = [], folder?: string) => {
     const gen = ++generation.current;
     setFiles(list);
+    setDroppedFolder(folder);
     setUnreadable(skippedEntries);
     setInfos(null);
     setProbeError(null);
@@ -255,7 +258,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     if (report.colouredSlices) {
       warnings.push(`${report.colouredSlices} slice(s) have coloured pixels (${(report.colouredFraction * 100).toFixed(2)} %): overlays are converted to grey`);
     }
-    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files));
+    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder));
     for (const w of warnings) {
       try {
         (toast?.warning ?? toast)?.(w);
@@ -270,10 +273,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     e.preventDefault();
     setDragOver(false);
     if (progress) return;
-    const { files: dropped, unreadable: bad } = await filesFromDataTransfer(e.dataTransfer);
+    const { files: dropped, unreadable: bad, folder } = await filesFromDataTransfer(e.dataTransfer);
     takeFiles(
       dropped,
       bad.map(name => ({ name, reason: 'could not be read' })),
+      folder,
     );
   };
 
@@ -294,7 +298,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const leaveOut = (e: ShownError) => {
     const keep = files.filter(f => f.name !== e.file);
     const reason = e.line.startsWith(`${e.file}: `) ? e.line.slice(e.file!.length + 2) : e.line;
-    takeFiles(keep, [...unreadable, { name: e.file!, reason: `left out: ${reason}` }]);
+    takeFiles(keep, [...unreadable, { name: e.file!, reason: `left out: ${reason}` }], droppedFolder);
   };
   const canLeaveOut = !!error?.file && !loading && files.some(f => f.name === error.file) && files.length > 1;
   const coloured = [previews.first, previews.last].filter((p): p is PreviewSlice => !!p && p.colouredPixels > 0);

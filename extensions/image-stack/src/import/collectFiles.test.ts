@@ -3,8 +3,9 @@ import { filesFromDataTransfer, stackTitle } from './collectFiles';
 const file = (name: string, webkitRelativePath = '') => ({ name, webkitRelativePath }) as unknown as File;
 
 describe('stackTitle', () => {
-  it('is the folder name for a picked folder', () => {
+  it('is the folder name for a picked or dropped folder', () => {
     expect(stackTitle([file('IMG (1).bmp', 'CT head 2019/IMG (1).bmp')])).toBe('CT head 2019');
+    expect(stackTitle([file('IMG (1).bmp')], 'CT head 2019')).toBe('CT head 2019');
   });
   it('is the file name without its number and extension otherwise', () => {
     expect(stackTitle([file('IMG (12).bmp')])).toBe('IMG');
@@ -40,6 +41,7 @@ describe('filesFromDataTransfer', () => {
     const { files, unreadable } = await filesFromDataTransfer(dt);
     expect(files.map(x => x.name).sort()).toEqual(['IMG (1).bmp', 'IMG (2).bmp', 'IMG (3).bmp', 'IMG (4).bmp', 'extra.png']);
     expect(unreadable).toEqual([]);
+    expect((await filesFromDataTransfer({ items: [item(folder)], files: [] } as unknown as DataTransfer)).folder).toBe('scan');
   });
 
   it('lists entries that cannot be read instead of failing the drop', async () => {

@@ -40,7 +40,7 @@ async function filesOfEntry(entry: EntryLike, out: File[], unreadable: string[])
  * Every file of a drop, descending into dropped folders. The entries are taken synchronously
  * (a DataTransfer is emptied once the drop handler returns), then read.
  */
-export async function filesFromDataTransfer(dt: DataTransfer): Promise<{ files: File[]; unreadable: string[] }> {
+export async function filesFromDataTransfer(dt: DataTransfer): Promise<{ files: File[]; unreadable: string[]; folder?: string }> {
   const entries: EntryLike[] = [];
   const loose: File[] = [];
   for (const item of Array.from(dt.items ?? [])) {
@@ -56,11 +56,14 @@ export async function filesFromDataTransfer(dt: DataTransfer): Promise<{ files: 
   const files: File[] = [...loose];
   const unreadable: string[] = [];
   for (const e of entries) await filesOfEntry(e, files, unreadable);
-  return { files, unreadable };
+  // one folder dropped on its own names the stack (its files carry no relative path)
+  const folder = entries.length === 1 && !loose.length && entries[0].isDirectory ? entries[0].name : undefined;
+  return { files, unreadable, folder };
 }
 
-/** A name for the stack: the dropped folder's name, else the first file's name without its number and extension. */
-export function stackTitle(files: readonly File[]): string {
+/** A name for the stack: the dropped or picked folder's name, else the first file's name without its number and extension. */
+export function stackTitle(files: readonly File[], droppedFolder?: string): string {
+  if (droppedFolder) return droppedFolder;
   const rel = (files[0] as File & { webkitRelativePath?: string })?.webkitRelativePath;
   if (rel && rel.includes('/')) return rel.split('/')[0];
   const stem = (files[0]?.name ?? 'Image stack').replace(/\.[a-z0-9]+$/i, '');
