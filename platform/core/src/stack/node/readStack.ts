@@ -37,8 +37,10 @@ export function defaultWorkers(): number {
 
 async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels: boolean) {
   const { files, skipped } = await listInputs(paths);
-  // Enough workers for the files, but never more than asked; they boot while the headers are read.
-  const workers = Math.min(opts.workers ?? defaultWorkers(), Math.max(0, Math.ceil(files.length / 2)));
+  // No more workers than files, except for one file (a multi-page TIFF is a whole stack);
+  // they boot while the headers are read.
+  const asked = opts.workers ?? defaultWorkers();
+  const workers = files.length === 1 ? asked : Math.min(asked, files.length);
   try {
     return await readStackFromTargets(await fileTargets(files), {
       ...opts,
