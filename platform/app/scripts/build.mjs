@@ -13,7 +13,10 @@ import lockTools from './ohif-dist-lock.cjs';
 const { findHostModules, shimSource, bridgeScript } = hostModules;
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(appDir, '.ohif-dist');
-const out = path.join(appDir, 'dist');
+const finalOut = path.join(appDir, 'dist');
+// Built beside the final folder and swapped in at the end, so a server or test reading
+// dist never sees a half-written viewer, and two builds at once cannot interleave.
+const out = path.join(appDir, `.dist-build-${process.pid}`);
 const shimDir = path.join(appDir, '.cache', 'shims');
 // Parts of the stock viewer that our deployment never loads (a 20 MB ONNX runtime, the
 // slide-microscopy viewer): left out to keep the served folder small.
@@ -31,6 +34,7 @@ if (!fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf8') !== lockTool
   process.exit(1);
 }
 fs.rmSync(out, { recursive: true, force: true });
+process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
 fs.cpSync(src, out, { recursive: true, filter: p => !PRUNE.includes(path.relative(src, p).split(path.sep)[0]) });
 
 // ---- 2. host shims -------------------------------------------------------------------------
@@ -66,10 +70,14 @@ if (stats.hasWarnings()) console.warn(stats.toString({ all: false, warnings: tru
 // ---- 4. config + index.html ----------------------------------------------------------------
 fs.copyFileSync(path.join(appDir, 'public', 'app-config.js'), path.join(out, 'app-config.js'));
 const importMap = { imports: Object.fromEntries(PLUGINS.filter(p => p.spec).map(p => [p.spec, `/plugins/${p.file}`])) };
-let html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+let html = fs.readFileSync(path.join(src, 'index.html'), 'utf8');
 if (!html.includes('<head>')) throw new Error('[build] unexpected index.html: no <head>');
 html = html
   .replace('<head>', `<head><script type="importmap">${JSON.stringify(importMap)}</script>${bridgeScript()}`)
   .replace(/<title>[^<]*<\/title>/, '<title>ImageStack</title>');
 fs.writeFileSync(path.join(out, 'index.html'), html);
+const old = `${finalOut}.old-${process.pid}`;
+if (fs.existsSync(finalOut)) fs.renameSync(finalOut, old);
+fs.renameSync(out, finalOut);
+fs.rmSync(old, { recursive: true, force: true });
 console.log(`[build] viewer ready in platform/app/dist (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
