@@ -342,6 +342,14 @@ test('a bad file is one error line naming it, and nothing loads', async () => {
   assert.match(await text('imagestack-check-skipped'), /IMG \(4\)\.bmp \(left out: the header gives 100000 × 100000 pixels/);
   assert.match(await text('imagestack-check-gaps'), /1 missing between IMG \(3\)\.bmp and IMG \(5\)\.bmp/);
   assert.equal(await b.page.evaluate(() => window.services.imageStackService.latest()), undefined);
+
+  // a slice of another size (a stray screenshot) is named too
+  fs.writeFileSync(files[3], greyToBmp24(new Uint8Array(50 * 40), 50, 40));
+  await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
+  await b.page.waitForFunction(() => /^IMG \(4\)\.bmp: is 50 × 40 8-bit, but the other slices are 96 × 120 8-bit/.test(document.querySelector('[data-cy=imagestack-error]')?.textContent ?? ''), null, {
+    timeout: 30_000,
+  });
+  assert.equal(await b.page.locator('[data-cy=imagestack-load]').count(), 0, 'no stack to load');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
 
