@@ -1,7 +1,8 @@
 // The decode pool's speed-up: a folder of 96 24-bit 1024 × 1024 BMPs (300 MB) read into one
 // volume by readStack with 0 (this thread), 1 and 2 worker_threads — cold, as the CLI runs:
 // workers start, headers are probed, every slice decoded — and through a pool that is already
-// running (warm, as the viewer's long-lived pool). Prints one JSON object.
+// running (warm, as the viewer's long-lived pool). 'Shared': the volume on a SharedArrayBuffer,
+// written in place by the workers. Prints one JSON object.
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,16 +26,16 @@ try {
     writeFileSync(path.join(dir, `slice_${String(k).padStart(3, '0')}.bmp`), f);
   }
   const cold = {};
-  for (const workers of [0, 1, 2]) {
+  for (const [key, workers, sharedMemory] of [['0', 0, false], ['1', 1, false], ['2', 2, false], ['1s', 1, true], ['2s', 2, true]]) {
     const ts = [];
     for (let run = 0; run < 5; run++) {
       globalThis.gc?.();
       const t = process.hrtime.bigint();
-      const { stack } = await coreNode.readStack([dir], { workers });
+      const { stack } = await coreNode.readStack([dir], { workers, sharedMemory });
       ts.push(Number(process.hrtime.bigint() - t) / 1e6);
       sink += stack.voxels[5];
     }
-    cold[workers] = median(ts);
+    cold[key] = median(ts);
   }
   const plan = core.planStack(await coreNode.probeFiles((await coreNode.listInputs([dir])).files));
   const requests = core.sliceRequests(plan);
@@ -59,9 +60,10 @@ try {
       slices: SLICES,
       megabytes: Math.round(bytes / 1e6),
       cold: {
-        medianMs: { thisThread: cold[0], workers1: cold[1], workers2: cold[2] },
-        mbPerS: { thisThread: rate(cold[0]), workers1: rate(cold[1]), workers2: rate(cold[2]) },
-        speedup2vs1: r2(cold[1] / cold[2]),
+        medianMs: { thisThread: cold['0'], workers1: cold['1'], workers2: cold['2'], workers1Shared: cold['1s'], workers2Shared: cold['2s'] },
+        mbPerS: { thisThread: rate(cold['0']), workers1: rate(cold['1']), workers2: rate(cold['2']), workers1Shared: rate(cold['1s']), workers2Shared: rate(cold['2s']) },
+        speedup2vs1: r2(cold['1'] / cold['2']),
+        speedup2vs1Shared: r2(cold['1s'] / cold['2s']),
       },
       warm: {
         medianMs: { workers1: warm[1], workers2: warm[2] },

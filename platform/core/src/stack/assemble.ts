@@ -42,8 +42,13 @@ export interface StackReport {
   reverse: boolean;
 }
 
-/** One decode request per planned slice. */
-export function sliceRequests(plan: StackPlan, maxPixels?: number): SliceRequest[] {
+/**
+ * One decode request per planned slice. With `shared` (a volume on a SharedArrayBuffer, see
+ * createStackAssembler), each request targets its slice of it, so workers write in place.
+ */
+export function sliceRequests(plan: StackPlan, maxPixels?: number, shared?: Uint8Array | Uint16Array | null): SliceRequest[] {
+  const sliceBytes = plan.columns * plan.rows * (plan.bitDepth / 8);
+  const sab = shared && typeof SharedArrayBuffer !== 'undefined' && shared.buffer instanceof SharedArrayBuffer ? shared.buffer : null;
   return plan.slices.map((s, index) => ({
     index,
     file: s.file,
@@ -55,6 +60,7 @@ export function sliceRequests(plan: StackPlan, maxPixels?: number): SliceRequest
     crop: plan.crop,
     downsample: plan.downsample,
     maxPixels,
+    ...(sab ? { target: { buffer: sab, byteOffset: shared!.byteOffset + index * sliceBytes } } : {}),
   }));
 }
 
@@ -62,11 +68,16 @@ export function sliceRequests(plan: StackPlan, maxPixels?: number): SliceRequest
  * Collects decoded slices into one preallocated volume (or only their statistics, when
  * `keepVoxels` is false, as `info` does) and builds the report once every slice has arrived.
  */
-export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean } = {}) {
+export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean; sharedMemory?: boolean } = {}) {
   const keep = opts.keepVoxels !== false;
   const n = plan.columns * plan.rows;
   const count = plan.slices.length;
-  const voxels = keep ? (plan.bitDepth === 16 ? new Uint16Array(n * count) : new Uint8Array(n * count)) : null;
+  // On a SharedArrayBuffer (where there is one: Node, cross-origin-isolated pages) the workers
+  // write their slices in place; otherwise each arrives in its own buffer and is copied here.
+  const shared = keep && opts.sharedMemory && typeof SharedArrayBuffer !== 'undefined';
+  const bytes = n * count * (plan.bitDepth / 8);
+  const buffer = keep ? (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) : null;
+  const voxels = buffer ? (plan.bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)) : null;
   const hashes: string[] = new Array(count);
   let coloured = 0;
   let pixels = 0;
@@ -76,7 +87,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
     voxels,
     add(r: SliceResult): void {
       if (r.voxels.length !== n) throw new Error(`slice ${r.index} has ${r.voxels.length} voxels, expected ${n}`);
-      if (voxels) voxels.set(r.voxels, r.index * n);
+      if (voxels && !r.inPlace) voxels.set(r.voxels, r.index * n);
       if (hashes[r.index] === undefined) received++;
       hashes[r.index] = r.hash;
       coloured += r.colouredPixels;

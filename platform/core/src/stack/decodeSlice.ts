@@ -40,6 +40,12 @@ export interface SliceRequest {
    * faults that serialise the threads of one process.
    */
   into?: ArrayBuffer;
+  /**
+   * Write the voxels straight into shared memory (the volume itself, on a SharedArrayBuffer):
+   * no copy on the receiving side. The result's `voxels` is then a view of it and `inPlace`
+   * is true.
+   */
+  target?: { buffer: SharedArrayBuffer; byteOffset: number };
   /** Set by the pool to match replies to requests; echoed in the reply. */
   ticket?: number;
 }
@@ -54,6 +60,8 @@ export interface SliceResult {
   pixels: number;
   /** hashPixels(voxels): equal for identical slices. */
   hash: string;
+  /** The voxels were written into the request's `target`: nothing to copy. */
+  inPlace?: boolean;
 }
 
 export type SliceReply =
@@ -82,6 +90,10 @@ function mismatch(req: SliceRequest, width: number, height: number, bitDepth: nu
 }
 
 function outputArray(req: SliceRequest, n: number): Uint8Array | Uint16Array {
+  if (req.target) {
+    const { buffer, byteOffset } = req.target;
+    return req.bitDepth === 16 ? new Uint16Array(buffer, byteOffset, n) : new Uint8Array(buffer, byteOffset, n);
+  }
   const bytes = n * (req.bitDepth / 8);
   const buffer = req.into && req.into.byteLength >= bytes ? req.into : new ArrayBuffer(bytes);
   return req.bitDepth === 16 ? new Uint16Array(buffer, 0, n) : new Uint8Array(buffer, 0, n);
@@ -119,7 +131,9 @@ export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: Ti
   } else {
     downsampleInto(grey.data, grey.width, grey.height, f, voxels);
   }
-  return { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: hashPixels(voxels) };
+  const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: hashPixels(voxels) };
+  if (req.target) result.inPlace = true;
+  return result;
 }
 
 /**
@@ -156,7 +170,9 @@ export function createSliceDecoder(reader?: SourceReader) {
     async handle(req: SliceRequest): Promise<{ reply: SliceReply; transfer: ArrayBuffer[] }> {
       try {
         const result = await this.decode(req);
-        return { reply: { index: req.index, ticket: req.ticket, ok: true, result }, transfer: [result.voxels.buffer as ArrayBuffer] };
+        // Shared memory is not transferred (it is shared); a plain buffer is handed over.
+        const transfer = result.inPlace ? [] : [result.voxels.buffer as ArrayBuffer];
+        return { reply: { index: req.index, ticket: req.ticket, ok: true, result }, transfer };
       } catch (e) {
         const err = e instanceof ImageStackError ? e : new ImageStackError('corrupt', `could not be decoded (${(e as Error)?.message ?? String(e)})`, req.file);
         return { reply: { index: req.index, ticket: req.ticket, ok: false, error: { code: err.code, message: err.message, file: err.file } }, transfer: [] };

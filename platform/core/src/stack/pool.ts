@@ -96,7 +96,7 @@ export function createDecodePool(config: DecodePoolConfig): DecodePool {
         if (job.cancelled) continue;
         const t = ++ticket;
         lane.inFlight.set(t, job);
-        const into = job.recycle ? lane.spares.pop() : undefined;
+        const into = job.recycle && !job.req.target ? lane.spares.pop() : undefined;
         if (into) lane.port!.post({ ...job.req, ticket: t, into }, [into]);
         else lane.port!.post({ ...job.req, ticket: t }, []);
       }
@@ -110,7 +110,7 @@ export function createDecodePool(config: DecodePoolConfig): DecodePool {
         lane.inFlight.delete(reply.ticket!);
         if (reply.ok) {
           if (!job.cancelled) job.done(null, reply.result);
-          if (job.recycle || job.cancelled) lane.spares.push(reply.result.voxels.buffer as ArrayBuffer);
+          if ((job.recycle || job.cancelled) && !reply.result.inPlace) lane.spares.push(reply.result.voxels.buffer as ArrayBuffer);
         } else if (!job.cancelled) job.done(replyError(reply));
         dispatch();
       },
@@ -138,7 +138,7 @@ export function createDecodePool(config: DecodePoolConfig): DecodePool {
         if (job.cancelled) continue;
         let result: SliceResult;
         try {
-          const into = job.recycle ? inlineSpare : undefined;
+          const into = job.recycle && !job.req.target ? inlineSpare : undefined;
           inlineSpare = undefined;
           result = await inline!.decode(into ? { ...job.req, into } : job.req);
         } catch (e) {
@@ -146,7 +146,7 @@ export function createDecodePool(config: DecodePoolConfig): DecodePool {
           continue;
         }
         if (!job.cancelled) job.done(null, result);
-        if (job.recycle) inlineSpare = result.voxels.buffer as ArrayBuffer;
+        if (job.recycle && !result.inPlace) inlineSpare = result.voxels.buffer as ArrayBuffer;
         if ((++n & 7) === 0) await new Promise(r => setTimeout(r, 0)); // let an abort arrive
       }
     } finally {

@@ -23,6 +23,11 @@ export interface ReadSourcesOptions extends StackPlanOptions {
   skipped?: SkippedFile[];
   /** false: statistics only (for `info`), no volume. Default true. */
   keepVoxels?: boolean;
+  /**
+   * Put the volume on a SharedArrayBuffer so workers write slices in place (no copy on this
+   * thread). The stack's voxels are then a view of shared memory. Default false.
+   */
+  sharedMemory?: boolean;
 }
 
 /**
@@ -41,8 +46,8 @@ export async function readStackFromTargets(
     const plan = planStack(infos, opts);
     if (opts.skipped?.length) plan.skipped.unshift(...opts.skipped);
     opts.onPlan?.(plan);
-    const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels });
-    await pool.run(sliceRequests(plan, opts.maxPixels), { onSlice: r => assembler.add(r), onProgress: opts.onProgress, signal: opts.signal });
+    const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels, sharedMemory: opts.sharedMemory });
+    await pool.run(sliceRequests(plan, opts.maxPixels, assembler.voxels), { onSlice: r => assembler.add(r), onProgress: opts.onProgress, signal: opts.signal });
     return { ...assembler.finish(), plan };
   } finally {
     if (!opts.pool) pool.close();

@@ -68,6 +68,18 @@ test('order, skipped files, gaps, duplicates, coloured fraction; 2 workers give 
   expect(ten[W * 2 + 5]).toBe((5 * 5 + 2 * 3 + 70) & 255);
 });
 
+test('with sharedMemory the workers write the volume in place; the result is the same', async () => {
+  const plain = await readStack([main], { workers: 2, crop: [1, 1, 36, 28] });
+  const shared = await readStack([main], { workers: 2, crop: [1, 1, 36, 28], sharedMemory: true });
+  expect(shared.stack.voxels.buffer).toBeInstanceOf(SharedArrayBuffer);
+  expect(plain.stack.voxels.buffer).toBeInstanceOf(ArrayBuffer);
+  expect(Buffer.from(shared.stack.voxels).equals(Buffer.from(plain.stack.voxels))).toBe(true);
+  expect(shared.report).toEqual(plain.report);
+  const inline = await readStack([main], { workers: 0, sharedMemory: true, downsample: 2 });
+  const inlinePlain = await readStack([main], { workers: 0, downsample: 2 });
+  expect(Buffer.from(inline.stack.voxels).equals(Buffer.from(inlinePlain.stack.voxels))).toBe(true);
+});
+
 test('reverse, crop and downsample are applied to the slices, before the volume is allocated', async () => {
   const { stack, report } = await readStack([main], { workers: 2, reverse: true, crop: [5, 4, 21, 13], downsample: 2 });
   expect(report.order[0]).toBe('IMG (13).bmp');

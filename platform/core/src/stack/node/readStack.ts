@@ -28,6 +28,11 @@ export interface ReadStackOptions {
   maxPixels?: number;
   /** Largest volume in bytes (default DEFAULT_MAX_VOLUME_BYTES). */
   maxVolumeBytes?: number;
+  /**
+   * The volume on a SharedArrayBuffer: workers write their slices in place, saving this
+   * thread a copy per slice. `stack.voxels.buffer` is then a SharedArrayBuffer. Default false.
+   */
+  sharedMemory?: boolean;
 }
 
 export function defaultWorkers(): number {
