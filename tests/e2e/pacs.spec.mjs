@@ -257,7 +257,7 @@ test('without a PACS configured, Send to PACS says how to configure one', async 
     await loadSample(b2.page, bare.url);
     await b2.page.click('[data-cy=imagestack-send-pacs]');
     const result = await b2.page.waitForSelector('[data-cy=imagestack-pacs-result]', { timeout: 30_000 });
-    assert.match(await result.textContent(), /^No PACS is configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=/);
+    assert.match(await result.textContent(), /^No PACS configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=/);
     assert.equal(await b2.page.locator('[data-cy=imagestack-open-pacs]').count(), 0);
     await result.scrollIntoViewIfNeeded();
     await shot(b2.page, 'pacs-not-configured');

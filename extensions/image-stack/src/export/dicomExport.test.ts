@@ -52,7 +52,7 @@ test('the DICOMweb check tells "no PACS configured" and "PACS down" apart from a
   expect(await checkDicomWeb('/dicom-web', respond(204))).toEqual({ ok: true });
   expect(await checkDicomWeb('/dicom-web', respond(503, 'no DICOMweb server configured: set IMAGESTACK_DICOMWEB_URL'))).toEqual({
     ok: false,
-    message: expect.stringMatching(/^No PACS is configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=/),
+    message: expect.stringMatching(/^No PACS configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=/),
   });
   expect(await checkDicomWeb('/dicom-web', respond(502, 'DICOMweb server http://127.0.0.1:9 did not answer: connect ECONNREFUSED'))).toEqual({
     ok: false,

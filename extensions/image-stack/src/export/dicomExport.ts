@@ -119,7 +119,7 @@ export async function checkDicomWeb(root = DICOMWEB_ROOT, fetchImpl: typeof fetc
   if (response.ok) return { ok: true };
   const text = (await response.text().catch(() => '')).trim();
   if (response.status === 503 && /no DICOMweb server configured/i.test(text)) {
-    return { ok: false, message: 'No PACS is configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=<DICOMweb root>, e.g. http://localhost:8042/dicom-web.' };
+    return { ok: false, message: 'No PACS configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=<DICOMweb root>.' };
   }
   if (response.status === 502) {
     return { ok: false, message: `The PACS did not answer: ${text.split('\n')[0] || 'HTTP 502'}.` };
