@@ -15,8 +15,6 @@ export const MODULE_NAMES = {
   dataSource: DATA_SOURCE_NAME,
   workflowPanel: 'workflow',
   customization: 'global',
-  commands: 'imageStackCommands',
-  hangingProtocol: 'imagestack-mpr',
 } as const;
 
 /** Full module ids, as OHIF's extension manager looks them up. */
@@ -24,16 +22,15 @@ export const IDS = {
   dataSource: `${EXTENSION_ID}.dataSourcesModule.${MODULE_NAMES.dataSource}`,
   workflowPanel: `${EXTENSION_ID}.panelModule.${MODULE_NAMES.workflowPanel}`,
   customization: `${EXTENSION_ID}.customizationModule.${MODULE_NAMES.customization}`,
-  hangingProtocol: `${EXTENSION_ID}.hangingProtocolModule.${MODULE_NAMES.hangingProtocol}`,
 } as const;
-
-/** The id of the hanging protocol our mode opens a stack with. */
-export const HANGING_PROTOCOL_ID = MODULE_NAMES.hangingProtocol;
 
 /** Ids of the host's own modules that the mode and extension use. */
 export const OHIF_IDS = {
   cornerstoneUtility: '@ohif/extension-cornerstone.utilityModule.common',
   cornerstoneTools: '@ohif/extension-cornerstone.utilityModule.tools',
   segmentationMode: '@ohif/mode-segmentation',
-  segmentationPanel: '@ohif/extension-cornerstone.panelModule.panelSegmentation',
+  /** OHIF's labelmap segmentation panel (with its tools), a tab beside ours. */
+  labelmapPanel: '@ohif/extension-cornerstone.panelModule.panelSegmentationWithToolsLabelMap',
+  /** @ohif/extension-cornerstone's MPR hanging protocol (axial, sagittal, coronal). */
+  mprProtocol: 'mpr',
 } as const;

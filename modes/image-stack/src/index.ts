@@ -1,4 +1,4 @@
-import { EXTENSION_ID, HANGING_PROTOCOL_ID, IDS, MODE_ID, OHIF_IDS, ROUTE_NAME } from '@imagestack/extension-image-stack/ids';
+import { MODE_ID, OHIF_IDS } from '@imagestack/extension-image-stack/ids';
 import { modeConfiguration as ourConfiguration } from './modeConfiguration';
 
 /**
@@ -18,4 +18,3 @@ const mode = {
 };
 
 export default mode;
-export { EXTENSION_ID, HANGING_PROTOCOL_ID, IDS, ROUTE_NAME };

@@ -1,7 +1,4 @@
-import { EXTENSION_ID, IDS, MODE_ID, ROUTE_NAME } from '@imagestack/extension-image-stack/ids';
-
-/** OHIF's labelmap segmentation panel (with its tools), a tab beside ours. */
-export const LABELMAP_PANEL = '@ohif/extension-cornerstone.panelModule.panelSegmentationWithToolsLabelMap';
+import { EXTENSION_ID, IDS, MODE_ID, OHIF_IDS, ROUTE_NAME } from '@imagestack/extension-image-stack/ids';
 
 /**
  * immutability-helper commands applied to OHIF's segmentation mode. Kept as data so a unit
@@ -12,14 +9,14 @@ export const modeConfiguration = {
   routeName: { $set: ROUTE_NAME },
   displayName: { $set: 'ImageStack' },
   isValidMode: { $set: () => ({ valid: true, description: 'image stacks' }) },
-  hangingProtocol: { $set: ['mpr'] },
+  hangingProtocol: { $set: [OHIF_IDS.mprProtocol] },
   extensions: { $merge: { [EXTENSION_ID]: '^0.1.0' } },
   routes: {
     0: {
       layoutInstance: {
         props: {
           // ours first: it is the panel shown when a stack opens
-          rightPanels: { $set: [IDS.workflowPanel, LABELMAP_PANEL] },
+          rightPanels: { $set: [IDS.workflowPanel, OHIF_IDS.labelmapPanel] },
           rightPanelClosed: { $set: false },
         },
       },
