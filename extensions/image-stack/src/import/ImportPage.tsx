@@ -64,7 +64,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   /** The slice shown to crop and calibrate on (an index in the sorted order; default the middle one). */
   const [previewIndex, setPreviewIndex] = useState<number | null>(null);
   const [preview, setPreview] = useState<PreviewSlice | undefined>(undefined);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number; startedMs: number } | null>(null);
   const [loadError, setLoadError] = useState<ShownError | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   const generation = useRef(0);
@@ -226,14 +226,15 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     abortRef.current = ac;
     setLoadError(null);
     setStatus('');
-    setProgress({ done: 0, total: plan.slices.length });
+    const startedMs = performance.now();
+    setProgress({ done: 0, total: plan.slices.length, startedMs });
     let result: { stack: import('@imagestack/core').VoxelStack; report: StackReport };
     try {
       // one re-render per frame at most, not one per slice
       let frame = 0;
-      let latest = { done: 0, total: plan.slices.length };
+      let latest = { done: 0, total: plan.slices.length, startedMs };
       const onProgress = (done: number, total: number) => {
-        latest = { done, total };
+        latest = { done, total, startedMs };
         if (frame) return;
         frame = requestAnimationFrame(() => {
           frame = 0;
@@ -548,6 +549,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                     <progress data-cy="imagestack-load-progress" className="h-2 w-full" max={progress.total} value={progress.done} />
                     <span className="text-muted-foreground whitespace-nowrap">
                       {progress.done} / {progress.total}
+                      {progress.done > 0 && progress.done < progress.total && performance.now() - progress.startedMs > 1500
+                        ? `, about ${Math.ceil(((performance.now() - progress.startedMs) / progress.done) * (progress.total - progress.done) / 1000)} s left`
+                        : ''}
                     </span>
                   </div>
                 )}
