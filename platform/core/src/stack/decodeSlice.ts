@@ -137,20 +137,32 @@ export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: Ti
 }
 
 /**
+ * What identifies a source across messages: a path, or a File's name, size and date (a File
+ * posted to a worker arrives as a new object each time).
+ */
+function sourceKey(source: DecodeSource): unknown {
+  if (typeof source === 'string') return source;
+  const f = source as { name?: unknown; size?: unknown; lastModified?: unknown };
+  if (typeof f.name === 'string' && typeof f.size === 'number') return `${f.name}\u0000${f.size}\u0000${String(f.lastModified)}`;
+  return source;
+}
+
+/**
  * A decoder for one worker. Keeps the last file's bytes (one file at most), so the pages of a
  * multi-page TIFF are read once per worker, not once per page.
  */
 export function createSliceDecoder(reader?: SourceReader) {
-  let lastSource: DecodeSource | undefined;
+  let lastSource: unknown;
   let lastBytes: Promise<Uint8Array> | undefined;
   let lastTiff: TiffFile | undefined;
   return {
     async decode(req: SliceRequest): Promise<SliceResult> {
       let bytes: Promise<Uint8Array>;
-      if (lastBytes && lastSource === req.source) bytes = lastBytes;
+      const key = sourceKey(req.source);
+      if (lastBytes && lastSource === key) bytes = lastBytes;
       else {
         bytes = readSource(req.source, reader);
-        lastSource = req.source;
+        lastSource = key;
         lastBytes = bytes;
         lastTiff = undefined;
       }

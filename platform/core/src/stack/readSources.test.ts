@@ -48,6 +48,30 @@ test('Files in, one volume out, through Web-Worker-shaped workers', async () => 
   expect(report.skipped).toEqual([{ name: 'notes.txt', reason: 'text file' }]);
 });
 
+test('the pages of a multi-page TIFF File are read once per worker, though each message brings a new File object', async () => {
+  const { createSliceDecoder } = await import('./decodeSlice');
+  const { magick, tempDir } = await import('../../../../tests/fixtures/images/magick');
+  const { readFileSync } = await import('node:fs');
+  const tmp = tempDir('imagestack-tiffpages-');
+  try {
+    const tif = tmp.file('ct.tif');
+    magick('-size', '8x6', 'gradient:', '(', '+clone', '-negate', ')', '(', '+clone', '-flip', ')', '-depth', '8', '-adjoin', tif);
+    const bytes = readFileSync(tif);
+    let reads = 0;
+    const decoder = createSliceDecoder();
+    const crop = { x: 0, y: 0, width: 8, height: 6 };
+    for (let page = 0; page < 3; page++) {
+      const file = new File([bytes], 'ct.tif', { lastModified: 1 });
+      const counted = { name: file.name, size: file.size, lastModified: file.lastModified, arrayBuffer: () => (reads++, file.arrayBuffer()) };
+      const r = await decoder.decode({ index: page, file: 'ct.tif', source: counted, page, width: 8, height: 6, bitDepth: 8, crop, downsample: 1 });
+      expect(r.voxels.length).toBe(48);
+    }
+    expect(reads).toBe(1);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
 test('a zero-byte File named like an image is an error naming it', async () => {
   const files: BlobFile[] = [new File([writeBmp({ width: 2, height: 2, bitCount: 24, rgb: new Uint8Array(12) })], 'a.bmp'), new File([], 'b.bmp')];
   await expect(readStackFromTargets(blobTargets(files))).rejects.toThrow(/^b\.bmp: the file is empty/);
