@@ -127,6 +127,7 @@ test('a line drawn over the burned-in 50 mm ruler sets the pixel spacing', async
   assert.ok(Math.abs(sx - SX) < 0.1, `spacing x ${sx}, the phantom's is ${SX}`);
   assert.equal(sy, sx, 'one ruler line means square pixels');
   assert.match(await text('imagestack-calibration-result'), /50 mm over/);
+  assert.match(await text('imagestack-line-lengths'), /Ruler line 28\.\d px = 50\.0 mm at the spacing entered/);
   await shot(b.page, 'import-calibrated');
 });
 

@@ -3,6 +3,7 @@ import { Button, toast } from '@ohif/ui-next';
 import {
   blobTargets,
   calibrateSpacing,
+  lineLengthMm,
   formatBytes,
   ImageStackError,
   makeHeadPhantom,
@@ -504,6 +505,22 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                   style={{ maxWidth: 640, ...(calibration.error ? BAD : {}) }}
                 >
                   {calibration.text}
+                </div>
+              )}
+              {(lines.ruler1 || lines.ruler2) && (
+                <div data-cy="imagestack-line-lengths" className="text-muted-foreground text-xs" style={{ maxWidth: 640 }}>
+                  {(['ruler1', 'ruler2'] as const)
+                    .filter(k => lines[k])
+                    .map(k => {
+                      const l = lines[k]!;
+                      const px = Math.hypot(l.to[0] - l.from[0], l.to[1] - l.from[1]);
+                      const sx = Number(form.spacingX);
+                      const sy = Number(form.spacingY);
+                      const mm = sx > 0 && sy > 0 ? ` = ${lineLengthMm(l.from, l.to, sx, sy).toFixed(1)} mm` : '';
+                      return `${k === 'ruler1' ? 'Ruler line' : 'second line'} ${px.toFixed(1)} px${mm}`;
+                    })
+                    .join('; ')}
+                  {Number(form.spacingX) > 0 && Number(form.spacingY) > 0 ? ' at the spacing entered' : ''}
                 </div>
               )}
               <div className="flex gap-4">
