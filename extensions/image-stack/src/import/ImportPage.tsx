@@ -14,6 +14,7 @@ import {
   type StackFileInfo,
   type StackPlan,
   type StackReport,
+  type VoxelStack,
 } from '@imagestack/core';
 import { ROUTE_NAME, SERVICE_NAME } from '../ids';
 import { navigateTo, viewerPath } from '../utils/navigate';
@@ -229,7 +230,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     setStatus('');
     const startedMs = performance.now();
     setProgress({ done: 0, total: plan.slices.length, startedMs });
-    let result: { stack: import('@imagestack/core').VoxelStack; report: StackReport };
+    let result: { stack: VoxelStack; report: StackReport };
     try {
       // one re-render per frame at most, not one per slice
       let frame = 0;
