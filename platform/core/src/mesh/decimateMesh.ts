@@ -9,6 +9,12 @@ export interface DecimateMeshOptions {
    * every remaining collapse would break the mesh; the mesh is never broken to reach it.
    */
   reduction?: number;
+  /**
+   * Refuse collapses that would create a crease sharper than about 107° (default true): keeps
+   * thin parts from folding onto themselves, at some cost in speed and in how far very busy
+   * meshes can be reduced.
+   */
+  preventFolds?: boolean;
   /** Checked once per pass. */
   signal?: CancelSignal;
   /** Called after each pass with the fraction of the target reduction reached (0..1). */
@@ -42,6 +48,11 @@ class Decimator {
   tri: Int32Array;
   triDeleted: Uint8Array;
   triDirty: Uint8Array;
+  /**
+   * Per triangle, bit j set when collapsing its edge j was refused (link, flip, fold); cleared
+   * when a collapse changes the triangle. Refused edges are not retried every pass.
+   */
+  triRefused: Uint8Array;
   /** Per triangle: error of edge 0 (v0→v1), 1, 2, and their minimum. */
   triErr: Float32Array;
   /** Per vertex: symmetric 4×4 quadric, 10 doubles. */
@@ -56,6 +67,8 @@ class Decimator {
   token = 0;
   scale2 = 1;
   alive: number;
+  /** Scratch: per new fan triangle its unit normal, rim vertices a, b and triangle id. */
+  fan = new Float64Array(6 * 256);
   // scratch for the chosen collapse point
   px = 0;
   py = 0;
@@ -69,6 +82,7 @@ class Decimator {
     this.tri = Int32Array.from(mesh.triangles);
     this.triDeleted = new Uint8Array(this.nt);
     this.triDirty = new Uint8Array(this.nt);
+    this.triRefused = new Uint8Array(this.nt);
     this.triErr = new Float32Array(4 * this.nt); // compared with a growing threshold only: float is plenty
     this.q = new Float64Array(10 * this.nv);
     this.vStart = new Int32Array(this.nv);
@@ -79,10 +93,14 @@ class Decimator {
     this.stamp2 = new Int32Array(this.nv);
   }
 
+  preventFolds = true;
+
   run(target: number, options: DecimateMeshOptions): Mesh {
+    this.preventFolds = options.preventFolds ?? true;
     this.initQuadrics();
     this.buildRefs();
     for (let t = 0; t < this.nt; t++) this.computeTriangleErrors(t);
+    let idlePasses = 0;
     for (let pass = 0; pass < 200 && this.alive > target; pass++) {
       if (options.signal?.aborted) throw new ImageStackError('cancelled', 'decimation: cancelled');
       options.onProgress?.(Math.min(1, (this.nt - this.alive) / Math.max(1, this.nt - target)));
@@ -93,15 +111,20 @@ class Decimator {
       for (let t = 0; t < this.nt && this.alive > target; t++) {
         if (this.triDeleted[t] || this.triDirty[t] || this.triErr[4 * t + 3] > threshold) continue;
         for (let j = 0; j < 3; j++) {
-          if (this.triErr[4 * t + j] > threshold) continue;
-          if (this.tryCollapse(this.tri[3 * t + j], this.tri[3 * t + ((j + 1) % 3)])) {
+          if (this.triErr[4 * t + j] > threshold || this.triRefused[t] & (1 << j)) continue;
+          if (!this.tryCollapse(this.tri[3 * t + j], this.tri[3 * t + ((j + 1) % 3)])) {
+            this.triRefused[t] |= 1 << j;
+          } else {
             collapsed++;
             break;
           }
         }
       }
-      // Past a huge threshold nothing more can go without breaking the mesh.
-      if (collapsed === 0 && threshold > 1e6 * this.scale2) break;
+      // Once errors above an edge length² are allowed, passes that collapse (almost) nothing mean
+      // every remaining collapse would break or fold the mesh: stop rather than spin.
+      if (threshold > this.scale2 && collapsed <= this.alive * 1e-4) {
+        if (++idlePasses >= 4) break;
+      } else idlePasses = 0;
     }
     options.onProgress?.(1);
     return this.compact();
@@ -226,6 +249,7 @@ class Decimator {
       const b = tri[3 * t + ((j + 1) % 3)];
       if (around >= 0 && a !== around && b !== around) continue;
       e[4 * t + j] = this.edgeError(a, b);
+      this.triRefused[t] &= ~(1 << j);
     }
     const e0 = e[4 * t], e1 = e[4 * t + 1], e2 = e[4 * t + 2];
     e[4 * t + 3] = e0 < e1 ? (e0 < e2 ? e0 : e2) : e1 < e2 ? e1 : e2;
@@ -267,6 +291,7 @@ class Decimator {
     this.edgeError(v0, v1);
     const px = this.px, py = this.py, pz = this.pz;
     if (this.flips(v0, v1, px, py, pz) || this.flips(v1, v0, px, py, pz)) return false;
+    if (this.preventFolds && this.folds(v0, v1, px, py, pz)) return false;
 
     // Apply: v0 moves to p and takes v1's triangles; the two triangles on the edge go.
     this.pos[3 * v0] = px;
@@ -317,6 +342,64 @@ class Decimator {
     c.set(this.refCorner);
     this.refTri = t;
     this.refCorner = c;
+  }
+
+  /**
+   * Would the collapse fold the surface: a dihedral angle sharper than CREASE_COS between two
+   * triangles of the new fan, or between a fan triangle and its neighbour across the fan's rim?
+   * Quadric error alone lets thin parts fold onto themselves (self-intersections a slicer
+   * rejects); refusing sharp new creases stops most of that.
+   */
+  folds(v0: number, v1: number, px: number, py: number, pz: number): boolean {
+    const { tri, pos, triDeleted } = this;
+    const fan = this.fan;
+    let n = 0;
+    for (const [v, other] of [[v0, v1], [v1, v0]]) {
+      for (let r = this.vStart[v], e = r + this.vCount[v]; r < e; r++) {
+        const t = this.refTri[r];
+        if (triDeleted[t]) continue;
+        const k = this.refCorner[r];
+        const a = tri[3 * t + ((k + 1) % 3)];
+        const b = tri[3 * t + ((k + 2) % 3)];
+        if (a === other || b === other) continue;
+        const nn = normal(px, py, pz, pos[3 * a], pos[3 * a + 1], pos[3 * a + 2], pos[3 * b], pos[3 * b + 1], pos[3 * b + 2]);
+        if (nn[3] === 0) return true;
+        const o = 6 * n;
+        fan[o] = nn[0] / nn[3];
+        fan[o + 1] = nn[1] / nn[3];
+        fan[o + 2] = nn[2] / nn[3];
+        fan[o + 3] = a;
+        fan[o + 4] = b;
+        fan[o + 5] = t;
+        n++;
+        if (6 * n >= fan.length) return true; // an absurd valence: do not collapse
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const o = 6 * i;
+      const b = fan[o + 4];
+      // the fan neighbour sharing edge (p, b): the triangle whose a is b
+      for (let j = 0; j < n; j++) {
+        if (j === i || fan[6 * j + 3] !== b) continue;
+        const q = 6 * j;
+        if (fan[o] * fan[q] + fan[o + 1] * fan[q + 1] + fan[o + 2] * fan[q + 2] < CREASE_COS) return true;
+      }
+      // the neighbour across the rim edge (a, b): a live triangle with b then a, not in the fan
+      const a = fan[o + 3];
+      const t = fan[o + 5];
+      for (let r = this.vStart[a], e = r + this.vCount[a]; r < e; r++) {
+        const u = this.refTri[r];
+        if (u === t || triDeleted[u]) continue;
+        const k = this.refCorner[r];
+        if (tri[3 * u + ((k + 2) % 3)] !== b) continue; // (…, b, a): corner a is preceded by b
+        const c = tri[3 * u + ((k + 1) % 3)];
+        if (c === v0 || c === v1) continue;
+        const m = normal(pos[3 * a], pos[3 * a + 1], pos[3 * a + 2], pos[3 * c], pos[3 * c + 1], pos[3 * c + 2], pos[3 * b], pos[3 * b + 1], pos[3 * b + 2]);
+        if (m[3] === 0) continue;
+        if ((fan[o] * m[0] + fan[o + 1] * m[1] + fan[o + 2] * m[2]) / m[3] < CREASE_COS) return true;
+      }
+    }
+    return false;
   }
 
   /** Would moving `v` to p flip or degenerate one of its triangles that does not contain `other`? */
@@ -379,6 +462,9 @@ class Decimator {
     return { positions, triangles };
   }
 }
+
+/** Cosine of the sharpest dihedral a collapse may create between neighbouring triangles. */
+const CREASE_COS = -0.3;
 
 const scratchA = new Float64Array(4);
 const scratchB = new Float64Array(4);

@@ -1,6 +1,7 @@
 import { makeHeadPhantom, PHANTOM_ANATOMY } from '../sample';
 import { sliceView } from '../stack';
 import { buildSurface } from './buildSurface';
+import { selfIntersections } from './testing/selfIntersections';
 
 // The built-in sample end to end: its skull (values 200–240; the ruler is 255) has an analytic
 // volume, non-square pixels and a non-zero origin.
@@ -19,4 +20,6 @@ test('the sample skull meshes to its analytic volume and size, closed, before an
   expect(done.stats).toMatchObject({ watertight: true, oriented: true, parts: raw.stats.parts });
   expect(Math.abs(done.stats.volume_mL / raw.stats.volume_mL - 1)).toBeLessThan(0.01);
   expect(done.stats.triangles).toBeLessThanOrEqual(Math.ceil(raw.stats.triangles * 0.2) + 2);
+  // print-ready: no triangle passes through another after smoothing + decimation
+  expect(selfIntersections(done.mesh)).toEqual([]);
 });

@@ -3,6 +3,7 @@ import { decimateMesh } from './decimateMesh';
 import { extractSurface, labelmapSource } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
 import { smoothMesh } from './smoothMesh';
+import { selfIntersections } from './testing/selfIntersections';
 import { boredSphereMask, sphereMask } from './testing/shapes';
 import type { SpacingMm } from './types';
 
@@ -44,6 +45,7 @@ test('decimation reaches the target and keeps the mesh closed, oriented, manifol
     const topo = meshTopology(dec);
     expect(topo).toMatchObject({ watertight: true, oriented: true, vertexManifold: true, eulerCharacteristic: chi, parts: 1 });
     expect(Math.abs(meshMeasures(dec).volume_mL / meshMeasures(smooth).volume_mL - 1)).toBeLessThan(0.01);
+    expect(selfIntersections(dec)).toEqual([]);
   }
 });
 
@@ -84,4 +86,15 @@ test('random blobby masks: smoothing then decimation keep every piece closed, or
 test('smoothing and decimation stop on a cancelled signal', () => {
   expect(() => smoothMesh(sphere, { signal: { aborted: true } })).toThrow(/cancelled/);
   expect(() => decimateMesh(sphere, { signal: { aborted: true } })).toThrow(/cancelled/);
+});
+
+test('the self-intersection finder finds a triangle pushed through another', () => {
+  // two unit triangles in perpendicular planes, crossing in the middle
+  const mesh = {
+    positions: Float32Array.of(0, 0, 0, 2, 0, 0, 0, 2, 0, 0.5, 0.5, -1, 0.5, 0.5, 1, 1.5, -0.5, 0),
+    triangles: Uint32Array.of(0, 1, 2, 3, 4, 5),
+  };
+  expect(selfIntersections(mesh)).toEqual([[0, 1]]);
+  const apart = { positions: mesh.positions.map((v, i) => (i >= 9 && i % 3 === 2 ? v + 5 : v)), triangles: mesh.triangles };
+  expect(selfIntersections(apart)).toEqual([]);
 });
