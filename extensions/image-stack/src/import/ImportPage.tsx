@@ -335,6 +335,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
           className={`flex flex-col items-center gap-3 rounded border-2 border-dashed p-6 ${dragOver ? 'border-primary bg-primary/10' : 'border-input'}`}
         >
           <div className="text-lg">Drop a folder or files of BMP, PNG, JPEG or TIFF slices</div>
+          <div className="text-muted-foreground text-xs">Read in this browser tab only: nothing is uploaded.</div>
           <div className="flex gap-3">
             <label className="cursor-pointer">
               <span className="text-primary underline">Choose files</span>
