@@ -182,8 +182,6 @@ test('Open from PACS reopens the study from Orthanc in OHIF\'s DICOMweb data sou
     return sums;
   });
   const [tab] = await Promise.all([b.context.waitForEvent('page'), link.click()]);
-  // one SwiftShader renderer at a time on two cores: the import tab is done
-  await b.page.close();
   // everything the reopened study needs comes through our server (the /dicom-web proxy)
   const foreign = [];
   tab.on('request', r => /^https?:/.test(r.url()) && !r.url().startsWith(viewer.url + '/') && foreign.push(r.url()));
@@ -248,6 +246,18 @@ test('Open from PACS reopens the study from Orthanc in OHIF\'s DICOMweb data sou
   t.diagnostic(`${dicomWebRequests.length} requests through /dicom-web, e.g. ${dicomWebRequests.slice(0, 3).map(u => u.slice(viewer.url.length, viewer.url.length + 90)).join(' ; ')}`);
   if (consoleErrors.length) t.diagnostic(`console errors in the reopened tab: ${consoleErrors.join(' | ')}`);
   assert.deepEqual(errors, []);
+  await tab.close();
+});
+
+test('with the PACS down, Send to PACS says it did not answer, in one line', async () => {
+  await orthanc.stop();
+  await b.page.click('[data-cy=imagestack-send-pacs]');
+  await b.page.waitForFunction(() => document.querySelector('[data-cy=imagestack-pacs-result]')?.textContent.startsWith('The PACS did not answer'), null, { timeout: 30_000 });
+  const line = await b.page.textContent('[data-cy=imagestack-pacs-result]');
+  assert.match(line, /^The PACS did not answer: DICOMweb server http:\/\/127\.0\.0\.1:\d+ did not answer: .*ECONNREFUSED/);
+  assert.equal(await b.page.locator('[data-cy=imagestack-open-pacs]').count(), 0);
+  await b.page.locator('[data-cy=imagestack-pacs-result]').scrollIntoViewIfNeeded();
+  await shot(b.page, 'pacs-down');
 });
 
 test('without a PACS configured, Send to PACS says how to configure one', async () => {
