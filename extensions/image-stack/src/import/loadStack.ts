@@ -17,7 +17,7 @@ export function decodeWorkerCount(slices: number): number {
 }
 
 function spawnDecodeWorker(): WebWorkerLike {
-  // webpack bundles the entry as its own module chunk next to the plugin
+  // a module worker running ../workers/decodeWorker.ts (core's serveSliceRequests)
   return spawnDecodeWebWorker() as unknown as WebWorkerLike;
 }
 
