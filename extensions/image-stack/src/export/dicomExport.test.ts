@@ -56,8 +56,13 @@ test('the DICOMweb check tells "no PACS configured" and "PACS down" apart from a
   });
   expect(await checkDicomWeb('/dicom-web', respond(502, 'DICOMweb server http://127.0.0.1:9 did not answer: connect ECONNREFUSED'))).toEqual({
     ok: false,
-    message: 'The PACS did not answer: DICOMweb server http://127.0.0.1:9 did not answer: connect ECONNREFUSED.',
+    message: 'The PACS at 127.0.0.1:9 did not answer (connect ECONNREFUSED).',
   });
+  expect(await checkDicomWeb('/dicom-web', respond(502, 'DICOMweb server http://pacs:8042 did not answer: connect ECONNREFUSED 10.0.0.7:8042'))).toEqual({
+    ok: false,
+    message: 'The PACS at pacs:8042 did not answer (connect ECONNREFUSED).',
+  });
+  expect(await checkDicomWeb('/dicom-web', respond(502, 'Bad Gateway'))).toEqual({ ok: false, message: 'The PACS did not answer (HTTP 502).' });
   // a server that refuses QIDO may still take STOW: the send reports what happens
   expect(await checkDicomWeb('/dicom-web', respond(401))).toEqual({ ok: true });
 });

@@ -122,7 +122,9 @@ export async function checkDicomWeb(root = DICOMWEB_ROOT, fetchImpl: typeof fetc
     return { ok: false, message: 'No PACS configured: start the viewer server with IMAGESTACK_DICOMWEB_URL=<DICOMweb root>.' };
   }
   if (response.status === 502) {
-    return { ok: false, message: `The PACS did not answer: ${text.split('\n')[0] || 'HTTP 502'}.` };
+    // our proxy's words: "DICOMweb server <origin> did not answer: <reason>"
+    const m = /^DICOMweb server (?:https?:\/\/)?(\S+) did not answer: (.+)$/.exec(text.split('\n')[0]);
+    return { ok: false, message: m ? `The PACS at ${m[1]} did not answer (${m[2].replace(/\s+\S+:\d+$/, '')}).` : 'The PACS did not answer (HTTP 502).' };
   }
   // Some servers refuse QIDO but take STOW: let the send decide.
   return { ok: true };
