@@ -135,11 +135,13 @@ class DilationPainter {
     this.cover = new Int32Array(dims[0] + 1);
   }
 
-  paint(k: number, out: Uint8Array): void {
+  /** With `only`, rows where `only` has no run are left 0 (their result would be masked away). */
+  paint(k: number, out: Uint8Array, only?: RowRuns): void {
     const [nx, ny, nz] = this.dims;
     const runs = this.runs;
     out.fill(0);
     for (let j = 0; j < ny; j++) {
+      if (only && only.rowFirst[j + ny * k] === only.rowFirst[j + ny * k + 1]) continue;
       // Gather widened runs from the neighbouring rows, then merge and fill once.
       let n = 0;
       for (const [dj, dk, hw] of this.offsets) {
@@ -250,7 +252,7 @@ export function shrinkSlices(source: SliceSource, spacingMm: SpacingMm, marginMm
     dims: source.dims,
     getSlice(k) {
       paintRuns(runs, source.dims, k, slice);
-      painter.paint(k, near);
+      painter.paint(k, near, runs);
       for (let i = 0; i < n; i++) slice[i] &= near[i] ^ 1;
       return slice;
     },
@@ -286,7 +288,7 @@ export function hollowSlices(source: SliceSource, spacingMm: SpacingMm, thicknes
     dims: source.dims,
     getSlice(k) {
       paintRuns(runs, source.dims, k, mask);
-      painter.paint(k, slice);
+      painter.paint(k, slice, side === 'inside' ? runs : undefined);
       // inside: mask ∧ near background; outside: grown ∧ ¬mask
       if (side === 'inside') for (let i = 0; i < n; i++) slice[i] &= mask[i];
       else for (let i = 0; i < n; i++) slice[i] &= mask[i] ^ 1;
