@@ -33,9 +33,12 @@ export default function DicomSection({ series }: { series: LoadedSeries; service
   const [pacs, setPacs] = useState<PacsState>({ phase: 'idle' });
   const zipAbort = useRef<AbortController | null>(null);
   const pacsAbort = useRef<AbortController | null>(null);
+  // which series the running work belongs to: results for a series no longer shown are dropped
+  const shown = useRef(series);
 
   // a new series (or leaving the panel) stops work on the old one
   useEffect(() => {
+    shown.current = series;
     setZip({ phase: 'idle' });
     setPacs({ phase: 'idle' });
     return () => {
@@ -49,16 +52,17 @@ export default function DicomSection({ series }: { series: LoadedSeries; service
   async function saveZip() {
     const controller = new AbortController();
     zipAbort.current = controller;
+    const setZipIfShown = (state: ZipState) => shown.current === series && setZip(state);
     setZip({ phase: 'running', progress: { done: 0, total: slices, bytes: 0 } });
     try {
-      const { blob, fileName } = await zipSeries(series, { signal: controller.signal, onProgress: progress => setZip({ phase: 'running', progress }) });
+      const { blob, fileName } = await zipSeries(series, { signal: controller.signal, onProgress: progress => setZipIfShown({ phase: 'running', progress }) });
       downloadBlob(blob, fileName);
-      setZip({ phase: 'done', line: `Saved ${fileName}: ${slices} slices, ${formatBytes(blob.size)}` });
+      setZipIfShown({ phase: 'done', line: `Saved ${fileName}: ${slices} slices, ${formatBytes(blob.size)}` });
     } catch (e) {
-      if (isImageStackError(e) && e.code === 'cancelled') setZip({ phase: 'done', line: 'Cancelled: no zip was saved.' });
-      else setZip({ phase: 'done', line: `Could not save the zip: ${isImageStackError(e) ? e.userMessage() : (e as Error).message}`, error: true });
+      if (isImageStackError(e) && e.code === 'cancelled') setZipIfShown({ phase: 'done', line: 'Cancelled: no zip was saved.' });
+      else setZipIfShown({ phase: 'done', line: `Could not save the zip: ${isImageStackError(e) ? e.userMessage() : (e as Error).message}`, error: true });
     } finally {
-      zipAbort.current = null;
+      if (zipAbort.current === controller) zipAbort.current = null;
     }
   }
 
@@ -66,9 +70,10 @@ export default function DicomSection({ series }: { series: LoadedSeries; service
     const controller = new AbortController();
     pacsAbort.current = controller;
     setPacs({ phase: 'running', progress: { done: 0, total: slices, accepted: 0, failed: 0 } });
-    const outcome = await sendSeriesToPacs(series, { signal: controller.signal, onProgress: progress => setPacs({ phase: 'running', progress }) });
-    pacsAbort.current = null;
-    setPacs({ phase: 'done', outcome });
+    const setPacsIfShown = (state: PacsState) => shown.current === series && setPacs(state);
+    const outcome = await sendSeriesToPacs(series, { signal: controller.signal, onProgress: progress => setPacsIfShown({ phase: 'running', progress }) });
+    if (pacsAbort.current === controller) pacsAbort.current = null;
+    setPacsIfShown({ phase: 'done', outcome });
   }
 
   const accepted = pacs.phase === 'done' ? (pacs.outcome.kind === 'sent' ? pacs.outcome.result.accepted : pacs.outcome.kind === 'cancelled' ? pacs.outcome.accepted : 0) : 0;
