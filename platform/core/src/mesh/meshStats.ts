@@ -178,7 +178,6 @@ function union(parent: Int32Array, a: number, b: number): void {
  * vertex; a vertex is pinched when its incidences fall into more than one group.
  */
 function checkVertexFans(t: Uint32Array, nv: number): boolean {
-  const nt = t.length / 3;
   // CSR of vertex → incident triangle corners.
   const start = new Int32Array(nv + 1);
   for (let i = 0; i < t.length; i++) start[t[i] + 1]++;
@@ -203,7 +202,6 @@ function checkVertexFans(t: Uint32Array, nv: number): boolean {
     const root = findIn(group, s);
     for (let a = s + 1; a < e; a++) if (findIn(group, a) !== root) return false;
   }
-  void nt;
   return true;
 }
 
