@@ -27,7 +27,9 @@ export interface DecimateMeshOptions {
  * closed and 2-manifold:
  * - the link condition (Dey et al. 1999): the collapsing edge's endpoints share exactly the two
  *   opposite vertices of its two triangles, and those two are not themselves joined by an edge;
- * - no triangle around the edge may flip or degenerate at the new position.
+ * - no triangle around the edge may flip or degenerate at the new position;
+ * - with `preventFolds`, no new crease sharper than about 107° (against self-intersections,
+ *   which quadric error alone allows where a thin part folds onto itself).
  * Each collapse moves the kept vertex to the quadric-optimal point (or the best of the two
  * endpoints and the midpoint when that is ill-conditioned). Only meshes' closed parts are
  * simplified: an edge with one triangle fails the link condition and is never collapsed.
