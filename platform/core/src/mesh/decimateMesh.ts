@@ -356,7 +356,9 @@ class Decimator {
     const { tri, pos, triDeleted } = this;
     const fan = this.fan;
     let n = 0;
-    for (const [v, other] of [[v0, v1], [v1, v0]]) {
+    for (let side = 0; side < 2; side++) {
+      const v = side === 0 ? v0 : v1;
+      const other = side === 0 ? v1 : v0;
       for (let r = this.vStart[v], e = r + this.vCount[v]; r < e; r++) {
         const t = this.refTri[r];
         if (triDeleted[t]) continue;
