@@ -28,7 +28,7 @@ export interface Labelmap {
 }
 
 /** One slice of a labelmap or grey volume: columns × rows values, columns fastest. */
-export type SliceArray = Uint8Array | Uint16Array | Int16Array | Float32Array;
+export type SliceArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
 /**
  * Slices delivered one at a time, so the caller never needs a volume-sized copy (the viewer

@@ -37,10 +37,9 @@ export function runComponents(
   range?: [number, number],
 ): RunComponents {
   const plane = dims[0] * dims[1];
-  const sliceOf =
-    voxels instanceof Uint8Array || voxels instanceof Uint16Array || voxels instanceof Int16Array || voxels instanceof Float32Array
-      ? (k: number) => voxels.subarray(k * plane, (k + 1) * plane)
-      : (k: number) => Float32Array.from({ length: plane }, (_, i) => voxels[k * plane + i]);
+  const sliceOf = ArrayBuffer.isView(voxels)
+    ? (k: number) => (voxels as SliceArray).subarray(k * plane, (k + 1) * plane)
+    : (k: number) => Float64Array.from({ length: plane }, (_, i) => voxels[k * plane + i]);
   return runComponentsOfSlices({ dims, getSlice: sliceOf }, foreground, connectivity, range);
 }
 
