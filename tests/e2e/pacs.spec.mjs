@@ -58,7 +58,7 @@ test('Save as DICOM (zip) downloads the series on screen: 150 valid Part-10 file
   const zipPath = path.join(tmp, download.suggestedFilename());
   await download.saveAs(zipPath);
   const result = await b.page.textContent('[data-cy=imagestack-save-dicom-result]');
-  assert.match(result, /^Saved .+\.zip: 150 slices, [\d.]+ MB$/);
+  assert.match(result, /^Saved .+\.zip: 150 slices, [\d.]+ MiB$/);
   await shot(b.page, 'pacs-zip-saved');
 
   const entries = unzipSync(new Uint8Array(fs.readFileSync(zipPath)));

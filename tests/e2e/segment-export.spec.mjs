@@ -101,3 +101,22 @@ test('OHIF\'s own DICOM SEG export works on our series', async () => {
   assert.ok(Number(seg.NumberOfFrames) > 0);
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
+
+test('the exported surface is previewed in the 3D view', async () => {
+  const { page } = b;
+  page.setDefaultTimeout(180_000);
+  await page.evaluate(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'));
+  await page.waitForFunction(() => {
+    const v = window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d');
+    return !!v && v.getActors().length > 0;
+  }, null, { timeout: 180_000, polling: 1000 });
+  await page.waitForSelector('[data-cy=imagestack-export-stl]:not([disabled])');
+  await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.click('[data-cy=imagestack-export-stl]')]);
+  await page.waitForFunction(() => /Shown in the 3D view/.test(document.querySelector('[data-cy=imagestack-mesh-preview]')?.textContent ?? ''), null, { timeout: 180_000 });
+  const actors = await page.evaluate(() =>
+    window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d').getActors().map(a => a.uid),
+  );
+  assert.ok(actors.includes('imagestack-surface-preview'), `3D actors: ${actors}`);
+  await shot(page, 'export-preview-3d');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});

@@ -1,7 +1,8 @@
-import { createSeriesUids, dicomDateTime, readPart10, part10Files, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { createSeriesUids, readPart10, part10Files, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { buildViewerInstances } from '../services/viewerInstances';
-import { checkDicomWeb, dateFromDicom, exportRecordsOf, failureSummary, formatBytes, pacsResultLine, pacsStudyPath, seriesFileName } from './dicomExport';
+import { checkDicomWeb, exportRecordsOf, failureSummary, pacsResultLine, pacsStudyPath } from './dicomExport';
+import { fileNameFrom } from '../utils/download';
 
 const geometry: StackGeometry = { pixelSpacingXMm: 0.9, pixelSpacingYMm: 0.8, sliceSpacingMm: 1.3, originMm: [1, 2, 3], orientation: [1, 0, 0, 0, 1, 0] };
 
@@ -9,9 +10,10 @@ function series(): LoadedSeries {
   const stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] };
   const uids = createSeriesUids(3);
   const window = windowFromVoxels(stack.voxels);
-  const identity = { description: 'scan: a/b' };
+  // the import dates its identity once (ImageStackService.addStack)
+  const identity = { description: 'scan: a/b', date: new Date(Date.UTC(2025, 4, 6, 7, 8, 9)) };
   const imageIds = ['imagestack:k/0', 'imagestack:k/1', 'imagestack:k/2'];
-  const instances = buildViewerInstances({ stack, geometry, uids, window, identity: { ...identity, date: new Date(Date.UTC(2025, 4, 6, 7, 8, 9)) }, imageIds });
+  const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
   return { key: 'k', stack, geometry, description: identity.description, uids, window, identity, instances, studyInstanceUID: uids.studyInstanceUID, seriesInstanceUID: uids.seriesInstanceUID, imageIds };
 }
 
@@ -30,19 +32,10 @@ test('the export records are the viewed ones but 16-bit: same UIDs, geometry, wi
   expect(Array.from(readPart10(first.bytes).pixels)).toEqual(Array.from(s.stack.voxels.subarray(0, 24)));
 });
 
-test('DICOM date and time back to a Date (UTC), as core writes them', () => {
-  const d = new Date(Date.UTC(2026, 10, 25, 21, 10, 12));
-  const { date, time } = dicomDateTime(d);
-  expect(dateFromDicom(date, time)).toEqual(d);
-  expect(dateFromDicom('20260102', '')).toEqual(new Date(Date.UTC(2026, 0, 2)));
-  expect(dateFromDicom('', '101010')).toBeUndefined();
-});
-
 test('names and numbers for people', () => {
-  expect(seriesFileName({ description: 'scan: a/b' }, '.zip')).toBe('scan a b.zip');
-  expect(seriesFileName({ description: '  ' }, '.zip')).toBe('imagestack-series.zip');
+  expect(fileNameFrom('scan: a/b', '.zip')).toBe('scan a b.zip');
+  expect(fileNameFrom('  ', '.zip')).toBe('imagestack-series.zip');
   expect(pacsStudyPath('imagestack', '2.25.1')).toBe('/imagestack/dicomweb?StudyInstanceUIDs=2.25.1');
-  expect([formatBytes(512), formatBytes(14_100_000), formatBytes(2_500_000_000)]).toEqual(['512 B', '14.1 MB', '2.50 GB']);
 });
 
 const respond = (status: number, body?: string) => (async () => new Response(body ?? null, { status })) as unknown as typeof fetch;

@@ -1,6 +1,7 @@
-import type { SeriesIdentity, StowFailure, StowResult, SyntheticCtRecord } from '@imagestack/core';
+import type { StowFailure, StowResult, SyntheticCtRecord } from '@imagestack/core';
 import { buildExportRecords, isImageStackError, part10Files, stowInstances, zipPart10FilesAsync } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
+import { fileNameFrom } from '../utils/download';
 
 /** Our server's DICOMweb proxy (platform/app/scripts/server.cjs), relative to the page. */
 export const DICOMWEB_ROOT = '/dicom-web';
@@ -10,37 +11,12 @@ export function pacsStudyPath(routeName: string, studyInstanceUID: string): stri
   return `/${routeName}/dicomweb?StudyInstanceUIDs=${encodeURIComponent(studyInstanceUID)}`;
 }
 
-/** The Date a DICOM DA + TM (UTC, as core's records write them) stand for, or undefined. */
-export function dateFromDicom(da: string | undefined, tm: string | undefined): Date | undefined {
-  const d = /^(\d{4})(\d{2})(\d{2})$/.exec(da ?? '');
-  if (!d) return undefined;
-  const t = /^(\d{2})(\d{2})(\d{2})/.exec(tm ?? '') ?? [, '00', '00', '00'];
-  return new Date(Date.UTC(+d[1], +d[2] - 1, +d[3], +t[1]!, +t[2]!, +t[3]!));
-}
-
 /**
  * The 'export' records of the series the user is looking at: core's one builder with the
- * import's UIDs, window and identity. The study date is the one the viewer's records carry
- * (the identity made at import has none, and the builder would otherwise use "now").
+ * import's UIDs, window and identity (its date included), so the saved series is the viewed one.
  */
 export function exportRecordsOf(series: LoadedSeries): SyntheticCtRecord[] {
-  const first = series.instances[0];
-  const identity: SeriesIdentity = { ...series.identity, date: series.identity.date ?? dateFromDicom(first?.StudyDate, first?.StudyTime) };
-  return buildExportRecords(series.stack, series.geometry, { identity, uids: series.uids, window: series.window });
-}
-
-/** A file name for the series: its description with what file systems refuse replaced. */
-export function seriesFileName(series: Pick<LoadedSeries, 'description'>, suffix: string): string {
-  const base = series.description.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim() || 'imagestack-series';
-  return `${base}${suffix}`;
-}
-
-/** Bytes for people: 1.2 MB, 340 kB. */
-export function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${Math.round(n / 1e3)} kB`;
-  return `${n} B`;
+  return buildExportRecords(series.stack, series.geometry, { identity: series.identity, uids: series.uids, window: series.window });
 }
 
 /** What a Blob of the zip is built from: chunks are folded into Blobs as they come, so the page does not hold a second copy in JS arrays. */
@@ -87,25 +63,11 @@ export async function zipSeries(
   const total = records.length;
   const out = new BlobCollector();
   await zipPart10FilesAsync(part10Files(series.stack, records), chunk => out.push(chunk), {
-    folder: seriesFileName(series, ''),
+    folder: fileNameFrom(series.description, ''),
     signal,
     onProgress: done => onProgress?.({ done, total, bytes: out.size }),
   });
-  return { blob: out.blob('application/zip'), fileName: seriesFileName(series, '.zip') };
-}
-
-/** Starts a browser download of `blob` as `fileName`. */
-export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // revoking at once can cut the download short in some browsers
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { blob: out.blob('application/zip'), fileName: fileNameFrom(series.description, '.zip') };
 }
 
 /** Whether the DICOMweb proxy leads anywhere; the one line to show when it does not. */

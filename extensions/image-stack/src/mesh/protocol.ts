@@ -17,5 +17,5 @@ export interface MeshRequest {
 
 export type MeshReply =
   | { type: 'progress'; fraction: number; step: string }
-  | { type: 'done'; stl: Uint8Array; stats: MeshStats; operations: Array<SurfaceOperation | { op: string; [k: string]: unknown }>; positions: Float32Array; triangles: Uint32Array }
+  | { type: 'done'; stl: Uint8Array; stats: MeshStats; operations: Array<SurfaceOperation | { op: string; [k: string]: unknown }> }
   | { type: 'error'; message: string };

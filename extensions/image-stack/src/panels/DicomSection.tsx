@@ -4,8 +4,6 @@ import { isImageStackError } from '@imagestack/core';
 import { ROUTE_NAME } from '../ids';
 import type { LoadedSeries } from '../services/ImageStackService';
 import {
-  downloadBlob,
-  formatBytes,
   pacsResultLine,
   pacsStudyPath,
   sendSeriesToPacs,
@@ -14,6 +12,8 @@ import {
   type PacsProgress,
   type ZipProgress,
 } from '../export/dicomExport';
+import { formatBytes } from '@imagestack/core';
+import { downloadBlob } from '../utils/download';
 
 type ZipState = { phase: 'idle' } | { phase: 'running'; progress: ZipProgress } | { phase: 'done'; line: string; error?: boolean };
 type PacsState = { phase: 'idle' } | { phase: 'running'; progress: PacsProgress } | { phase: 'done'; outcome: PacsOutcome };

@@ -4,7 +4,8 @@ import { meshSidecar, type MeshFrame, type MeshStats } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { findLabelmap, listSegments, packSegmentMask, type HostContext } from '../segmentation/labelmap';
 import { runMeshWorker } from '../mesh/runMeshWorker';
-import { downloadBytes, safeFileName } from '../utils/download';
+import { previewSurfaceIn3D } from '../mesh/previewSurface';
+import { downloadBytes, fileNameFrom } from '../utils/download';
 import { useSegmentationVersion } from './useSegmentationVersion';
 
 const selectClass = 'bg-background border-input rounded border px-2 py-1 text-sm';
@@ -15,6 +16,8 @@ interface Exported {
   fileName: string;
   sidecar: string;
   sidecarName: string;
+  /** 3D viewports showing the surface (0: none open). */
+  previewed: number;
 }
 
 /**
@@ -55,7 +58,7 @@ export default function ExportSection({ series, ctx }: { series: LoadedSeries; c
         { dims: [stack.columns, stack.rows, stack.slices], geometry, packed, largestIsland, smoothIterations, decimate, frame, format },
         { signal: controller.signal, onProgress: (fraction, step) => setProgress({ fraction, step }) },
       );
-      const base = safeFileName(`${series.description}-${chosen ? chosen.label : 'all-segments'}`);
+      const base = fileNameFrom(`${series.description} - ${chosen ? chosen.label : 'all segments'}`, '');
       const fileName = `${base}.stl`;
       const sidecar = meshSidecar({
         files: [fileName],
@@ -66,8 +69,17 @@ export default function ExportSection({ series, ctx }: { series: LoadedSeries; c
         stats: result.stats,
         frame,
       });
-      downloadBytes(result.stl, fileName, format === 'ascii' ? 'model/stl' : 'model/stl');
-      setExported({ stats: result.stats, fileName, sidecar: JSON.stringify(sidecar, null, 2), sidecarName: `${base}.json` });
+      downloadBytes(result.stl, fileName, 'model/stl');
+      // The preview is a convenience: a failure there must not hide the saved file's stats.
+      // (the viewer's world is LPS: a RAS file would show mirrored, so it is not previewed)
+      const previewed =
+        frame === 'LPS'
+          ? await previewSurfaceIn3D(ctx.extensionManager, result.stl, fileName).catch(e => {
+              console.warn('[imagestack] 3D preview failed', e);
+              return 0;
+            })
+          : 0;
+      setExported({ stats: result.stats, fileName, sidecar: JSON.stringify(sidecar, null, 2), sidecarName: `${base}.json`, previewed });
     } catch (e) {
       setError((e as Error).name === 'AbortError' ? 'Export cancelled: nothing was saved' : `Export failed: ${(e as Error).message}`);
     } finally {
@@ -148,6 +160,9 @@ export default function ExportSection({ series, ctx }: { series: LoadedSeries; c
           {s && exported && (
             <div data-cy="imagestack-mesh-stats" className="flex flex-col gap-1">
               <div>Saved {exported.fileName}</div>
+              <div data-cy="imagestack-mesh-preview" className="text-muted-foreground text-xs">
+                {exported.previewed ? 'Shown in the 3D view.' : frame === 'RAS' ? 'RAS files are not previewed (the viewer is LPS).' : 'Open a 3D layout to see the surface.'}
+              </div>
               <dl className="grid grid-cols-2 gap-x-3">
                 <dt>Triangles</dt>
                 <dd data-cy="imagestack-mesh-triangles">{s.triangles.toLocaleString('en')}</dd>

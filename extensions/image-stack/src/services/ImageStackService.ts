@@ -58,7 +58,8 @@ export class ImageStackService {
     const uids = createSeriesUids(stack.slices);
     const histogram = voxelHistogram(stack.voxels);
     const window = windowFromHistogram(histogram);
-    const identity: SeriesIdentity = { description };
+    // dated once: every record built later (viewer, zip, PACS) carries the import's date
+    const identity: SeriesIdentity = { description, date: new Date() };
     const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
     const series: LoadedSeries = {
       key,
