@@ -19,10 +19,11 @@ const ISOLATION = {
 };
 
 /**
- * @param {{ dist?: string, dicomWebUrl?: string }} options
+ * @param {{ dist?: string, dicomWebUrl?: string, dicomWebToken?: string }} options
  * dicomWebUrl: base URL of the DICOMweb service that /dicom-web/* is forwarded to.
+ * dicomWebToken: a bearer token the server adds to those requests (the browser never sees it).
  */
-function createViewerServer({ dist = defaultDist, dicomWebUrl } = {}) {
+function createViewerServer({ dist = defaultDist, dicomWebUrl, dicomWebToken } = {}) {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`no built viewer in ${dist}: run \`npm run build\` first`);
   }
@@ -30,7 +31,7 @@ function createViewerServer({ dist = defaultDist, dicomWebUrl } = {}) {
   return http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     if (url.pathname === '/dicom-web' || url.pathname.startsWith('/dicom-web/')) {
-      proxy(req, res, url, upstream);
+      proxy(req, res, url, upstream, dicomWebToken);
       return;
     }
     let pathname;
@@ -58,7 +59,7 @@ function createViewerServer({ dist = defaultDist, dicomWebUrl } = {}) {
   });
 }
 
-function proxy(req, res, url, upstream) {
+function proxy(req, res, url, upstream, token) {
   if (!upstream) {
     res.writeHead(503, { 'Content-Type': 'text/plain', ...ISOLATION }).end('no DICOMweb server configured: set IMAGESTACK_DICOMWEB_URL');
     return;
@@ -68,6 +69,10 @@ function proxy(req, res, url, upstream) {
   const headers = { ...req.headers, host: target.host };
   delete headers.origin;
   delete headers.referer;
+  // Tell the PACS where the browser found it, so the URLs it writes into its answers (bulk
+  // data, retrieve URLs) point back through this proxy (RFC 7239; Orthanc honours it).
+  headers.forwarded = `host=${req.headers.host};proto=http`;
+  if (token) headers.authorization = `Bearer ${token}`;
   const up = http.request(target, { method: req.method, headers }, upRes => {
     res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, ...ISOLATION });
     upRes.pipe(res);

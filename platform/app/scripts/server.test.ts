@@ -43,24 +43,30 @@ test('serves files, answers SPA routes with index.html and missing assets with 4
 });
 
 test('passes /dicom-web/* with its query and body to the configured server', async () => {
-  const seen: { url?: string; method?: string; body?: string } = {};
+  const seen: { url?: string; method?: string; body?: string; authorization?: string; forwarded?: string } = {};
   const upstream = http.createServer((req, res) => {
     let body = '';
     req.on('data', c => (body += c));
     req.on('end', () => {
-      Object.assign(seen, { url: req.url, method: req.method, body });
+      Object.assign(seen, { url: req.url, method: req.method, body, authorization: req.headers.authorization, forwarded: req.headers.forwarded });
       res.writeHead(200, { 'Content-Type': 'application/dicom+json' }).end('[]');
     });
   });
   const upstreamBase = await listen(upstream);
   const { createViewerServer } = await load();
-  const server = createViewerServer({ dist, dicomWebUrl: `${upstreamBase}/dicom-web` });
+  const server = createViewerServer({ dist, dicomWebUrl: `${upstreamBase}/dicom-web`, dicomWebToken: 's3cret' });
   const base = await listen(server);
   try {
     const r = await fetch(`${base}/dicom-web/studies?PatientID=X`, { method: 'POST', body: 'payload' });
     expect(r.status).toBe(200);
     expect(r.headers.get('cross-origin-resource-policy')).toBe('same-origin');
-    expect(seen).toEqual({ url: '/dicom-web/studies?PatientID=X', method: 'POST', body: 'payload' });
+    expect(seen).toEqual({
+      url: '/dicom-web/studies?PatientID=X',
+      method: 'POST',
+      body: 'payload',
+      authorization: 'Bearer s3cret',
+      forwarded: `host=${new URL(base).host};proto=http`,
+    });
   } finally {
     server.close();
     upstream.close();
