@@ -24,9 +24,14 @@ export default function WorkflowPanel({
   const [series, setSeries] = useState<LoadedSeries | undefined>(() => service.latest());
   useEffect(() => service.subscribe(setSeries), [service]);
   if (!series) {
+    // e.g. a study reopened from the PACS in a new tab: its voxels are not ours to threshold
     return (
-      <div data-cy="imagestack-stl-panel" className="text-foreground p-3 text-sm">
-        No image stack is loaded.
+      <div data-cy="imagestack-stl-panel" className="text-foreground flex flex-col gap-2 p-3 text-sm">
+        <div>No image stack is loaded in this tab.</div>
+        <div className="text-muted-foreground">
+          Thresholding and STL export work on stacks imported here: open the import page (<a className="text-primary underline" href="/">/</a>) and load
+          slices. OHIF's segmentation tools in the other tab work on any series.
+        </div>
       </div>
     );
   }
