@@ -9,6 +9,7 @@ export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSl
 export {
   decodeSliceBytes,
   createSliceDecoder,
+  warmUpSliceDecoding,
   replyError,
   type SliceRequest,
   type SliceResult,
