@@ -1,16 +1,12 @@
 // Integration: `imagestack convert --stow` against a real Orthanc with the DICOMweb plugin, on a
 // free loopback port with a temporary configuration and storage, started and stopped here.
 // Needs the Debian packages `orthanc` and `orthanc-dicomweb`; fails loudly without them.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExportRecords, ORIENTATION_PRESETS, part10Files, readPart10, sliceView, stowInstances, type StackGeometry, type VoxelStack } from '@imagestack/core';
 import { main } from '../cli';
 import { convertStack } from './convert';
-
-const PLUGIN_DIRS = ['/usr/share/orthanc/plugins', '/usr/lib/orthanc'];
 
 interface RunningOrthanc {
   /** http://127.0.0.1:<port> */
@@ -21,98 +17,12 @@ interface RunningOrthanc {
   stop(): Promise<void>;
 }
 
-function findDicomWebPlugin(): string {
-  for (const dir of PLUGIN_DIRS) {
-    if (!existsSync(dir)) continue;
-    const hit = readdirSync(dir).find(name => /^libOrthancDicomWeb\.so/.test(name));
-    if (hit) return join(dir, hit);
-  }
-  throw new Error(`the Orthanc DICOMweb plugin (libOrthancDicomWeb.so) is not in ${PLUGIN_DIRS.join(' or ')}: apt-get install orthanc-dicomweb`);
-}
-
-function findOrthanc(): string {
-  for (const candidate of ['Orthanc', '/usr/sbin/Orthanc']) {
-    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
-    if (!probe.error && probe.status === 0) return candidate;
-  }
-  throw new Error('Orthanc is not installed (no Orthanc or /usr/sbin/Orthanc): apt-get install orthanc orthanc-dicomweb');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts Orthanc with a temporary configuration and storage; resolves when /system answers. */
-async function startOrthanc(timeoutMs = 20_000): Promise<RunningOrthanc> {
-  const binary = findOrthanc();
-  const plugin = findDicomWebPlugin();
-  const dir = mkdtempSync(join(tmpdir(), 'imagestack-orthanc-'));
-  const port = await freePort();
-  const config = {
-    Name: 'imagestack-test',
-    StorageDirectory: join(dir, 'db'),
-    IndexDirectory: join(dir, 'db'),
-    HttpPort: port,
-    DicomServerEnabled: false,
-    RemoteAccessAllowed: false,
-    AuthenticationEnabled: false,
-    Plugins: [plugin],
-    DicomWeb: { Enable: true, Root: '/dicom-web/' },
-  };
-  const configPath = join(dir, 'orthanc.json');
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
-
-  let output = '';
-  const child: ChildProcess = spawn(binary, [configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', d => (output += d));
-  child.stderr?.on('data', d => (output += d));
-  let exited = false;
-  const exitedPromise = new Promise<void>(resolve => child.once('exit', () => ((exited = true), resolve())));
-
-  const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exitedPromise;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`Orthanc exited during start-up:\n${output.slice(-2000)}`);
-    }
-    try {
-      const r = await fetch(`${url}/system`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Orthanc did not answer ${url}/system within ${timeoutMs} ms:\n${output.slice(-2000)}`);
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  const plugins = (await (await fetch(`${url}/plugins`)).json()) as string[];
-  if (!plugins.includes('dicom-web')) {
-    await stop();
-    throw new Error(`Orthanc started without its DICOMweb plugin (${plugin}): apt-get install orthanc-dicomweb\n${output.slice(-2000)}`);
-  }
-  return { url, dicomWebRoot: `${url}/dicom-web`, log: () => output, stop };
-}
+// the one Orthanc starter, shared with the browser tests
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { startOrthanc, freePort } = require('../../../../tests/lib/orthanc.cjs') as {
+  startOrthanc: (o?: { timeoutMs?: number }) => Promise<RunningOrthanc>;
+  freePort: () => Promise<number>;
+};
 
 /** The parts of a multipart/related response body, as bytes. */
 function multipartParts(body: Uint8Array, contentType: string): Uint8Array[] {
