@@ -45,7 +45,7 @@ const main = folder('main', [1, 2, 3, 10, 11, 12], dir => {
 });
 
 test('order, skipped files, gaps, duplicates, coloured fraction; 2 workers give the same volume as none', async () => {
-  const single = await readStack([main], { workers: 0 });
+  const single = await readStack([main], { workers: 0, sharedMemory: false });
   const pooled = await readStack([main], { workers: 2 });
   const { stack, report } = pooled;
   expect(Buffer.from(stack.voxels).equals(Buffer.from(single.stack.voxels))).toBe(true);
@@ -69,14 +69,14 @@ test('order, skipped files, gaps, duplicates, coloured fraction; 2 workers give 
 });
 
 test('with sharedMemory the workers write the volume in place; the result is the same', async () => {
-  const plain = await readStack([main], { workers: 2, crop: [1, 1, 36, 28] });
-  const shared = await readStack([main], { workers: 2, crop: [1, 1, 36, 28], sharedMemory: true });
+  const plain = await readStack([main], { workers: 2, crop: [1, 1, 36, 28], sharedMemory: false });
+  const shared = await readStack([main], { workers: 2, crop: [1, 1, 36, 28] }); // the default
   expect(shared.stack.voxels.buffer).toBeInstanceOf(SharedArrayBuffer);
   expect(plain.stack.voxels.buffer).toBeInstanceOf(ArrayBuffer);
   expect(Buffer.from(shared.stack.voxels).equals(Buffer.from(plain.stack.voxels))).toBe(true);
   expect(shared.report).toEqual(plain.report);
-  const inline = await readStack([main], { workers: 0, sharedMemory: true, downsample: 2 });
-  const inlinePlain = await readStack([main], { workers: 0, downsample: 2 });
+  const inline = await readStack([main], { workers: 0, downsample: 2 });
+  const inlinePlain = await readStack([main], { workers: 0, downsample: 2, sharedMemory: false });
   expect(Buffer.from(inline.stack.voxels).equals(Buffer.from(inlinePlain.stack.voxels))).toBe(true);
 });
 

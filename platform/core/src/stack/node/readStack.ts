@@ -30,7 +30,9 @@ export interface ReadStackOptions {
   maxVolumeBytes?: number;
   /**
    * The volume on a SharedArrayBuffer: workers write their slices in place, saving this
-   * thread a copy per slice. `stack.voxels.buffer` is then a SharedArrayBuffer. Default false.
+   * thread a copy (and the page faults) per slice, which on two cores competes with the two
+   * workers (measured: 2-worker speed-up 1.14× → 1.45× on 96 megapixel BMPs).
+   * `stack.voxels.buffer` is then a SharedArrayBuffer. Default true; false for an ArrayBuffer.
    */
   sharedMemory?: boolean;
 }
@@ -49,6 +51,7 @@ async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels
   try {
     return await readStackFromTargets(await fileTargets(files), {
       ...opts,
+      sharedMemory: opts.sharedMemory ?? true,
       workers,
       spawn: spawnNodeWorker,
       reader: createFileReader(),
