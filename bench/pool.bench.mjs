@@ -13,12 +13,34 @@ const require = createRequire(import.meta.url);
 const core = require('../platform/core/dist/index.js');
 const coreNode = require('../platform/core/dist/node.js');
 
+/**
+ * How much parallel CPU the machine gives right now: the same pure-CPU loop in 1 and in 2
+ * worker_threads at once; 2.0 is two free cores. (Sessions share this machine, and its
+ * second core has been seen to vanish for seconds at a time.)
+ */
+async function parallelCapacity() {
+  const { Worker } = await import('node:worker_threads');
+  const code = `const { parentPort } = require('node:worker_threads'); let x = 0; const t = Date.now(); for (let i = 0; i < 2e8; i++) x = (x + i * 7) | 0; parentPort.postMessage(Date.now() - t + (x & 0));`;
+  const run = n =>
+    Promise.all(Array.from({ length: n }, () => new Promise(resolve => {
+      const w = new Worker(code, { eval: true });
+      w.on('message', ms => {
+        resolve(ms);
+        void w.terminate();
+      });
+    })));
+  const one = (await run(1))[0];
+  const two = await run(2);
+  return Math.round(((2 * one) / Math.max(...two)) * 100) / 100;
+}
+
 const SLICES = 96;
 const W = 1024;
 const H = 1024;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'imagestack-pool-bench-'));
 let sink = 0;
 try {
+  const capacityBefore = await parallelCapacity();
   let bytes = 0;
   for (let k = 0; k < SLICES; k++) {
     const f = make24(W, H, k + 2);
@@ -43,20 +65,22 @@ try {
   const plan = core.planStack(await coreNode.probeFiles((await coreNode.listInputs([dir])).files));
   const requests = core.sliceRequests(plan);
   const pools = { 1: core.createDecodePool({ workers: 1, spawn: coreNode.spawnNodeWorker }), 2: core.createDecodePool({ workers: 2, spawn: coreNode.spawnNodeWorker }) };
-  const warmTimes = { 1: [], 2: [] };
+  const warmTimes = { 1: [], 2: [], '1s': [], '2s': [] };
   for (let run = 0; run < 8; run++) {
-    for (const workers of [1, 2]) {
-      const assembler = core.createStackAssembler(plan);
+    for (const key of ['1', '2', '1s', '2s']) {
+      const sharedMemory = key.endsWith('s');
+      const assembler = core.createStackAssembler(plan, { sharedMemory });
+      const reqs = sharedMemory ? core.sliceRequests(plan, undefined, assembler.voxels) : requests;
       const t = process.hrtime.bigint();
-      await pools[workers].run(requests, { onSlice: r => assembler.add(r) });
-      if (run > 0) warmTimes[workers].push(Number(process.hrtime.bigint() - t) / 1e6);
+      await pools[key[0]].run(reqs, { onSlice: r => assembler.add(r) });
+      if (run > 0) warmTimes[key].push(Number(process.hrtime.bigint() - t) / 1e6);
       sink += assembler.finish().stack.voxels[3];
     }
   }
   pools[1].close();
   pools[2].close();
-  const warm = { 1: median(warmTimes[1]), 2: median(warmTimes[2]) };
-  const warmMin = { 1: Math.min(...warmTimes[1]), 2: Math.min(...warmTimes[2]) };
+  const warm = Object.fromEntries(Object.entries(warmTimes).map(([k, ts]) => [k, median(ts)]));
+  const warmMin = Object.fromEntries(Object.entries(warmTimes).map(([k, ts]) => [k, Math.min(...ts)]));
   const rate = t => Math.round((bytes / 1e6 / (t / 1000)) * 10) / 10;
   const r2 = x => Math.round(x * 100) / 100;
   console.log(
@@ -73,13 +97,16 @@ try {
         speedup2vs1SharedOfMinimums: r2(coldMin['1s'] / coldMin['2s']),
       },
       warm: {
-        medianMs: { workers1: warm[1], workers2: warm[2] },
-        mbPerS: { workers1: rate(warm[1]), workers2: rate(warm[2]) },
-        speedup2vs1: r2(warm[1] / warm[2]),
-        minMs: { workers1: warmMin[1], workers2: warmMin[2] },
-        speedup2vs1OfMinimums: r2(warmMin[1] / warmMin[2]),
+        medianMs: { workers1: warm['1'], workers2: warm['2'], workers1Shared: warm['1s'], workers2Shared: warm['2s'] },
+        mbPerS: { workers1: rate(warm['1']), workers2: rate(warm['2']), workers1Shared: rate(warm['1s']), workers2Shared: rate(warm['2s']) },
+        speedup2vs1: r2(warm['1'] / warm['2']),
+        speedup2vs1Shared: r2(warm['1s'] / warm['2s']),
+        minMs: warmMin,
+        speedup2vs1OfMinimums: r2(warmMin['1'] / warmMin['2']),
+        speedup2vs1SharedOfMinimums: r2(warmMin['1s'] / warmMin['2s']),
       },
       target: { speedup2vs1: 1.7 },
+      parallelCapacity: { before: capacityBefore, after: await parallelCapacity(), ideal: 2 },
       cpus: os.cpus().length,
       loadAverage: os.loadavg().map(r2),
       sink: sink > -1,

@@ -199,30 +199,3 @@ export function replyError(reply: Extract<SliceReply, { ok: false }>): ImageStac
   const prefix = file ? `${file}: ` : '';
   return new ImageStackError(code, message.startsWith(prefix) ? message.slice(prefix.length) : message, file);
 }
-
-/**
- * Run the BMP → grey path on a small synthetic image a few times, so a fresh worker's first
- * real slice does not run in the interpreter (measured: the first megapixel slice of a cold
- * worker took 50–120 ms instead of 3). Worth it where it overlaps idle time: a worker started
- * while the headers are still being read. About 20–40 ms.
- */
-export function warmUpSliceDecoding(): void {
-  const w = 256;
-  const h = 64;
-  const stride = w * 3;
-  const f = new Uint8Array(54 + stride * h);
-  const dv = new DataView(f.buffer);
-  f[0] = 0x42;
-  f[1] = 0x4d;
-  dv.setUint32(2, f.length, true);
-  dv.setUint32(10, 54, true);
-  dv.setUint32(14, 40, true);
-  dv.setInt32(18, w, true);
-  dv.setInt32(22, h, true);
-  dv.setUint16(26, 1, true);
-  dv.setUint16(28, 24, true);
-  for (let i = 54; i < f.length; i++) f[i] = (i * 13) & (i & 64 ? 255 : 7); // grey and coloured pixels
-  const req: SliceRequest = { index: 0, file: 'warm-up.bmp', source: f, page: 0, width: w, height: h, bitDepth: 8, crop: { x: 0, y: 0, width: w, height: h }, downsample: 1 };
-  let into: ArrayBuffer | undefined;
-  for (let i = 0; i < 20; i++) into = decodeSliceBytes(f, { ...req, into }).voxels.buffer as ArrayBuffer;
-}

@@ -83,8 +83,3 @@ test('downsampling takes the mean of full f × f blocks, rounds half up and drop
   downsampleInto(big, 4, 4, 4, o16);
   expect(o16[0]).toBe(65535);
 });
-
-test('the warm-up decode runs the fused path without errors', () => {
-  const { warmUpSliceDecoding } = require('./decodeSlice') as typeof import('./decodeSlice');
-  expect(() => warmUpSliceDecoding()).not.toThrow();
-});

@@ -9,7 +9,6 @@ export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSl
 export {
   decodeSliceBytes,
   createSliceDecoder,
-  warmUpSliceDecoding,
   replyError,
   type SliceRequest,
   type SliceResult,
