@@ -29,9 +29,14 @@ async function parallelCapacity() {
         void w.terminate();
       });
     })));
-  const one = (await run(1))[0];
-  const two = await run(2);
-  return Math.round(((2 * one) / Math.max(...two)) * 100) / 100;
+  // Least disturbed of three tries each: the fastest single run, the fastest pair.
+  let one = Infinity;
+  let two = Infinity;
+  for (let i = 0; i < 3; i++) {
+    one = Math.min(one, (await run(1))[0]);
+    two = Math.min(two, Math.max(...(await run(2))));
+  }
+  return Math.round(((2 * one) / two) * 100) / 100;
 }
 
 const SLICES = 96;
