@@ -85,6 +85,42 @@ test('threshold 200–240 then Export STL downloads a closed skull of the phanto
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
 
+test('OHIF\'s brush paints into the same labelmap on our series', async () => {
+  const { page } = b;
+  // voxels of segment 1, read the way the export reads them (per slice, no volume copy)
+  const countSegment = () =>
+    page.evaluate(() => {
+      const seg = window.services.segmentationService.getSegmentations()[0];
+      const L = window.cornerstoneTools.segmentation.state.getSegmentation(seg.segmentationId).representationData.Labelmap;
+      const ids = L.imageIds ?? L.labelmaps?.[L.primaryLabelmapId]?.imageIds ?? [];
+      let n = 0;
+      for (const id of ids) {
+        const d = window.cornerstone.cache.getImage(id)?.voxelManager.getScalarData() ?? [];
+        for (let i = 0; i < d.length; i++) if (d[i] === 1) n++;
+      }
+      return n;
+    });
+  const before = await countSegment();
+  // as a user: OHIF's segmentation tab, its Brush, a stroke on the axial view
+  await page.click('[data-cy=panelSegmentationWithToolsLabelMap-btn]');
+  await page.click('[data-cy=Brush-btn]');
+  // a stroke across the middle of the axial view (soft tissue, not yet in the segment)
+  const box = await page.locator('[data-viewport-uid="mpr-axial"] canvas, [data-viewportid="mpr-axial"] canvas').first().boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx - 40, cy);
+  await page.mouse.down();
+  for (let i = 0; i <= 8; i++) await page.mouse.move(cx - 40 + i * 10, cy, { steps: 2 });
+  await page.mouse.up();
+  await page.waitForTimeout(500);
+  const after = await countSegment();
+  await shot(page, 'brush-stroke');
+  assert.ok(after > before + 50, `brush added ${after - before} voxels`);
+  // back to our panel for the rest of the workflow
+  await page.click('[data-cy=workflow-btn]');
+  await page.waitForSelector('[data-cy=imagestack-stl-panel]');
+});
+
 test('OHIF\'s own DICOM SEG export works on our series', async () => {
   const { page } = b;
   await page.waitForSelector('[data-cy=imagestack-save-seg]', { timeout: 30_000 });
