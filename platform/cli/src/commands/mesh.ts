@@ -1,6 +1,6 @@
 // `imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file> [...]`: slices →
 // threshold → (largest island) → closed surface in patient mm → (smooth, decimate) → STL + sidecar.
-import { open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
@@ -18,6 +18,7 @@ import {
   type StackGeometry,
   type VoxelStack,
 } from '@imagestack/core';
+import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
 import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
@@ -114,40 +115,6 @@ function parseMeshArgs(rest: string[]): MeshArgs {
   return a as MeshArgs;
 }
 
-/** The DICOM files of the inputs when they are all Part 10 ("DICM" after 128 bytes); else undefined. */
-async function dicomFiles(inputs: string[]): Promise<string[] | undefined> {
-  const files: string[] = [];
-  for (const input of inputs) {
-    let info;
-    try {
-      info = await stat(input);
-    } catch (e) {
-      throw new ImageStackError('io', `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, input);
-    }
-    if (info.isDirectory()) {
-      for (const name of (await readdir(input)).filter(n => !n.startsWith('.')).sort()) {
-        if ((await stat(join(input, name))).isFile()) files.push(join(input, name));
-      }
-    } else files.push(input);
-  }
-  const isDicom = await Promise.all(
-    files.map(async path => {
-      const handle = await open(path, 'r');
-      try {
-        const head = Buffer.alloc(132);
-        const { bytesRead } = await handle.read(head, 0, 132, 0);
-        return bytesRead === 132 && head.toString('latin1', 128, 132) === 'DICM';
-      } finally {
-        await handle.close();
-      }
-    }),
-  );
-  if (!isDicom.some(Boolean)) return undefined;
-  const other = files.find((_, i) => !isDicom[i]);
-  if (other) throw new ImageStackError('mismatch', 'is not DICOM, but other inputs are: give either a DICOM series or image slices', other);
-  return files;
-}
-
 /** Writes bytes to `path` via a temporary file in the same folder, so no partial file is left under the real name. */
 async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
@@ -189,7 +156,7 @@ export const mesh: Command = {
 
     let stack: VoxelStack;
     let geometry: StackGeometry;
-    const dicom = await dicomFiles(args.inputs);
+    const dicom = await dicomInputs(args.inputs);
     if (dicom) {
       if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
       ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
