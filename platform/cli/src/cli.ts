@@ -41,11 +41,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** A one-line progress display on a terminal's stderr; nothing when stderr is a file or pipe. */
+function terminalProgress(): CliIo['progress'] {
+  if (!process.stderr.isTTY) return undefined;
+  let last = '';
+  return (step, fraction) => {
+    const line = `${step} ${Math.round(Math.min(1, Math.max(0, fraction)) * 100)} %`;
+    if (line === last) return;
+    last = line;
+    process.stderr.write(`\r\x1b[K${line}${fraction >= 1 ? '\n' : ''}`);
+  };
+}
+
 if (require.main === module) {
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nimagestack: stopping (Ctrl-C again to quit at once)\n');
+    interrupt.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
   main(process.argv.slice(2), {
     stdout: s => process.stdout.write(s),
     stderr: s => process.stderr.write(s),
     env: process.env,
+    signal: interrupt.signal,
+    progress: terminalProgress(),
   }).then(
     code => {
       process.exitCode = code;

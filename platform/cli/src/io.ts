@@ -3,6 +3,10 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
+  /** Aborted when the user presses Ctrl-C: long steps stop and nothing partial is passed off as done. */
+  signal?: AbortSignal;
+  /** Progress of a long step (shown on a terminal's stderr; silent in logs and tests). */
+  progress?(step: string, fraction: number): void;
 }
 
 /** A mistake in the command line itself: printed with the command's usage, exit code 2. */

@@ -141,3 +141,14 @@ describe('--stow', () => {
     expect(c.out.join('') + c.err.join('')).not.toContain('tok-123-secret');
   });
 });
+
+test('Ctrl-C (an aborted signal) stops convert with one line that says the series is partial, and progress is reported', async () => {
+  const c = collect();
+  const controller = new AbortController();
+  const steps: number[] = [];
+  const io = { ...c.io, signal: controller.signal, progress: (_step: string, f: number) => (steps.push(f), f >= 1 / 3 && controller.abort()) };
+  const code = await main(['convert', dicomDir, '--out', join(root, 'out-cancel')], io);
+  expect(code).toBe(1);
+  expect(c.err.join('')).toMatch(/^imagestack convert: .*out-cancel: stopped after 1 of 3 files: the folder holds a partial series\n$/);
+  expect(steps[0]).toBeCloseTo(1 / 3, 10);
+});

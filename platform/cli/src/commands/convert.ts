@@ -39,6 +39,8 @@ export interface ConvertOptions {
   token?: string;
   identity?: SeriesIdentity;
   signal?: AbortSignal;
+  /** Fraction of the files written (and sent). */
+  onProgress?: (fraction: number) => void;
 }
 
 export interface ConvertResult {
@@ -75,13 +77,16 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   const records = buildExportRecords(stack, geometry, { identity: options.identity });
 
   async function* writeEach(): AsyncGenerator<StowInstance> {
+    let written = 0;
     for (const file of part10Files(stack, records)) {
+      if (options.signal?.aborted) throw new ImageStackError('cancelled', `stopped after ${written} of ${stack.slices} files: the folder holds a partial series`, out);
       const path = join(out, file.fileName);
       try {
         await writeFile(path, file.bytes);
       } catch (e) {
         throw new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
       }
+      options.onProgress?.(++written / stack.slices);
       yield file;
     }
   }
@@ -95,8 +100,14 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   return { instances: stack.slices, out, seriesInstanceUID: records[0].SeriesInstanceUID, stow };
 }
 
-async function readSlices(inputs: string[], g: GeometryArgs): Promise<VoxelStack> {
-  const { stack } = await readStack(inputs, { reverse: g.reverse, crop: g.crop, downsample: g.downsample });
+async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<VoxelStack> {
+  const { stack } = await readStack(inputs, {
+    reverse: g.reverse,
+    crop: g.crop,
+    downsample: g.downsample,
+    signal: io.signal,
+    onProgress: (done, total) => io.progress?.('reading slices', done / total),
+  });
   return stack;
 }
 
@@ -157,12 +168,19 @@ export const convert: Command = {
     } else {
       // Image slices: the GEOMETRY flags are required (this throws the usage error saying which).
       const g = args.geometry ?? parseGeometryArgs(argv).geometry;
-      stack = await readSlices(args.inputs, g);
+      stack = await readSlices(args.inputs, g, io);
       geometry = deriveStackGeometry(g.geometry, g);
       identity = { description: basename(resolve(args.inputs[0])) };
     }
     const token = io.env[TOKEN_ENV] || undefined;
-    const result = await convertStack(stack, geometry, { out: args.out, stowUrl: args.stowUrl, token, identity });
+    const result = await convertStack(stack, geometry, {
+      out: args.out,
+      stowUrl: args.stowUrl,
+      token,
+      identity,
+      signal: io.signal,
+      onProgress: f => io.progress?.(args.stowUrl ? 'writing and sending' : 'writing files', f),
+    });
 
     if (args.json) {
       io.stdout(JSON.stringify(result) + '\n');

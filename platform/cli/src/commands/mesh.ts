@@ -162,7 +162,13 @@ export const mesh: Command = {
       ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
     } else {
       const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-      ({ stack } = await readStack(args.inputs, { reverse: geo.reverse, crop: geo.crop, downsample: geo.downsample }));
+      ({ stack } = await readStack(args.inputs, {
+        reverse: geo.reverse,
+        crop: geo.crop,
+        downsample: geo.downsample,
+        signal: io.signal,
+        onProgress: (done, total) => io.progress?.('reading slices', done / total),
+      }));
       geometry = deriveStackGeometry(geo.geometry, geo);
     }
 
@@ -174,6 +180,8 @@ export const mesh: Command = {
       smoothIterations: args.smooth,
       decimate: args.decimate,
       frame: args.frame,
+      signal: io.signal,
+      onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
     });
     if (result.stats.triangles === 0) {
       const [lo, hi] = args.threshold;
