@@ -299,6 +299,9 @@ test('dropped files: a gap, a coloured overlay and reversed order are shown befo
   await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
   const names = await b.page.evaluate(() => window.services.imageStackService.latest().stack.sliceNames);
   assert.deepEqual(names, [12, 11, 10, 9, 8, 7, 6, 5, 3, 2, 1].map(n => `IMG (${n}).bmp`));
+  // what the load found stays in the viewer's panel, not only in a passing toast
+  await b.page.waitForSelector('[data-cy=imagestack-stack-notes]', { timeout: 30_000 });
+  assert.match(await text('imagestack-stack-notes'), /1 slice\(s\) have coloured pixels/);
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
 

@@ -261,7 +261,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     if (report.colouredSlices) {
       warnings.push(`${report.colouredSlices} slice(s) have coloured pixels (${(report.colouredFraction * 100).toFixed(2)} %): overlays are converted to grey`);
     }
-    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder));
+    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings);
     for (const w of warnings) {
       try {
         (toast?.warning ?? toast)?.(w);

@@ -56,6 +56,13 @@ export default function WorkflowPanel({
             <dt>Size</dt>
             <dd>{size.map(v => v.toFixed(1)).join(' × ')} mm</dd>
           </dl>
+          {series.notes.length > 0 && (
+            <ul data-cy="imagestack-stack-notes" className="text-muted-foreground flex flex-col gap-1 px-3 pb-3">
+              {series.notes.map(n => (
+                <li key={n}>⚠ {n}</li>
+              ))}
+            </ul>
+          )}
         </PanelSection.Content>
       </PanelSection>
       <ThresholdSection key={`t-${series.key}`} series={series} ctx={{ servicesManager, extensionManager }} />

@@ -10,6 +10,8 @@ export interface LoadedSeries {
   stack: VoxelStack;
   geometry: StackGeometry;
   description: string;
+  /** What the import found worth knowing (duplicate slices, coloured overlays), in the user's words. */
+  notes: string[];
   /** Made once per import: the viewer, the zip and the PACS copy share them. */
   uids: SeriesUids;
   /** Window centre/width from the data (1st–99th percentile), shared by viewer and export. */
@@ -51,7 +53,7 @@ export class ImageStackService {
    * Adds a stack as a new synthetic study and returns it. The previous stack is let go: a tab
    * holds one stack at a time (a 2 GB seed stack is about 0.7 GB of voxels; two would not fit).
    */
-  addStack(stack: VoxelStack, geometry: StackGeometry, description: string): LoadedSeries {
+  addStack(stack: VoxelStack, geometry: StackGeometry, description: string, notes: string[] = []): LoadedSeries {
     this.seriesByKey.clear();
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
@@ -66,6 +68,7 @@ export class ImageStackService {
       stack,
       geometry,
       description,
+      notes,
       uids,
       window,
       identity,
