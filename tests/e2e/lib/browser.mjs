@@ -46,11 +46,20 @@ export async function openBrowser({ width = 1600, height = 900, downloads = fals
   return { browser, context, page, errors };
 }
 
-/** Saves a screenshot under tests/e2e/shots (ignored by git) and returns its path. */
+/**
+ * Saves a screenshot under tests/e2e/shots (ignored by git) and returns its path. Screenshots
+ * are for people to look at, not assertions: with a 3D view rendering on SwiftShader the page
+ * can be too busy to capture in time, and that must not fail a test whose checks passed.
+ */
 export async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  try {
+    await page.screenshot({ path: file, timeout: 60_000 });
+  } catch (e) {
+    console.warn(`[e2e] screenshot ${name} not taken: ${e.message.split('\n')[0]}`);
+    return null;
+  }
   return file;
 }
 
