@@ -1,7 +1,5 @@
-import type { CropRect, DownsampleFactor } from '../geometry/types';
-import type { SliceGap } from './gaps';
 import type { SliceRequest, SliceResult, DecodeSource } from './decodeSlice';
-import type { SkippedFile, StackPlan } from './plan';
+import type { StackPlan } from './plan';
 import type { VoxelStack } from './types';
 
 export interface DuplicateSlice {
@@ -11,35 +9,22 @@ export interface DuplicateSlice {
   sameAs: string;
 }
 
-/** What the user should know about a stack: the `info` contract (DESIGN.md) and more. */
-export interface StackReport {
-  /** Image files used (a multi-page TIFF counts once). */
-  files: number;
+/**
+ * What the user should know about a stack: the `info` contract (DESIGN.md) and more. The
+ * sizes, format and settings are the plan's (known from the headers); the rest is learnt by
+ * decoding every slice.
+ */
+export interface StackReport
+  extends Pick<StackPlan, 'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'memoryBytes' | 'crop' | 'downsample' | 'reverse'> {
   slices: number;
-  /** Source slice size. */
-  width: number;
-  height: number;
-  /** Volume slice size after crop and downsample. */
-  columns: number;
-  rows: number;
-  bitDepth: 8 | 16;
-  format: string;
-  details: string[];
   /** Slice names in slice order. */
   order: string[];
-  skipped: SkippedFile[];
-  gaps: SliceGap[];
   /** Slices identical (voxel for voxel, after grey/crop/downsample) to an earlier one. */
   duplicates: DuplicateSlice[];
   /** Coloured pixels (R, G, B not all equal) / all pixels inside the crop, over every slice. */
   colouredFraction: number;
   /** Slices with at least one coloured pixel. */
   colouredSlices: number;
-  /** Bytes of the grey volume. */
-  memoryBytes: number;
-  crop: CropRect;
-  downsample: DownsampleFactor;
-  reverse: boolean;
 }
 
 /**
