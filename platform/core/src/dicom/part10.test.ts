@@ -107,3 +107,28 @@ describe('dciodvfy (Debian package dicom3tools)', () => {
   });
 });
 
+
+test('appending Pixel Data ourselves gives the same bytes as dcmjs writing the whole dataset', () => {
+  // the reference: dcmjs writes every element, PixelData included (what writePart10 did before
+  // it appended the pixels itself for speed)
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { data } = require('dcmjs');
+  for (const bits of [8, 16] as const) {
+    const stack = makeStack(bits);
+    const records = buildSeriesRecords(stack, geometry, createSeriesUids(stack.slices), { storage: 'export', window: windowFromVoxels(stack.voxels) });
+    const pixels = sliceView(stack, 1);
+    const wide = new Uint16Array(pixels.length);
+    wide.set(pixels);
+    const meta = {
+      FileMetaInformationVersion: Uint8Array.of(0, 1).buffer,
+      MediaStorageSOPClassUID: records[1].SOPClassUID,
+      MediaStorageSOPInstanceUID: records[1].SOPInstanceUID,
+      TransferSyntaxUID: '1.2.840.10008.1.2.1',
+      ImplementationClassUID: '2.25.31283611873336025446909395795392726703',
+      ImplementationVersionName: 'IMAGESTACK_0_1',
+    };
+    const dict = new data.DicomDict(data.DicomMetaDictionary.denaturalizeDataset(meta));
+    dict.dict = data.DicomMetaDictionary.denaturalizeDataset({ ...records[1], PixelData: [wide.buffer], _vrMap: { PixelData: 'OW' } });
+    expect(Buffer.from(writePart10(records[1], pixels)).equals(Buffer.from(dict.write()))).toBe(true);
+  }
+});

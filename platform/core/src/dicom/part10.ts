@@ -9,20 +9,31 @@ const { DicomDict, DicomMessage, DicomMetaDictionary } = dcmjsData;
 /** Explicit VR Little Endian. */
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
-/** Pixels of one slice as 16-bit little-endian values in a buffer of their own. */
-function widenTo16(pixels: VoxelArray): ArrayBuffer {
-  const out = new Uint16Array(pixels.length);
-  out.set(pixels);
+/** (7FE0,0010) Pixel Data, VR OW, explicit VR little endian: tag, VR, 2 reserved bytes, 32-bit length. */
+const PIXEL_DATA_ELEMENT_HEADER = 12;
+
+function writePixelDataElement(out: Uint8Array, offset: number, pixels: VoxelArray): void {
+  const view = new DataView(out.buffer, out.byteOffset + offset, PIXEL_DATA_ELEMENT_HEADER);
+  view.setUint16(0, 0x7fe0, true);
+  view.setUint16(2, 0x0010, true);
+  view.setUint8(4, 0x4f); // 'O'
+  view.setUint8(5, 0x57); // 'W'
+  view.setUint16(6, 0, true);
+  view.setUint32(8, pixels.length * 2, true);
   // Typed arrays use the platform's byte order; DICOM here is little endian. Every platform
   // ImageStack runs on (x86, ARM in LE mode, WebAssembly) is little endian; refuse otherwise.
   if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error('writePart10: big-endian platforms are not supported');
-  return out.buffer;
+  // every DICOM element has an even length, so the pixels start 2-byte aligned
+  new Uint16Array(out.buffer, out.byteOffset + offset + PIXEL_DATA_ELEMENT_HEADER, pixels.length).set(pixels);
 }
 
 /**
  * One DICOM Part-10 file (CT Image Storage, Explicit VR Little Endian) for one slice. The
  * record may come from either storage choice: the file always says 16 bits allocated and
  * stored (the CT IOD), and 8-bit pixels are widened to 16 bits with the same values.
+ * dcmjs writes the file meta and every attribute; Pixel Data, the last element of any
+ * dataset, is appended here straight into the output, widened in one pass (through dcmjs
+ * it cost about 55 ms per 1920×1080 slice in copies).
  * @param record a record from buildSeriesRecords
  * @param pixels the slice's voxels, rows × columns, columns fastest (e.g. sliceView(stack, k))
  */
@@ -33,12 +44,8 @@ export function writePart10(record: SyntheticCtRecord, pixels: VoxelArray): Uint
       `slice ${record.InstanceNumber} has ${pixels.length} pixels, its record says ${record.Columns}×${record.Rows}`,
     );
   }
-  const dataset: Record<string, unknown> = {
-    ...record,
-    ...storageBits('export', 16),
-    PixelData: [widenTo16(pixels)],
-    _vrMap: { PixelData: 'OW' },
-  };
+  const dataset: Record<string, unknown> = { ...record, ...storageBits('export', 16) };
+  delete dataset.PixelData;
   const meta = {
     FileMetaInformationVersion: Uint8Array.of(0, 1).buffer,
     MediaStorageSOPClassUID: record.SOPClassUID,
@@ -49,7 +56,11 @@ export function writePart10(record: SyntheticCtRecord, pixels: VoxelArray): Uint
   };
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-  return new Uint8Array(dict.write());
+  const header = new Uint8Array(dict.write());
+  const out = new Uint8Array(header.length + PIXEL_DATA_ELEMENT_HEADER + pixels.length * 2);
+  out.set(header);
+  writePixelDataElement(out, header.length, pixels);
+  return out;
 }
 
 /** A Part-10 file read back: its naturalized dataset (without PixelData), file meta and pixels. */
