@@ -81,6 +81,11 @@ test('threshold 200–240 then Export STL downloads a closed skull of the phanto
   assert.match(await page.textContent('[data-cy=imagestack-mesh-closed]'), /yes/);
   const shownMl = Number(/([\d.]+) mL/.exec(await page.textContent('[data-cy=imagestack-mesh-volume]'))[1]);
   assert.ok(Math.abs(shownMl - m.volumeMl) < 0.01 + 1e-3 * m.volumeMl, `panel ${shownMl} vs file ${m.volumeMl}`);
+  // the bounding box shown is the file's, in mm
+  const shownBox = (await page.textContent('[data-cy=imagestack-mesh-bbox]')).match(/-?\d+\.\d/g).map(Number);
+  [0, 1, 2].forEach(a => {
+    assert.ok(Math.abs(shownBox[2 * a] - m.bbox[a]) <= 0.051 && Math.abs(shownBox[2 * a + 1] - m.bbox[a + 3]) <= 0.051, `panel box ${shownBox} vs file ${m.bbox}`);
+  });
   await shot(page, 'export-stats');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

@@ -174,6 +174,10 @@ export default function ExportSection({ series, ctx }: { series: LoadedSeries; c
                 <dd data-cy="imagestack-mesh-size">
                   {[0, 1, 2].map(a => (s.bbox_mm[a + 3] - s.bbox_mm[a]).toFixed(1)).join(' × ')} mm
                 </dd>
+                <dt>Bounding box ({frame})</dt>
+                <dd data-cy="imagestack-mesh-bbox">
+                  {['x', 'y', 'z'].map((axis, a) => `${axis} ${s.bbox_mm[a].toFixed(1)} to ${s.bbox_mm[a + 3].toFixed(1)}`).join(', ')} mm
+                </dd>
                 <dt>Pieces</dt>
                 <dd>{s.parts}</dd>
                 <dt>Closed</dt>
