@@ -3,6 +3,7 @@ import getCustomizationModule from './getCustomizationModule';
 import getDataSourcesModule from './getDataSourcesModule';
 import getPanelModule from './getPanelModule';
 import { ImageStackService } from './services/ImageStackService';
+import { sessionKeeperHooks } from './persistence/sessionKeeper';
 
 /** The ImageStack OHIF extension: only assembles the module getters, each in its own file. */
 const extension = {
@@ -13,6 +14,8 @@ const extension = {
   getDataSourcesModule,
   getPanelModule,
   getCustomizationModule,
+  // [autosave] restores a saved labelmap and saves the session while the viewer is open
+  ...sessionKeeperHooks(),
 };
 
 export default extension;

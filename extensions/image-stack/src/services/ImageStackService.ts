@@ -53,15 +53,22 @@ export class ImageStackService {
    * Adds a stack as a new synthetic study and returns it. The previous stack is let go: a tab
    * holds one stack at a time (a 2 GB seed stack is about 0.7 GB of voxels; two would not fit).
    */
-  addStack(stack: VoxelStack, geometry: StackGeometry, description: string, notes: string[] = []): LoadedSeries {
+  addStack(
+    stack: VoxelStack,
+    geometry: StackGeometry,
+    description: string,
+    notes: string[] = [],
+    // [autosave] a restored session keeps its series' UIDs and date (persistence/)
+    restored?: { uids: SeriesUids; identity: SeriesIdentity },
+  ): LoadedSeries {
     this.seriesByKey.clear();
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
-    const uids = createSeriesUids(stack.slices);
+    const uids = restored?.uids ?? createSeriesUids(stack.slices);
     const histogram = voxelHistogram(stack.voxels);
     const window = windowFromHistogram(histogram);
     // dated once: every record built later (viewer, zip, PACS) carries the import's date
-    const identity: SeriesIdentity = { description, date: new Date() };
+    const identity: SeriesIdentity = restored?.identity ?? { description, date: new Date() };
     const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
     const series: LoadedSeries = {
       key,
