@@ -29,7 +29,7 @@ import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
 import VolumeOptions from './VolumeOptions';
 import RestoreBanner from './RestoreBanner';
-import { captureDropHandles, filesFromHandles, type SavedHandles } from '../persistence/fileHandles';
+import { canPickWithHandles, captureDropHandles, filesFromHandles, pickFolderWithHandle, type SavedHandles } from '../persistence/fileHandles';
 import { filesSource, importRecord } from '../persistence/importRecord';
 import { rebuildStack } from '../persistence/rebuildStack';
 import { checkRecord, type SessionRecord, type SessionSource } from '../persistence/sessionRecord';
@@ -96,7 +96,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     const { record } = r;
     let files = picked;
     if (record.source.kind === 'files' && !files) {
-      const again = record.source.files.some(f => f.relativePath) ? 'folder' : 'files';
+      const again = record.source.files.some(f => f.relativePath) || record.source.handles?.kind === 'directory' ? 'folder' : 'files';
       if (!record.source.handles) {
         dispatch({
           type: 'restoreNeedsFiles',
@@ -366,7 +366,23 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 }}
               />
             </label>
-            <label className="cursor-pointer">
+            <label
+              className="cursor-pointer"
+              onClick={e => {
+                // Chromium's folder picker gives a handle that survives a reload (autosave reads
+                // the slices again through it); elsewhere, and if it fails, the plain input
+                if (loading || !canPickWithHandles() || e.target !== e.currentTarget.firstChild) return;
+                e.preventDefault();
+                const input = e.currentTarget.querySelector('input');
+                pickFolderWithHandle().then(
+                  picked => picked && takeFiles(picked.files, [], picked.folder, picked.handles),
+                  err => {
+                    console.warn('[imagestack] the folder picker failed; using the file input', err);
+                    input?.click();
+                  },
+                );
+              }}
+            >
               <span className="text-primary underline">Choose a folder</span>
               <input
                 data-cy="imagestack-folder-input"

@@ -21,7 +21,7 @@ export default function RestoreBanner({
 }) {
   const { record, offer, phase, line, lineIsError, progress } = restore;
   const source = record.source;
-  const fromFolder = source.kind === 'files' && source.files.some(f => f.relativePath);
+  const fromFolder = source.kind === 'files' && (source.files.some(f => f.relativePath) || source.handles?.kind === 'directory');
   const busy = phase === 'restoring';
   return (
     <div data-cy="imagestack-restore" className="flex flex-col gap-2 rounded border p-3 text-sm" style={{ borderColor: '#2563eb' }}>

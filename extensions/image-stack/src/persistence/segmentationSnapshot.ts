@@ -86,7 +86,7 @@ export async function restoreSegmentation(
  * `segmentationId`), leaving any other shape as it is.
  */
 export function remapSegmentationId<T>(workflow: T, oldId: string, newId: string): T {
-  if (!workflow || typeof workflow !== 'object' || oldId === newId) return workflow;
+  if (!workflow || typeof workflow !== 'object' || Array.isArray(workflow) || oldId === newId) return workflow;
   const w = workflow as Record<string, unknown>;
   const out: Record<string, unknown> = { ...w };
   if (w.history && typeof w.history === 'object') {
