@@ -39,7 +39,7 @@ const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi
   --json            print one JSON object: {"triangles","volume_mL","area_mm2","bbox_mm","watertight","oriented","parts",...}
 ${GEOMETRY_USAGE}`;
 
-interface MeshArgs {
+export interface MeshArgs {
   inputs: string[];
   threshold: [number, number];
   stl: string;
@@ -51,7 +51,7 @@ interface MeshArgs {
   json: boolean;
 }
 
-function parseMeshArgs(rest: string[]): MeshArgs {
+function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}): MeshArgs {
   const a: Partial<MeshArgs> & { inputs: string[] } = { inputs: [], largestIsland: false, smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -111,12 +111,12 @@ function parseMeshArgs(rest: string[]): MeshArgs {
   }
   if (a.inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
   if (!a.threshold) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
-  if (!a.stl) throw new UsageError('--stl <file> is required');
+  if (!a.stl && options.stlRequired !== false) throw new UsageError('--stl <file> is required');
   return a as MeshArgs;
 }
 
 /** Writes bytes to `path` via a temporary file in the same folder, so no partial file is left under the real name. */
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
     await writeFile(tmp, data);
@@ -143,6 +143,55 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
   };
 }
 
+/**
+ * Slices → closed surface as the mesh command's flags say (inputs, GEOMETRY or a DICOM series,
+ * threshold, island and refine steps, smoothing, decimation, frame). Shared with \`fit\`, whose
+ * slice-stack anatomy is meshed exactly so; there --stl is optional.
+ */
+export async function surfaceFromSlices(
+  argv: string[],
+  io: CliIo,
+  options: { stlRequired?: boolean } = {},
+): Promise<{ args: MeshArgs; result: ReturnType<typeof buildSurface>; geometry: StackGeometry; dims: [number, number, number] }> {
+  const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
+  const args = parseMeshArgs(rest, options);
+
+  let stack: VoxelStack;
+  let geometry: StackGeometry;
+  const dicom = await dicomInputs(args.inputs);
+  if (dicom) {
+    if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+    ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+  } else {
+    const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+    ({ stack } = await readStack(args.inputs, {
+      reverse: geo.reverse,
+      crop: geo.crop,
+      downsample: geo.downsample,
+      signal: io.signal,
+      onProgress: (done, total) => io.progress?.('reading slices', done / total),
+    }));
+    geometry = deriveStackGeometry(geo.geometry, geo);
+  }
+
+  const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
+  const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+  const result = buildSurface(source, geometry, {
+    range: args.threshold,
+    largestIsland: args.largestIsland,
+    smoothIterations: args.smooth,
+    decimate: args.decimate,
+    frame: args.frame,
+    signal: io.signal,
+    onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
+  });
+  if (result.stats.triangles === 0) {
+    const [lo, hi] = args.threshold;
+    throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
+  }
+  return { args, result, geometry, dims };
+}
+
 export const mesh: Command = {
   summary: 'slices → a closed surface in mm (STL), thresholded, smoothed, decimated',
   usage: USAGE,
@@ -151,43 +200,8 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
-    const args = parseMeshArgs(rest);
-
-    let stack: VoxelStack;
-    let geometry: StackGeometry;
-    const dicom = await dicomInputs(args.inputs);
-    if (dicom) {
-      if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-      ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
-    } else {
-      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-      ({ stack } = await readStack(args.inputs, {
-        reverse: geo.reverse,
-        crop: geo.crop,
-        downsample: geo.downsample,
-        signal: io.signal,
-        onProgress: (done, total) => io.progress?.('reading slices', done / total),
-      }));
-      geometry = deriveStackGeometry(geo.geometry, geo);
-    }
-
-    const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-    const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-    const result = buildSurface(source, geometry, {
-      range: args.threshold,
-      largestIsland: args.largestIsland,
-      smoothIterations: args.smooth,
-      decimate: args.decimate,
-      frame: args.frame,
-      signal: io.signal,
-      onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
-    });
-    if (result.stats.triangles === 0) {
-      const [lo, hi] = args.threshold;
-      throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
-    }
-    const stlPath = resolve(args.stl);
+    const { args, result, geometry, dims } = await surfaceFromSlices(argv, io);
+    const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
     await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : writeStlBinary(result.mesh, { frame: args.frame }));

@@ -12,7 +12,7 @@ export type TriangleFeature = (typeof TriangleFeature)[keyof typeof TriangleFeat
  * is read from `tri[o..o+8]` (ax ay az bx by bz cx cy cz). A degenerate triangle still gives a
  * point on it (one of its corners or edges).
  */
-export function closestPointOnTriangle(px: number, py: number, pz: number, tri: Float64Array, o: number, out: Float64Array): TriangleFeature {
+export function closestPointOnTriangle(px: number, py: number, pz: number, tri: Float32Array | Float64Array, o: number, out: Float64Array): TriangleFeature {
   const ax = tri[o], ay = tri[o + 1], az = tri[o + 2];
   const bx = tri[o + 3], by = tri[o + 4], bz = tri[o + 5];
   const cx = tri[o + 6], cy = tri[o + 7], cz = tri[o + 8];

@@ -6,6 +6,9 @@ import { measureFit } from './measureFit';
 import { prepareAnatomy, prepareDevice, rayParitySide, sideOfPoint } from './prepareMesh';
 import { IDENTITY_TRANSFORM, invertRigidTransform, multiplyTransforms, placementTransform, rotationTransform, translationTransform, transformPoint } from './transform';
 
+// Whole-mesh queries on meshes of 10⁵ triangles: seconds each on a loaded 2-core machine.
+jest.setTimeout(120_000);
+
 // The lumen: a solid cylinder of radius 8 mm along z from −50 to 50 (a closed surface, outward).
 // Devices: solid rods (inner diameter 0) of radius 6 (fits, 2 mm clear) or 9 (1 mm too wide), 40 mm long.
 const SEGMENTS = 160;

@@ -11,7 +11,7 @@
 // are queried against the device's own hierarchy (built once in the device's frame; the
 // points are moved into it), so a wall bump reaching between device vertices, or a lumen vertex
 // poking into the device, is found too. The minimum over both passes is exact whenever the
-// closest approach is at a vertex of either mesh (less the reverse pass's 0.01 mm tolerance);
+// closest approach is at a vertex of either mesh (within the searches' tolerance, 0.01 mm);
 // two edges closest in their middles (the only other case) can be over-estimated, by an amount
 // that shrinks with the square of the edge length.
 //
@@ -46,11 +46,11 @@ export interface FitOptions {
    */
   maxRays?: number;
   /**
-   * The reverse pass (lumen vertices against the device's surface) looks only for a gap smaller
-   * than the device vertices' by more than this, mm (default 0.01): a near-tie cannot change the
-   * answer by more, and proving it is most of the pass's work when device and lumen run parallel.
+   * Distances may come out larger than the exact ones by up to this, mm (default 0.01): the
+   * searches skip what could be nearer by no more, which is most of their work when device and
+   * lumen run parallel (near-ties). 0 for exact.
    */
-  reverseToleranceMm?: number;
+  toleranceMm?: number;
   /** Skip the interference volume (distances only), e.g. while dragging. Default false. */
   skipInterference?: boolean;
 }
@@ -111,6 +111,7 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
   }
 
   // 1. Device vertices → lumen wall.
+  const tolerance = options.toleranceMm ?? 0.01;
   const sd = new Float32Array(nv);
   const q = anatomy.query;
   let best = Infinity;
@@ -125,7 +126,7 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
   for (let v = 0; v < nv; v++) {
     if (!used[v]) continue;
     const px = world[3 * v], py = world[3 * v + 1], pz = world[3 * v + 2];
-    hint = q.closest(px, py, pz, Infinity, hint);
+    hint = q.closest(px, py, pz, Infinity, hint, tolerance);
     const d = Math.sqrt(q.d2);
     const side = sideOfClosest(anatomy, q, px, py, pz);
     const s = side > 0 ? -d : d;
@@ -142,7 +143,6 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
   }
 
   // 2. Lumen vertices near the device → device surface (in the device's frame).
-  const tolerance = options.reverseToleranceMm ?? 0.01;
   const reach = Math.max(best, 0) + 1e-9;
   const candidates: number[] = [];
   const ap = anatomy.mesh.positions;
@@ -169,7 +169,7 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
     // Outside the device's own box a point cannot be inside it: only a gap nearer by more than the tolerance matters.
     const bound = inLocalBox ? Infinity : Math.max(best - tolerance, 0) ** 2;
     if (!inLocalBox && !(bound > 0)) continue;
-    const t = dq.closest(lx, ly, lz, bound, hint);
+    const t = dq.closest(lx, ly, lz, bound, hint, tolerance);
     if (t < 0) continue;
     hint = t;
     const d = Math.sqrt(dq.d2);

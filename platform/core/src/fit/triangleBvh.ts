@@ -8,14 +8,14 @@ import { closestPointOnTriangle, TriangleFeature } from './closestPointOnTriangl
  */
 export interface TriangleBvh {
   nodeCount: number;
-  /** Per node: min x, y, z, max x, y, z. */
-  bounds: Float64Array;
+  /** Per node: min x, y, z, max x, y, z; float32 rounded outward (half the memory of float64, still conservative). */
+  bounds: Float32Array;
   /** Internal node: index of its first child (the second is the next one). Leaf: its first triangle (leaf order). */
   first: Int32Array;
   /** Leaf: number of triangles; internal node: 0. */
   count: Int32Array;
-  /** Triangle corners in leaf order, 9 numbers each (ax ay az bx by bz cx cy cz). */
-  tri: Float64Array;
+  /** Triangle corners in leaf order, 9 numbers each (ax ay az bx by bz cx cy cz): float32, as a Mesh holds them. */
+  tri: Float32Array;
   /** The mesh's triangle index of each leaf-order triangle. */
   triIndex: Uint32Array;
   /** Per leaf-order triangle: unit normal and offset (n · x = d), for a quick distance-to-plane rejection; 0 0 0 0 when degenerate. */
@@ -89,7 +89,7 @@ export function buildTriangleBvh(positions: ArrayLike<number>, triangles: ArrayL
     count[node] = 0;
     work.push(left, start, mid, d + 1, left + 1, mid, end, d + 1);
   }
-  const tri = new Float64Array(9 * n);
+  const tri = new Float32Array(9 * n);
   for (let i = 0; i < n; i++) {
     const t = order[i];
     for (let k = 0; k < 3; k++) {
@@ -112,16 +112,34 @@ export function buildTriangleBvh(positions: ArrayLike<number>, triangles: ArrayL
     planes[4 * i + 2] = nz / len;
     planes[4 * i + 3] = (nx * tri[o] + ny * tri[o + 1] + nz * tri[o + 2]) / len;
   }
+  const bounds32 = new Float32Array(6 * nodeCount);
+  for (let i = 0; i < nodeCount; i++)
+    for (let k = 0; k < 3; k++) {
+      bounds32[6 * i + k] = float32Down(bounds[6 * i + k]);
+      bounds32[6 * i + 3 + k] = float32Up(bounds[6 * i + 3 + k]);
+    }
   return {
     nodeCount,
     planes,
-    bounds: bounds.slice(0, 6 * nodeCount),
+    bounds: bounds32,
     first: first.slice(0, nodeCount),
     count: count.slice(0, nodeCount),
     tri,
     triIndex: order,
     depth,
   };
+}
+
+/** The largest float32 ≤ x. */
+function float32Down(x: number): number {
+  const f = Math.fround(x);
+  return f <= x ? f : f - Math.max(Math.abs(f) * 2 ** -23, 2 ** -149);
+}
+
+/** The smallest float32 ≥ x. */
+function float32Up(x: number): number {
+  const f = Math.fround(x);
+  return f >= x ? f : f + Math.max(Math.abs(f) * 2 ** -23, 2 ** -149);
 }
 
 /** Reorders order[lo..hi] so that order[k] has the k-th smallest centroid along `axis` (quickselect). */
@@ -179,9 +197,12 @@ export class BvhQuery {
   /**
    * Closest point of the mesh to p, considering only points nearer than sqrt(maxD2). `hint` is a
    * leaf-order triangle likely to be near (the previous answer for a neighbouring point): its
-   * distance bounds the search from the start. Returns the leaf-order triangle, or −1.
+   * distance bounds the search from the start. With `slackMm` > 0 the search skips parts of the
+   * mesh that could be nearer by no more than that, so the distance found may exceed the true one
+   * by up to slackMm (near-ties, such as a tube along a tube, are most of the work of proving it
+   * exact). Returns the leaf-order triangle, or −1.
    */
-  closest(px: number, py: number, pz: number, maxD2 = Infinity, hint = -1): number {
+  closest(px: number, py: number, pz: number, maxD2 = Infinity, hint = -1, slackMm = 0): number {
     const { bounds, first, count, tri, planes } = this.bvh;
     const tmp = this.tmp;
     let best = maxD2;
@@ -198,6 +219,13 @@ export class BvhQuery {
       }
     }
     if (this.bvh.nodeCount === 0 || tri.length === 0) return this.finish(-1, bestFeature, 0, 0, 0, Infinity);
+    // Prune against (√best − slack)²: updated whenever best improves.
+    const pruneOf = (b: number): number => {
+      if (slackMm <= 0) return b;
+      const r = Math.sqrt(b) - slackMm;
+      return r > 0 ? r * r : 0;
+    };
+    let prune = pruneOf(best);
     const stack = this.stack, stackD = this.stackD;
     let sp = 0;
     stack[0] = 0;
@@ -206,7 +234,7 @@ export class BvhQuery {
     while (sp > 0) {
       sp--;
       const node = stack[sp];
-      if (stackD[sp] >= best) continue;
+      if (stackD[sp] >= prune) continue;
       this.nodeVisits++;
       const c = count[node];
       if (c > 0) {
@@ -214,11 +242,12 @@ export class BvhQuery {
           if (i === hint) continue;
           // No point of the triangle is nearer than its plane (a degenerate one has 0 0 0 0: never rejected here).
           const h = planes[4 * i] * px + planes[4 * i + 1] * py + planes[4 * i + 2] * pz - planes[4 * i + 3];
-          if (h * h >= best) continue;
+          if (h * h >= prune) continue;
           this.triangleTests++;
           const f = closestPointOnTriangle(px, py, pz, tri, 9 * i, tmp);
           if (tmp[3] < best) {
             best = tmp[3];
+            prune = pruneOf(best);
             bestTri = i;
             bestFeature = f;
             bx = tmp[0]; by = tmp[1]; bz = tmp[2];
@@ -231,11 +260,11 @@ export class BvhQuery {
       const dr = boxDistance2(bounds, r, px, py, pz);
       // Nearer child on top of the stack, so it is searched first and tightens the bound.
       if (dl <= dr) {
-        if (dr < best) { stack[sp] = r; stackD[sp++] = dr; }
-        if (dl < best) { stack[sp] = l; stackD[sp++] = dl; }
+        if (dr < prune) { stack[sp] = r; stackD[sp++] = dr; }
+        if (dl < prune) { stack[sp] = l; stackD[sp++] = dl; }
       } else {
-        if (dl < best) { stack[sp] = l; stackD[sp++] = dl; }
-        if (dr < best) { stack[sp] = r; stackD[sp++] = dr; }
+        if (dl < prune) { stack[sp] = l; stackD[sp++] = dl; }
+        if (dr < prune) { stack[sp] = r; stackD[sp++] = dr; }
       }
     }
     return this.finish(bestTri, bestFeature, bx, by, bz, bestTri >= 0 ? best : Infinity);
@@ -357,7 +386,7 @@ export class BvhQuery {
 }
 
 /** Squared distance from p to node's box (0 inside). */
-function boxDistance2(bounds: Float64Array, node: number, px: number, py: number, pz: number): number {
+function boxDistance2(bounds: Float32Array, node: number, px: number, py: number, pz: number): number {
   const b = 6 * node;
   let d = 0;
   let e = bounds[b] - px;
