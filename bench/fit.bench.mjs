@@ -148,6 +148,7 @@ console.log(
       bruteForcePerVertexCpuMs: Math.round((bruteCpuMs / sampleCount) * 1000) / 1000,
       bruteForceWholeDeviceMsEstimate: Math.round((bruteMs / sampleCount) * deviceVertices),
       bruteForceMaxDifferenceMm: maxDiff,
+      toleranceMm: 0.01, // measureFit's default search tolerance: the difference stays within it
     },
     loadAverage: { before: loadBefore, after: os.loadavg().map(r2) },
   }),

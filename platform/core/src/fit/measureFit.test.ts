@@ -103,7 +103,7 @@ test('a device entirely outside: not inside, all distances negative, interferenc
   expect(Math.abs(once.minClearanceMm - 2)).toBeLessThan(0.1);
 });
 
-test('a hollow tube in the lumen: its bore is not device; a wall bump between device vertices is found by the reverse pass', () => {
+test('a hollow tube in the lumen: its bore is not device material', () => {
   const tube = prepareDevice(generateTube({ outerDiameterMm: 12, innerDiameterMm: 10, lengthMm: 40, segments: 8, axialStepMm: 40 }));
   // A coarse octagonal tube (vertices only at its ends) inside the lumen: the lumen's closest
   // approach to its flat faces is mid-face, not at a device vertex.
@@ -159,6 +159,51 @@ test('contour on a plane: a tube cut across gives two closed loops, its outer wa
   const along = deviceContourOnPlane(tube, place, { originMm: [10, 0, 30.3], normal: [0, 0, 1] });
   expect(along.length).toBe(2);
   expect(along.every(l => l.closed)).toBe(true);
+});
+
+test('the reverse pass: a wall spike pointing at the middle of a big device face sets the clearance, then pokes in', () => {
+  // Lumen: the box ±20 mm with its top replaced by a pyramid pointing down to an apex at z = 8.
+  // Device: a cube ±5 mm (8 vertices, so nothing of it is near the apex but its top face's middle).
+  const c = [-20, 20];
+  const lumenPositions: number[] = [];
+  for (const z of c) for (const y of c) for (const x of c) lumenPositions.push(x, y, z);
+  lumenPositions.push(0, 0, 8); // 8: the apex
+  const v = (x: number, y: number, z: number) => (x > 0 ? 1 : 0) + (y > 0 ? 2 : 0) + (z > 0 ? 4 : 0);
+  const box = (s: number): number[] => {
+    const q = (a: number, b: number, cc: number, d: number) => [a, b, cc, a, cc, d];
+    return [
+      ...q(v(-s, -s, -s), v(-s, s, -s), v(s, s, -s), v(s, -s, -s)), // bottom, facing −z
+      ...q(v(-s, -s, -s), v(s, -s, -s), v(s, -s, s), v(-s, -s, s)), // −y
+      ...q(v(s, -s, -s), v(s, s, -s), v(s, s, s), v(s, -s, s)), // +x
+      ...q(v(s, s, -s), v(-s, s, -s), v(-s, s, s), v(s, s, s)), // +y
+      ...q(v(-s, s, -s), v(-s, -s, -s), v(-s, -s, s), v(-s, s, s)), // −x
+    ];
+  };
+  const top = [v(-1, -1, 1), v(1, -1, 1), 8, v(1, -1, 1), v(1, 1, 1), 8, v(1, 1, 1), v(-1, 1, 1), 8, v(-1, 1, 1), v(-1, -1, 1), 8];
+  const spiky: Mesh = { positions: Float32Array.from(lumenPositions), triangles: Uint32Array.from([...box(1), ...top]) };
+  const cubePositions: number[] = [];
+  for (const z of [-5, 5]) for (const y of [-5, 5]) for (const x of [-5, 5]) cubePositions.push(x, y, z);
+  const cubeTop = [v(-1, -1, 1), v(1, -1, 1), v(1, 1, 1), v(-1, -1, 1), v(1, 1, 1), v(-1, 1, 1)];
+  const cube = prepareDevice({ positions: Float32Array.from(cubePositions), triangles: Uint32Array.from([...box(1), ...cubeTop]) });
+  const a = prepareAnatomy(spiky);
+  expect(a.closed && cube.closed).toBe(true);
+  const r = measureFit(a, cube, IDENTITY_TRANSFORM);
+  // The nearest wall to a top corner (5, 5, 5) is the pyramid's edge from (20, 20, 20) to the apex:
+  // √(|(5, 5, −3)|² − ((5, 5, −3)·(20, 20, 12))² / |(20, 20, 12)|²) = 5.523 mm. The apex is 3 mm above the top face's middle.
+  const e = [20, 20, 12], w = [5, 5, -3];
+  const along = (w[0] * e[0] + w[1] * e[1] + w[2] * e[2]) ** 2 / (e[0] ** 2 + e[1] ** 2 + e[2] ** 2);
+  expect(Math.min(...r.vertexSignedDistanceMm)).toBeCloseTo(Math.sqrt(59 - along), 4);
+  expect(r.minClearanceMm).toBeCloseTo(3, 5);
+  expect(r.closestPointMm.map(x => x + 0)).toEqual([0, 0, 5]);
+  expect(r.closestAnatomyPointMm).toEqual([0, 0, 8]);
+  expect(r.deviceInside).toBe(true);
+  // Raised 4 mm: the apex is 1 mm inside the cube; the tissue in it is a square pyramid of height 1
+  // and half-width h/0.6 at depth h: ∫(2h/0.6)² dh = 3.704 mm³.
+  const up = measureFit(a, cube, translationTransform([0, 0, 4]), { interferenceCellMm: 0.1 });
+  expect(up.minClearanceMm).toBeCloseTo(-1, 5);
+  expect(up.deviceInside).toBe(false);
+  expect(up.vertexSignedDistanceMm.every(d => d > 0)).toBe(true); // every cube corner is still inside the lumen
+  expect(Math.abs((up.interferenceMl * 1000) / (4 / 0.36 / 3) - 1)).toBeLessThan(0.02);
 });
 
 /** Area of a disc of radius r centred at distance d from the centre of a disc of radius R, outside that disc. */
