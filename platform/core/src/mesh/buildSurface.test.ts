@@ -2,7 +2,7 @@ import { ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
 import { buildSurface, buildSurfacesByLabel, labelsPresent } from './buildSurface';
 import { labelmapSource } from './extractSurface';
 import { meshSidecar } from './sidecar';
-import { hollowSphereMask, sphereMask } from './testing/shapes';
+import { hollowSphereMask, sphereMask } from '../../testing/shapes';
 
 const sp: [number, number, number] = [0.5, 0.5, 0.8];
 const g: StackGeometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 0.8, originMm: [0, 0, 0], orientation: [...ORIENTATION_PRESETS.axial] };

@@ -1,7 +1,7 @@
 import { makeHeadPhantom, PHANTOM_ANATOMY } from '../sample';
 import { sliceView } from '../stack';
 import { buildSurface } from './buildSurface';
-import { selfIntersections } from './testing/selfIntersections';
+import { selfIntersections } from '../../testing/selfIntersections';
 
 // The built-in sample end to end: its skull (values 200–240; the ruler is 255) has an analytic
 // volume, non-square pixels and a non-zero origin.
