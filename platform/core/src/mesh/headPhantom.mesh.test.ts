@@ -46,7 +46,7 @@ test('the sample airway: air is four islands; keeping the one at the airway poin
   expect(Math.abs(airway.volumeMl / p.airwayVolumeMl - 1)).toBeLessThan(0.02);
   // a point in the soft tissue beside it is not air
   const beside = voxelAtPointMm(p.geometry, dims, [20, -45, -40]);
-  expect(() => refineSlices(source, p.geometry, { op: 'keepIslandAt', voxel: beside }, { range: PHANTOM_AIR_RANGE })).toThrow(/is not in the segment \(value 90, outside 0–40\)/);
+  expect(() => refineSlices(source, p.geometry, { op: 'keepIslandAt', voxel: beside }, { range: PHANTOM_AIR_RANGE })).toThrow(/is not in the segment \(value 90; the segment is 0–40\)/);
 
   const tube = buildSurface(source, p.geometry, { range: PHANTOM_AIR_RANGE, refine: [{ op: 'keepIslandAt', voxel }, { op: 'hollow', mm: 2, side: 'outside' }] });
   // open at the bottom of the stack: one closed surface around a through-hole

@@ -93,9 +93,9 @@ describe('islands', () => {
     const voxel = voxelAtPointMm(g, dims, [-40 + 15, 24, 5]);
     const at = indexToPatient(g, voxel);
     expect(() => refine(both, g, { op: 'keepIslandAt', voxel }, [100, 255])).toThrow(
-      new ImageStackError('bad-argument', `the point ${at.map(v => v.toFixed(1)).join(',')} mm is not in the segment (value 30, outside 100–255)`),
+      new ImageStackError('bad-argument', `the point ${at.map(v => v.toFixed(1)).join(',')} mm is not in the segment (value 30; the segment is 100–255)`),
     );
-    expect(() => refine(both, g, { op: 'keepIslandAt', voxel, pointMm: [-25, 24, 5] }, [100, 255])).toThrow(/^the point -25.0,24.0,5.0 mm is not in the segment \(value 30, outside 100–255\)$/);
+    expect(() => refine(both, g, { op: 'keepIslandAt', voxel, pointMm: [-25, 24, 5] }, [100, 255])).toThrow(/^the point -25.0,24.0,5.0 mm is not in the segment \(value 30; the segment is 100–255\)$/);
     const binary = { dims, voxels: both.voxels.map(v => (v > 100 ? 1 : 0)) };
     expect(() => refine(binary, g, { op: 'keepIslandAt', voxel })).toThrow(/is not in the segment \(value 0\)$/);
     expect(() => refine(binary, g, { op: 'keepIslandAt', voxel: [60, 0, 0] })).toThrow(/is outside the 60×30×20 volume/);

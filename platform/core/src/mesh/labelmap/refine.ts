@@ -52,7 +52,7 @@ const DEFAULT_RANGE: [number, number] = [1, Infinity];
 export function refineSlices(source: SliceSource, geometry: StackGeometry, step: RefineStep, opts: RefineOptions = {}): RefinedSlices {
   const range = opts.range ?? DEFAULT_RANGE;
   const progress = opts.onProgress ?? (() => undefined);
-  checkStep(step, geometry);
+  checkRefineStep(step, geometry);
   const runs = readRuns(source, range, { signal: opts.signal, onProgress: f => progress(f / 2) });
   if (opts.signal?.aborted) throw new ImageStackError('cancelled', 'cancelled');
   const out = applyStep(runs, source, geometry, step, range, opts.signal);
@@ -91,8 +91,12 @@ function spacingOf(g: StackGeometry): SpacingMm {
   return [g.pixelSpacingXMm, g.pixelSpacingYMm, g.sliceSpacingMm];
 }
 
-/** Refuses a bad step before anything is read. */
-function checkStep(step: RefineStep, geometry: StackGeometry): void {
+/**
+ * Refuses a step refineSlices would refuse before reading anything (a bad number, an unknown
+ * mode or side, a wall thinner than the voxels): ImageStackError('bad-argument'). For forms and
+ * command lines that check what the user typed before the work starts.
+ */
+export function checkRefineStep(step: RefineStep, geometry: StackGeometry): void {
   const bad = (reason: string) => new ImageStackError('bad-argument', reason);
   switch (step?.op) {
     case 'keepIslandAt':
@@ -132,9 +136,10 @@ function applyStep(runs: RowRuns, source: SliceSource, geometry: StackGeometry, 
       const c = componentAt(runs, components, step.voxel);
       if (c < 0) {
         const value = source.getSlice(k)[i + nx * j];
-        const isDefault = range[0] === DEFAULT_RANGE[0] && range[1] === DEFAULT_RANGE[1];
+        // a 0/1 mask (the default range, or a refined segment) needs no range in the message
+        const binary = range[0] === 1 && (range[1] === 1 || range[1] === Infinity);
         const within = Number.isFinite(range[1]) ? `${range[0]}–${range[1]}` : `${range[0]} and above`;
-        throw new ImageStackError('bad-argument', `the point ${formatPointMm(pointMm)} mm is not in the segment (value ${value}${isDefault ? '' : `, outside ${within}`})`);
+        throw new ImageStackError('bad-argument', `the point ${formatPointMm(pointMm)} mm is not in the segment (value ${value}${binary ? '' : `; the segment is ${within}`})`);
       }
       const keep = new Uint8Array(components.count);
       keep[c] = 1;
