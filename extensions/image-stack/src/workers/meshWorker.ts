@@ -24,7 +24,7 @@ self.onmessage = (event: MessageEvent<MeshRequest>) => {
   try {
     const result = buildSurface(sliceSource(req), req.geometry, {
       range: [1, 1],
-      largestIsland: req.largestIsland,
+      refine: req.largestIsland ? [{ op: 'largestIsland' }] : [],
       smoothIterations: req.smoothIterations,
       decimate: req.decimate,
       frame: req.frame,
