@@ -1,8 +1,9 @@
 // Device-fit benchmark (`npm run bench -- fit`): the update the viewer runs while a device moves.
-// The sample (headPhantom, at 2.4× its default resolution) → its airway (air inside the head)
-// meshed and smoothed, then midpoint-subdivided once if under 200k triangles (same surface, more
-// triangles: the size the target names) → a straight tube of ~50k triangles (OD 10, ID 8 mm in the
-// 14 mm airway) → measureFit for N placements near the centre line (small shifts and tilts, as a
+// The sample (headPhantom, at twice its default resolution) → its airway (the air threshold, the
+// island under the airway point) meshed and smoothed (62k triangles), then midpoint-subdivided
+// once if under 200k triangles (same surface, more
+// triangles: the size the target names) → a straight tube of ~50k triangles (OD 12, ID 9 mm in the
+// 18 mm airway) → measureFit for N placements near the centre line (small shifts and tilts, as a
 // drag makes), some of them pushed into the wall (the interference path).
 // Anchors in the same run: the one-off builds (prepareAnatomy, prepareDevice) and brute force
 // (every lumen triangle) for a sample of device vertices, which also checks the distances are exact.
@@ -22,39 +23,30 @@ const N = Number(process.env.FIT_BENCH_N ?? 40);
 
 // 1. The lumen.
 let t0 = performance.now();
-const phantom = core.makeHeadPhantom({ columns: 461, rows: 576, slices: 360 });
+const phantom = core.makeHeadPhantom({ columns: 384, rows: 480, slices: 300 });
 const { stack, geometry } = phantom;
-const [ax, ay, az] = core.PHANTOM_ANATOMY.headSemiAxesMm;
-const slice = new Uint8Array(stack.columns * stack.rows);
-const source = {
-  dims: [stack.columns, stack.rows, stack.slices],
-  getSlice(k) {
-    // Air inside the head is the airway (the air around the head is not).
-    const z = geometry.originMm[2] + k * geometry.sliceSpacingMm;
-    const base = k * stack.columns * stack.rows;
-    for (let j = 0; j < stack.rows; j++) {
-      const y = geometry.originMm[1] + j * geometry.pixelSpacingYMm;
-      for (let i = 0; i < stack.columns; i++) {
-        const x = geometry.originMm[0] + i * geometry.pixelSpacingXMm;
-        const o = i + stack.columns * j;
-        slice[o] = stack.voxels[base + o] === core.PHANTOM_VALUES.air && (x * x) / (ax * ax) + (y * y) / (ay * ay) + (z * z) / (az * az) < 1 ? 1 : 0;
-      }
-    }
-    return slice;
-  },
-};
-const surface = core.buildSurface(source, geometry, { smoothIterations: 10 });
+// The airway: the sample's air threshold, keeping the island under its airway point (the air
+// around the head is another island), as `imagestack mesh --keep-island-at` does.
+const dims = [stack.columns, stack.rows, stack.slices];
+const { pointMm } = core.PHANTOM_ANATOMY.airway;
+const source = { dims, getSlice: k => core.sliceView(stack, k) };
+const surface = core.buildSurface(source, geometry, {
+  range: core.PHANTOM_AIR_RANGE,
+  refine: [{ op: 'keepIslandAt', voxel: core.voxelAtPointMm(geometry, dims, pointMm), pointMm }],
+  smoothIterations: 10,
+});
 let lumen = surface.mesh;
 const meshedTriangles = lumen.triangles.length / 3;
 if (meshedTriangles < 200000) lumen = subdivide(lumen);
 log(`lumen: ${meshedTriangles} triangles meshed, ${lumen.triangles.length / 3} after subdivision, ${Math.round(performance.now() - t0)} ms`);
 const topo = core.meshTopology(lumen);
 
-// 2. The device: a straight tube, tip 60 mm up the airway from its top, along +z.
+// 2. The device: a straight tube (OD 12, ID 9, 70 mm) in the 18 mm airway, its tip 85 mm below
+// the airway's top, along +z.
 const { centreMm, zTopMm, radiusMm } = core.PHANTOM_ANATOMY.airway;
-const tubeParams = { outerDiameterMm: 10, innerDiameterMm: 8, lengthMm: 60, segments: 128, axialStepMm: 60 / 97 };
+const tubeParams = { outerDiameterMm: 12, innerDiameterMm: 9, lengthMm: 70, segments: 128, axialStepMm: 70 / 97 };
 const device = core.generateTube(tubeParams);
-const tip = [centreMm[0], centreMm[1], zTopMm - 70];
+const tip = [centreMm[0], centreMm[1], zTopMm - 85];
 
 // 3. One-off builds (anchor: what an update saves by reusing them).
 const time = f => {
@@ -73,16 +65,16 @@ const [anatomy, prepareAnatomyMs] = time(() => core.prepareAnatomy(lumen));
 const [dev, prepareDeviceMs] = time(() => core.prepareDevice(device));
 log(`prepareAnatomy ${Math.round(prepareAnatomyMs)} ms, prepareDevice ${Math.round(prepareDeviceMs)} ms`);
 
-// 4. Placements: shifts up to ±1.5 mm and tilts up to ±2° (clear of the wall), and every fifth
-// shifted 3 mm (into the wall: interference).
+// 4. Placements: shifts up to ±1.5 mm and tilts up to ±2° (clear of the wall, 3 mm away when
+// centred), and every fifth shifted 4 mm (1 mm into the wall: interference).
 let seed = 12345;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
 const placements = [];
 for (let i = 0; i < N; i++) {
   const into = i % 5 === 4;
-  const shift = into ? [3 * Math.cos(i), 3 * Math.sin(i), 0] : [1.5 * rnd(), 1.5 * rnd(), 2 * rnd()];
+  const shift = into ? [4 * Math.cos(i), 4 * Math.sin(i), 0] : [1.5 * rnd(), 1.5 * rnd(), 2 * rnd()];
   const base = core.translationTransform([tip[0] + shift[0], tip[1] + shift[1], tip[2] + shift[2]]);
-  const tilt = core.rotationTransform([rnd(), rnd(), 0], into ? 0 : 2 * rnd(), [0, 0, 30]);
+  const tilt = core.rotationTransform([rnd(), rnd(), 0], into ? 0 : 2 * rnd(), [0, 0, 35]);
   placements.push({ into, transform: core.multiplyTransforms(base, tilt) });
 }
 // Warm-up (JIT) on two placements, then the timed updates.

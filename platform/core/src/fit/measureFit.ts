@@ -121,8 +121,7 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
   // Interference box: device vertices outside, padded later.
   const box = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
   let outsideVertices = 0;
-  const used = new Uint8Array(nv);
-  for (const i of dev.mesh.triangles) used[i] = 1;
+  const used = dev.usedVertices;
   for (let v = 0; v < nv; v++) {
     if (!used[v]) continue;
     const px = world[3 * v], py = world[3 * v + 1], pz = world[3 * v + 2];
@@ -257,8 +256,8 @@ function sortHits(a: Float64Array, n: number): void {
 /**
  * ∫∫ over a grid of rays along the box's longest axis of the length inside the device and outside
  * the lumen. Each ray runs over the device's whole extent along that axis, so the device's
- * crossings pair up (parity) and the lumen's inside/outside at the ray's start comes from one
- * closest-point query. A ray that grazes an edge is nudged (by a thousandth of a cell) and recast.
+ * crossings pair up (parity); the lumen's inside/outside at the ray's start comes from its
+ * crossings from outside its box (or, when that is far back, one closest-point query). A ray that grazes an edge is nudged (by a thousandth of a cell) and recast.
  */
 function integrateInterference(
   anatomy: PreparedMesh,
@@ -295,6 +294,10 @@ function integrateInterference(
   let skipped = 0;
   let hint = -1;
   const o = [0, 0, 0];
+  // Whether the lumen is entered at t0 comes from the ray's crossings before t0 when it starts
+  // outside the lumen's box not much further back (parity: cheap), else from a closest-point query.
+  const lumenStart = Math.min(t0, anatomy.bboxMm[a] - 1);
+  const parityFromBox = anatomy.closed && t0 - lumenStart <= 2 * (t1 - t0) + 10;
   for (let i = 0; i < nu; i++)
     for (let j = 0; j < nw; j++) {
       let nd = 0, na = 0, startInside = false, ok = false;
@@ -314,13 +317,22 @@ function integrateInterference(
         }
         if (devHits.length < nd) devHits = new Float64Array(2 * nd);
         devHits.set(dq.hits.subarray(0, nd));
-        na = aq.rayHits(o[0], o[1], o[2], dirW[0], dirW[1], dirW[2], t0, t1);
+        const all = aq.rayHits(o[0], o[1], o[2], dirW[0], dirW[1], dirW[2], parityFromBox ? lumenStart : t0, t1);
         if (aq.grazed) continue;
-        if (anaHits.length < na) anaHits = new Float64Array(2 * na);
-        anaHits.set(aq.hits.subarray(0, na));
-        o[a] = t0;
-        startInside = sideOfPoint(anatomy, o[0], o[1], o[2], hint) < 0;
-        hint = anatomy.probe.tri;
+        if (anaHits.length < all) anaHits = new Float64Array(2 * all);
+        na = 0;
+        let before = 0;
+        for (let k = 0; k < all; k++) {
+          const t = aq.hits[k];
+          if (t < t0) before++;
+          else anaHits[na++] = t;
+        }
+        if (parityFromBox) startInside = before % 2 === 1;
+        else {
+          o[a] = t0;
+          startInside = sideOfPoint(anatomy, o[0], o[1], o[2], hint) < 0;
+          hint = anatomy.probe.tri;
+        }
         ok = true;
       }
       rays++;

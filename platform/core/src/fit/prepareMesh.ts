@@ -27,6 +27,8 @@ export interface PreparedMesh {
   readonly vertexNormals: Float64Array;
   /** Vertex indices of each leaf-order triangle. */
   readonly leafTriangles: Uint32Array;
+  /** 1 for each vertex some triangle uses (others get no distance). */
+  readonly usedVertices: Uint8Array;
   /** Query scratch for this mesh. */
   readonly query: BvhQuery;
   /** A second query object, for the inside test while `query` holds a result. */
@@ -137,9 +139,12 @@ function prepareMesh(mesh: Mesh, what: string): PreparedMesh {
       featureNormals[e + 2] = face[3 * f + 2] + (g >= 0 ? face[3 * g + 2] : 0);
     }
   }
+  const usedVertices = new Uint8Array(nv);
+  for (let i = 0; i < t.length; i++) usedVertices[t[i]] = 1;
   return {
     mesh,
     bvh,
+    usedVertices,
     closed,
     orientation: six < 0 ? -1 : 1,
     volumeMm3: Math.abs(six) / 6,
