@@ -91,6 +91,10 @@ for (const p of placements) {
   if (!worst || r.minClearanceMm < worst.minClearanceMm) worst = r;
 }
 
+// The drag mode: device vertices only (no reverse pass, no volume), on the same placements.
+const dragCpu = [];
+for (const p of placements) dragCpu.push(timeCpu(() => core.measureFit(anatomy, dev, p.transform, { skipReverse: true, skipInterference: true }))[2]);
+
 // 5. Brute force for a sample of device vertices at the first placement: every lumen triangle.
 const T = placements[0].transform;
 const sampleCount = 64;
@@ -130,6 +134,7 @@ console.log(
       interferingMedianMs: ms(median(interfering)),
       interferingMaxMs: ms(max(interfering)),
       interferingMedianCpuMs: ms(median(interferingCpu)),
+      dragModeMedianCpuMs: ms(median(dragCpu)),
       targetMs: 200,
       worst: { minClearanceMm: r2(worst.minClearanceMm), interferenceMl: Math.round(worst.interferenceMl * 1e4) / 1e4, interferenceSlices: worst.interferenceSlices, rays: worst.interferenceRays },
     },

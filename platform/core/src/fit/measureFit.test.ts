@@ -197,6 +197,9 @@ test('the reverse pass: a wall spike pointing at the middle of a big device face
   expect(r.closestPointMm.map(x => x + 0)).toEqual([0, 0, 5]);
   expect(r.closestAnatomyPointMm).toEqual([0, 0, 8]);
   expect(r.deviceInside).toBe(true);
+  // Without the reverse pass (the drag mode) only the device vertices count: the spike is missed.
+  const quick = measureFit(a, cube, IDENTITY_TRANSFORM, { skipReverse: true, skipInterference: true });
+  expect(quick.minClearanceMm).toBeCloseTo(Math.sqrt(59 - along), 4);
   // Raised 4 mm: the apex is 1 mm inside the cube; the tissue in it is a square pyramid of height 1
   // and half-width h/0.6 at depth h: ∫(2h/0.6)² dh = 3.704 mm³.
   const up = measureFit(a, cube, translationTransform([0, 0, 4]), { interferenceCellMm: 0.1 });
@@ -204,6 +207,7 @@ test('the reverse pass: a wall spike pointing at the middle of a big device face
   expect(up.deviceInside).toBe(false);
   expect(up.vertexSignedDistanceMm.every(d => d > 0)).toBe(true); // every cube corner is still inside the lumen
   expect(Math.abs((up.interferenceMl * 1000) / (4 / 0.36 / 3) - 1)).toBeLessThan(0.02);
+  expect(measureFit(a, cube, translationTransform([0, 0, 4]), { skipInterference: true }).interferenceMl).toBeNaN();
 });
 
 /** Area of a disc of radius r centred at distance d from the centre of a disc of radius R, outside that disc. */

@@ -51,8 +51,14 @@ export interface FitOptions {
    * lumen run parallel (near-ties). 0 for exact.
    */
   toleranceMm?: number;
-  /** Skip the interference volume (distances only), e.g. while dragging. Default false. */
+  /** Skip the interference volume: `interferenceMl` is NaN (not measured) when some of the device may be outside. Default false. */
   skipInterference?: boolean;
+  /**
+   * Skip the reverse pass (lumen vertices against the device): the minimum is then over device
+   * vertices only, and a wall spike reaching between them is missed. With skipInterference, the
+   * cheap update for a drag in progress; measure fully when it ends. Default false.
+   */
+  skipReverse?: boolean;
 }
 
 export interface FitResult {
@@ -66,7 +72,7 @@ export interface FitResult {
   closestPointMm: Point3;
   /** The matching point on the lumen wall, mm. */
   closestAnatomyPointMm: Point3;
-  /** Volume of the device outside the lumen, mL. 0 when `deviceInside`. */
+  /** Volume of the device outside the lumen, mL. 0 when `deviceInside`; NaN when skipInterference left it unmeasured. */
   interferenceMl: number;
   /** First and last slice index the interference spans, when `geometry` was given and there is interference. */
   interferenceSlices?: [number, number];
@@ -146,7 +152,7 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
   const candidates: number[] = [];
   const ap = anatomy.mesh.positions;
   const stamp = new Uint8Array(ap.length / 3);
-  anatomy.query.inBox(wx0 - reach, wy0 - reach, wz0 - reach, wx1 + reach, wy1 + reach, wz1 + reach, t => {
+  if (!options.skipReverse) anatomy.query.inBox(wx0 - reach, wy0 - reach, wz0 - reach, wx1 + reach, wy1 + reach, wz1 + reach, t => {
     for (let k = 0; k < 3; k++) {
       const v = anatomy.leafTriangles[3 * t + k];
       if (stamp[v]) continue;
@@ -193,7 +199,8 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
   let cell = options.interferenceCellMm ?? 0.2;
   let rays = 0;
   let slices: [number, number] | undefined;
-  if ((outsideVertices > 0 || insideVertices > 0) && !options.skipInterference) {
+  if ((outsideVertices > 0 || insideVertices > 0) && options.skipInterference) volumeMm3 = NaN;
+  else if (outsideVertices > 0 || insideVertices > 0) {
     // Interference lies inside the device: clip the box to the device's (world) box.
     const b = [Math.max(box[0], wx0), Math.max(box[1], wy0), Math.max(box[2], wz0), Math.min(box[3], wx1), Math.min(box[4], wy1), Math.min(box[5], wz1)];
     if (b[0] < b[3] && b[1] < b[4] && b[2] < b[5]) {
@@ -218,7 +225,7 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
     closestAnatomyPointMm: bestAna,
     interferenceMl: volumeMm3 / 1000,
     ...(slices ? { interferenceSlices: slices } : {}),
-    deviceInside: best > 0 && outsideVertices === 0 && insideVertices === 0 && volumeMm3 === 0,
+    deviceInside: best > 0 && outsideVertices === 0 && insideVertices === 0 && !(volumeMm3 > 0),
     vertexSignedDistanceMm: sd,
     anatomyClosed: anatomy.closed,
     interferenceCellMm: cell,
