@@ -77,7 +77,7 @@ async function threshold(lower, upper) {
   await page.fill('[data-cy=imagestack-threshold-min]', String(lower));
   await page.fill('[data-cy=imagestack-threshold-max]', String(upper));
   await page.click('[data-cy=imagestack-threshold-apply]');
-  await page.waitForFunction(() => /Segment 1: [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, {
+  await page.waitForFunction(() => /Segment 1 "[^"]*": [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, {
     timeout: 60_000,
   });
   const count = await countSegment();
@@ -183,6 +183,12 @@ test('the sample: threshold, reload, restore, and the labelmap has the same voxe
   await waitForRestored(voxels);
   assert.equal(await countSegment(), voxels);
   await page.waitForFunction(() => /^Saved \d\d:\d\d$/.test(document.querySelector('[data-cy=imagestack-autosave-status]')?.textContent ?? ''), null, { timeout: 60_000 });
+  // the workflow's record of what was done to the segment (the export sidecar's steps) came back with it
+  const steps = await page.evaluate(() => {
+    const id = window.services.segmentationService.getSegmentations()[0].segmentationId;
+    return window.services.imageStackService.latest().workflow?.history?.[`${id}:1`]?.map(s => `${s.op} ${s.lower}–${s.upper}`);
+  });
+  assert.deepEqual(steps, ['threshold 200–240']);
   await shot(page, 'autosave-restored-sample');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

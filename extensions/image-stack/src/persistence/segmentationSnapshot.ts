@@ -1,19 +1,12 @@
+import type { SegmentationHost } from '../workflow/segmentationHost';
 import { countRuns, decodeSliceRuns, encodeSliceRuns } from './labelmapRuns';
 import type { SavedSegmentation } from './sessionRecord';
 
 /**
- * The part of the viewer's segmentation that saving and restoring need (the same shape as the
- * workflow layer's SegmentationHost, so either can be passed): per-slice views of the labelmap
- * in the series' slice order, its segments, and OHIF's way to create one.
+ * The part of the workflow layer's SegmentationHost that saving and restoring need: per-slice
+ * views of the labelmap in the series' slice order, its segments, and OHIF's way to create one.
  */
-export interface LabelmapPort {
-  findLabelmap(): string | undefined;
-  createLabelmap(first: { index: number; label: string }): Promise<string>;
-  segments(segmentationId: string): Array<{ index: number; label: string }>;
-  addSegment(segmentationId: string, segment: { index: number; label: string }): void;
-  slices(segmentationId: string): Uint8Array[];
-  dataModified(segmentationId: string, sliceIndices: number[], segmentIndex: number): void;
-}
+export type LabelmapPort = Pick<SegmentationHost, 'findLabelmap' | 'createLabelmap' | 'segments' | 'addSegment' | 'slices' | 'dataModified'>;
 
 /** Lets the page breathe between batches of slices (an idle callback in the browser). */
 export type Pause = () => Promise<void>;

@@ -1,11 +1,10 @@
 import { SERVICE_NAME } from '../ids';
-import type { HostContext } from '../segmentation/labelmap';
-import { findSeriesDisplaySet } from '../segmentation/labelmap';
+import { findSeriesDisplaySet, ohifSegmentationHost, viewportsShowing, type HostContext } from '../segmentation/ohifHost';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
 import { getCornerstone } from '../utils/cornerstone';
 import { errorLine } from '../utils/errors';
 import { autosaveStatusText, createAutosaver, type Autosaver, type AutosaveStatus } from './autosaver';
-import { ohifLabelmapPort, viewports2dShowing } from './ohifLabelmapPort';
+import type { WorkflowState } from '../workflow/workflowState';
 import { captureSegmentation, remapSegmentationId, restoreSegmentation, type Pause } from './segmentationSnapshot';
 import { checkRecord, savedClock, type SessionRecord } from './sessionRecord';
 import { openSessionStore, type SessionStore } from './sessionStore';
@@ -17,6 +16,9 @@ export const idlePause: Pause = () =>
     if (ric) ric(() => resolve(), { timeout: 200 });
     else setTimeout(resolve, 0);
   });
+
+const isWorkflowState = (w: unknown): w is WorkflowState =>
+  !!w && typeof w === 'object' && typeof (w as WorkflowState).history === 'object' && Array.isArray((w as WorkflowState).undo);
 
 /** Resolves when `ready()` holds, checked a few times a second; rejects after `timeoutMs` or when `stopped()`. */
 function until(ready: () => boolean, { timeoutMs, stopped }: { timeoutMs: number; stopped: () => boolean }): Promise<void> {
@@ -42,7 +44,7 @@ function until(ready: () => boolean, { timeoutMs, stopped }: { timeoutMs: number
 function seriesShown(ctx: HostContext, series: LoadedSeries): boolean {
   const ds = findSeriesDisplaySet(ctx, series);
   if (!ds) return false;
-  const ids = viewports2dShowing(ctx, ds.displaySetInstanceUID);
+  const ids = viewportsShowing(ctx, ds.displaySetInstanceUID);
   if (!ids.length) return false;
   const { cornerstone } = getCornerstone(ctx.extensionManager);
   const engine = cornerstone.getRenderingEngines?.()[0];
@@ -114,17 +116,16 @@ export function startSessionKeeper(ctx: HostContext, store: SessionStore = openS
       status.set({ state: 'failed', line: 'the import was not saved, so neither is this session' });
       return;
     }
-    const port = ohifLabelmapPort(ctx, series);
-    const workflowOf = (s: LoadedSeries) => (s as LoadedSeries & { workflow?: unknown }).workflow;
+    // the workflow layer's host: OHIF's way to create a labelmap (2D viewports only), per-slice voxels
+    const port = ohifSegmentationHost(ctx, series);
     if (base.segmentation && !port.findLabelmap()) {
       status.set({ state: 'restoring' });
       try {
         await until(() => seriesShown(ctx, series), { timeoutMs: 180_000, stopped: () => stopped });
         const { segmentationId } = await restoreSegmentation(port, base.segmentation, { pause: idlePause });
         const oldId = base.segmentation.segmentationId;
-        if (base.workflow !== undefined && 'workflow' in series) {
-          (series as LoadedSeries & { workflow?: unknown }).workflow = oldId ? remapSegmentationId(base.workflow, oldId, segmentationId) : base.workflow;
-        }
+        // the steps per segment (sidecars) and undo come back with it, under the new segmentation's id
+        if (isWorkflowState(base.workflow)) series.workflow = oldId ? remapSegmentationId(base.workflow, oldId, segmentationId) : base.workflow;
       } catch (e) {
         if (stopped) return;
         console.error('[imagestack] restoring the segmentation failed', e);
@@ -141,7 +142,7 @@ export function startSessionKeeper(ctx: HostContext, store: SessionStore = openS
       build: async () => {
         const seg = await captureSegmentation(port, { pause: idlePause });
         const segmentation = seg ?? (removedByUser ? undefined : lastSaved);
-        return { ...base, savedAt: Date.now(), segmentation, workflow: workflowOf(series), extra: base.extra ?? {} };
+        return { ...base, savedAt: Date.now(), segmentation, workflow: series.workflow, extra: base.extra ?? {} };
       },
       save: async r => {
         await store.save(r);
