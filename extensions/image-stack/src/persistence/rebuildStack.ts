@@ -45,7 +45,7 @@ export async function rebuildStack<F extends { name: string; size: number }>(
     throw new ImageStackError('mismatch', `These are not the files of the saved session: its first slice was ${source.firstSlice.name}, now ${first?.name ?? 'none'}.`);
   }
   if ((await deps.hashFile(firstFile)) !== source.firstSlice.hash) {
-    throw new ImageStackError('mismatch', `These are not the files of the saved session: ${first.name} has the same name and size but other contents.`, first.file);
+    throw new ImageStackError('mismatch', `These are not the files of the saved session: ${first.name} has the same name and size but other contents.`);
   }
   if (!sameDims(record, plan.columns, plan.rows, plan.slices.length)) {
     throw new ImageStackError(

@@ -1,4 +1,4 @@
-import { SERVICE_NAME } from '../ids';
+import { IDS, SERVICE_NAME } from '../ids';
 import { findSeriesDisplaySet, ohifSegmentationHost, viewportsShowing, type HostContext } from '../segmentation/ohifHost';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
 import { getCornerstone } from '../utils/cornerstone';
@@ -123,6 +123,8 @@ export function startSessionKeeper(ctx: HostContext, store: SessionStore = openS
       try {
         await until(() => seriesShown(ctx, series), { timeoutMs: 180_000, stopped: () => stopped });
         const { segmentationId } = await restoreSegmentation(port, base.segmentation, { pause: idlePause });
+        // OHIF shows its segmentation tab when a labelmap is added: back to ours, as after a first threshold
+        setTimeout(() => ctx.servicesManager.services.panelService?.activatePanel?.(IDS.workflowPanel, true), 0);
         const oldId = base.segmentation.segmentationId;
         // the steps per segment (sidecars) and undo come back with it, under the new segmentation's id
         if (isWorkflowState(base.workflow)) series.workflow = oldId ? remapSegmentationId(base.workflow, oldId, segmentationId) : base.workflow;
@@ -142,7 +144,10 @@ export function startSessionKeeper(ctx: HostContext, store: SessionStore = openS
       build: async () => {
         const seg = await captureSegmentation(port, { pause: idlePause });
         const segmentation = seg ?? (removedByUser ? undefined : lastSaved);
-        return { ...base, savedAt: Date.now(), segmentation, workflow: series.workflow, extra: base.extra ?? {} };
+        // the steps per segment, not the undo masks (up to five eighths of a volume: 0.4 GB for the
+        // seed stack, too much to clone on every save); after a restore there is nothing to undo
+        const workflow: WorkflowState = { ...series.workflow, undo: [] };
+        return { ...base, savedAt: Date.now(), segmentation, workflow, extra: base.extra ?? {} };
       },
       save: async r => {
         await store.save(r);
