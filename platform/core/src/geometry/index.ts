@@ -7,3 +7,5 @@ export * from './downsample';
 export * from './stackGeometry';
 export * from './calibration';
 export * from './parse';
+export * from './sliceOrientation';
+export * from './orientSlice';
