@@ -1,11 +1,11 @@
 export * from './types';
 export { naturalCompare, naturalSort } from './naturalSort';
-export { findGaps, type SliceGap } from './gaps';
+export { findGaps, describeGaps, checkGapPolicy, planGapFills, GAP_POLICIES, type SliceGap, type GapPolicy, type GapFill } from './gaps';
 export { toGrey, type GreySlice } from './grey';
 export { downsampleInto } from './downsample';
 export { hashPixels } from './hash';
 export { planStack, formatBytes, toCropRect, DEFAULT_MAX_VOLUME_BYTES, type StackPlan, type StackPlanOptions, type StackFileInfo, type PlannedSlice, type SkippedFile } from './plan';
-export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSlice } from './assemble';
+export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSlice, type FilledSlice } from './assemble';
 export {
   decodeSliceBytes,
   createSliceDecoder,
