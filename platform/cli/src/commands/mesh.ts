@@ -4,7 +4,6 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
-  deriveStackGeometry,
   ImageStackError,
   meshSidecar,
   parseThreshold,
@@ -12,7 +11,9 @@ import {
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
+  type GapRecord,
   type MeshFrame,
+  type SliceOrientation,
   type MeshStats,
   type SliceSource,
   type StackGeometry,
@@ -20,7 +21,7 @@ import {
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
-import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
+import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
@@ -156,20 +157,24 @@ export const mesh: Command = {
 
     let stack: VoxelStack;
     let geometry: StackGeometry;
+    let imported: { orientation?: SliceOrientation; gaps?: GapRecord; calibration?: { method: 'typed' } } = {};
     const dicom = await dicomInputs(args.inputs);
     if (dicom) {
       if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
       ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
     } else {
       const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-      ({ stack } = await readStack(args.inputs, {
-        reverse: geo.reverse,
-        crop: geo.crop,
-        downsample: geo.downsample,
+      const warning = mirrorWarning(geo);
+      if (warning) io.stderr(`imagestack mesh: ${warning}\n`);
+      const read = await readStack(args.inputs, {
+        ...stackReadOptions(geo),
         signal: io.signal,
         onProgress: (done, total) => io.progress?.('reading slices', done / total),
-      }));
-      geometry = deriveStackGeometry(geo.geometry, geo);
+      });
+      stack = read.stack;
+      geometry = assembledGeometry(geo, read.report);
+      // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
+      imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, read.report) };
     }
 
     const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
@@ -196,6 +201,7 @@ export const mesh: Command = {
       inputs: args.inputs,
       geometry,
       dims,
+      ...imported,
       threshold: args.threshold,
       operations: result.operations,
       stats: result.stats,

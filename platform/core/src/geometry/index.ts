@@ -9,3 +9,4 @@ export * from './calibration';
 export * from './parse';
 export * from './sliceOrientation';
 export * from './orientSlice';
+export * from './format';
