@@ -10,3 +10,4 @@ export * from './parse';
 export * from './sliceOrientation';
 export * from './orientSlice';
 export * from './format';
+export * from './rulerTicks';
