@@ -21,3 +21,4 @@ export { runDecodePool, createDecodePool, type SpawnWorker, type WorkerPort, typ
 export { probeTarget, probeTargets, blobTargets, HEAD_BYTES, type ProbeTarget, type BlobFile } from './probe';
 export { readStackFromTargets, type ReadSourcesOptions } from './readSources';
 export { webWorkerSpawner, serveSliceRequests, type WebWorkerLike, type WorkerScopeLike } from './webWorker';
+export { detectOverlays, overlaySampleIndices, type OverlayDetection, type OverlayOptions } from './overlays';
