@@ -1,5 +1,6 @@
 import { ImageStackError } from '../errors';
 import { checkSpacingMm } from './spacing';
+import type { RulerTickFit } from './rulerTicks';
 import type { RulerLine } from './types';
 
 /** Below this many pixels a drawn line is too short to calibrate from (a click, not a line). */
@@ -91,4 +92,15 @@ export interface CalibrationRecord {
   /** For 'ticks': how many tick marks the fit used, and its RMS residual along the ruler. */
   ticks?: number;
   residualPx?: number;
+}
+
+/** The sidecar's record of a tick fit: the fitted line between the end ticks, its length, the uncertainty. */
+export function tickCalibrationRecord(fit: RulerTickFit, lengthMm: number): CalibrationRecord {
+  return {
+    method: 'ticks',
+    lines: [{ ...fit.line, lengthMm }],
+    uncertaintyPct: fit.uncertaintyPct,
+    ticks: fit.ticks.length,
+    residualPx: fit.residualPx,
+  };
 }
