@@ -47,20 +47,22 @@ const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 function run(name, cmd, args, stl) {
   fs.rmSync(stl, { force: true });
   const rssFile = path.join(tmp, 'rss.txt');
-  const [c, a] = timeBin ? [timeBin, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [c, a] = timeBin ? [timeBin, ['-f', '%U %S %M', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const loadBefore = os.loadavg()[0];
   const t0 = performance.now();
   const r = spawnSync(c, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
   const s = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${name} failed (exit ${r.status}): ${r.stderr.slice(-1500)}`);
-  const peakRssMiB = timeBin ? Math.round(Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024) : null;
+  const [user, sys, rssKiB] = timeBin ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+  const peakRssMiB = timeBin ? Math.round(rssKiB / 1024) : null;
+  const cpuS = timeBin ? +(user + sys).toFixed(2) : null;
   const fd = fs.openSync(stl, 'r');
   const head = Buffer.alloc(84);
   fs.readSync(fd, head, 0, 84, 0);
   fs.closeSync(fd);
   const triangles = head.readUInt32LE(80);
-  log(`${name}: ${s.toFixed(2)} s, ${peakRssMiB} MiB, ${triangles} triangles (load ${loadBefore.toFixed(1)})`);
-  return { s, peakRssMiB, triangles, stdout: r.stdout, load1m: +loadBefore.toFixed(2) };
+  log(`${name}: ${s.toFixed(2)} s (CPU ${cpuS} s), ${peakRssMiB} MiB, ${triangles} triangles (load ${loadBefore.toFixed(1)})`);
+  return { s, cpuS, peakRssMiB, triangles, stdout: r.stdout, load1m: +loadBefore.toFixed(2) };
 }
 
 const geometryArgs = ['--spacing', `${spacing[0]},${spacing[1]}`, '--slice-spacing', String(spacing[2])];
@@ -108,14 +110,14 @@ try {
     } catch {
       steps = undefined;
     }
-    summary[key] = { medianS: +median(rs.map(x => x.s)).toFixed(2), runsS: rs.map(x => +x.s.toFixed(2)), peakRssMiB: Math.max(...rs.map(x => x.peakRssMiB ?? 0)) || null, triangles: last.triangles, loads1m: rs.map(x => x.load1m), ...(steps ? { lastRunSteps_s: steps } : {}) };
+    summary[key] = { medianS: +median(rs.map(x => x.s)).toFixed(2), runsS: rs.map(x => +x.s.toFixed(2)), cpuS: rs.map(x => x.cpuS), peakRssMiB: Math.max(...rs.map(x => x.peakRssMiB ?? 0)) || null, triangles: last.triangles, loads1m: rs.map(x => x.load1m), ...(steps ? { lastRunSteps_s: steps } : {}) };
   }
   result.runs = summary;
   const ratio = (a, b) => (summary[a] && summary[b] ? +(summary[a].medianS / summary[b].medianS).toFixed(2) : null);
   // Paired: each round's contender / ours from the same round (adjacent runs), then the median.
   const paired = (a, b) => (runs[a] && runs[b] ? +median(runs[a].map((x, i) => x.s / runs[b][i].s)).toFixed(2) : null);
   result.ratios = {
-    note: 'contender seconds / ours: above 1 means ours is faster',
+    note: 'contender wall seconds / ours (medians; paired: median of each round\'s adjacent runs): above 1 means ours is faster. cpuS is user + system CPU seconds (the total work, less disturbed by load than wall time)',
     vtkOverOurs: ratio('vtk', 'ours'),
     vtkOverOursSmooth: ratio('vtkSmooth', 'oursSmooth'),
     vtkOverOursPaired: paired('vtk', 'ours'),

@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
   deriveStackGeometry,
+  finishSurfaceAsync,
   ImageStackError,
   meshSidecar,
   parseThreshold,
@@ -16,10 +17,11 @@ import {
   type MeshStats,
   type SliceSource,
   type StackGeometry,
+  type SurfaceResult,
   type VoxelStack,
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
-import { readStack } from '@imagestack/core/node';
+import { defaultWorkers, extractStackSurface, readStack, startMeshThreads } from '@imagestack/core/node';
 import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 
@@ -154,35 +156,59 @@ export const mesh: Command = {
     const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
     const args = parseMeshArgs(rest);
 
-    let stack: VoxelStack;
     let geometry: StackGeometry;
-    const dicom = await dicomInputs(args.inputs);
-    if (dicom) {
-      if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-      ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
-    } else {
-      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-      ({ stack } = await readStack(args.inputs, {
-        reverse: geo.reverse,
-        crop: geo.crop,
-        downsample: geo.downsample,
-        signal: io.signal,
-        onProgress: (done, total) => io.progress?.('reading slices', done / total),
-      }));
-      geometry = deriveStackGeometry(geo.geometry, geo);
-    }
-
-    const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-    const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-    const result = buildSurface(source, geometry, {
+    let dims: [number, number, number];
+    let result: SurfaceResult;
+    const surfaceOptions = {
       range: args.threshold,
       largestIsland: args.largestIsland,
       smoothIterations: args.smooth,
       decimate: args.decimate,
       frame: args.frame,
       signal: io.signal,
-      onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
-    });
+      onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
+    };
+    const dicom = await dicomInputs(args.inputs);
+    if (!dicom && !args.largestIsland) {
+      // Nothing needs the whole volume: every core decodes, thresholds and marches its own slab
+      // of slices, then smooths its share of the vertices (the same mesh as the path below).
+      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+      const threads = startMeshThreads(defaultWorkers());
+      try {
+        const extracted = await extractStackSurface(args.inputs, threads, {
+          reverse: geo.reverse,
+          crop: geo.crop,
+          downsample: geo.downsample,
+          range: args.threshold,
+          signal: io.signal,
+          onProgress: f => io.progress?.('reading slices and extracting the surface', f),
+        });
+        dims = extracted.dims;
+        geometry = deriveStackGeometry(geo.geometry, geo);
+        result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }));
+      } finally {
+        threads.close();
+      }
+    } else {
+      let stack: VoxelStack;
+      if (dicom) {
+        if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+        ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+      } else {
+        const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+        ({ stack } = await readStack(args.inputs, {
+          reverse: geo.reverse,
+          crop: geo.crop,
+          downsample: geo.downsample,
+          signal: io.signal,
+          onProgress: (done, total) => io.progress?.('reading slices', done / total),
+        }));
+        geometry = deriveStackGeometry(geo.geometry, geo);
+      }
+      dims = [stack.columns, stack.rows, stack.slices];
+      const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+      result = buildSurface(source, geometry, surfaceOptions);
+    }
     if (result.stats.triangles === 0) {
       const [lo, hi] = args.threshold;
       throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);

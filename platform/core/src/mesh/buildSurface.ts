@@ -3,7 +3,7 @@ import type { StackGeometry } from '../geometry';
 import { decimateMesh } from './decimateMesh';
 import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSurface';
 import { meshStats, type MeshStats } from './meshStats';
-import { smoothMesh } from './smoothMesh';
+import { smoothMesh, type SmoothMeshOptions } from './smoothMesh';
 import { fillHolesSlices, largestIslandSlices, removeSmallIslandsSlices, type Connectivity } from './labelmap/islands';
 import { growSlices, hollowSlices, shrinkSlices, type HollowSide } from './labelmap/morphology';
 import type { Mesh, MeshFrame, SliceSource } from './types';
@@ -106,6 +106,31 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
  * recorded in the operations here.
  */
 export function finishSurface(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions = {}): SurfaceResult {
+  const steps = finishSteps(voxelMesh, geometry, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(smoothMesh(step.value.mesh, step.value.options));
+  return step.value;
+}
+
+/** What a smoother is asked to do (smoothMesh, or Node's threaded one with the same result). */
+export interface SmoothStep {
+  mesh: Mesh;
+  options: SmoothMeshOptions;
+}
+
+/**
+ * finishSurface with the smoothing done by `smooth` (same options, same result as smoothMesh
+ * expected), which may run elsewhere: Node's mesh threads.
+ */
+export async function finishSurfaceAsync(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions, smooth: (step: SmoothStep) => Promise<Mesh>): Promise<SurfaceResult> {
+  const steps = finishSteps(voxelMesh, geometry, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await smooth(step.value));
+  return step.value;
+}
+
+/** The steps after extraction; yields once to have the mesh smoothed, when smoothing is asked for. */
+function* finishSteps(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions): Generator<SmoothStep, SurfaceResult, Mesh> {
   const frame = options.frame ?? 'LPS';
   const range: [number, number] = options.range ?? [1, Infinity];
   const progress = options.onProgress ?? (() => undefined);
@@ -116,7 +141,7 @@ export function finishSurface(voxelMesh: Mesh, geometry: StackGeometry, options:
   if (iterations > 0) {
     progress(0.6, 'smooth');
     const passBand = options.smoothPassBand ?? 0.1;
-    mesh = smoothMesh(mesh, { iterations, passBand, signal: options.signal, onProgress: f => progress(0.6 + 0.15 * f, 'smooth') });
+    mesh = yield { mesh, options: { iterations, passBand, signal: options.signal, onProgress: f => progress(0.6 + 0.15 * f, 'smooth') } };
     operations.push({ op: 'smooth', method: 'windowed sinc', iterations, passBand });
   }
   const reduction = options.decimate ?? 0;

@@ -130,24 +130,49 @@ export function extractSurfaceSlab(
   k0: number,
   k1: number,
   getSlice: (k: number) => SliceArray,
-  options: Pick<ExtractSurfaceOptions, 'range' | 'signal'> & { onSlice?: () => void } = {},
+  options: Pick<ExtractSurfaceOptions, 'range' | 'signal'> = {},
 ): SurfaceSlab {
+  const slab = createSlabExtractor(dims, k0, k1, options);
+  for (let k = k0 ? k0 - 1 : 0; k < k1; k++) {
+    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
+    slab.push(getSlice(k));
+  }
+  return slab.finish();
+}
+
+/**
+ * A slab (see SurfaceSlab) fed one slice at a time: `push` slices k0−1 (when k0 > 0) to k1−1
+ * in order, then `finish`. For a thread that decodes its slices itself.
+ */
+export function createSlabExtractor(dims: [number, number, number], k0: number, k1: number, options: Pick<ExtractSurfaceOptions, 'range'> = {}) {
   const nz = dims[2];
   if (!(Number.isInteger(k0) && Number.isInteger(k1) && 0 <= k0 && k0 < k1 && k1 <= nz)) {
     throw new ImageStackError('bad-argument', `mesh: slab ${k0}..${k1} is not inside 0..${nz}`);
   }
   const m = createMarcher(dims, options.range);
   if (k0 === 0) m.plane(-1, null, false);
-  else m.plane(k0 - 1, getSlice(k0 - 1), true);
+  let next = k0 ? k0 - 1 : 0;
   let lastSliceFirstVertex = 0;
-  for (let k = k0; k < k1; k++) {
-    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
-    lastSliceFirstVertex = m.vertexCount();
-    m.plane(k, getSlice(k), false);
-    options.onSlice?.();
-  }
-  if (k1 === nz) m.plane(nz, null, false);
-  return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex };
+  return {
+    /** The slice the next push is taken to be. */
+    get nextSlice() {
+      return next;
+    },
+    push(slice: SliceArray): void {
+      if (next >= k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} got more slices than it covers`);
+      if (next < k0) m.plane(next, slice, true);
+      else {
+        lastSliceFirstVertex = m.vertexCount();
+        m.plane(next, slice, false);
+      }
+      next++;
+    },
+    finish(): SurfaceSlab {
+      if (next !== k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} finished after slice ${next - 1}`);
+      if (k1 === nz) m.plane(nz, null, false);
+      return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex };
+    },
+  };
 }
 
 /** Joins slabs covering 0..nz in order (from extractSurfaceSlab) into the whole welded mesh. */

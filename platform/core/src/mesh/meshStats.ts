@@ -70,6 +70,11 @@ export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm
  * vertex-manifold, Euler characteristic and parts.
  */
 export function meshTopology(mesh: Mesh): MeshTopology {
+  return { ...edgeTopology(mesh), vertexManifold: checkVertexFans(mesh.triangles, mesh.positions.length / 3) };
+}
+
+/** meshTopology without the vertex-fan check (which meshStats does not report): half the work. */
+function edgeTopology(mesh: Mesh): Omit<MeshTopology, 'vertexManifold'> {
   const t = mesh.triangles;
   const nv = mesh.positions.length / 3;
   const nt = t.length / 3;
@@ -133,11 +138,9 @@ export function meshTopology(mesh: Mesh): MeshTopology {
     usedVertices++;
     if (find(parent, v) === v) parts++;
   }
-  const vertexManifold = checkVertexFans(t, nv);
   return {
     watertight,
     oriented: oriented && watertight,
-    vertexManifold,
     eulerCharacteristic: usedVertices - edges + nt,
     parts,
     boundaryEdges,
@@ -147,7 +150,7 @@ export function meshTopology(mesh: Mesh): MeshTopology {
 
 /** Triangles, measures, parts, watertight and oriented: the numbers shown before saving. */
 export function meshStats(mesh: Mesh): MeshStats {
-  const topo = meshTopology(mesh);
+  const topo = edgeTopology(mesh);
   return {
     triangles: mesh.triangles.length / 3,
     vertices: mesh.positions.length / 3,
