@@ -124,6 +124,18 @@ export interface SurfaceSlab {
   lastSliceFirstVertex: number;
 }
 
+/**
+ * A slice given as 8-bit codes and a table saying which codes are inside: row j's nx codes start
+ * at `bytes[rowStart[j]]`. An 8-bit paletted BMP's pixel rows as they are in the file, with the
+ * palette and the threshold folded into `inside`, so the slice is never decoded to grey.
+ */
+export interface CodedSlice {
+  bytes: Uint8Array;
+  rowStart: Int32Array;
+  /** 256 entries, 1 for a code inside the surface, else 0. */
+  inside: Uint8Array;
+}
+
 /** Extracts one slab (see SurfaceSlab); `getSlice` is asked for slices k0−1 (when k0 > 0) to k1−1, in order. */
 export function extractSurfaceSlab(
   dims: [number, number, number],
@@ -158,7 +170,7 @@ export function createSlabExtractor(dims: [number, number, number], k0: number, 
     get nextSlice() {
       return next;
     },
-    push(slice: SliceArray): void {
+    push(slice: SliceArray | CodedSlice): void {
       if (next >= k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} got more slices than it covers`);
       if (next < k0) m.plane(next, slice, true);
       else {
@@ -245,9 +257,11 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
   };
 
   /** Processes sample plane k (−1 and nz are the zero padding; `slice` is null for them). */
-  const plane = (k: number, slice: SliceArray | null, prime: boolean): void => {
+  const plane = (k: number, slice: SliceArray | CodedSlice | null, prime: boolean): void => {
     priming = prime;
-    if (slice) {
+    if (slice && 'inside' in slice) {
+      binarizeCodedInto(slice, nx, ny, B);
+    } else if (slice) {
       if (slice.length < nx * ny) {
         throw new ImageStackError('mismatch', `mesh: slice ${k} has ${slice.length} voxels, expected ${nx}×${ny}`);
       }
@@ -464,6 +478,40 @@ function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi:
     start[j + 2] = n;
   }
   start[ny + 2] = n; // the bottom padding row has none
+  plane.any = n > 0;
+}
+
+/** binarizeInto for a CodedSlice: one table load per voxel, no grey slice in between. */
+function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, plane: SamplePlane): void {
+  const { bytes: src, rowStart, inside } = slice;
+  const W = nx + 2;
+  const bytes = plane.bytes;
+  const trans = plane.trans;
+  const start = plane.start;
+  bytes.fill(0, 0, W);
+  bytes.fill(0, (ny + 1) * W);
+  start[0] = 0;
+  start[1] = 0;
+  let n = 0;
+  for (let j = 0; j < ny; j++) {
+    const s0 = rowStart[j];
+    if (s0 < 0 || s0 + nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
+    const dst = (j + 1) * W + 1;
+    bytes[dst - 1] = 0;
+    bytes[dst + nx] = 0;
+    let prev = 0;
+    for (let i = 0; i < nx; i++) {
+      const b = inside[src[s0 + i]];
+      bytes[dst + i] = b;
+      if (b !== prev) {
+        trans[n++] = i + 1;
+        prev = b;
+      }
+    }
+    if (prev) trans[n++] = nx + 1;
+    start[j + 2] = n;
+  }
+  start[ny + 2] = n;
   plane.any = n > 0;
 }
 

@@ -3,13 +3,15 @@
 // (a range of vertices, over shared memory).
 import { parentPort } from 'node:worker_threads';
 import { errorToWire } from '../../errors/wire';
-import { createSlabExtractor } from '../../mesh/extractSurface';
+import { createSlabExtractor, type CodedSlice } from '../../mesh/extractSurface';
+import { codedBmpSlice } from '../codedSlice';
 import { smoothVertexRange, vertexNeighboursOf } from '../../mesh/smoothMesh';
 import { createSliceDecoder, type SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
 import type { MeshWorkerReply, MeshWorkerRequest } from './meshThreads';
 
 const decoder = createSliceDecoder(createFileReader());
+const reader = createFileReader();
 
 /** Every thread of a smoothing run waits here after each term; control[2] = 1 is an abort. */
 function barrier(control: Int32Array, threads: number): void {
@@ -33,9 +35,22 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     let spare: ArrayBuffer | undefined;
     for (const r of req.requests) {
       if (Atomics.load(control, 2)) throw new Error('cancelled');
-      const result = await decoder.decode(spare ? ({ ...r, into: spare } as SliceRequest) : r);
-      slab.push(result.voxels);
-      spare = result.voxels.buffer as ArrayBuffer;
+      // 8-bit paletted BMPs are thresholded straight from the file's bytes (threshold fused
+      // into decoding); anything else is decoded to grey first.
+      let coded: CodedSlice | null = null;
+      if (r.page === 0 && typeof r.source === 'string') {
+        try {
+          coded = codedBmpSlice(await reader(r.source), r, req.range);
+        } catch {
+          coded = null; // the decoder reads it again and names what is wrong
+        }
+      }
+      if (coded) slab.push(coded);
+      else {
+        const result = await decoder.decode(spare ? ({ ...r, into: spare } as SliceRequest) : r);
+        slab.push(result.voxels);
+        spare = result.voxels.buffer as ArrayBuffer;
+      }
       parentPort!.postMessage({ op: 'progress', id: req.id } satisfies MeshWorkerReply);
     }
     const s = slab.finish();
