@@ -168,13 +168,14 @@ export const mesh: Command = {
       signal: io.signal,
       onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
     };
-    const dicom = await dicomInputs(args.inputs);
-    if (!dicom && !args.largestIsland) {
-      // Nothing needs the whole volume: every core decodes, thresholds and marches its own slab
-      // of slices, then smooths its share of the vertices (the same mesh as the path below).
-      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-      const threads = startMeshThreads(defaultWorkers());
-      try {
+    // Started now, so they boot while the inputs are listed; unused for DICOM inputs.
+    const threads = args.largestIsland ? null : startMeshThreads(defaultWorkers());
+    try {
+      const dicom = await dicomInputs(args.inputs);
+      if (!dicom && threads) {
+        // Nothing needs the whole volume: every core decodes, thresholds and marches its own slab
+        // of slices, then smooths its share of the vertices (the same mesh as the path below).
+        const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
         const extracted = await extractStackSurface(args.inputs, threads, {
           reverse: geo.reverse,
           crop: geo.crop,
@@ -185,29 +186,32 @@ export const mesh: Command = {
         });
         dims = extracted.dims;
         geometry = deriveStackGeometry(geo.geometry, geo);
-        result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }));
-      } finally {
-        threads.close();
-      }
-    } else {
-      let stack: VoxelStack;
-      if (dicom) {
-        if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-        ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+        result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
+          smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
+          topology: m => threads.topology(m, { signal: io.signal }),
+        });
       } else {
-        const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-        ({ stack } = await readStack(args.inputs, {
-          reverse: geo.reverse,
-          crop: geo.crop,
-          downsample: geo.downsample,
-          signal: io.signal,
-          onProgress: (done, total) => io.progress?.('reading slices', done / total),
-        }));
-        geometry = deriveStackGeometry(geo.geometry, geo);
+        let stack: VoxelStack;
+        if (dicom) {
+          if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+          ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+        } else {
+          const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+          ({ stack } = await readStack(args.inputs, {
+            reverse: geo.reverse,
+            crop: geo.crop,
+            downsample: geo.downsample,
+            signal: io.signal,
+            onProgress: (done, total) => io.progress?.('reading slices', done / total),
+          }));
+          geometry = deriveStackGeometry(geo.geometry, geo);
+        }
+        dims = [stack.columns, stack.rows, stack.slices];
+        const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+        result = buildSurface(source, geometry, surfaceOptions);
       }
-      dims = [stack.columns, stack.rows, stack.slices];
-      const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-      result = buildSurface(source, geometry, surfaceOptions);
+    } finally {
+      threads?.close();
     }
     if (result.stats.triangles === 0) {
       const [lo, hi] = args.threshold;

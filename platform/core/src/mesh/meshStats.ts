@@ -122,7 +122,87 @@ function edgeTopology(mesh: Mesh): Omit<MeshTopology, 'vertexManifold'> {
   }
   const watertight = boundaryEdges === 0 && nonManifoldEdges === 0;
 
-  // Vertex fans and parts through union–find over triangle edges.
+  const { parts, usedVertices } = meshParts(t, nv);
+  return {
+    watertight,
+    oriented: oriented && watertight,
+    eulerCharacteristic: usedVertices - edges + nt,
+    parts,
+    boundaryEdges,
+    nonManifoldEdges,
+  };
+}
+
+/** The edge counts of meshTopology for the edges seen from vertices v0..v1−1 (see edgeCountsOf). */
+export interface EdgeCounts {
+  edges: number;
+  boundaryEdges: number;
+  nonManifoldEdges: number;
+  /** Every directed edge from these vertices is used once and its reverse once. */
+  oriented: boolean;
+}
+
+/**
+ * meshTopology's edge checks for the edges it counts at vertices v0..v1−1, from the triangles
+ * alone: threads each take a vertex range and `joinEdgeCounts` adds them up to exactly what
+ * meshTopology finds (each undirected edge is counted at one end only, the same end).
+ */
+export function edgeCountsOf(t: Uint32Array, v0: number, v1: number): EdgeCounts {
+  const m = v1 - v0;
+  // For each vertex a of the range: the far ends of its outgoing (a → b) and incoming (c → a)
+  // half-edges, from each triangle (a, b, c) that uses it.
+  const count = new Int32Array(m + 1);
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i];
+    if (v >= v0 && v < v1) count[v - v0 + 1]++;
+  }
+  for (let v = 0; v < m; v++) count[v + 1] += count[v];
+  const fill = count.slice(0, m);
+  const out = new Int32Array(count[m]);
+  const inc = new Int32Array(count[m]);
+  for (let i = 0; i < t.length; i += 3) {
+    const a = t[i], b = t[i + 1], c = t[i + 2];
+    if (a >= v0 && a < v1) { out[fill[a - v0]] = b; inc[fill[a - v0]++] = c; }
+    if (b >= v0 && b < v1) { out[fill[b - v0]] = c; inc[fill[b - v0]++] = a; }
+    if (c >= v0 && c < v1) { out[fill[c - v0]] = a; inc[fill[c - v0]++] = b; }
+  }
+  let edges = 0;
+  let boundaryEdges = 0;
+  let nonManifoldEdges = 0;
+  let oriented = true;
+  for (let a = v0; a < v1; a++) {
+    const s0 = count[a - v0], s1 = count[a - v0 + 1];
+    for (let p = s0; p < s1; p++) {
+      const b = out[p];
+      let first = true;
+      let same = 0;
+      for (let q = s0; q < s1; q++) {
+        if (out[q] !== b) continue;
+        if (q < p) first = false;
+        same++;
+      }
+      if (!first) continue;
+      let reverse = 0; // b → a, seen at a as an incoming half-edge from b
+      for (let q = s0; q < s1; q++) if (inc[q] === b) reverse++;
+      if (same > 1 || reverse !== 1) oriented = false;
+      if (a < b || reverse === 0) {
+        edges++;
+        const n = same + reverse;
+        if (n === 1) boundaryEdges++;
+        else if (n > 2) nonManifoldEdges++;
+      }
+    }
+  }
+  return { edges, boundaryEdges, nonManifoldEdges, oriented };
+}
+
+/** Adds up ranges' EdgeCounts. */
+export function joinEdgeCounts(parts: readonly EdgeCounts[]): EdgeCounts {
+  return parts.reduce((s, p) => ({ edges: s.edges + p.edges, boundaryEdges: s.boundaryEdges + p.boundaryEdges, nonManifoldEdges: s.nonManifoldEdges + p.nonManifoldEdges, oriented: s.oriented && p.oriented }), { edges: 0, boundaryEdges: 0, nonManifoldEdges: 0, oriented: true });
+}
+
+/** Connected parts (by shared vertices of triangles) and the vertices triangles use. */
+export function meshParts(t: Uint32Array, nv: number): { parts: number; usedVertices: number } {
   const parent = new Int32Array(nv);
   for (let v = 0; v < nv; v++) parent[v] = v;
   const used = new Uint8Array(nv);
@@ -138,19 +218,21 @@ function edgeTopology(mesh: Mesh): Omit<MeshTopology, 'vertexManifold'> {
     usedVertices++;
     if (find(parent, v) === v) parts++;
   }
-  return {
-    watertight,
-    oriented: oriented && watertight,
-    eulerCharacteristic: usedVertices - edges + nt,
-    parts,
-    boundaryEdges,
-    nonManifoldEdges,
-  };
+  return { parts, usedVertices };
+}
+
+/** What meshStats reports of the topology, when it is already known (found by threads). */
+export type KnownTopology = Pick<MeshStats, 'watertight' | 'oriented' | 'parts'>;
+
+/** KnownTopology from edge counts and parts: the same rules as meshTopology. */
+export function topologyFrom(edges: EdgeCounts, parts: number): KnownTopology {
+  const watertight = edges.boundaryEdges === 0 && edges.nonManifoldEdges === 0;
+  return { watertight, oriented: edges.oriented && watertight, parts };
 }
 
 /** Triangles, measures, parts, watertight and oriented: the numbers shown before saving. */
-export function meshStats(mesh: Mesh): MeshStats {
-  const topo = edgeTopology(mesh);
+export function meshStats(mesh: Mesh, known?: KnownTopology): MeshStats {
+  const topo = known ?? edgeTopology(mesh);
   return {
     triangles: mesh.triangles.length / 3,
     vertices: mesh.positions.length / 3,

@@ -10,6 +10,7 @@ import { errorFromWire, type WireError } from '../../errors/wire';
 import { mergeSurfaceSlabs, type SurfaceSlab } from '../../mesh/extractSurface';
 import { meshCentre, smoothingCoefficients, type SmoothMeshOptions } from '../../mesh/smoothMesh';
 import type { Mesh } from '../../mesh/types';
+import { joinEdgeCounts, meshParts, topologyFrom, type EdgeCounts, type KnownTopology } from '../../mesh/meshStats';
 import type { SliceRequest } from '../decodeSlice';
 
 export type MeshWorkerRequest =
@@ -28,10 +29,14 @@ export type MeshWorkerRequest =
       control: SharedArrayBuffer;
       threads: number;
       progress: boolean;
-    };
+    }
+  | MeshWorkerRequestTopology;
+
+export type MeshWorkerRequestTopology = { op: 'topology'; id: number; triangles: SharedArrayBuffer; v0: number; v1: number };
 
 export type MeshWorkerReply =
   | { op: 'progress'; id: number; fraction?: number }
+  | { op: 'topology'; id: number; counts: EdgeCounts }
   | { op: 'slab'; id: number; slab: SurfaceSlab }
   | { op: 'smooth'; id: number }
   | { op: 'error'; id: number; error: WireError };
@@ -57,10 +62,28 @@ export interface MeshThreads {
   extract(dims: [number, number, number], requests: readonly SliceRequest[], opts: { range?: [number, number]; signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<Mesh>;
   /** smoothMesh's result (the same positions), the vertices shared out among the threads. */
   smooth(mesh: Mesh, options?: SmoothMeshOptions & { signal?: AbortSignal }): Promise<Mesh>;
+  /** meshStats' topology (watertight, oriented, parts) of `mesh`, the edges checked by the threads. */
+  topology(mesh: Mesh, options?: { signal?: AbortSignal }): Promise<KnownTopology>;
   close(): void;
 }
 
+function share(a: Float32Array | Uint32Array): SharedArrayBuffer {
+  const b = new SharedArrayBuffer(a.byteLength);
+  new Uint8Array(b).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return b;
+}
+
 export function startMeshThreads(threads: number): MeshThreads {
+  // Smoothing and the topology check read the same triangles: put them on shared memory once.
+  let sharedFor: Uint32Array | null = null;
+  let sharedTriangles: SharedArrayBuffer | null = null;
+  const shareTriangles = (t: Uint32Array) => {
+    if (sharedFor !== t) {
+      sharedTriangles = share(t);
+      sharedFor = t;
+    }
+    return sharedTriangles!;
+  };
   const n = Math.max(1, Math.floor(threads));
   const script = workerScript();
   const workers = Array.from({ length: n }, () => new Worker(script));
@@ -140,13 +163,8 @@ export function startMeshThreads(threads: number): MeshThreads {
       const c = smoothingCoefficients(options);
       const nv = mesh.positions.length / 3;
       if (!c || mesh.triangles.length === 0) return { positions: mesh.positions.slice(), triangles: mesh.triangles };
-      const share = (a: Float32Array | Uint32Array) => {
-        const b = new SharedArrayBuffer(a.byteLength);
-        new Uint8Array(b).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-        return b;
-      };
       const positions = share(mesh.positions);
-      const triangles = share(mesh.triangles);
+      const triangles = shareTriangles(mesh.triangles);
       const work = [0, 1, 2, 3].map(() => new SharedArrayBuffer(3 * nv * 8));
       const out = new SharedArrayBuffer(3 * nv * 4);
       const control = new Int32Array(new SharedArrayBuffer(12));
@@ -166,9 +184,26 @@ export function startMeshThreads(threads: number): MeshThreads {
       // A copy off shared memory: callers may transfer the result (a SharedArrayBuffer cannot be).
       return { positions: new Float32Array(out).slice(), triangles: mesh.triangles };
     },
+    async topology(mesh, options = {}) {
+      const nv = mesh.positions.length / 3;
+      const threads = Math.max(1, Math.min(n, nv));
+      const triangles = shareTriangles(mesh.triangles);
+      const control = new Int32Array(new SharedArrayBuffer(12));
+      const replies = runAll<Extract<MeshWorkerReply, { op: 'topology' }>>(
+        (w, id) => (w >= threads ? null : { req: { op: 'topology', id, triangles, v0: Math.round((w * nv) / threads), v1: Math.round(((w + 1) * nv) / threads) } }),
+        control,
+        options.signal,
+        () => undefined,
+      );
+      // The parts on this thread while the threads check the edges.
+      const { parts } = meshParts(mesh.triangles, nv);
+      const counts = joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts));
+      return topologyFrom(counts, parts);
+    },
     close() {
       if (closed) return;
       closed = true;
+      sharedFor = sharedTriangles = null;
       for (const w of workers) void w.terminate();
     },
   };

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { errorToWire } from '../../errors/wire';
 import { createSlabExtractor, type CodedSlice } from '../../mesh/extractSurface';
 import { codedBmpSlice } from '../codedSlice';
+import { edgeCountsOf } from '../../mesh/meshStats';
 import { smoothVertexRange, vertexNeighboursOf } from '../../mesh/smoothMesh';
 import { createSliceDecoder, type SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
@@ -55,6 +56,9 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     }
     const s = slab.finish();
     return { reply: { op: 'slab', id: req.id, slab: s }, transfer: [s.positions.buffer as ArrayBuffer, s.triangles.buffer as ArrayBuffer] };
+  }
+  if (req.op === 'topology') {
+    return { reply: { op: 'topology', id: req.id, counts: edgeCountsOf(new Uint32Array(req.triangles), req.v0, req.v1) }, transfer: [] };
   }
   const control = new Int32Array(req.control);
   const triangles = new Uint32Array(req.triangles);
