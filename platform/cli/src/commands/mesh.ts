@@ -168,11 +168,11 @@ export const mesh: Command = {
       signal: io.signal,
       onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
     };
-    // Started now, so they boot while the inputs are listed; unused for DICOM inputs.
-    const threads = args.largestIsland ? null : startMeshThreads(defaultWorkers());
+    const dicom = await dicomInputs(args.inputs);
+    // Started now, so they boot while the slices' headers are read.
+    const threads = dicom || args.largestIsland ? null : startMeshThreads(defaultWorkers());
     try {
-      const dicom = await dicomInputs(args.inputs);
-      if (!dicom && threads) {
+      if (threads) {
         // Nothing needs the whole volume: every core decodes, thresholds and marches its own slab
         // of slices, then smooths its share of the vertices (the same mesh as the path below).
         const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
