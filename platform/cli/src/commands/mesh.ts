@@ -13,6 +13,7 @@ import {
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
+  type Mesh,
   type MeshFrame,
   type MeshStats,
   type SliceSource,
@@ -168,6 +169,11 @@ export const mesh: Command = {
       signal: io.signal,
       onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
     };
+    const stlPath = resolve(args.stl);
+    const sidecarPath = `${stlPath}.json`;
+    const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
+    const encodeStl = (m: Mesh) => (args.ascii ? writeStlAscii(m, { frame: args.frame, name }) : writeStlBinary(m, { frame: args.frame }));
+    let encoded: { mesh: Mesh; bytes: Uint8Array | string } | undefined;
     const dicom = await dicomInputs(args.inputs);
     // Started now, so they boot while the slices' headers are read.
     const threads = dicom || args.largestIsland ? null : startMeshThreads(defaultWorkers());
@@ -188,7 +194,12 @@ export const mesh: Command = {
         geometry = deriveStackGeometry(geo.geometry, geo);
         result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
           smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
-          topology: m => threads.topology(m, { signal: io.signal }),
+          // The threads check the finished mesh's edges while this thread encodes the file.
+          topology: async m => {
+            const topology = threads.topology(m, { signal: io.signal });
+            encoded = { mesh: m, bytes: encodeStl(m) };
+            return topology;
+          },
         });
       } else {
         let stack: VoxelStack;
@@ -217,10 +228,7 @@ export const mesh: Command = {
       const [lo, hi] = args.threshold;
       throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
     }
-    const stlPath = resolve(args.stl);
-    const sidecarPath = `${stlPath}.json`;
-    const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
-    await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : writeStlBinary(result.mesh, { frame: args.frame }));
+    await writeAtomically(stlPath, encoded?.mesh === result.mesh ? encoded.bytes : encodeStl(result.mesh));
     const sidecar = meshSidecar({
       files: [basename(stlPath)],
       inputs: args.inputs,
