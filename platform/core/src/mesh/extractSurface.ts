@@ -132,7 +132,13 @@ export interface SurfaceSlab {
 export interface CodedSlice {
   bytes: Uint8Array;
   rowStart: Int32Array;
-  /** 256 entries, 1 for a code inside the surface, else 0. */
+  /**
+   * Bytes per pixel: 1, an 8-bit code; 3 or 4, blue, green, red (and a fourth byte, ignored), whose
+   * grey value is the decoders' (19595 R + 38470 G + 7471 B + 32768) >>> 16 (see stack/grey.ts:
+   * exactly R where R = G = B). Default 1.
+   */
+  step?: 1 | 3 | 4;
+  /** 256 entries, 1 for a code (step 1) or grey value (step 3, 4) inside the surface, else 0. */
   inside: Uint8Array;
 }
 
@@ -484,6 +490,7 @@ function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi:
 /** binarizeInto for a CodedSlice: one table load per voxel, no grey slice in between. */
 function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, plane: SamplePlane): void {
   const { bytes: src, rowStart, inside } = slice;
+  const step = slice.step ?? 1;
   const W = nx + 2;
   const bytes = plane.bytes;
   const trans = plane.trans;
@@ -495,17 +502,28 @@ function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, plane: Sam
   let n = 0;
   for (let j = 0; j < ny; j++) {
     const s0 = rowStart[j];
-    if (s0 < 0 || s0 + nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
+    if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
     const dst = (j + 1) * W + 1;
     bytes[dst - 1] = 0;
     bytes[dst + nx] = 0;
     let prev = 0;
-    for (let i = 0; i < nx; i++) {
-      const b = inside[src[s0 + i]];
-      bytes[dst + i] = b;
-      if (b !== prev) {
-        trans[n++] = i + 1;
-        prev = b;
+    if (step === 1) {
+      for (let i = 0; i < nx; i++) {
+        const b = inside[src[s0 + i]];
+        bytes[dst + i] = b;
+        if (b !== prev) {
+          trans[n++] = i + 1;
+          prev = b;
+        }
+      }
+    } else {
+      for (let i = 0, o = s0; i < nx; i++, o += step) {
+        const b = inside[(7471 * src[o] + 38470 * src[o + 1] + 19595 * src[o + 2] + 32768) >>> 16];
+        bytes[dst + i] = b;
+        if (b !== prev) {
+          trans[n++] = i + 1;
+          prev = b;
+        }
       }
     }
     if (prev) trans[n++] = nx + 1;
