@@ -150,40 +150,48 @@ export interface EdgeCounts {
 export function edgeCountsOf(t: Uint32Array, v0: number, v1: number): EdgeCounts {
   const m = v1 - v0;
   // For each vertex a of the range: the far ends of its outgoing (a → b) and incoming (c → a)
-  // half-edges, from each triangle (a, b, c) that uses it.
+  // half-edges, from each triangle (a, b, c) that uses it, as (b, c) pairs.
   const count = new Int32Array(m + 1);
   for (let i = 0; i < t.length; i++) {
     const v = t[i];
-    if (v >= v0 && v < v1) count[v - v0 + 1]++;
+    if (v >= v0 && v < v1) count[v - v0 + 1] += 2;
   }
   for (let v = 0; v < m; v++) count[v + 1] += count[v];
   const fill = count.slice(0, m);
-  const out = new Int32Array(count[m]);
-  const inc = new Int32Array(count[m]);
+  const raw = new Int32Array(count[m]);
   for (let i = 0; i < t.length; i += 3) {
     const a = t[i], b = t[i + 1], c = t[i + 2];
-    if (a >= v0 && a < v1) { out[fill[a - v0]] = b; inc[fill[a - v0]++] = c; }
-    if (b >= v0 && b < v1) { out[fill[b - v0]] = c; inc[fill[b - v0]++] = a; }
-    if (c >= v0 && c < v1) { out[fill[c - v0]] = a; inc[fill[c - v0]++] = b; }
+    if (a >= v0 && a < v1) { raw[fill[a - v0]++] = b; raw[fill[a - v0]++] = c; }
+    if (b >= v0 && b < v1) { raw[fill[b - v0]++] = c; raw[fill[b - v0]++] = a; }
+    if (c >= v0 && c < v1) { raw[fill[c - v0]++] = a; raw[fill[c - v0]++] = b; }
   }
+  return edgeCountsOfIncidences(raw, count, v0, v1);
+}
+
+/**
+ * edgeCountsOf from the incidences already gathered: for vertex v0 + i, raw[count[i] ..
+ * count[i + 1]) holds (outgoing far end, incoming far end) pairs, one per triangle using it, in
+ * triangle order (as smoothing's neighbour pass gathers them: one pass serves both).
+ */
+export function edgeCountsOfIncidences(raw: Int32Array, count: Int32Array, v0: number, v1: number): EdgeCounts {
   let edges = 0;
   let boundaryEdges = 0;
   let nonManifoldEdges = 0;
   let oriented = true;
   for (let a = v0; a < v1; a++) {
     const s0 = count[a - v0], s1 = count[a - v0 + 1];
-    for (let p = s0; p < s1; p++) {
-      const b = out[p];
+    for (let p = s0; p < s1; p += 2) {
+      const b = raw[p];
       let first = true;
       let same = 0;
-      for (let q = s0; q < s1; q++) {
-        if (out[q] !== b) continue;
+      for (let q = s0; q < s1; q += 2) {
+        if (raw[q] !== b) continue;
         if (q < p) first = false;
         same++;
       }
       if (!first) continue;
       let reverse = 0; // b → a, seen at a as an incoming half-edge from b
-      for (let q = s0; q < s1; q++) if (inc[q] === b) reverse++;
+      for (let q = s0 + 1; q < s1; q += 2) if (raw[q] === b) reverse++;
       if (same > 1 || reverse !== 1) oriented = false;
       if (a < b || reverse === 0) {
         edges++;

@@ -26,6 +26,15 @@ export function vertexNeighbours(mesh: Mesh): { start: Int32Array; neighbours: I
  * as `vertexNeighbours` gives it: a thread smoothing those vertices needs no other lists.
  */
 export function vertexNeighboursOf(t: Uint32Array, nv: number, v0: number, v1: number): { start: Int32Array; neighbours: Int32Array } {
+  const { start, neighbours } = vertexIncidencesOf(t, nv, v0, v1);
+  return { start, neighbours };
+}
+
+/**
+ * vertexNeighboursOf and the incidences it is built from (see edgeCountsOfIncidences: the
+ * same pass gives the stats' edge checks).
+ */
+export function vertexIncidencesOf(t: Uint32Array, nv: number, v0: number, v1: number): { start: Int32Array; neighbours: Int32Array; raw: Int32Array; count: Int32Array } {
   const m = v1 - v0;
   const count = new Int32Array(m + 1);
   // In a closed oriented mesh each vertex's outgoing and incoming edges name each neighbour
@@ -64,7 +73,7 @@ export function vertexNeighboursOf(t: Uint32Array, nv: number, v0: number, v1: n
     }
   }
   start[m] = n;
-  return { start, neighbours: neighbours.slice(0, n) };
+  return { start, neighbours: neighbours.slice(0, n), raw, count };
 }
 
 /** Checks the options; the filter's coefficients (null: nothing to do). */

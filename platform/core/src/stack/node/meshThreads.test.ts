@@ -6,6 +6,7 @@ import path from 'node:path';
 import { writeBmp } from '../../../../../tests/fixtures/images/bmpWriter';
 import { tempDir } from '../../../../../tests/fixtures/images/magick';
 import { extractSurfaceVoxels } from '../../mesh/extractSurface';
+import { meshStats } from '../../mesh/meshStats';
 import { smoothMesh } from '../../mesh/smoothMesh';
 import { sliceView } from '../types';
 import { extractStackSurface } from './meshStack';
@@ -60,6 +61,11 @@ test('slabs on 1, 2 and 5 threads: the same mesh as the whole volume on one thre
       expect(fractions[fractions.length - 1]).toBe(1);
       const s = await threads.smooth(r.mesh, { iterations: 15, passBand: 0.05 });
       expect(same(s.positions, smoothed.positions)).toBe(true);
+      // The topology the smoothing pass found, and the one the threads check afresh.
+      const stats = meshStats(smoothed);
+      const expected = { watertight: stats.watertight, oriented: stats.oriented, parts: stats.parts };
+      expect(await threads.topology(s)).toEqual(expected);
+      expect(await threads.topology({ positions: s.positions, triangles: s.triangles.slice() })).toEqual(expected);
     } finally {
       threads.close();
     }

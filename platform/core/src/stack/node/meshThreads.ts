@@ -38,7 +38,7 @@ export type MeshWorkerReply =
   | { op: 'progress'; id: number; fraction?: number }
   | { op: 'topology'; id: number; counts: EdgeCounts }
   | { op: 'slab'; id: number; slab: SurfaceSlab }
-  | { op: 'smooth'; id: number }
+  | { op: 'smooth'; id: number; counts: EdgeCounts }
   | { op: 'error'; id: number; error: WireError };
 
 function workerScript(): string {
@@ -77,6 +77,9 @@ export function startMeshThreads(threads: number): MeshThreads {
   // Smoothing and the topology check read the same triangles: put them on shared memory once.
   let sharedFor: Uint32Array | null = null;
   let sharedTriangles: SharedArrayBuffer | null = null;
+  // The topology of the last smoothed mesh's triangles, found by the smoothing pass.
+  let knownFor: Uint32Array | null = null;
+  let known: KnownTopology | null = null;
   const shareTriangles = (t: Uint32Array) => {
     if (sharedFor !== t) {
       sharedTriangles = share(t);
@@ -172,7 +175,7 @@ export function startMeshThreads(threads: number): MeshThreads {
       const centre = meshCentre(mesh.positions);
       // Equal vertex ranges: vertices come out of extraction slice by slice, so each range is a
       // contiguous band of the surface with about the same number of neighbours per vertex.
-      await runAll(
+      const replies = runAll<Extract<MeshWorkerReply, { op: 'smooth' }>>(
         (w, id) =>
           w >= threads
             ? null
@@ -181,10 +184,17 @@ export function startMeshThreads(threads: number): MeshThreads {
         options.signal,
         (_w, r) => options.onProgress?.(r.fraction ?? 0),
       );
+      // Smoothing leaves the triangles as they are: its neighbour pass also checked the edges,
+      // and this thread counts the parts meanwhile, so the stats need no pass of their own.
+      const parts = meshParts(mesh.triangles, nv).parts;
+      const counts = joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts));
+      knownFor = mesh.triangles;
+      known = topologyFrom(counts, parts);
       // A copy off shared memory: callers may transfer the result (a SharedArrayBuffer cannot be).
       return { positions: new Float32Array(out).slice(), triangles: mesh.triangles };
     },
     async topology(mesh, options = {}) {
+      if (knownFor === mesh.triangles && known) return known;
       const nv = mesh.positions.length / 3;
       const threads = Math.max(1, Math.min(n, nv));
       const triangles = shareTriangles(mesh.triangles);
@@ -203,7 +213,7 @@ export function startMeshThreads(threads: number): MeshThreads {
     close() {
       if (closed) return;
       closed = true;
-      sharedFor = sharedTriangles = null;
+      sharedFor = sharedTriangles = knownFor = known = null;
       for (const w of workers) void w.terminate();
     },
   };

@@ -5,8 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import { errorToWire } from '../../errors/wire';
 import { createSlabExtractor, type CodedSlice } from '../../mesh/extractSurface';
 import { codedBmpSlice } from '../codedSlice';
-import { edgeCountsOf } from '../../mesh/meshStats';
-import { smoothVertexRange, vertexNeighboursOf } from '../../mesh/smoothMesh';
+import { edgeCountsOf, edgeCountsOfIncidences } from '../../mesh/meshStats';
+import { smoothVertexRange, vertexIncidencesOf } from '../../mesh/smoothMesh';
 import { createSliceDecoder, type SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
 import type { MeshWorkerReply, MeshWorkerRequest } from './meshThreads';
@@ -64,7 +64,8 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
   const triangles = new Uint32Array(req.triangles);
   const positions = new Float32Array(req.positions);
   const nv = positions.length / 3;
-  const { start, neighbours } = vertexNeighboursOf(triangles, nv, req.v0, req.v1);
+  const { start, neighbours, raw, count } = vertexIncidencesOf(triangles, nv, req.v0, req.v1);
+  const counts = edgeCountsOfIncidences(raw, count, req.v0, req.v1);
   const work = req.work.map(b => new Float64Array(b)) as [Float64Array, Float64Array, Float64Array, Float64Array];
   smoothVertexRange({
     positions,
@@ -80,7 +81,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     signal: { get aborted() { return Atomics.load(control, 2) === 1; } },
     onProgress: req.progress ? f => parentPort!.postMessage({ op: 'progress', id: req.id, fraction: f } satisfies MeshWorkerReply) : undefined,
   });
-  return { reply: { op: 'smooth', id: req.id }, transfer: [] };
+  return { reply: { op: 'smooth', id: req.id, counts }, transfer: [] };
 }
 
 parentPort?.on('message', async (req: MeshWorkerRequest) => {
