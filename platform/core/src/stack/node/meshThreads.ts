@@ -10,7 +10,7 @@ import { errorFromWire, type WireError } from '../../errors/wire';
 import { mergeSurfaceSlabs, type SurfaceSlab } from '../../mesh/extractSurface';
 import { meshCentre, smoothingCoefficients, type SmoothMeshOptions } from '../../mesh/smoothMesh';
 import type { Mesh } from '../../mesh/types';
-import { joinEdgeCounts, meshParts, topologyFrom, type EdgeCounts, type KnownTopology } from '../../mesh/meshStats';
+import { joinEdgeCounts, topologyFrom, type EdgeCounts, type KnownTopology } from '../../mesh/meshStats';
 import type { SliceRequest } from '../decodeSlice';
 
 export type MeshWorkerRequest =
@@ -62,7 +62,7 @@ export interface MeshThreads {
   extract(dims: [number, number, number], requests: readonly SliceRequest[], opts: { range?: [number, number]; signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<Mesh>;
   /** smoothMesh's result (the same positions), the vertices shared out among the threads. */
   smooth(mesh: Mesh, options?: SmoothMeshOptions & { signal?: AbortSignal }): Promise<Mesh>;
-  /** meshStats' topology (watertight, oriented, parts) of `mesh`, the edges checked by the threads. */
+  /** meshStats' watertight and oriented for `mesh`, its edges checked by the threads. */
   topology(mesh: Mesh, options?: { signal?: AbortSignal }): Promise<KnownTopology>;
   close(): void;
 }
@@ -185,11 +185,10 @@ export function startMeshThreads(threads: number): MeshThreads {
         (_w, r) => options.onProgress?.(r.fraction ?? 0),
       );
       // Smoothing leaves the triangles as they are: its neighbour pass also checked the edges,
-      // and this thread counts the parts meanwhile, so the stats need no pass of their own.
-      const parts = meshParts(mesh.triangles, nv).parts;
+      // so the stats need no edge pass of their own.
       const counts = joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts));
       knownFor = mesh.triangles;
-      known = topologyFrom(counts, parts);
+      known = topologyFrom(counts);
       // A copy off shared memory: callers may transfer the result (a SharedArrayBuffer cannot be).
       return { positions: new Float32Array(out).slice(), triangles: mesh.triangles };
     },
@@ -205,10 +204,7 @@ export function startMeshThreads(threads: number): MeshThreads {
         options.signal,
         () => undefined,
       );
-      // The parts on this thread while the threads check the edges.
-      const { parts } = meshParts(mesh.triangles, nv);
-      const counts = joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts));
-      return topologyFrom(counts, parts);
+      return topologyFrom(joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts)));
     },
     close() {
       if (closed) return;
