@@ -185,20 +185,24 @@ export function edgeCountsOfIncidences(raw: Int32Array, count: Int32Array, v0: n
   let boundaryEdges = 0;
   let nonManifoldEdges = 0;
   let oriented = true;
+  // Per far end b of vertex a: how often a → b and b → a are used, tallied and cleared per
+  // vertex, so each vertex costs a few passes over its incidences.
+  let maxId = -1;
+  for (let i = 0; i < raw.length; i++) if (raw[i] > maxId) maxId = raw[i];
+  const out = new Int32Array(maxId + 1);
+  const back = new Int32Array(maxId + 1);
   for (let a = v0; a < v1; a++) {
     const s0 = count[a - v0], s1 = count[a - v0 + 1];
+    for (let q = s0; q < s1; q += 2) {
+      out[raw[q]]++;
+      back[raw[q + 1]]++;
+    }
     for (let p = s0; p < s1; p += 2) {
       const b = raw[p];
-      let first = true;
-      let same = 0;
-      for (let q = s0; q < s1; q += 2) {
-        if (raw[q] !== b) continue;
-        if (q < p) first = false;
-        same++;
-      }
-      if (!first) continue;
-      let reverse = 0; // b → a, seen at a as an incoming half-edge from b
-      for (let q = s0 + 1; q < s1; q += 2) if (raw[q] === b) reverse++;
+      const same = out[b];
+      if (same < 0) continue; // this a → b was looked at already
+      const reverse = back[b];
+      out[b] = -1;
       if (same > 1 || reverse !== 1) oriented = false;
       if (a < b || reverse === 0) {
         edges++;
@@ -206,6 +210,10 @@ export function edgeCountsOfIncidences(raw: Int32Array, count: Int32Array, v0: n
         if (n === 1) boundaryEdges++;
         else if (n > 2) nonManifoldEdges++;
       }
+    }
+    for (let q = s0; q < s1; q += 2) {
+      out[raw[q]] = 0;
+      back[raw[q + 1]] = 0;
     }
   }
   return { edges, boundaryEdges, nonManifoldEdges, oriented };

@@ -35,7 +35,7 @@ export type MeshWorkerRequest =
 export type MeshWorkerRequestTopology = { op: 'topology'; id: number; triangles: SharedArrayBuffer; v0: number; v1: number };
 
 export type MeshWorkerReply =
-  | { op: 'progress'; id: number; fraction?: number }
+  | { op: 'progress'; id: number; fraction?: number; slices?: number }
   | { op: 'topology'; id: number; counts: EdgeCounts }
   | { op: 'slab'; id: number; slab: SurfaceSlab }
   | { op: 'smooth'; id: number; counts: EdgeCounts }
@@ -158,7 +158,7 @@ export function startMeshThreads(threads: number): MeshThreads {
         },
         control,
         opts.signal,
-        () => opts.onProgress?.(++done / total),
+        (_w, r) => opts.onProgress?.((done += r.slices ?? 1) / total),
       );
       return mergeSurfaceSlabs(replies.slice(0, slabs).map(r => r.slab));
     },

@@ -34,6 +34,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     const control = new Int32Array(req.control);
     const slab = createSlabExtractor(req.dims, req.k0, req.k1, { range: req.range });
     let spare: ArrayBuffer | undefined;
+    let unreported = 0;
     for (const r of req.requests) {
       if (Atomics.load(control, 2)) throw new Error('cancelled');
       // 8-bit paletted BMPs are thresholded straight from the file's bytes (threshold fused
@@ -52,8 +53,13 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
         slab.push(result.voxels);
         spare = result.voxels.buffer as ArrayBuffer;
       }
-      parentPort!.postMessage({ op: 'progress', id: req.id } satisfies MeshWorkerReply);
+      // Progress every few slices: a message per slice costs more than it tells.
+      if (++unreported === 8) {
+        parentPort!.postMessage({ op: 'progress', id: req.id, slices: unreported } satisfies MeshWorkerReply);
+        unreported = 0;
+      }
     }
+    if (unreported) parentPort!.postMessage({ op: 'progress', id: req.id, slices: unreported } satisfies MeshWorkerReply);
     const s = slab.finish();
     return { reply: { op: 'slab', id: req.id, slab: s }, transfer: [s.positions.buffer as ArrayBuffer, s.triangles.buffer as ArrayBuffer] };
   }
