@@ -238,7 +238,7 @@ export const mesh: Command = {
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
     const encodeStl = (m: Mesh) => (args.ascii ? writeStlAscii(m, { frame: args.frame, name }) : writeStlBinary(m, { frame: args.frame }));
-    let encoded: { mesh: Mesh; bytes: Uint8Array | string } | undefined;
+    let encoded: { mesh: Mesh; bytes: Uint8Array | string | Promise<Uint8Array> } | undefined;
     const dicom = await dicomInputs(args.inputs);
     // Started now, so they boot while the slices' headers are read.
     const threads = dicom || args.refine.length ? null : startMeshThreads(defaultWorkers());
@@ -259,13 +259,14 @@ export const mesh: Command = {
         geometry = deriveStackGeometry(geo.geometry, geo);
         result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
           smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
-          // The threads check the finished mesh's edges while this thread encodes the file.
+          // The finished mesh: a thread encodes the file while this one measures it (and the
+          // threads check its edges, unless smoothing already did).
           topology: async m => {
-            const topology = threads.topology(m, { signal: io.signal });
-            encoded = { mesh: m, bytes: encodeStl(m) };
-            return topology;
+            encoded = { mesh: m, bytes: args.ascii ? encodeStl(m) : threads.encodeStl(m, args.frame) };
+            return threads.topology(m, { signal: io.signal });
           },
         });
+        if (encoded) encoded.bytes = await encoded.bytes; // before the threads stop
       } else {
         let stack: VoxelStack;
         if (dicom) {
@@ -311,7 +312,7 @@ export const mesh: Command = {
       const [lo, hi] = args.threshold;
       throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
     }
-    await writeAtomically(stlPath, encoded?.mesh === result.mesh ? encoded.bytes : encodeStl(result.mesh));
+    await writeAtomically(stlPath, encoded?.mesh === result.mesh ? await encoded.bytes : encodeStl(result.mesh));
     const sidecar = meshSidecar({
       files: [basename(stlPath)],
       inputs: args.inputs,

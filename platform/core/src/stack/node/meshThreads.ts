@@ -9,7 +9,7 @@ import { ImageStackError } from '../../errors';
 import { errorFromWire, type WireError } from '../../errors/wire';
 import { mergeSurfaceSlabs, type SurfaceSlab } from '../../mesh/extractSurface';
 import { meshCentre, smoothingCoefficients, type SmoothMeshOptions } from '../../mesh/smoothMesh';
-import type { Mesh } from '../../mesh/types';
+import type { Mesh, MeshFrame } from '../../mesh/types';
 import { joinEdgeCounts, topologyFrom, type EdgeCounts, type KnownTopology } from '../../mesh/meshStats';
 import type { SliceRequest } from '../decodeSlice';
 
@@ -30,13 +30,16 @@ export type MeshWorkerRequest =
       threads: number;
       progress: boolean;
     }
-  | MeshWorkerRequestTopology;
+  | MeshWorkerRequestTopology
+  | MeshWorkerRequestStl;
 
 export type MeshWorkerRequestTopology = { op: 'topology'; id: number; triangles: SharedArrayBuffer; v0: number; v1: number };
+export type MeshWorkerRequestStl = { op: 'stl'; id: number; positions: SharedArrayBuffer; triangles: SharedArrayBuffer; frame: MeshFrame };
 
 export type MeshWorkerReply =
   | { op: 'progress'; id: number; fraction?: number; slices?: number }
   | { op: 'topology'; id: number; counts: EdgeCounts }
+  | { op: 'stl'; id: number; bytes: Uint8Array }
   | { op: 'slab'; id: number; slab: SurfaceSlab }
   | { op: 'smooth'; id: number; counts: EdgeCounts }
   | { op: 'error'; id: number; error: WireError };
@@ -62,6 +65,8 @@ export interface MeshThreads {
   extract(dims: [number, number, number], requests: readonly SliceRequest[], opts: { range?: [number, number]; signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<Mesh>;
   /** smoothMesh's result (the same positions), the vertices shared out among the threads. */
   smooth(mesh: Mesh, options?: SmoothMeshOptions & { signal?: AbortSignal }): Promise<Mesh>;
+  /** writeStlBinary(mesh, { frame }) on a thread (the same bytes), while this one does something else. */
+  encodeStl(mesh: Mesh, frame: MeshFrame): Promise<Uint8Array>;
   /** meshStats' watertight and oriented for `mesh`, its edges checked by the threads. */
   topology(mesh: Mesh, options?: { signal?: AbortSignal }): Promise<KnownTopology>;
   close(): void;
@@ -205,6 +210,13 @@ export function startMeshThreads(threads: number): MeshThreads {
         () => undefined,
       );
       return topologyFrom(joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts)));
+    },
+    async encodeStl(mesh, frame) {
+      const positions = share(mesh.positions);
+      const triangles = shareTriangles(mesh.triangles);
+      const control = new Int32Array(new SharedArrayBuffer(12));
+      const [reply] = await runAll<Extract<MeshWorkerReply, { op: 'stl' }>>((w, id) => (w === 0 ? { req: { op: 'stl', id, positions, triangles, frame } } : null), control, undefined, () => undefined);
+      return reply.bytes;
     },
     close() {
       if (closed) return;

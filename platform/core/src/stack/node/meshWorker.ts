@@ -7,6 +7,7 @@ import { createSlabExtractor, type CodedSlice } from '../../mesh/extractSurface'
 import { codedBmpSlice } from '../codedSlice';
 import { edgeCountsOf, edgeCountsOfIncidences } from '../../mesh/meshStats';
 import { smoothVertexRange, vertexIncidencesOf } from '../../mesh/smoothMesh';
+import { writeStlBinary } from '../../mesh/writeStl';
 import { createSliceDecoder, type SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
 import type { MeshWorkerReply, MeshWorkerRequest } from './meshThreads';
@@ -62,6 +63,10 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     if (unreported) parentPort!.postMessage({ op: 'progress', id: req.id, slices: unreported } satisfies MeshWorkerReply);
     const s = slab.finish();
     return { reply: { op: 'slab', id: req.id, slab: s }, transfer: [s.positions.buffer as ArrayBuffer, s.triangles.buffer as ArrayBuffer] };
+  }
+  if (req.op === 'stl') {
+    const bytes = writeStlBinary({ positions: new Float32Array(req.positions), triangles: new Uint32Array(req.triangles) }, { frame: req.frame });
+    return { reply: { op: 'stl', id: req.id, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
   }
   if (req.op === 'topology') {
     return { reply: { op: 'topology', id: req.id, counts: edgeCountsOf(new Uint32Array(req.triangles), req.v0, req.v1) }, transfer: [] };
