@@ -38,6 +38,7 @@ export default function ExportSection({
   series: LoadedSeries;
   segments: SegmentInfo[];
   activeSegment?: number;
+  /** Bumped when voxels change (useSegmentationVersion().data). */
   segmentationVersion: number;
   commandsManager: any;
 }) {
@@ -54,7 +55,15 @@ export default function ExportSection({
   // the segment followed is the active one (the one refined or painted) until the user picks one
   const chosen = segment === ALL ? null : segments.find(s => String(s.index) === (segment ?? String(activeSegment))) ?? segments[0];
   const problem = !segments.length ? 'Make a segment first: threshold the volume or draw with the segmentation tools' : '';
-  const current = exported && exported.segmentationVersion === segmentationVersion && exported.segmentIndex === (chosen ? chosen.index : undefined) ? exported : null;
+  // stats belong to what was exported: not after its voxels changed, another segment was
+  // chosen, or the segment was renamed (the file on disk has the old name)
+  const current =
+    exported &&
+    exported.segmentationVersion === segmentationVersion &&
+    exported.segmentIndex === (chosen ? chosen.index : undefined) &&
+    exported.segmentLabel === (chosen ? `${chosen.index}: ${chosen.label}` : 'all segments')
+      ? exported
+      : null;
 
   const exportStl = async () => {
     if (problem) return;

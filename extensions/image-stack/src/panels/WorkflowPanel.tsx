@@ -78,7 +78,7 @@ export default function WorkflowPanel({
       </PanelSection>
       <ThresholdSection key={`t-${series.key}`} {...common} servicesManager={servicesManager} />
       <RefineSection key={`r-${series.key}`} {...common} activeSegment={activeSegment} onChooseSegment={chooseSegment} />
-      <ExportSection key={`e-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion} />
+      <ExportSection key={`e-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
       <SegExportButton series={series} ctx={{ servicesManager, extensionManager }} commandsManager={commandsManager} />
       <DicomSection series={series} servicesManager={servicesManager} />
     </div>

@@ -60,7 +60,7 @@ ${GEOMETRY_USAGE}`;
 /** A refine step as the command line gives it: keep-island-at is a point in mm until the volume is read. */
 type RefineArg = { flag: string } & (RefineStep | { op: 'keepIslandAtMm'; pointMm: [number, number, number] });
 
-interface MeshArgs {
+export interface MeshArgs {
   inputs: string[];
   threshold: [number, number];
   stl: string;
@@ -72,7 +72,7 @@ interface MeshArgs {
   json: boolean;
 }
 
-function parseMeshArgs(rest: string[]): MeshArgs {
+function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}): MeshArgs {
   const a: Partial<MeshArgs> & { inputs: string[]; refine: RefineArg[] } = { inputs: [], refine: [], smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
   /** A number typed by the user: the whole text must be one (no "2mm", no empty value). */
   const numberOf = (text: string) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN);
@@ -178,12 +178,12 @@ function parseMeshArgs(rest: string[]): MeshArgs {
   }
   if (a.inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
   if (!a.threshold) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
-  if (!a.stl) throw new UsageError('--stl <file> is required');
+  if (!a.stl && options.stlRequired !== false) throw new UsageError('--stl <file> is required');
   return a as MeshArgs;
 }
 
 /** Writes bytes to `path` via a temporary file in the same folder, so no partial file is left under the real name. */
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
     await writeFile(tmp, data);
@@ -212,6 +212,109 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
   };
 }
 
+/**
+ * Slices → closed surface as the mesh command's flags say (inputs, GEOMETRY or a DICOM series,
+ * threshold, refine steps, smoothing, decimation, frame). Shared with `fit`, whose slice-stack
+ * anatomy is meshed exactly so; there --stl is optional.
+ */
+export async function surfaceFromSlices(
+  argv: string[],
+  io: CliIo,
+  options: { stlRequired?: boolean } = {},
+): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; stl?: Uint8Array }> {
+  const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
+  const args = parseMeshArgs(rest, options);
+
+  let geometry: StackGeometry;
+  let dims: [number, number, number];
+  let result: SurfaceResult;
+  /** The binary STL of result.mesh, when a mesh thread already encoded it. */
+  let stl: Uint8Array | undefined;
+  const surfaceOptions = {
+    range: args.threshold,
+    smoothIterations: args.smooth,
+    decimate: args.decimate,
+    frame: args.frame,
+    signal: io.signal,
+    onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
+  };
+  const dicom = await dicomInputs(args.inputs);
+  // With no refine step nothing needs the whole volume: every core decodes, thresholds and
+  // marches its own slab of slices, then smooths its share of the vertices (the same mesh as the
+  // single-thread path below). Started now, so the threads boot while the headers are read.
+  const threads = dicom || args.refine.length ? null : startMeshThreads(defaultWorkers());
+  try {
+    if (threads) {
+      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+      const extracted = await extractStackSurface(args.inputs, threads, {
+        reverse: geo.reverse,
+        crop: geo.crop,
+        downsample: geo.downsample,
+        range: args.threshold,
+        signal: io.signal,
+        onProgress: f => io.progress?.('reading slices and extracting the surface', f),
+      });
+      dims = extracted.dims;
+      geometry = deriveStackGeometry(geo.geometry, geo);
+      let encoding: { mesh: Mesh; bytes: Promise<Uint8Array> } | undefined;
+      result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
+        smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
+        // The finished mesh: a thread encodes the binary STL while this one measures it (and
+        // the threads check its edges, unless smoothing already did).
+        topology: async m => {
+          if (args.stl && !args.ascii) encoding = { mesh: m, bytes: threads.encodeStl(m, args.frame) };
+          return threads.topology(m, { signal: io.signal });
+        },
+      });
+      if (encoding?.mesh === result.mesh) stl = await encoding.bytes; // before the threads stop
+    } else {
+      let stack: VoxelStack;
+      if (dicom) {
+        if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+        ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+      } else {
+        const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+        ({ stack } = await readStack(args.inputs, {
+          reverse: geo.reverse,
+          crop: geo.crop,
+          downsample: geo.downsample,
+          signal: io.signal,
+          onProgress: (done, total) => io.progress?.('reading slices', done / total),
+        }));
+        geometry = deriveStackGeometry(geo.geometry, geo);
+      }
+      const volumeDims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
+      dims = volumeDims;
+      const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
+        // each value checked against this volume (a point inside it, a wall the voxels can hold),
+        // named by its flag, before the work starts
+        try {
+          const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, volumeDims, arg.pointMm), pointMm: arg.pointMm } : arg;
+          checkRefineStep(step, geometry);
+          return step;
+        } catch (e) {
+          throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
+        }
+      });
+      const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+      try {
+        result = buildSurface(source, geometry, { ...surfaceOptions, refine });
+      } catch (e) {
+        // the one refine error that depends on the voxels: a point that is not in the segment
+        if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
+        throw e;
+      }
+    }
+  } finally {
+    threads?.close();
+  }
+  if (result.stats.triangles === 0) {
+    const [lo, hi] = args.threshold;
+    throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
+  }
+  return { args, result, geometry, dims, stl };
+}
+
 export const mesh: Command = {
   summary: 'slices → a closed surface in mm (STL), thresholded, smoothed, decimated',
   usage: USAGE,
@@ -220,99 +323,11 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
-    const args = parseMeshArgs(rest);
-
-    let geometry: StackGeometry;
-    let dims: [number, number, number];
-    let result: SurfaceResult;
-    const surfaceOptions = {
-      range: args.threshold,
-      smoothIterations: args.smooth,
-      decimate: args.decimate,
-      frame: args.frame,
-      signal: io.signal,
-      onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
-    };
-    const stlPath = resolve(args.stl);
+    const { args, result, geometry, dims, stl } = await surfaceFromSlices(argv, io);
+    const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
-    const encodeStl = (m: Mesh) => (args.ascii ? writeStlAscii(m, { frame: args.frame, name }) : writeStlBinary(m, { frame: args.frame }));
-    let encoded: { mesh: Mesh; bytes: Uint8Array | string | Promise<Uint8Array> } | undefined;
-    const dicom = await dicomInputs(args.inputs);
-    // Started now, so they boot while the slices' headers are read.
-    const threads = dicom || args.refine.length ? null : startMeshThreads(defaultWorkers());
-    try {
-      if (threads) {
-        // Nothing needs the whole volume: every core decodes, thresholds and marches its own slab
-        // of slices, then smooths its share of the vertices (the same mesh as the path below).
-        const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-        const extracted = await extractStackSurface(args.inputs, threads, {
-          reverse: geo.reverse,
-          crop: geo.crop,
-          downsample: geo.downsample,
-          range: args.threshold,
-          signal: io.signal,
-          onProgress: f => io.progress?.('reading slices and extracting the surface', f),
-        });
-        dims = extracted.dims;
-        geometry = deriveStackGeometry(geo.geometry, geo);
-        result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
-          smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
-          // The finished mesh: a thread encodes the file while this one measures it (and the
-          // threads check its edges, unless smoothing already did).
-          topology: async m => {
-            encoded = { mesh: m, bytes: args.ascii ? encodeStl(m) : threads.encodeStl(m, args.frame) };
-            return threads.topology(m, { signal: io.signal });
-          },
-        });
-        if (encoded) encoded.bytes = await encoded.bytes; // before the threads stop
-      } else {
-        let stack: VoxelStack;
-        if (dicom) {
-          if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-          ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
-        } else {
-          const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-          ({ stack } = await readStack(args.inputs, {
-            reverse: geo.reverse,
-            crop: geo.crop,
-            downsample: geo.downsample,
-            signal: io.signal,
-            onProgress: (done, total) => io.progress?.('reading slices', done / total),
-          }));
-          geometry = deriveStackGeometry(geo.geometry, geo);
-        }
-        dims = [stack.columns, stack.rows, stack.slices];
-        const volumeDims = dims;
-        const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
-          // each value checked against this volume (a point inside it, a wall the voxels can hold),
-          // named by its flag, before the work starts
-          try {
-            const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, volumeDims, arg.pointMm), pointMm: arg.pointMm } : arg;
-            checkRefineStep(step, geometry);
-            return step;
-          } catch (e) {
-            throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
-          }
-        });
-        const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-        try {
-          result = buildSurface(source, geometry, { ...surfaceOptions, refine });
-        } catch (e) {
-          // the one refine error that depends on the voxels: a point that is not in the segment
-          if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
-          throw e;
-        }
-      }
-    } finally {
-      threads?.close();
-    }
-    if (result.stats.triangles === 0) {
-      const [lo, hi] = args.threshold;
-      throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
-    }
-    await writeAtomically(stlPath, encoded?.mesh === result.mesh ? await encoded.bytes : encodeStl(result.mesh));
+    await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : (stl ?? writeStlBinary(result.mesh, { frame: args.frame })));
     const sidecar = meshSidecar({
       files: [basename(stlPath)],
       inputs: args.inputs,

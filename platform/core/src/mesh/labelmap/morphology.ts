@@ -131,11 +131,17 @@ function marginAxesMm(spacingMm: SpacingMm, marginMm: number): SpacingMm {
 }
 const axesCache = new Map<string, SpacingMm>();
 
+/** Cancelling and progress (0..1 of the operation) for the longer operations. */
+export interface Work {
+  signal?: CancelSignal;
+  onProgress?: (fraction: number) => void;
+}
+
 /**
  * The dilation of `runs` by the ball of `marginMm`. With `only`, rows where `only` has no run
  * are left empty (their result would be intersected away).
  */
-function dilateRuns(runs: RowRuns, spacingMm: SpacingMm, marginMm: number, only?: RowRuns, signal?: CancelSignal): RowRuns {
+function dilateRuns(runs: RowRuns, spacingMm: SpacingMm, marginMm: number, only: RowRuns | undefined, work: Work, part: [number, number] = [0, 1]): RowRuns {
   const [nx, ny, nz] = runs.dims;
   const offsets = ellipsoidRows(spacingMm, marginAxesMm(spacingMm, marginMm));
   const out = new RunsBuilder(runs.dims, runs.start.length + 16);
@@ -143,7 +149,8 @@ function dilateRuns(runs: RowRuns, spacingMm: SpacingMm, marginMm: number, only?
   let to = new Int32Array(64);
   const cover = new Int32Array(nx + 1);
   for (let k = 0; k < nz; k++) {
-    if (signal?.aborted) throw new ImageStackError('cancelled', 'cancelled');
+    if (work.signal?.aborted) throw new ImageStackError('cancelled', 'cancelled');
+    work.onProgress?.(part[0] + ((part[1] - part[0]) * k) / nz);
     for (let j = 0; j < ny; j++) {
       const row = j + ny * k;
       if (only && only.rowFirst[row] === only.rowFirst[row + 1]) {
@@ -215,16 +222,16 @@ function checkMm(mm: number, what: string): number {
 }
 
 /** Grows the mask by `marginMm`. */
-export function growRuns(runs: RowRuns, spacingMm: SpacingMm, marginMm: number, signal?: CancelSignal): RowRuns {
+export function growRuns(runs: RowRuns, spacingMm: SpacingMm, marginMm: number, work: Work = {}): RowRuns {
   checkMm(marginMm, 'the grow margin');
-  return marginMm === 0 ? runs : dilateRuns(runs, spacingMm, marginMm, undefined, signal);
+  return marginMm === 0 ? runs : dilateRuns(runs, spacingMm, marginMm, undefined, work);
 }
 
 /** Shrinks the mask by `marginMm` (the volume edge does not erode). */
-export function shrinkRuns(runs: RowRuns, spacingMm: SpacingMm, marginMm: number, signal?: CancelSignal): RowRuns {
+export function shrinkRuns(runs: RowRuns, spacingMm: SpacingMm, marginMm: number, work: Work = {}): RowRuns {
   checkMm(marginMm, 'the shrink margin');
   if (marginMm === 0) return runs;
-  return subtractRuns(runs, dilateRuns(complementRuns(runs), spacingMm, marginMm, runs, signal));
+  return subtractRuns(runs, dilateRuns(complementRuns(runs), spacingMm, marginMm, runs, work));
 }
 
 /** Where the wall of a hollowed segment goes: outside it (the segment becomes the cavity), inside it, or centred on its boundary. */
@@ -252,16 +259,16 @@ export function checkWall(spacingMm: SpacingMm, wallMm: number, side: HollowSide
  * wall each side of the boundary. Refuses a wall thinner than the coarsest voxel spacing, which
  * would have holes.
  */
-export function hollowRuns(runs: RowRuns, spacingMm: SpacingMm, wallMm: number, side: HollowSide, signal?: CancelSignal): RowRuns {
+export function hollowRuns(runs: RowRuns, spacingMm: SpacingMm, wallMm: number, side: HollowSide, work: Work = {}): RowRuns {
   checkWall(spacingMm, wallMm, side);
-  const outer = (mm: number) => subtractRuns(dilateRuns(runs, spacingMm, mm, undefined, signal), runs);
-  const inner = (mm: number) => intersectRuns(runs, dilateRuns(complementRuns(runs), spacingMm, mm, runs, signal));
+  const outer = (mm: number, part?: [number, number]) => subtractRuns(dilateRuns(runs, spacingMm, mm, undefined, work, part), runs);
+  const inner = (mm: number, part?: [number, number]) => intersectRuns(runs, dilateRuns(complementRuns(runs), spacingMm, mm, runs, work, part));
   switch (side) {
     case 'outside':
       return outer(wallMm);
     case 'inside':
       return inner(wallMm);
     case 'centre':
-      return unionRuns(outer(wallMm / 2), inner(wallMm / 2));
+      return unionRuns(outer(wallMm / 2, [0, 0.5]), inner(wallMm / 2, [0.5, 1]));
   }
 }

@@ -3,7 +3,7 @@ import { indexToPatient, type StackGeometry } from '../../geometry';
 import type { CancelSignal } from '../extractSurface';
 import type { SliceSource, SpacingMm } from '../types';
 import { componentAt, keepComponents, runComponents } from './islands';
-import { checkWall, growRuns, hollowRuns, shrinkRuns, type HollowSide } from './morphology';
+import { checkWall, growRuns, hollowRuns, shrinkRuns, type HollowSide, type Work } from './morphology';
 import { complementRuns, readRuns, runsSource, runsVoxelCount, unionRuns, type RowRuns } from './runs';
 import { formatPointMm } from './voxelAtPoint';
 import { voxelVolumeMl } from './voxelVolume';
@@ -55,7 +55,7 @@ export function refineSlices(source: SliceSource, geometry: StackGeometry, step:
   checkRefineStep(step, geometry);
   const runs = readRuns(source, range, { signal: opts.signal, onProgress: f => progress(f / 2) });
   if (opts.signal?.aborted) throw new ImageStackError('cancelled', 'cancelled');
-  const out = applyStep(runs, source, geometry, step, range, opts.signal);
+  const out = applyStep(runs, source, geometry, step, range, { signal: opts.signal, onProgress: f => progress(0.5 + f / 2) });
   progress(1);
   const result = runsSource(out) as RefinedSlices;
   result.volumeMl = runsVoxelCount(out) * voxelVolumeMl(geometry);
@@ -122,7 +122,7 @@ export function checkRefineStep(step: RefineStep, geometry: StackGeometry): void
   }
 }
 
-function applyStep(runs: RowRuns, source: SliceSource, geometry: StackGeometry, step: RefineStep, range: [number, number], signal?: CancelSignal): RowRuns {
+function applyStep(runs: RowRuns, source: SliceSource, geometry: StackGeometry, step: RefineStep, range: [number, number], work: Work): RowRuns {
   const spacing = spacingOf(geometry);
   switch (step.op) {
     case 'keepIslandAt': {
@@ -169,8 +169,8 @@ function applyStep(runs: RowRuns, source: SliceSource, geometry: StackGeometry, 
       return unionRuns(runs, keepComponents(background, components, holes));
     }
     case 'margin':
-      return step.mm >= 0 ? growRuns(runs, spacing, step.mm, signal) : shrinkRuns(runs, spacing, -step.mm, signal);
+      return step.mm >= 0 ? growRuns(runs, spacing, step.mm, work) : shrinkRuns(runs, spacing, -step.mm, work);
     case 'hollow':
-      return hollowRuns(runs, spacing, step.mm, step.side, signal);
+      return hollowRuns(runs, spacing, step.mm, step.side, work);
   }
 }
