@@ -6,9 +6,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
   checkRefineStep,
-  deriveStackGeometry,
   finishSurfaceAsync,
   ImageStackError,
+  isIdentityOrientation,
   isImageStackError,
   meshSidecar,
   parseNumbers,
@@ -18,8 +18,10 @@ import {
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
+  type GapRecord,
   type Mesh,
   type MeshFrame,
+  type SliceOrientation,
   type MeshStats,
   type RefineStep,
   type SliceSource,
@@ -29,7 +31,7 @@ import {
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
 import { defaultWorkers, extractStackSurface, readStack, startMeshThreads } from '@imagestack/core/node';
-import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
+import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
@@ -217,17 +219,25 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
  * threshold, refine steps, smoothing, decimation, frame). Shared with `fit`, whose slice-stack
  * anatomy is meshed exactly so; there --stl is optional.
  */
+/** What the sidecar records of the import (image slices only; a DICOM series carries its own). */
+export interface ImportRecord {
+  orientation?: SliceOrientation;
+  gaps?: GapRecord;
+  calibration?: { method: 'typed' };
+}
+
 export async function surfaceFromSlices(
   argv: string[],
   io: CliIo,
   options: { stlRequired?: boolean } = {},
-): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; stl?: Uint8Array }> {
+): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; stl?: Uint8Array }> {
   const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
   const args = parseMeshArgs(rest, options);
 
   let geometry: StackGeometry;
   let dims: [number, number, number];
   let result: SurfaceResult;
+  let imported: ImportRecord = {};
   /** The binary STL of result.mesh, when a mesh thread already encoded it. */
   let stl: Uint8Array | undefined;
   const surfaceOptions = {
@@ -239,23 +249,26 @@ export async function surfaceFromSlices(
     onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
   };
   const dicom = await dicomInputs(args.inputs);
-  // With no refine step nothing needs the whole volume: every core decodes, thresholds and
-  // marches its own slab of slices, then smooths its share of the vertices (the same mesh as the
-  // single-thread path below). Started now, so the threads boot while the headers are read.
-  const threads = dicom || args.refine.length ? null : startMeshThreads(defaultWorkers());
+  const geo = dicom ? undefined : (g ?? parseGeometryArgs(argv).geometry); // throws the usage error naming the missing flag
+  // With no refine step, flip, rotation or filled gap nothing needs the whole volume: every core
+  // decodes, thresholds and marches its own slab of slices, then smooths its share of the
+  // vertices (the same mesh as the single-thread path below). Started now, so the threads boot
+  // while the headers are read.
+  const threaded = geo && !args.refine.length && isIdentityOrientation(geo.orient) && geo.gapPolicy !== 'fill';
+  const threads = threaded ? startMeshThreads(defaultWorkers()) : null;
   try {
-    if (threads) {
-      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+    if (threads && geo) {
+      const warning = mirrorWarning(geo);
+      if (warning) io.stderr(`imagestack: ${warning}\n`);
       const extracted = await extractStackSurface(args.inputs, threads, {
-        reverse: geo.reverse,
-        crop: geo.crop,
-        downsample: geo.downsample,
+        ...stackReadOptions(geo),
         range: args.threshold,
         signal: io.signal,
         onProgress: f => io.progress?.('reading slices and extracting the surface', f),
       });
       dims = extracted.dims;
-      geometry = deriveStackGeometry(geo.geometry, geo);
+      geometry = assembledGeometry(geo, extracted.plan);
+      imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, { gaps: extracted.plan.gaps, filled: [] }) };
       let encoding: { mesh: Mesh; bytes: Promise<Uint8Array> } | undefined;
       result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
         smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
@@ -273,15 +286,17 @@ export async function surfaceFromSlices(
         if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
         ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
       } else {
-        const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-        ({ stack } = await readStack(args.inputs, {
-          reverse: geo.reverse,
-          crop: geo.crop,
-          downsample: geo.downsample,
+        const warning = mirrorWarning(geo!);
+        if (warning) io.stderr(`imagestack: ${warning}\n`);
+        const read = await readStack(args.inputs, {
+          ...stackReadOptions(geo!),
           signal: io.signal,
           onProgress: (done, total) => io.progress?.('reading slices', done / total),
-        }));
-        geometry = deriveStackGeometry(geo.geometry, geo);
+        });
+        stack = read.stack;
+        geometry = assembledGeometry(geo!, read.report);
+        // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
+        imported = { calibration: { method: 'typed' }, orientation: geo!.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo!, read.report) };
       }
       const volumeDims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
       dims = volumeDims;
@@ -312,7 +327,7 @@ export async function surfaceFromSlices(
     const [lo, hi] = args.threshold;
     throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
   }
-  return { args, result, geometry, dims, stl };
+  return { args, result, geometry, dims, imported, stl };
 }
 
 export const mesh: Command = {
@@ -323,7 +338,7 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { args, result, geometry, dims, stl } = await surfaceFromSlices(argv, io);
+    const { args, result, geometry, dims, imported, stl } = await surfaceFromSlices(argv, io);
     const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
@@ -333,6 +348,7 @@ export const mesh: Command = {
       inputs: args.inputs,
       geometry,
       dims,
+      ...imported,
       threshold: args.threshold,
       operations: result.operations,
       stats: result.stats,
