@@ -92,7 +92,7 @@ function statusLine(): { set(s: AutosaveStatus | { state: 'restoring' } | { stat
  * Keeps the session of the stack open in the viewer: puts a saved labelmap back after a
  * restore, then saves the labelmap and the workflow state as the user works (debounced, at idle
  * time), shows when it last saved, and asks before the page is left with unsaved work.
- * Started on mode enter, stopped on mode exit.
+ * Started on mode enter (index.tsx), its stop function run on mode exit (ImageStackService.whileInMode).
  */
 export function startSessionKeeper(ctx: HostContext, store: SessionStore = openSessionStore()): () => void {
   const service: ImageStackService = ctx.servicesManager.services[SERVICE_NAME];
@@ -211,20 +211,5 @@ export function startSessionKeeper(ctx: HostContext, store: SessionStore = openS
     for (const u of unsubscribers) u();
     window.removeEventListener('beforeunload', onBeforeUnload);
     status.remove();
-  };
-}
-
-/** The extension's onModeEnter/onModeExit pair for the keeper (the keeper's stop function lives in this closure, not in a module). */
-export function sessionKeeperHooks() {
-  let stop: (() => void) | undefined;
-  return {
-    onModeEnter({ servicesManager, extensionManager }: HostContext) {
-      stop?.();
-      stop = startSessionKeeper({ servicesManager, extensionManager });
-    },
-    onModeExit() {
-      stop?.();
-      stop = undefined;
-    },
   };
 }
