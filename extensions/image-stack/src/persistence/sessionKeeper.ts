@@ -1,4 +1,4 @@
-import { IDS, SERVICE_NAME } from '../ids';
+import { DATA_SOURCE_NAME, IDS, SERVICE_NAME } from '../ids';
 import { findSeriesDisplaySet, ohifSegmentationHost, viewportsShowing, type HostContext } from '../segmentation/ohifHost';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
 import { getCornerstone } from '../utils/cornerstone';
@@ -98,6 +98,11 @@ export function startSessionKeeper(ctx: HostContext, store: SessionStore = openS
   const service: ImageStackService = ctx.servicesManager.services[SERVICE_NAME];
   const series = service?.latest();
   if (!series) return () => undefined;
+  // only the viewer of this tab's stack: not a study opened from the PACS (another data source)
+  const query = new URLSearchParams(window.location.search);
+  const source = query.get('dataSources');
+  if (source && source !== DATA_SOURCE_NAME) return () => undefined;
+  if (!query.getAll('StudyInstanceUIDs').some(v => v.split(',').includes(series.studyInstanceUID))) return () => undefined;
   let stopped = false;
   let autosaver: Autosaver | undefined;
   const status = statusLine();
