@@ -324,7 +324,8 @@ export default function DeviceSection({
               <textarea
                 data-cy="imagestack-fit-transform"
                 aria-label="placement: 4×4 matrix by rows, device to patient, mm"
-                className="bg-background border-input h-24 rounded border px-2 py-1 font-mono text-xs"
+                rows={4}
+                className="bg-background border-input rounded border px-2 py-1 font-mono text-xs"
                 value={matrix}
                 spellCheck={false}
                 onChange={e => setMatrix(e.target.value)}
