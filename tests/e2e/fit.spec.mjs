@@ -25,7 +25,16 @@ before(async () => {
   await b.page.goto(viewer.url + '/');
   await b.page.click('[data-cy=imagestack-load-sample]');
   await waitForRenderedViewports(b.page, { minViewports: 3 });
+  // MPR + 3D before there is a segmentation: switching layout later makes OHIF convert the
+  // labelmap to a surface for the 3D view (minutes on software rendering, the page frozen)
+  await b.page.evaluate(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'));
+  await b.page.waitForFunction(() => !!window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d'), null, { timeout: 180_000, polling: 1000 });
+  await waitForRenderedViewports(b.page, { minViewports: 3, timeout: 180_000 });
 });
+
+/** The id of the 2D view looking along z (the axial MPR). */
+const axialViewportId = page =>
+  page.evaluate(() => window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type !== 'volume3d' && Math.abs(v.getCamera().viewPlaneNormal?.[2] ?? 0) > 0.99).id);
 after(async () => {
   await b?.browser.close();
   await viewer?.close();
@@ -97,12 +106,13 @@ test('keep the airway → use it as anatomy → a tube inside is clear by the ra
 
   // the views go to the deepest point: the axial slice there cuts the tube, and its contour is drawn
   await page.click('[data-cy=imagestack-fit-jump]');
+  const axialId = await axialViewportId(page);
   await page.waitForFunction(
-    () => Number(document.querySelector('[data-cy=imagestack-fit-contour][data-viewport-id=mpr-axial]')?.dataset.segments ?? 0) > 0,
-    null,
+    id => Number(document.querySelector(`[data-cy=imagestack-fit-contour][data-viewport-id="${id}"]`)?.dataset.segments ?? 0) > 0,
+    axialId,
     { timeout: 60_000, polling: 250 },
   );
-  const axialZ = await page.evaluate(() => window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.id === 'mpr-axial').getCamera().focalPoint[2]);
+  const axialZ = await page.evaluate(id => window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.id === id).getCamera().focalPoint[2], axialId);
   assert.ok(axialZ > TIP_Z && axialZ < TIP_Z + TUBE.length, `the axial view went to z ${axialZ} mm, off the tube`);
   await shot(page, 'fit-wall-contour');
 
@@ -136,12 +146,9 @@ async function waitForTipX(page, x) {
   return placement.jsonValue();
 }
 
-test('with a 3D view: the device is an actor there at its placement; a nudge by button or arrow key moves it and re-measures', async () => {
+test('the device is an actor in the 3D view at its placement, coloured by distance; a nudge by button or arrow key moves it and re-measures', async () => {
   const { page } = b;
   const [cx, cy] = airway.centreMm;
-  await page.evaluate(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'));
-  await page.waitForFunction(() => !!window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d'), null, { timeout: 180_000, polling: 1000 });
-
   await page.fill('[data-cy=imagestack-fit-step-mm]', '1');
   await page.click('[data-cy=imagestack-fit-nudge-x-minus]');
   await waitForTipX(page, cx + WALL_SHIFT_MM - 1);
@@ -164,9 +171,22 @@ test('with a 3D view: the device is an actor there at its placement; a nudge by 
   const um = await userMatrix.jsonValue();
   // column-major (vtk.js): the translation in 12..14
   assert.deepEqual(um.slice(12), [cx + WALL_SHIFT_MM - 2, cy, TIP_Z, 1]);
-  // the new layout's 2D views have their contour overlays too
+  // coloured by signed distance: some corners red (in the wall), some green (clear)
+  const colours = await page.evaluate(() => {
+    const v = window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d');
+    const s = v.getActors().find(a => a.uid === 'imagestack-fit-device-1').actor.getMapper().getInputData().getPointData().getScalars();
+    if (!s) return null;
+    const d = s.getData();
+    let red = 0, green = 0;
+    for (let i = 0; i < d.length; i += 3) {
+      if (d[i] > 200 && d[i + 1] < 150) red++;
+      if (d[i + 1] > 190 && d[i] < 100) green++;
+    }
+    return { red, green, name: s.getName() };
+  });
+  assert.ok(colours && colours.red > 0 && colours.green > 0, `distance colours on the 3D device: ${JSON.stringify(colours)}`);
   const overlays = await page.$$eval('[data-cy=imagestack-fit-contour]', els => els.map(e => e.dataset.viewportId));
-  assert.ok(overlays.length >= 3, `contour overlays on ${overlays}`);
+  assert.equal(overlays.length, 3, `contour overlays on ${overlays}`);
   await shot(page, 'fit-3d');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

@@ -66,7 +66,11 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
     const last = state.last;
     const current = active && last && last.deviceId === active.id && last.transform.every((v, i) => v === active.transform[i]);
     display.show(
-      state.devices.map(d => ({ id: d.id, mesh: deviceMesh(runtime, d), transform: d.transform, active: d.id === state.activeDeviceId })),
+      state.devices.map(d => {
+        const dist = runtime.distances;
+        const coloured = dist && dist.deviceId === d.id && dist.transform.every((v, i) => v === d.transform[i]);
+        return { id: d.id, mesh: deviceMesh(runtime, d), transform: d.transform, active: d.id === state.activeDeviceId, vertexDistanceMm: coloured ? dist.vertexMm : undefined };
+      }),
       current ? last.closestPointMm : undefined,
     );
   };
@@ -191,6 +195,8 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
       showFit(s);
       return r;
     },
+    /** Draws the series' devices in the views again (e.g. after a saved session was restored). */
+    [COMMANDS.showDevices]: () => showFit(loaded()),
     /** Moves the 2D views to a point (default: the last closest point). Returns how many views moved. */
     [COMMANDS.fitJump]: ({ pointMm }: { pointMm?: Point3 } = {}) => {
       const s = loaded();

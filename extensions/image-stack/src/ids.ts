@@ -44,6 +44,7 @@ export const COMMANDS = {
   placeDevice: 'imagestackPlaceDevice',
   measureFit: 'imagestackMeasureFit',
   fitJump: 'imagestackFitJump',
+  showDevices: 'imagestackShowDevices',
   fitReport: 'imagestackFitReport',
 } as const;
 export const COMMANDS_CONTEXT = 'IMAGESTACK';

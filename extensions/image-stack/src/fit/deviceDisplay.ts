@@ -1,5 +1,6 @@
 import { deviceContourOnPlane, writeStlBinary, type Mesh, type Point3 } from '@imagestack/core';
 import { getCornerstone } from '../utils/cornerstone';
+import { cornerColours } from './distanceColour';
 
 /** A device as shown: its mesh in its own frame and its placement (row-major 4×4, mm). */
 export interface ShownDevice {
@@ -7,6 +8,8 @@ export interface ShownDevice {
   mesh: Mesh;
   transform: ArrayLike<number>;
   active: boolean;
+  /** Signed distance per device vertex at this placement (mm, + clear): colours the 3D actor. */
+  vertexDistanceMm?: Float32Array;
 }
 
 const CONTOUR_CY = 'imagestack-fit-contour';
@@ -36,7 +39,7 @@ export class DeviceDisplay {
   private marker?: Point3;
   private readonly overlays = new Map<HTMLElement, { canvas: HTMLCanvasElement; off: () => void }>();
   /** 3D actors by device id: the actor, and the viewports it was added to. */
-  private readonly actors = new Map<string, { actor: any; mesh: Mesh; viewports: Set<string> }>();
+  private readonly actors = new Map<string, { actor: any; mesh: Mesh; viewports: Set<string>; colouredBy?: Float32Array }>();
   private loading = new Map<string, Promise<any>>();
   private listening = false;
 
@@ -215,6 +218,10 @@ export class DeviceDisplay {
         this.actors.set(d.id, a);
       }
       a.actor.setUserMatrix(columnMajor(d.transform));
+      if (d.vertexDistanceMm !== a.colouredBy) {
+        colourActor(a.actor, d.mesh, d.vertexDistanceMm);
+        a.colouredBy = d.vertexDistanceMm;
+      }
       a.actor.getProperty?.().setOpacity?.(d.active ? 1 : 0.5);
       for (const vp of views) {
         if (!a.viewports.has(vp.id)) {
@@ -269,3 +276,29 @@ export class DeviceDisplay {
 }
 
 const actorUid = (deviceId: string) => `imagestack-fit-${deviceId}`;
+
+/**
+ * Colours the actor's points by signed distance (or takes the colours off), through the host's
+ * own vtk objects: a new data array is cloned from the polydata's points array (vtkDataArray
+ * newClone), so no second vtk.js is needed. Only for an unwelded STL (3 points a triangle in the
+ * triangles' order, as the host's reader leaves them); otherwise the actor keeps its colour.
+ */
+function colourActor(actor: any, mesh: Mesh, vertexMm: Float32Array | undefined): void {
+  const mapper = actor.getMapper?.();
+  const polydata = mapper?.getInputData?.();
+  const points = polydata?.getPoints?.();
+  if (!points?.newClone || points.getNumberOfPoints() !== mesh.triangles.length) return;
+  const pointData = polydata.getPointData();
+  if (!vertexMm) {
+    mapper.setScalarVisibility(false);
+  } else {
+    const scalars = points.newClone();
+    scalars.setName('imagestack-fit-distance');
+    scalars.setData(cornerColours(mesh.triangles, vertexMm), 3);
+    pointData.setScalars(scalars);
+    mapper.setColorModeToDirectScalars?.();
+    mapper.setScalarModeToUsePointData?.();
+    mapper.setScalarVisibility(true);
+  }
+  polydata.modified();
+}

@@ -39,7 +39,7 @@ export class FitEngine {
         const device = this.devices.get(request.deviceId);
         if (!device) throw new ImageStackError('empty', `device ${request.deviceId} is not prepared: add it again`);
         const t0 = now();
-        const { vertexSignedDistanceMm: _perVertex, ...r } = measureFit(this.anatomy.prepared, device, request.transform, {
+        const r = measureFit(this.anatomy.prepared, device, request.transform, {
           geometry: request.geometry,
           slices: request.slices,
           skipInterference: request.fast,

@@ -45,8 +45,8 @@ export interface DeviceRemoved {
   op: 'removeDevice';
   deviceId: string;
 }
-/** core's FitResult, without the per-vertex distances (not needed on the main thread yet), plus the time taken. */
-export type Measured = { op: 'measure'; ms: number; full: boolean } & Omit<FitResult, 'vertexSignedDistanceMm'>;
+/** core's FitResult (its per-vertex distances transferred, not copied), plus the time taken. */
+export type Measured = { op: 'measure'; ms: number; full: boolean } & FitResult;
 
 export type FitReply = AnatomyPrepared | DevicePrepared | DeviceRemoved | Measured;
 export type FitReplyFor<R extends FitRequest> = Extract<FitReply, { op: R['op'] }>;

@@ -4,6 +4,7 @@ import { parsePointMm, type Point3, type TubeParameters } from '@imagestack/core
 import { COMMANDS } from '../ids';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { errorLine } from '../utils/errors';
+import { distanceColour, GREEN_AT_MM, RED_AT_MM } from '../fit/distanceColour';
 import { DEFAULT_TUBE, transformText } from '../workflow/deviceFit';
 import type { FitAnatomy, FitSummary } from '../workflow/fitState';
 import type { SegmentInfo } from '../workflow/segmentationHost';
@@ -92,6 +93,15 @@ export default function DeviceSection({
   const lastMove = useRef(0);
   const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => void (settle.current && clearTimeout(settle.current)), []);
+  // devices kept with the series (a restored session, another tab shown meanwhile) are drawn again
+  useEffect(() => {
+    if (!fit.devices.length) return;
+    try {
+      commandsManager.runCommand(COMMANDS.showDevices);
+    } catch (e) {
+      setError(errorLine(e));
+    }
+  }, [series]);
 
   const chosen = segments.find(s => String(s.index) === (segmentChoice ?? String(activeSegment))) ?? segments[0];
   const anatomy: FitAnatomy | undefined = fit.anatomy;
@@ -397,6 +407,15 @@ export default function DeviceSection({
               </dd>
               <dt>Inside</dt>
               <dd data-cy="imagestack-fit-inside">{current && result ? (result.deviceInside ? 'yes' : 'no') : '—'}</dd>
+              <dt>3D colours</dt>
+              <dd data-cy="imagestack-fit-colour-scale" className="flex flex-col text-xs" title="signed distance to the wall on the device in the 3D view">
+                <span style={{ height: 8, borderRadius: 2, background: `linear-gradient(to right, ${[RED_AT_MM, 0, GREEN_AT_MM].map(v => `rgb(${distanceColour(v).join(',')})`).join(', ')})` }} />
+                <span className="flex justify-between">
+                  <span>{RED_AT_MM} mm</span>
+                  <span>0</span>
+                  <span>+{GREEN_AT_MM} mm</span>
+                </span>
+              </dd>
             </dl>
           )}
           {active && anatomy && (

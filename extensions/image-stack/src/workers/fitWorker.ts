@@ -7,12 +7,13 @@ import { FitEngine } from '../fit/fitEngine';
 import type { FitWorkerMessage, FitWorkerReply } from '../fit/fitProtocol';
 
 const engine = new FitEngine();
-const post = (reply: FitWorkerReply) => (self as unknown as Worker).postMessage(reply);
+const post = (reply: FitWorkerReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
 self.onmessage = (event: MessageEvent<FitWorkerMessage>) => {
   const { requestId, ...request } = event.data;
   try {
-    post({ requestId, type: 'done', result: engine.handle(request) });
+    const result = engine.handle(request);
+    post({ requestId, type: 'done', result }, result.op === 'measure' ? [result.vertexSignedDistanceMm.buffer as ArrayBuffer] : []);
   } catch (e) {
     post({ requestId, type: 'error', error: errorToWire(e, 'the fit worker') });
   }

@@ -38,6 +38,8 @@ export interface FitRuntime {
   /** The devices the backend holds. */
   devicesPrepared: Set<string>;
   meshes: Map<string, Mesh>;
+  /** The last measurement's signed distance per device vertex (mm, + clear): the colour map. Not kept in FitState (it is large and derived). */
+  distances?: { deviceId: string; transform: number[]; vertexMm: Float32Array };
   /** Counts anatomies prepared, so each gets a new key. */
   anatomiesPrepared: number;
 }
@@ -235,6 +237,7 @@ export async function fitMeasure(host: SegmentationHost, series: FitSeries, stat
       ms: r.ms,
     };
     state.last = summary;
+    runtime.distances = { deviceId: device.id, transform, vertexMm: r.vertexSignedDistanceMm };
     return summary;
   } catch (e) {
     // the backend may have lost what it held (a crashed worker): prepare again next time
