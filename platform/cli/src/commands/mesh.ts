@@ -6,7 +6,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
   checkRefineStep,
-  deriveStackGeometry,
   ImageStackError,
   isImageStackError,
   meshSidecar,
@@ -17,7 +16,9 @@ import {
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
+  type GapRecord,
   type MeshFrame,
+  type SliceOrientation,
   type MeshStats,
   type RefineStep,
   type SliceSource,
@@ -26,7 +27,7 @@ import {
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
-import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
+import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
@@ -214,30 +215,41 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
  * threshold, refine steps, smoothing, decimation, frame). Shared with `fit`, whose slice-stack
  * anatomy is meshed exactly so; there --stl is optional.
  */
+/** What the sidecar records of the import (image slices only; a DICOM series carries its own). */
+export interface ImportRecord {
+  orientation?: SliceOrientation;
+  gaps?: GapRecord;
+  calibration?: { method: 'typed' };
+}
+
 export async function surfaceFromSlices(
   argv: string[],
   io: CliIo,
   options: { stlRequired?: boolean } = {},
-): Promise<{ args: MeshArgs; result: ReturnType<typeof buildSurface>; geometry: StackGeometry; dims: [number, number, number] }> {
+): Promise<{ args: MeshArgs; result: ReturnType<typeof buildSurface>; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord }> {
   const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
   const args = parseMeshArgs(rest, options);
 
   let stack: VoxelStack;
   let geometry: StackGeometry;
+  let imported: ImportRecord = {};
   const dicom = await dicomInputs(args.inputs);
   if (dicom) {
     if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
     ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
   } else {
     const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-    ({ stack } = await readStack(args.inputs, {
-      reverse: geo.reverse,
-      crop: geo.crop,
-      downsample: geo.downsample,
+    const warning = mirrorWarning(geo);
+    if (warning) io.stderr(`imagestack: ${warning}\n`);
+    const read = await readStack(args.inputs, {
+      ...stackReadOptions(geo),
       signal: io.signal,
       onProgress: (done, total) => io.progress?.('reading slices', done / total),
-    }));
-    geometry = deriveStackGeometry(geo.geometry, geo);
+    });
+    stack = read.stack;
+    geometry = assembledGeometry(geo, read.report);
+    // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
+    imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, read.report) };
   }
 
   const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
@@ -273,7 +285,7 @@ export async function surfaceFromSlices(
     const [lo, hi] = args.threshold;
     throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
   }
-  return { args, result, geometry, dims };
+  return { args, result, geometry, dims, imported };
 }
 
 export const mesh: Command = {
@@ -284,7 +296,7 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { args, result, geometry, dims } = await surfaceFromSlices(argv, io);
+    const { args, result, geometry, dims, imported } = await surfaceFromSlices(argv, io);
     const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
@@ -294,6 +306,7 @@ export const mesh: Command = {
       inputs: args.inputs,
       geometry,
       dims,
+      ...imported,
       threshold: args.threshold,
       operations: result.operations,
       stats: result.stats,
