@@ -25,11 +25,6 @@ before(async () => {
   await b.page.goto(viewer.url + '/');
   await b.page.click('[data-cy=imagestack-load-sample]');
   await waitForRenderedViewports(b.page, { minViewports: 3 });
-  // MPR + 3D before there is a segmentation: switching layout later makes OHIF convert the
-  // labelmap to a surface for the 3D view (minutes on software rendering, the page frozen)
-  await b.page.evaluate(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'));
-  await b.page.waitForFunction(() => !!window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d'), null, { timeout: 180_000, polling: 1000 });
-  await waitForRenderedViewports(b.page, { minViewports: 3, timeout: 180_000 });
 });
 
 /** The id of the 2D view looking along z (the axial MPR). */
@@ -141,7 +136,7 @@ async function waitForTipX(page, x) {
       return el?.dataset.full === 'true' && m && Math.abs(m[3] - want) < 1e-9 ? m : null;
     },
     x,
-    { timeout: 120_000, polling: 250 },
+    { timeout: 240_000, polling: 500 },
   );
   return placement.jsonValue();
 }
@@ -149,6 +144,10 @@ async function waitForTipX(page, x) {
 test('the device is an actor in the 3D view at its placement, coloured by distance; a nudge by button or arrow key moves it and re-measures', async () => {
   const { page } = b;
   const [cx, cy] = airway.centreMm;
+  // the 3D view last: on two shared cores SwiftShader's volume rendering slows every step after it
+  page.setDefaultTimeout(240_000);
+  await page.evaluate(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'));
+  await page.waitForFunction(() => !!window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d'), null, { timeout: 240_000, polling: 1000 });
   await page.fill('[data-cy=imagestack-fit-step-mm]', '1');
   await page.click('[data-cy=imagestack-fit-nudge-x-minus]');
   await waitForTipX(page, cx + WALL_SHIFT_MM - 1);
@@ -166,7 +165,7 @@ test('the device is an actor in the 3D view at its placement, coloured by distan
       return a ? Array.from(a.actor.getUserMatrix()) : null;
     },
     null,
-    { timeout: 180_000, polling: 1000 },
+    { timeout: 240_000, polling: 1000 },
   );
   const um = await userMatrix.jsonValue();
   // column-major (vtk.js): the translation in 12..14
