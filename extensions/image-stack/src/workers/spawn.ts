@@ -10,3 +10,7 @@ export function spawnMeshWorker(): Worker {
 export function spawnDecodeWorker(): Worker {
   return new Worker(new URL('./decodeWorker.ts', import.meta.url), { type: 'module' });
 }
+
+export function spawnFitWorker(): Worker {
+  return new Worker(new URL('./fitWorker.ts', import.meta.url), { type: 'module' });
+}
