@@ -236,6 +236,17 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
     },
   };
 
+  // what changes the fit's state is unsaved work for the autosave (placements are not in the labelmap)
+  const service = servicesManager.services[SERVICE_NAME] as ImageStackService;
+  for (const name of [COMMANDS.addTube, COMMANDS.loadDevice, COMMANDS.removeDevice, COMMANDS.placeDevice, COMMANDS.fitSetAnatomy]) {
+    const action = actions[name] as (...a: any[]) => unknown;
+    (actions as Record<string, unknown>)[name] = async (...a: any[]) => {
+      const result = await action(...a);
+      service.workflowChanged();
+      return result;
+    };
+  }
+
   const definitions = Object.fromEntries(Object.entries(actions).map(([name, commandFn]) => [name, { commandFn }]));
   return { actions, definitions, defaultContext: COMMANDS_CONTEXT };
 }
