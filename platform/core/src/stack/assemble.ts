@@ -15,7 +15,8 @@ export interface DuplicateSlice {
  * decoding every slice.
  */
 export interface StackReport
-  extends Pick<StackPlan, 'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'memoryBytes' | 'crop' | 'downsample' | 'reverse'> {
+  extends Pick<StackPlan, 'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'memoryBytes' | 'crop' | 'downsample' | 'reverse'>,
+    Pick<StackPlan, 'warnings' | 'orientations' | 'values' | 'valueRange' | 'rescale'> {
   slices: number;
   /** Slice names in slice order. */
   order: string[];
@@ -45,6 +46,7 @@ export function sliceRequests(plan: StackPlan, maxPixels?: number, shared?: Uint
     crop: plan.crop,
     downsample: plan.downsample,
     maxPixels,
+    ...(plan.values ? { values: plan.values, rescale: plan.rescale } : {}),
     ...(sab ? { target: { buffer: sab, byteOffset: shared!.byteOffset + index * sliceBytes } } : {}),
   }));
 }
@@ -109,6 +111,9 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
         crop: plan.crop,
         downsample: plan.downsample,
         reverse: plan.reverse,
+        warnings: plan.warnings,
+        orientations: plan.orientations,
+        ...(plan.values ? { values: plan.values, valueRange: plan.valueRange, rescale: plan.rescale } : {}),
       };
       const stack: VoxelStack | null = voxels
         ? { columns: plan.columns, rows: plan.rows, slices: count, bitsStored: plan.bitDepth, voxels, sliceNames: order }

@@ -1,4 +1,4 @@
-import type { DecodedImage } from '../decode/types';
+import type { IntegerImage } from '../decode/types';
 import type { CropRect } from '../geometry/types';
 
 /** A grey slice and how many of its pixels were coloured (R, G, B not all equal). */
@@ -19,7 +19,7 @@ export interface GreySlice {
  * unsigned 32-bit arithmetic for 16-bit samples too). Coloured pixels are counted inside the
  * region only.
  */
-export function toGrey(img: DecodedImage, region?: CropRect): GreySlice {
+export function toGrey(img: IntegerImage, region?: CropRect): GreySlice {
   const { width, height, channels, bitDepth, data } = img;
   const r = region ?? { x: 0, y: 0, width, height };
   const whole = r.x === 0 && r.y === 0 && r.width === width && r.height === height;
