@@ -116,7 +116,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
         ...(plan.values ? { values: plan.values, valueRange: plan.valueRange, rescale: plan.rescale } : {}),
       };
       const stack: VoxelStack | null = voxels
-        ? { columns: plan.columns, rows: plan.rows, slices: count, bitsStored: plan.bitDepth, voxels, sliceNames: order }
+        ? { columns: plan.columns, rows: plan.rows, slices: count, bitsStored: plan.bitDepth, voxels, sliceNames: order, ...(plan.rescale ? { rescale: plan.rescale } : {}) }
         : null;
       return { stack, report };
     },
