@@ -4,6 +4,7 @@
 import type * as UTIFTypes from 'utif2';
 import { ImageStackError } from '../errors';
 import { checkImageSize, DEFAULT_MAX_PIXELS } from './limits';
+import { decodeTiffLzw } from './lzw';
 import { expandPalette, unpackBits } from './unpack';
 import type { DecodedImage, ImageHeader, SampleFormat } from './types';
 
@@ -12,7 +13,12 @@ type Ifd = UTIFTypes.IFD;
 // Loaded on first use (with pako, ~15 ms): decode workers reading BMPs start without it.
 let utif: typeof UTIFTypes | undefined;
 function UTIF(): typeof UTIFTypes {
-  return (utif ??= require('utif2') as typeof UTIFTypes);
+  if (!utif) {
+    utif = require('utif2') as typeof UTIFTypes;
+    // Our LZW decoder instead of utif2's, which loops forever on a damaged stream.
+    (utif.decode as unknown as { _decodeLZW: typeof decodeTiffLzw })._decodeLZW = decodeTiffLzw;
+  }
+  return utif;
 }
 
 const COMPRESSIONS: Record<number, string> = { 1: 'uncompressed', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };

@@ -8,44 +8,7 @@ import { blobTargets, probeTargets } from './probe';
 import { readStackFromTargets } from './readSources';
 import { rescaleForWindow, sampleValueRange, toVoxel, withValueRange } from './valueRange';
 import { decodeSourcePage } from './decodeSlice';
-
-/** A minimal uncompressed little-endian grey TIFF: 32-bit float (SampleFormat 3) or signed 16-bit (2). */
-export function writeRealTiff(width: number, height: number, values: ArrayLike<number>, kind: 'float32' | 'int16' = 'float32'): Uint8Array {
-  const bytesPer = kind === 'float32' ? 4 : 2;
-  const entries: [number, number, number, number][] = [
-    [256, 4, 1, width],
-    [257, 4, 1, height],
-    [258, 3, 1, bytesPer * 8],
-    [259, 3, 1, 1],
-    [262, 3, 1, 1],
-    [273, 4, 1, 0], // strip offset, set below
-    [277, 3, 1, 1],
-    [278, 4, 1, height],
-    [279, 4, 1, width * height * bytesPer],
-    [339, 3, 1, kind === 'float32' ? 3 : 2],
-  ];
-  const ifdAt = 8;
-  const dataAt = ifdAt + 2 + entries.length * 12 + 4;
-  entries[5][3] = dataAt;
-  const b = new Uint8Array(dataAt + width * height * bytesPer);
-  const dv = new DataView(b.buffer);
-  b.set([0x49, 0x49, 42, 0]);
-  dv.setUint32(4, ifdAt, true);
-  dv.setUint16(ifdAt, entries.length, true);
-  entries.forEach(([tag, type, count, value], i) => {
-    const e = ifdAt + 2 + i * 12;
-    dv.setUint16(e, tag, true);
-    dv.setUint16(e + 2, type, true);
-    dv.setUint32(e + 4, count, true);
-    if (type === 3) dv.setUint16(e + 8, value, true);
-    else dv.setUint32(e + 8, value, true);
-  });
-  for (let i = 0; i < width * height; i++) {
-    if (kind === 'float32') dv.setFloat32(dataAt + i * 4, values[i], true);
-    else dv.setInt16(dataAt + i * 2, values[i], true);
-  }
-  return b;
-}
+import { writeRealTiff } from '../../../../tests/fixtures/images/tiffWriter';
 
 const W = 100;
 const H = 50;
