@@ -326,7 +326,11 @@ function realValued(raw: Uint8Array, info: PageInfo, ifd: Ifd, name: string): De
   const dv = new DataView(raw.buffer, raw.byteOffset, n * bytesPer);
   const littleEndian = bits === 16 ? true : le;
   let data: DecodedImage['data'];
-  if (sampleFormat === 'float') {
+  if (littleEndian) {
+    // Stored little-endian, as this machine is (every platform we run on): one copy, then a view.
+    const copy = raw.slice(0, n * bytesPer).buffer;
+    data = sampleFormat === 'float' ? (bits === 32 ? new Float32Array(copy) : new Float64Array(copy)) : sampleFormat === 'int' ? (bits === 16 ? new Int16Array(copy) : new Int32Array(copy)) : new Uint32Array(copy);
+  } else if (sampleFormat === 'float') {
     if (bits === 32) {
       const f = new Float32Array(n);
       for (let i = 0; i < n; i++) f[i] = dv.getFloat32(i * 4, littleEndian);
