@@ -111,7 +111,7 @@ const VRS = new Set([...LONG_VRS, 'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL'
 function checkElementLengths(b: Uint8Array, name: string): void {
   const n = b.length;
   if (n < 132 || b[128] !== 0x44 || b[129] !== 0x49 || b[130] !== 0x43 || b[131] !== 0x4d) {
-    throw new ImageStackError('corrupt', 'not a DICOM Part-10 file (no "DICM" after the preamble)', name);
+    throw new ImageStackError('corrupt', 'not a readable DICOM Part-10 file (no "DICM" after the preamble)', name);
   }
   const u16 = (o: number) => b[o] | (b[o + 1] << 8);
   const u32 = (o: number) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;

@@ -20,6 +20,8 @@ export interface VoxelStack {
    * DICOM's RescaleSlope / RescaleIntercept on export. Absent: the voxels are the values.
    */
   rescale?: { slope: number; intercept: number };
+  /** Slices (indices) that no file holds: interpolated from their neighbours to fill a gap in the numbering. */
+  filledSlices?: number[];
 }
 
 /** The view of slice `k` of a stack (no copy). */
