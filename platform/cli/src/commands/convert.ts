@@ -4,11 +4,14 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
   buildExportRecords,
+  captureWindowLabel,
+  captureWindowRescale,
   deriveStackGeometry,
   ImageStackError,
   part10Files,
   stackFromPart10,
   stowInstances,
+  type CaptureWindow,
   type SeriesIdentity,
   type StackGeometry,
   type StowFailure,
@@ -18,15 +21,18 @@ import {
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
 import { GEOMETRY_USAGE, parseGeometryArgs, type GeometryArgs } from '../geometryArgs';
+import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
 
-const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--json]
+const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--capture-window <level>,<width>] [--json]
   <inputs…>  folders or files of BMP/PNG/JPEG/TIFF slices, or of a DICOM series (such as one
              convert wrote; then the geometry comes from the files and GEOMETRY is not given)
   --out      folder for the DICOM files (created; must not already hold IMG*.dcm files)
   --stow     also send the series to this DICOMweb root by STOW-RS, e.g. http://localhost:8042/dicom-web
              (a bearer token is read from IMAGESTACK_DICOMWEB_TOKEN)
   --json     print one JSON object: {"instances","out","seriesInstanceUID","stow":{"accepted","failed"}}
+${CAPTURE_WINDOW_USAGE}
+             With it the files store approximate HU through RescaleSlope/Intercept (RescaleType HU)
 ${GEOMETRY_USAGE}`;
 
 /** The environment variable holding a DICOMweb bearer token. Its value is never printed. */
@@ -38,6 +44,8 @@ export interface ConvertOptions {
   stowUrl?: string;
   token?: string;
   identity?: SeriesIdentity;
+  /** The window the captures were taken with: the files then say approximate HU. 8-bit stacks only. */
+  captureWindow?: CaptureWindow;
   signal?: AbortSignal;
   /** Fraction of the files written (and sent). */
   onProgress?: (fraction: number) => void;
@@ -48,6 +56,8 @@ export interface ConvertResult {
   out: string;
   seriesInstanceUID: string;
   stow: { accepted: number; failed: number; failures: StowFailure[] } | null;
+  /** With a capture window: the window and the HU between two grey levels. */
+  captureWindow?: CaptureWindow & { huStep: number };
 }
 
 const OUR_FILE = /^IMG\d+\.dcm$/;
@@ -73,8 +83,12 @@ async function prepareOut(out: string): Promise<void> {
  */
 export async function convertStack(stack: VoxelStack, geometry: StackGeometry, options: ConvertOptions): Promise<ConvertResult> {
   const out = resolve(options.out);
+  if (options.captureWindow && stack.bitsStored !== 8) {
+    throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
+  }
   await prepareOut(out);
-  const records = buildExportRecords(stack, geometry, { identity: options.identity });
+  const rescale = options.captureWindow ? captureWindowRescale(options.captureWindow) : undefined;
+  const records = buildExportRecords(stack, geometry, { identity: options.identity, rescale });
 
   async function* writeEach(): AsyncGenerator<StowInstance> {
     let written = 0;
@@ -97,7 +111,13 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   } else {
     for await (const _ of writeEach());
   }
-  return { instances: stack.slices, out, seriesInstanceUID: records[0].SeriesInstanceUID, stow };
+  return {
+    instances: stack.slices,
+    out,
+    seriesInstanceUID: records[0].SeriesInstanceUID,
+    stow,
+    ...(options.captureWindow ? { captureWindow: { ...options.captureWindow, huStep: rescale!.slope } } : {}),
+  };
 }
 
 async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<VoxelStack> {
@@ -124,7 +144,8 @@ function printableUrl(url: string): string {
 }
 
 function parseConvertArgs(argv: string[]) {
-  const { geometry, rest } = parseGeometryArgs(argv, { optional: true });
+  const { captureWindow, rest: notWindow } = takeCaptureWindowArg(argv);
+  const { geometry, rest } = parseGeometryArgs(notWindow, { optional: true });
   const inputs: string[] = [];
   let out: string | undefined;
   let stowUrl: string | undefined;
@@ -145,7 +166,7 @@ function parseConvertArgs(argv: string[]) {
   }
   if (inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
   if (!out) throw new UsageError('--out <dir> is required');
-  return { geometry, inputs, out, stowUrl, json };
+  return { geometry, inputs, out, stowUrl, json, captureWindow, notWindow };
 }
 
 export const convert: Command = {
@@ -167,7 +188,7 @@ export const convert: Command = {
       ({ stack, geometry, identity } = series);
     } else {
       // Image slices: the GEOMETRY flags are required (this throws the usage error saying which).
-      const g = args.geometry ?? parseGeometryArgs(argv).geometry;
+      const g = args.geometry ?? parseGeometryArgs(args.notWindow).geometry;
       stack = await readSlices(args.inputs, g, io);
       geometry = deriveStackGeometry(g.geometry, g);
       identity = { description: basename(resolve(args.inputs[0])) };
@@ -178,6 +199,7 @@ export const convert: Command = {
       stowUrl: args.stowUrl,
       token,
       identity,
+      captureWindow: args.captureWindow,
       signal: io.signal,
       onProgress: f => io.progress?.(args.stowUrl ? 'writing and sending' : 'writing files', f),
     });
@@ -186,6 +208,10 @@ export const convert: Command = {
       io.stdout(JSON.stringify(result) + '\n');
     } else {
       io.stdout(`wrote ${result.instances} DICOM files to ${result.out} (series ${result.seriesInstanceUID})\n`);
+      if (args.captureWindow) {
+        const r = captureWindowRescale(args.captureWindow);
+        io.stdout(`values are approximate HU from the capture window ${captureWindowLabel(args.captureWindow)}: HU = grey × ${+r.slope.toPrecision(6)} + ${r.intercept} (a step of ${+r.slope.toPrecision(6)} HU)\n`);
+      }
       if (result.stow) io.stdout(`sent to ${printableUrl(args.stowUrl!)}: ${result.stow.accepted} accepted, ${result.stow.failed} failed\n`);
     }
     if (result.stow && result.stow.failed > 0) {

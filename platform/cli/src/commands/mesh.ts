@@ -7,11 +7,12 @@ import {
   deriveStackGeometry,
   ImageStackError,
   meshSidecar,
-  parseThreshold,
+  parseThresholdInUnits,
   sliceView,
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
+  type CaptureWindow,
   type MeshFrame,
   type MeshStats,
   type SliceSource,
@@ -21,14 +22,16 @@ import {
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
 import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
+import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
                      [--largest-island] [--smooth <iterations>] [--decimate <fraction>]
-                     [--frame LPS|RAS] [--ascii] [--json]
+                     [--frame LPS|RAS] [--ascii] [--capture-window <level>,<width>] [--json]
   <inputs…>         folders or files of BMP/PNG/JPEG/TIFF slices, or a DICOM series folder
                     (then the geometry comes from the files and GEOMETRY is not given)
-  --threshold       voxel values inside the model, inclusive: 100 (100 and above) or 100:255
+  --threshold       voxel values inside the model, inclusive: 100 (100 and above) or 100:255;
+                    with --capture-window also in HU with the unit: 226HU or -500HU:200HU
   --stl             the model file to write (binary STL, units mm); a sidecar <file>.json records
                     the inputs, geometry, threshold, operations and stats
   --largest-island  keep only the largest 6-connected piece
@@ -37,6 +40,7 @@ const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi
   --frame           LPS (DICOM, default) or RAS (3D Slicer and most CAD/printing tools' world)
   --ascii           write ASCII STL instead of binary
   --json            print one JSON object: {"triangles","volume_mL","area_mm2","bbox_mm","watertight","oriented","parts",...}
+${CAPTURE_WINDOW_USAGE}
 ${GEOMETRY_USAGE}`;
 
 interface MeshArgs {
@@ -51,7 +55,7 @@ interface MeshArgs {
   json: boolean;
 }
 
-function parseMeshArgs(rest: string[]): MeshArgs {
+function parseMeshArgs(rest: string[], captureWindow?: CaptureWindow): MeshArgs {
   const a: Partial<MeshArgs> & { inputs: string[] } = { inputs: [], largestIsland: false, smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -66,7 +70,7 @@ function parseMeshArgs(rest: string[]): MeshArgs {
       case '--threshold': {
         const text = value();
         try {
-          a.threshold = parseThreshold(text);
+          a.threshold = parseThresholdInUnits(text, captureWindow).grey;
         } catch (e) {
           throw new UsageError(`--threshold: ${(e as Error).message}`);
         }
@@ -151,8 +155,9 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
-    const args = parseMeshArgs(rest);
+    const { captureWindow, rest: notWindow } = takeCaptureWindowArg(argv);
+    const { geometry: g, rest } = parseGeometryArgs(notWindow, { optional: true });
+    const args = parseMeshArgs(rest, captureWindow);
 
     let stack: VoxelStack;
     let geometry: StackGeometry;
@@ -161,7 +166,7 @@ export const mesh: Command = {
       if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
       ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
     } else {
-      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
+      const geo = g ?? parseGeometryArgs(notWindow).geometry; // throws the usage error naming the missing flag
       ({ stack } = await readStack(args.inputs, {
         reverse: geo.reverse,
         crop: geo.crop,
@@ -172,6 +177,9 @@ export const mesh: Command = {
       geometry = deriveStackGeometry(geo.geometry, geo);
     }
 
+    if (captureWindow && stack.bitsStored !== 8) {
+      throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
+    }
     const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
     const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
     const result = buildSurface(source, geometry, {
@@ -197,6 +205,7 @@ export const mesh: Command = {
       geometry,
       dims,
       threshold: args.threshold,
+      captureWindow,
       operations: result.operations,
       stats: result.stats,
       frame: args.frame,

@@ -9,6 +9,7 @@ import { readPart10, writePart10 } from './part10';
 import { buildSeriesRecords } from './records';
 import { createSeriesUids } from './uids';
 import { windowFromVoxels } from './window';
+import { captureWindowRescale, parseCaptureWindow } from '../hu/captureWindow';
 
 const geometry: StackGeometry = {
   pixelSpacingXMm: 0.5,
@@ -108,7 +109,7 @@ describe('dciodvfy (Debian package dicom3tools)', () => {
 
   test('a HU rescale (a capture window) passes with no errors and no warnings, and its tags read back', () => {
     const stack = makeStack(8);
-    const rescale = { slope: 1500 / 255, intercept: -450, type: 'HU' as const };
+    const rescale = captureWindowRescale(parseCaptureWindow('bone'));
     const records = buildSeriesRecords(stack, geometry, createSeriesUids(3), { storage: 'export', window: windowFromVoxels(stack.voxels), rescale });
     const file = join(dir, 'slice-hu.dcm');
     writeFileSync(file, writePart10(records[0], sliceView(stack, 0)));
@@ -121,6 +122,7 @@ describe('dciodvfy (Debian package dicom3tools)', () => {
     expect(Number(back.dataset.RescaleSlope)).toBeCloseTo(1500 / 255, 12);
     expect(Number(back.dataset.RescaleIntercept)).toBe(-450);
     expect(back.pixels).toEqual(Uint16Array.from(sliceView(stack, 0)));
+    expect(back.dataset.DerivationDescription).toMatch(/capture window \(bone\) level 300 width 1500; quantisation step 5\.88235 HU/);
   });
 });
 

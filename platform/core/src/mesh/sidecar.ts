@@ -1,4 +1,5 @@
 import type { StackGeometry } from '../geometry';
+import { greyToHu, huStep, type CaptureWindow } from '../hu/captureWindow';
 import type { SurfaceOperation } from './buildSurface';
 import type { MeshStats } from './meshStats';
 import type { MeshFrame } from './types';
@@ -20,6 +21,11 @@ export interface MeshSidecar {
   dims: [number, number, number];
   /** Inclusive voxel value range meshed; null high = no upper bound. */
   threshold: [number, number | null] | null;
+  /**
+   * With a capture window (the window the screen captures were taken with): the window, the HU
+   * between two grey levels, and the threshold's grey bounds in approximate HU.
+   */
+  captureWindow?: CaptureWindow & { huStep: number; thresholdHu: [number, number | null] | null };
   /** Labelmap operations then surface operations, in the order applied. */
   operations: Array<SurfaceOperation | { op: string; [parameter: string]: unknown }>;
   stats: MeshStats;
@@ -32,6 +38,7 @@ export interface MeshSidecarInput {
   geometry: StackGeometry;
   dims: [number, number, number];
   threshold?: [number, number];
+  captureWindow?: CaptureWindow;
   operations: MeshSidecar['operations'];
   stats: MeshStats;
   frame?: MeshFrame;
@@ -51,8 +58,17 @@ export function meshSidecar(input: MeshSidecarInput): MeshSidecar {
     geometry: input.geometry,
     dims: input.dims,
     threshold: input.threshold ? [input.threshold[0], Number.isFinite(input.threshold[1]) ? input.threshold[1] : null] : null,
+    ...(input.captureWindow ? { captureWindow: sidecarWindow(input.captureWindow, input.threshold) } : {}),
     operations: input.operations,
     stats: input.stats,
     created: input.created ?? new Date().toISOString(),
+  };
+}
+
+function sidecarWindow(w: CaptureWindow, threshold?: [number, number]): NonNullable<MeshSidecar['captureWindow']> {
+  return {
+    ...w,
+    huStep: huStep(w),
+    thresholdHu: threshold ? [greyToHu(w, threshold[0]), Number.isFinite(threshold[1]) ? greyToHu(w, threshold[1]) : null] : null,
   };
 }
