@@ -15,7 +15,7 @@ export interface DuplicateSlice {
  * decoding every slice.
  */
 export interface StackReport
-  extends Pick<StackPlan, 'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'memoryBytes' | 'crop' | 'downsample' | 'reverse'> {
+  extends Pick<StackPlan, 'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'memoryBytes' | 'crop' | 'downsample' | 'reverse' | 'folders'> {
   slices: number;
   /** Slice names in slice order. */
   order: string[];
@@ -109,6 +109,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
         crop: plan.crop,
         downsample: plan.downsample,
         reverse: plan.reverse,
+        folders: plan.folders,
       };
       const stack: VoxelStack | null = voxels
         ? { columns: plan.columns, rows: plan.rows, slices: count, bitsStored: plan.bitDepth, voxels, sliceNames: order }

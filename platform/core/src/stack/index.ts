@@ -1,5 +1,5 @@
 export * from './types';
-export { naturalCompare, naturalSort } from './naturalSort';
+export { naturalCompare, naturalNameCompare, naturalSort, folderOf } from './naturalSort';
 export { findGaps, type SliceGap } from './gaps';
 export { toGrey, type GreySlice } from './grey';
 export { downsampleInto } from './downsample';
@@ -18,6 +18,6 @@ export {
   type BlobLike,
 } from './decodeSlice';
 export { runDecodePool, createDecodePool, type SpawnWorker, type WorkerPort, type DecodePool, type DecodePoolConfig, type DecodeRunOptions, type DecodePoolOptions } from './pool';
-export { probeTarget, probeTargets, blobTargets, HEAD_BYTES, type ProbeTarget, type BlobFile } from './probe';
+export { probeTarget, probeTargets, blobTargets, relativeNames, HEAD_BYTES, type ProbeTarget, type BlobFile } from './probe';
 export { readStackFromTargets, type ReadSourcesOptions } from './readSources';
 export { webWorkerSpawner, serveSliceRequests, type WebWorkerLike, type WorkerScopeLike } from './webWorker';

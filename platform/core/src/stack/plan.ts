@@ -4,7 +4,7 @@ import { checkCrop } from '../geometry/crop';
 import { checkDownsample, downsampledLength } from '../geometry/downsample';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { findGaps, type SliceGap } from './gaps';
-import { naturalCompare } from './naturalSort';
+import { folderOf, naturalCompare } from './naturalSort';
 
 /** One candidate file: its name as the user sees it, where to read it, and its header (null: not an image). */
 export interface StackFileInfo {
@@ -66,6 +66,11 @@ export interface StackPlan {
   gaps: SliceGap[];
   /** Bytes of the assembled grey volume (columns × rows × slices × bytes per voxel). */
   memoryBytes: number;
+  /**
+   * The folders the images came from, in slice order ('' for files given without one). More
+   * than one means the stack mixes folders: sorted folder by folder, never interleaved.
+   */
+  folders: string[];
 }
 
 /** 4 GiB − 1: the largest typed array Node 20 and Chromium allocate. */
@@ -158,6 +163,7 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
     skipped,
     gaps: findGaps(images.map(f => f.name)),
     memoryBytes,
+    folders: [...new Set(images.map(f => folderOf(f.name)))],
   };
 }
 
