@@ -6,3 +6,4 @@ export * from './stack';
 export * from './sample';
 export * from './mesh';
 export * from './hu';
+export * from './render';
