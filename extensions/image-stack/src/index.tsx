@@ -2,6 +2,7 @@ import { EXTENSION_ID } from './ids';
 import getCustomizationModule from './getCustomizationModule';
 import getDataSourcesModule from './getDataSourcesModule';
 import getPanelModule from './getPanelModule';
+import getUtilityModule from './getUtilityModule';
 import { ImageStackService } from './services/ImageStackService';
 
 /** The ImageStack OHIF extension: only assembles the module getters, each in its own file. */
@@ -13,6 +14,7 @@ const extension = {
   getDataSourcesModule,
   getPanelModule,
   getCustomizationModule,
+  getUtilityModule,
 };
 
 export default extension;
