@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import {
   buildExportRecords,
   captureWindowLabel,
+  captureWindowFromRescale,
   captureWindowRescale,
   deriveStackGeometry,
   ImageStackError,
@@ -12,6 +13,7 @@ import {
   stackFromPart10,
   stowInstances,
   type CaptureWindow,
+  type Rescale,
   type SeriesIdentity,
   type StackGeometry,
   type StowFailure,
@@ -46,6 +48,8 @@ export interface ConvertOptions {
   identity?: SeriesIdentity;
   /** The window the captures were taken with: the files then say approximate HU. 8-bit stacks only. */
   captureWindow?: CaptureWindow;
+  /** Without a capture window: what the stored values mean (a DICOM input's own rescale, kept). */
+  rescale?: Rescale;
   signal?: AbortSignal;
   /** Fraction of the files written (and sent). */
   onProgress?: (fraction: number) => void;
@@ -87,7 +91,7 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
     throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
   }
   await prepareOut(out);
-  const rescale = options.captureWindow ? captureWindowRescale(options.captureWindow) : undefined;
+  const rescale = options.captureWindow ? captureWindowRescale(options.captureWindow) : options.rescale;
   const records = buildExportRecords(stack, geometry, { identity: options.identity, rescale });
 
   async function* writeEach(): AsyncGenerator<StowInstance> {
@@ -181,11 +185,15 @@ export const convert: Command = {
     let stack: VoxelStack;
     let geometry: StackGeometry;
     let identity: SeriesIdentity;
+    let rescale: Rescale | undefined;
+    let captureWindow = args.captureWindow;
     const dicom = await dicomInputs(args.inputs);
     if (dicom) {
       if (args.geometry) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
       const series = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) }))));
-      ({ stack, geometry, identity } = series);
+      ({ stack, geometry, identity, rescale } = series);
+      // a series convert wrote with a capture window keeps it (and says so)
+      captureWindow ??= captureWindowFromRescale(rescale);
     } else {
       // Image slices: the GEOMETRY flags are required (this throws the usage error saying which).
       const g = args.geometry ?? parseGeometryArgs(args.notWindow).geometry;
@@ -199,7 +207,8 @@ export const convert: Command = {
       stowUrl: args.stowUrl,
       token,
       identity,
-      captureWindow: args.captureWindow,
+      captureWindow,
+      rescale,
       signal: io.signal,
       onProgress: f => io.progress?.(args.stowUrl ? 'writing and sending' : 'writing files', f),
     });
@@ -208,9 +217,9 @@ export const convert: Command = {
       io.stdout(JSON.stringify(result) + '\n');
     } else {
       io.stdout(`wrote ${result.instances} DICOM files to ${result.out} (series ${result.seriesInstanceUID})\n`);
-      if (args.captureWindow) {
-        const r = captureWindowRescale(args.captureWindow);
-        io.stdout(`values are approximate HU from the capture window ${captureWindowLabel(args.captureWindow)}: HU = grey × ${+r.slope.toPrecision(6)} + ${r.intercept} (a step of ${+r.slope.toPrecision(6)} HU)\n`);
+      if (captureWindow) {
+        const r = captureWindowRescale(captureWindow);
+        io.stdout(`values are approximate HU from the capture window ${captureWindowLabel(captureWindow)}: HU = grey × ${+r.slope.toPrecision(6)} + ${r.intercept} (a step of ${+r.slope.toPrecision(6)} HU)\n`);
       }
       if (result.stow) io.stdout(`sent to ${printableUrl(args.stowUrl!)}: ${result.stow.accepted} accepted, ${result.stow.failed} failed\n`);
     }

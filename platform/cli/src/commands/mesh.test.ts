@@ -77,6 +77,24 @@ test('--capture-window: a threshold in HU becomes grey levels; the sidecar recor
   expect(JSON.parse(readFileSync(join(root, 'grey.stl.json'), 'utf8')).captureWindow).toBeUndefined();
 });
 
+test('a series convert wrote with a capture window brings it: HU thresholds work without --capture-window', async () => {
+  const dicom = join(root, 'hu-dicom');
+  const conv = collect();
+  expect(await main(['convert', slices, ...GEOMETRY, '--capture-window', 'bone', '--out', dicom], conv.io)).toBe(0);
+  expect(conv.out.join('')).toMatch(/approximate HU from the capture window bone \(L 300, W 1500\)/);
+  const c = collect();
+  const stl = join(root, 'from-dicom.stl');
+  expect(await main(['mesh', dicom, '--threshold', '0HU', '--stl', stl, '--largest-island', '--json'], c.io)).toBe(0);
+  expect(c.err.join('')).toBe('');
+  const sidecar = JSON.parse(readFileSync(`${stl}.json`, 'utf8'));
+  expect(sidecar.threshold).toEqual([77, null]);
+  expect(sidecar.captureWindow).toMatchObject({ level: 300, width: 1500, name: 'bone' });
+  // and converting that series again keeps its HU
+  const again = collect();
+  expect(await main(['convert', dicom, '--out', join(root, 'hu-again'), '--json'], again.io)).toBe(0);
+  expect(JSON.parse(again.out.join('')).captureWindow).toMatchObject({ level: 300, width: 1500 });
+});
+
 test.each([
   [['--threshold', '226HU'], /--threshold: .*needs the capture window/],
   [['--capture-window', '300', '--threshold', '100'], /--capture-window: capture window "300" should be <level>,<width>/],

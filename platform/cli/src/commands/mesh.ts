@@ -7,6 +7,7 @@ import {
   deriveStackGeometry,
   ImageStackError,
   meshSidecar,
+  captureWindowFromRescale,
   parseThresholdInUnits,
   sliceView,
   stackFromPart10,
@@ -45,7 +46,8 @@ ${GEOMETRY_USAGE}`;
 
 interface MeshArgs {
   inputs: string[];
-  threshold: [number, number];
+  /** As typed: parsed once the capture window is known (a DICOM input may carry one). */
+  thresholdText: string;
   stl: string;
   largestIsland: boolean;
   smooth: number;
@@ -55,7 +57,7 @@ interface MeshArgs {
   json: boolean;
 }
 
-function parseMeshArgs(rest: string[], captureWindow?: CaptureWindow): MeshArgs {
+function parseMeshArgs(rest: string[]): MeshArgs {
   const a: Partial<MeshArgs> & { inputs: string[] } = { inputs: [], largestIsland: false, smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -68,12 +70,7 @@ function parseMeshArgs(rest: string[], captureWindow?: CaptureWindow): MeshArgs 
     };
     switch (name) {
       case '--threshold': {
-        const text = value();
-        try {
-          a.threshold = parseThresholdInUnits(text, captureWindow).grey;
-        } catch (e) {
-          throw new UsageError(`--threshold: ${(e as Error).message}`);
-        }
+        a.thresholdText = value();
         break;
       }
       case '--stl':
@@ -114,7 +111,7 @@ function parseMeshArgs(rest: string[], captureWindow?: CaptureWindow): MeshArgs 
     }
   }
   if (a.inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
-  if (!a.threshold) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
+  if (!a.thresholdText) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
   if (!a.stl) throw new UsageError('--stl <file> is required');
   return a as MeshArgs;
 }
@@ -155,16 +152,30 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { captureWindow, rest: notWindow } = takeCaptureWindowArg(argv);
+    const taken = takeCaptureWindowArg(argv);
+    let captureWindow = taken.captureWindow;
+    const notWindow = taken.rest;
     const { geometry: g, rest } = parseGeometryArgs(notWindow, { optional: true });
-    const args = parseMeshArgs(rest, captureWindow);
+    const args = parseMeshArgs(rest);
+    const threshold = (w?: CaptureWindow): [number, number] => {
+      try {
+        return parseThresholdInUnits(args.thresholdText, w).grey;
+      } catch (e) {
+        throw new UsageError(`--threshold: ${(e as Error).message}`);
+      }
+    };
 
     let stack: VoxelStack;
     let geometry: StackGeometry;
     const dicom = await dicomInputs(args.inputs);
+    // checked before reading any slice, unless a DICOM series may bring its own capture window
+    if (!dicom || captureWindow) threshold(captureWindow);
     if (dicom) {
       if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-      ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+      let rescale;
+      ({ stack, geometry, rescale } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+      // a series convert wrote with a capture window: its HU mean the same here
+      captureWindow ??= captureWindowFromRescale(rescale);
     } else {
       const geo = g ?? parseGeometryArgs(notWindow).geometry; // throws the usage error naming the missing flag
       ({ stack } = await readStack(args.inputs, {
@@ -180,10 +191,11 @@ export const mesh: Command = {
     if (captureWindow && stack.bitsStored !== 8) {
       throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
     }
+    const range = threshold(captureWindow);
     const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
     const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
     const result = buildSurface(source, geometry, {
-      range: args.threshold,
+      range,
       largestIsland: args.largestIsland,
       smoothIterations: args.smooth,
       decimate: args.decimate,
@@ -192,7 +204,7 @@ export const mesh: Command = {
       onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
     });
     if (result.stats.triangles === 0) {
-      const [lo, hi] = args.threshold;
+      const [lo, hi] = range;
       throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
     }
     const stlPath = resolve(args.stl);
@@ -204,7 +216,7 @@ export const mesh: Command = {
       inputs: args.inputs,
       geometry,
       dims,
-      threshold: args.threshold,
+      threshold: range,
       captureWindow,
       operations: result.operations,
       stats: result.stats,

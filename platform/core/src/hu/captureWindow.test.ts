@@ -1,5 +1,6 @@
 import {
   captureWindow,
+  captureWindowFromRescale,
   captureWindowRescale,
   greyToHu,
   huRangeToGrey,
@@ -45,6 +46,14 @@ describe('parseCaptureWindow', () => {
   test('width must be above 0', () => {
     expect(() => captureWindow(0, 0)).toThrow(/above 0 HU/);
   });
+});
+
+test('a HU rescale gives its window back; other rescales none', () => {
+  for (const w of [parseCaptureWindow('bone'), parseCaptureWindow('40,400'), parseCaptureWindow('-600,1500')]) {
+    expect(captureWindowFromRescale(captureWindowRescale(w))).toEqual({ level: w.level, width: w.width, name: w.name ?? (w.level === -600 ? 'lung' : undefined) });
+  }
+  expect(captureWindowFromRescale({ slope: 1, intercept: 0, type: 'US' })).toBeUndefined();
+  expect(captureWindowFromRescale(undefined)).toBeUndefined();
 });
 
 test('the DICOM rescale of a window', () => {

@@ -150,3 +150,16 @@ export function parseThresholdInUnits(text: string, w?: CaptureWindow): Threshol
   if (grey[0] > grey[1]) throw new ImageStackError('bad-argument', `threshold ${text}: low is above high`);
   return w ? { grey, hu: [greyToHu(w, grey[0]), grey[1] === Infinity ? Infinity : greyToHu(w, grey[1])] } : { grey };
 }
+
+/**
+ * The capture window a HU rescale of 8-bit values stands for (the inverse of
+ * captureWindowRescale): slope = width/255, intercept = level − width/2. Undefined for other
+ * rescales.
+ */
+export function captureWindowFromRescale(r: Rescale | undefined): CaptureWindow | undefined {
+  if (!r || r.type !== 'HU' || !(r.slope > 0)) return undefined;
+  const width = +(r.slope * CAPTURE_GREY_MAX).toPrecision(12);
+  const level = +(r.intercept + width / 2).toPrecision(12);
+  const named = (Object.keys(NAMED_CAPTURE_WINDOWS) as CaptureWindowName[]).find(n => NAMED_CAPTURE_WINDOWS[n].level === level && NAMED_CAPTURE_WINDOWS[n].width === width);
+  return captureWindow(level, width, named);
+}
