@@ -6,8 +6,8 @@ import { modeConfiguration as ourConfiguration } from './modeConfiguration';
  * labelmap tools, toolbar and segmentation panel work on our series as they are), extended
  * through its documented modeFactory/immutability-helper hook with our route name, our
  * workflow panel first on the right, and our hanging protocol. On entry, the loaded series'
- * volume-rendering presets join OHIF's 3D menu and become the 3D layouts' default; on exit
- * the layouts get OHIF's default back.
+ * volume-rendering presets join OHIF's 3D menu and become the 3D layouts' default, and the
+ * threshold brush takes its value range; on exit the layouts get OHIF's default back.
  */
 const mode = {
   id: MODE_ID,
@@ -20,21 +20,24 @@ const mode = {
   },
 };
 
-/** `base` with our volume-rendering presets entered after its onModeEnter and left before its onModeExit. */
+/**
+ * `base` with our series' presets entered before its onModeEnter (which registers the toolbar,
+ * whose threshold brush range they set) and left after its onModeExit.
+ */
 export function withVolumeRendering<M extends { onModeEnter?: (args: any) => unknown; onModeExit?: (args: any) => unknown }>(base: M): M {
   let leave: (() => void) | undefined;
   return {
     ...base,
     onModeEnter(args: any) {
-      const result = base.onModeEnter?.call(this, args);
       const entry = args.extensionManager.getModuleEntry(IDS.volumeRendering);
       leave = entry?.exports.enter().leave;
-      return result;
+      return base.onModeEnter?.call(this, args);
     },
     onModeExit(args: any) {
+      const result = base.onModeExit?.call(this, args);
       leave?.();
       leave = undefined;
-      return base.onModeExit?.call(this, args);
+      return result;
     },
   };
 }

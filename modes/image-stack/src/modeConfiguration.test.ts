@@ -36,7 +36,7 @@ test('the volume-rendering utility the mode enters is one the extension register
   expect(utilities).toContain(IDS.volumeRendering);
 });
 
-test('withVolumeRendering enters after the base mode and leaves before it', async () => {
+test('withVolumeRendering enters before the base mode (which registers the toolbar) and leaves after it', async () => {
   const { withVolumeRendering } = await import('./index');
   const calls: string[] = [];
   const extensionManager = {
@@ -45,5 +45,5 @@ test('withVolumeRendering enters after the base mode and leaves before it', asyn
   const m = withVolumeRendering({ onModeEnter: () => calls.push('base enter'), onModeExit: () => calls.push('base exit') });
   m.onModeEnter!({ extensionManager });
   m.onModeExit!({ extensionManager });
-  expect(calls).toEqual(['base enter', 'enter', 'leave', 'base exit']);
+  expect(calls).toEqual(['enter', 'base enter', 'base exit', 'leave']);
 });

@@ -1,5 +1,5 @@
 import { makeHeadPhantom, STACK_PRESET_NAMES, voxelHistogram, type VolumeRenderingPreset } from '@imagestack/core';
-import { enterStackVolumeRendering, menuPresets, presetsForSeries, PROTOCOLS_WITH_3D, upsertViewportPresets, VOLUME_RENDERING_CUSTOMIZATION, withDefault3DPreset } from './stackVolumePresets';
+import { enterStackVolumeRendering, SEGMENTATION_BUTTONS_CUSTOMIZATION, menuPresets, presetsForSeries, PROTOCOLS_WITH_3D, upsertViewportPresets, VOLUME_RENDERING_CUSTOMIZATION, withDefault3DPreset } from './stackVolumePresets';
 
 const { stack } = makeHeadPhantom({ columns: 48, rows: 60, slices: 30 });
 const series = { stack, histogram: voxelHistogram(stack.voxels) } as any;
@@ -62,9 +62,12 @@ test('entering sets the customization and the layouts; leaving restores the layo
   };
   const { defaultPreset, leave } = enterStackVolumeRendering(services, host);
   expect(defaultPreset).toBe(STACK_PRESET_NAMES.bone);
-  expect(set).toHaveLength(1);
-  expect(set[0][0]).toBe(VOLUME_RENDERING_CUSTOMIZATION);
-  expect(set[0][1].volumeRenderingPresets.$set.map((p: VolumeRenderingPreset) => p.name)).toEqual([STACK_PRESET_NAMES.bone, STACK_PRESET_NAMES.softTissue, STACK_PRESET_NAMES.air, 'CT-Bone']);
+  expect(set.map(([id]) => id)).toEqual([SEGMENTATION_BUTTONS_CUSTOMIZATION, VOLUME_RENDERING_CUSTOMIZATION]);
+  // OHIF's threshold brush on the phantom's 0–255, starting at its bone class
+  const threshold = { id: 'Threshold', props: { options: [{ id: 'threshold-range', min: -1000, max: 1000, value: [50, 600] }] } };
+  const [brush] = set[0][1].$apply([threshold]);
+  expect(brush.props.options[0]).toMatchObject({ min: 0, max: 255, step: 1, value: [155, 255] });
+  expect(set[1][1].volumeRenderingPresets.$set.map((p: VolumeRenderingPreset) => p.name)).toEqual([STACK_PRESET_NAMES.bone, STACK_PRESET_NAMES.softTissue, STACK_PRESET_NAMES.air, 'CT-Bone']);
   expect(host.map(p => p.name)).toContain(STACK_PRESET_NAMES.bone);
   expect(protocols.get('mprAnd3DVolumeViewport').stages[0].viewports[0].displaySets[0].options.displayPreset.CT).toBe(STACK_PRESET_NAMES.bone);
   expect(PROTOCOLS_WITH_3D).toContain('mprAnd3DVolumeViewport');

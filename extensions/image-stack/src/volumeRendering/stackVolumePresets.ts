@@ -1,5 +1,9 @@
 import { STACK_PRESET_NAMES, volumePresetsFromHistogram, type StackVolumePresets, type VolumeRenderingPreset } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
+import { withThresholdBrushRange } from '../segmentation/thresholdBrushRange';
+
+/** OHIF's customization holding the segmentation toolbar's buttons (the threshold brush's range among them). */
+export const SEGMENTATION_BUTTONS_CUSTOMIZATION = 'cornerstone.segmentationToolbarButtons';
 
 /** OHIF's customization that lists the presets of its 3D rendering menu. */
 export const VOLUME_RENDERING_CUSTOMIZATION = 'cornerstone.3dVolumeRendering';
@@ -58,16 +62,30 @@ interface Services {
 }
 
 /**
+ * The threshold brush's range on the series' own values: its lowest to highest value, starting
+ * at the bright (bone) class, instead of OHIF's −1000…1000 HU with 50–600.
+ */
+export function thresholdBrushRangeFor(c: StackVolumePresets['classes']): { min: number; max: number; value: [number, number] } {
+  const min = Math.floor(c.min);
+  const max = Math.ceil(c.max);
+  return { min, max, value: [Math.min(max, Math.ceil(c.tissueBone)), max] };
+}
+
+/**
  * On entering our mode with a loaded series: its presets in OHIF's 3D rendering menu (through
- * the `cornerstone.3dVolumeRendering` customization) and known to Cornerstone by name, and the
- * 3D layouts opening with its default preset. Returns what undoes the layouts' change (the
+ * the `cornerstone.3dVolumeRendering` customization) and known to Cornerstone by name, the
+ * 3D layouts opening with its default preset, and OHIF's threshold brush on its value range. Returns what undoes the layouts' change (the
  * presets stay listed; they are replaced when the next series loads).
  */
 export function enterStackVolumeRendering(services: Services, viewportPresets: VolumeRenderingPreset[]): { defaultPreset?: string; leave: () => void } {
   const series = services.imageStackService.latest();
   if (!series) return { leave: () => undefined };
-  const { presets, defaultPreset } = presetsForSeries(series);
+  const { presets, defaultPreset, classes } = presetsForSeries(series);
   upsertViewportPresets(viewportPresets, presets);
+  // read when the mode registers its toolbar: so this runs before the base mode's onModeEnter
+  services.customizationService.setGlobalCustomization(SEGMENTATION_BUTTONS_CUSTOMIZATION, {
+    $apply: (buttons: any[]) => withThresholdBrushRange(buttons, thresholdBrushRangeFor(classes)),
+  });
   services.customizationService.setGlobalCustomization(VOLUME_RENDERING_CUSTOMIZATION, {
     volumeRenderingPresets: { $set: menuPresets(presets, viewportPresets) },
   });
