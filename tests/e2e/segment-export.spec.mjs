@@ -52,7 +52,7 @@ test('threshold 200–240 then Export STL downloads a closed skull of the phanto
   await page.fill('[data-cy=imagestack-threshold-min]', '200');
   await page.fill('[data-cy=imagestack-threshold-max]', '240');
   await page.click('[data-cy=imagestack-threshold-apply]');
-  await page.waitForFunction(() => /Segment 1: [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /Segment 1 "Threshold 200–240": [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 60_000 });
   const thresholdText = await page.textContent('[data-cy=imagestack-threshold-result]');
   const voxelMl = Number(/([\d.]+) mL/.exec(thresholdText)[1]);
   assert.ok(Math.abs(voxelMl - skullMl) / skullMl < 0.02, `thresholded ${voxelMl} mL vs analytic ${skullMl.toFixed(2)} mL`);

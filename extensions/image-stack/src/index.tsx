@@ -1,4 +1,5 @@
 import { EXTENSION_ID } from './ids';
+import getCommandsModule from './commandsModule';
 import getCustomizationModule from './getCustomizationModule';
 import getDataSourcesModule from './getDataSourcesModule';
 import getPanelModule from './getPanelModule';
@@ -11,6 +12,7 @@ const extension = {
   preRegistration({ servicesManager }: { servicesManager: any }) {
     servicesManager.registerService(ImageStackService.REGISTRATION);
   },
+  getCommandsModule,
   getDataSourcesModule,
   getPanelModule,
   getCustomizationModule,

@@ -2,6 +2,7 @@ import type { SeriesIdentity, SeriesUids, StackGeometry, VoiWindow, VoxelArray, 
 import { createSeriesUids, sliceView, voxelHistogram, windowFromHistogram } from '@imagestack/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
+import { createWorkflowState, type WorkflowState } from '../workflow/workflowState';
 
 /** A stack the user loaded in this tab, as the viewer sees it: one synthetic CT series. */
 export interface LoadedSeries {
@@ -24,6 +25,8 @@ export interface LoadedSeries {
    * OHIF unmounts a panel when another tab is shown.
    */
   panelState: Record<string, unknown>;
+  /** What the workflow did to this series' segments (their history for sidecars, undo). */
+  workflow: WorkflowState;
   /** The naturalized DICOM records the viewer's metadata store holds, one per slice. */
   instances: ViewerInstance[];
   studyInstanceUID: string;
@@ -74,6 +77,7 @@ export class ImageStackService {
       identity,
       histogram,
       panelState: {},
+      workflow: createWorkflowState(),
       instances,
       studyInstanceUID: instances[0].StudyInstanceUID,
       seriesInstanceUID: instances[0].SeriesInstanceUID,

@@ -1,14 +1,19 @@
 // `imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file> [...]`: slices →
-// threshold → (largest island) → closed surface in patient mm → (smooth, decimate) → STL + sidecar.
+// threshold → (refine steps, in the order given) → closed surface in patient mm → (smooth,
+// decimate) → STL + sidecar.
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
+  checkRefineStep,
   deriveStackGeometry,
   ImageStackError,
+  isImageStackError,
   meshSidecar,
+  parseNumbers,
   captureWindowFromRescale,
   parseThresholdInUnits,
+  voxelAtPointMm,
   sliceView,
   stackFromPart10,
   writeStlAscii,
@@ -16,6 +21,7 @@ import {
   type CaptureWindow,
   type MeshFrame,
   type MeshStats,
+  type RefineStep,
   type SliceSource,
   type StackGeometry,
   type VoxelStack,
@@ -27,29 +33,41 @@ import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg'
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
-                     [--largest-island] [--smooth <iterations>] [--decimate <fraction>]
+                     [refine steps…] [--smooth <iterations>] [--decimate <fraction>]
                      [--frame LPS|RAS] [--ascii] [--capture-window <level>,<width>] [--json]
   <inputs…>         folders or files of BMP/PNG/JPEG/TIFF slices, or a DICOM series folder
                     (then the geometry comes from the files and GEOMETRY is not given)
   --threshold       voxel values inside the model, inclusive: 100 (100 and above) or 100:255;
                     with --capture-window also in HU with the unit: 226HU or -500HU:200HU
   --stl             the model file to write (binary STL, units mm); a sidecar <file>.json records
-                    the inputs, geometry, threshold, operations and stats
-  --largest-island  keep only the largest 6-connected piece
+                    the inputs, geometry, threshold, operations (each refine step with the volume
+                    after it) and stats
+refine steps, applied to the thresholded voxels in the order given (islands are 6-connected):
+  --keep-island-at x,y,z      keep only the piece under this LPS point in mm (e.g. inside the airway)
+  --largest-island            keep only the largest piece
+  --remove-islands-below <mL> remove pieces smaller than this volume, e.g. 0.5
+  --fill-holes [3d|2d]        fill enclosed background (3d, default); 2d: slice by slice, which
+                              also closes a lumen open at its ends
+  --margin <mm>               grow by this many mm along every axis; negative shrinks, e.g. -1.5
+  --hollow <mm>[:side]        a wall this thick: outside (default; the segment becomes the cavity,
+                              so a printed airway keeps its lumen), inside, or centre
   --smooth          windowed-sinc smoothing iterations (e.g. 20; default none): volume kept within 1 %
   --decimate        fraction of triangles to remove, 0 to below 1 (e.g. 0.75 keeps a quarter)
   --frame           LPS (DICOM, default) or RAS (3D Slicer and most CAD/printing tools' world)
   --ascii           write ASCII STL instead of binary
-  --json            print one JSON object: {"triangles","volume_mL","area_mm2","bbox_mm","watertight","oriented","parts",...}
+  --json            print one JSON object: {"triangles","volume_mL","area_mm2","bbox_mm","watertight","oriented","parts","solids","cavities",...}
 ${CAPTURE_WINDOW_USAGE}
 ${GEOMETRY_USAGE}`;
+
+/** A refine step as the command line gives it: keep-island-at is a point in mm until the volume is read. */
+type RefineArg = { flag: string } & (RefineStep | { op: 'keepIslandAtMm'; pointMm: [number, number, number] });
 
 interface MeshArgs {
   inputs: string[];
   /** As typed: parsed once the capture window is known (a DICOM input may carry one). */
   thresholdText: string;
   stl: string;
-  largestIsland: boolean;
+  refine: RefineArg[];
   smooth: number;
   decimate: number;
   frame: MeshFrame;
@@ -58,7 +76,9 @@ interface MeshArgs {
 }
 
 function parseMeshArgs(rest: string[]): MeshArgs {
-  const a: Partial<MeshArgs> & { inputs: string[] } = { inputs: [], largestIsland: false, smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
+  const a: Partial<MeshArgs> & { inputs: string[]; refine: RefineArg[] } = { inputs: [], refine: [], smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
+  /** A number typed by the user: the whole text must be one (no "2mm", no empty value). */
+  const numberOf = (text: string) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -76,9 +96,53 @@ function parseMeshArgs(rest: string[]): MeshArgs {
       case '--stl':
         a.stl = value();
         break;
-      case '--largest-island':
-        a.largestIsland = true;
+      case '--keep-island-at': {
+        const v = value();
+        let p: number[];
+        try {
+          p = parseNumbers(v, [3], 'the point');
+        } catch {
+          throw new UsageError(`--keep-island-at takes an LPS point in mm as x,y,z, e.g. 0,-45,-40, got "${v}"`);
+        }
+        a.refine.push({ flag: name, op: 'keepIslandAtMm', pointMm: [p[0], p[1], p[2]] });
         break;
+      }
+      case '--largest-island':
+        a.refine.push({ flag: name, op: 'largestIsland' });
+        break;
+      case '--remove-islands-below': {
+        const v = value();
+        const ml = numberOf(v);
+        if (!(Number.isFinite(ml) && ml >= 0)) throw new UsageError(`--remove-islands-below takes a volume in mL ≥ 0, e.g. 0.5, got "${v}"`);
+        a.refine.push({ flag: name, op: 'removeIslandsBelow', minMl: ml });
+        break;
+      }
+      case '--fill-holes': {
+        // the mode is optional: take the next word only when it is one
+        let mode = eq > 0 ? arg.slice(eq + 1) : undefined;
+        if (mode === undefined && (rest[i + 1] === '3d' || rest[i + 1] === '2d')) mode = rest[++i];
+        mode = (mode ?? '3d').toLowerCase();
+        if (mode !== '3d' && mode !== '2d') throw new UsageError(`--fill-holes takes 3d (default) or 2d, got "${mode}"`);
+        a.refine.push({ flag: name, op: 'fillHoles', mode });
+        break;
+      }
+      case '--margin': {
+        const v = value();
+        const mm = numberOf(v);
+        if (!Number.isFinite(mm) || mm === 0) throw new UsageError(`--margin takes a non-zero number of mm (negative shrinks), e.g. 2 or -1.5, got "${v}"`);
+        a.refine.push({ flag: name, op: 'margin', mm });
+        break;
+      }
+      case '--hollow': {
+        const v = value();
+        const m = /^([^:]*)(?::(.*))?$/.exec(v)!;
+        const mm = numberOf(m[1]);
+        const side = (m[2] ?? 'outside').toLowerCase();
+        if (!(Number.isFinite(mm) && mm > 0)) throw new UsageError(`--hollow takes a wall thickness in mm > 0, optionally :outside, :inside or :centre, e.g. 2 or 2:inside, got "${v}"`);
+        if (side !== 'outside' && side !== 'inside' && side !== 'centre') throw new UsageError(`--hollow: the side must be outside, inside or centre, got "${m[2]}"`);
+        a.refine.push({ flag: name, op: 'hollow', mm, side });
+        break;
+      }
       case '--smooth': {
         const v = value();
         const n = Number(v);
@@ -138,6 +202,8 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
     watertight: stats.watertight,
     oriented: stats.oriented,
     parts: stats.parts,
+    solids: stats.solids,
+    cavities: stats.cavities,
     vertices: stats.vertices,
     stl: files.stl,
     sidecar: files.sidecar,
@@ -193,16 +259,34 @@ export const mesh: Command = {
     }
     const range = threshold(captureWindow);
     const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-    const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-    const result = buildSurface(source, geometry, {
-      range,
-      largestIsland: args.largestIsland,
-      smoothIterations: args.smooth,
-      decimate: args.decimate,
-      frame: args.frame,
-      signal: io.signal,
-      onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
+    const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
+      // each value checked against this volume (a point inside it, a wall the voxels can hold),
+      // named by its flag, before the work starts
+      try {
+        const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, dims, arg.pointMm), pointMm: arg.pointMm } : arg;
+        checkRefineStep(step, geometry);
+        return step;
+      } catch (e) {
+        throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
+      }
     });
+    const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+    let result;
+    try {
+      result = buildSurface(source, geometry, {
+        range,
+        refine,
+        smoothIterations: args.smooth,
+        decimate: args.decimate,
+        frame: args.frame,
+        signal: io.signal,
+        onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
+      });
+    } catch (e) {
+      // the one refine error that depends on the voxels: a point that is not in the segment
+      if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
+      throw e;
+    }
     if (result.stats.triangles === 0) {
       const [lo, hi] = range;
       throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
@@ -232,7 +316,7 @@ export const mesh: Command = {
       io.stdout(
         `wrote ${stlPath} (${args.ascii ? 'ASCII' : 'binary'} STL, mm, ${args.frame}): ${s.triangles} triangles, ` +
           `${s.volume_mL.toFixed(3)} mL, ${s.area_mm2.toFixed(1)} mm², size ${(b[3] - b[0]).toFixed(1)} × ${(b[4] - b[1]).toFixed(1)} × ${(b[5] - b[2]).toFixed(1)} mm, ` +
-          `${s.parts} part(s), ${s.watertight && s.oriented ? 'closed and oriented' : 'NOT closed'}\n`,
+          `${s.solids} solid(s), ${s.cavities} cavit${s.cavities === 1 ? 'y' : 'ies'}, ${s.watertight && s.oriented ? 'closed and oriented' : 'NOT closed'}\n`,
       );
     }
     return 0;

@@ -1,8 +1,8 @@
 import { indexToPatient, ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
 import { createSurfaceExtractor, extractSurface, extractSurfaceVoxels, labelmapSource } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
-import { denseMarchingCubes } from './testing/denseMarchingCubes';
-import { blindBoredSphereMask, boredSphereMask, hollowSphereMask, sphereMask, torusMask } from './testing/shapes';
+import { denseMarchingCubes } from '../../testing/denseMarchingCubes';
+import { blindBoredSphereMask, boredSphereMask, hollowSphereMask, sphereMask, torusMask } from '../../testing/shapes';
 import type { Labelmap, SpacingMm } from './types';
 
 function geometryFor(spacing: SpacingMm, originMm: [number, number, number] = [0, 0, 0]): StackGeometry {

@@ -1,4 +1,4 @@
-import { meshMeasures, meshStats, meshTopology } from './meshStats';
+import { meshMeasures, meshParts, meshStats, meshTopology } from './meshStats';
 import type { Mesh } from './types';
 
 // A closed tetrahedron, outward: right-angle corner at the origin, unit legs. Volume 1/6 mm³.
@@ -49,4 +49,20 @@ test('two separate tetrahedra: two parts, χ = 4, volumes add', () => {
 test('an empty mesh', () => {
   const empty = { positions: new Float32Array(0), triangles: new Uint32Array(0) };
   expect(meshStats(empty)).toMatchObject({ triangles: 0, volume_mL: 0, area_mm2: 0, bbox_mm: [0, 0, 0, 0, 0, 0], parts: 0 });
+});
+
+test('solids and cavities: an outward surface is a solid, an inward one inside it a sealed cavity', () => {
+  // a big outward tetrahedron (scaled 10×) and a small inward one inside it (a cavity)
+  const outer = P.map(v => v * 10 - 1);
+  const inner = P.map(v => v + 1);
+  const positions = Float32Array.from([...outer, ...inner]);
+  const inward = Array.from(tet.triangles, v => v + 4);
+  for (let i = 0; i < inward.length; i += 3) [inward[i], inward[i + 1]] = [inward[i + 1], inward[i]];
+  const triangles = Uint32Array.from([...tet.triangles, ...inward]);
+  const s = meshStats({ positions, triangles });
+  expect(s).toMatchObject({ parts: 2, solids: 1, cavities: 1, watertight: true, oriented: true });
+  expect(s.volume_mL * 1000).toBeCloseTo(1000 / 6 - 1 / 6, 6);
+  expect(meshParts({ positions, triangles }).volumesMl[1] * 1000).toBeCloseTo(-1 / 6, 9);
+  expect(meshStats(tet)).toMatchObject({ solids: 1, cavities: 0 });
+  expect(meshStats({ positions: new Float32Array(0), triangles: new Uint32Array(0) })).toMatchObject({ parts: 0, solids: 0, cavities: 0 });
 });

@@ -1,4 +1,5 @@
 import type { Mesh } from './types';
+import { findRoot, singletons, unite } from './unionFind';
 
 /** What a user checks before printing: size, volume, area, and whether the mesh is closed. */
 export interface MeshStats {
@@ -10,8 +11,12 @@ export interface MeshStats {
   area_mm2: number;
   /** [xmin, ymin, zmin, xmax, ymax, zmax] in the mesh's frame, mm; all 0 for an empty mesh. */
   bbox_mm: [number, number, number, number, number, number];
-  /** Connected components (by shared edges). */
+  /** Connected components (by shared edges): solids + cavities. */
   parts: number;
+  /** Parts enclosing material (positive signed volume: outer surfaces, and islands inside cavities). */
+  solids: number;
+  /** Parts enclosing a void (negative signed volume: the inner surface of a sealed cavity). */
+  cavities: number;
   /** Every edge is shared by exactly two triangles (closed, no edge shared by more than two). */
   watertight: boolean;
   /** Every edge is traversed once in each direction: neighbouring triangles wind consistently. */
@@ -70,6 +75,10 @@ export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm
  * vertex-manifold, Euler characteristic and parts.
  */
 export function meshTopology(mesh: Mesh): MeshTopology {
+  return topology(mesh, meshParts(mesh).parts);
+}
+
+function topology(mesh: Mesh, parts: number): MeshTopology {
   const t = mesh.triangles;
   const nv = mesh.positions.length / 3;
   const nt = t.length / 3;
@@ -117,23 +126,11 @@ export function meshTopology(mesh: Mesh): MeshTopology {
   }
   const watertight = boundaryEdges === 0 && nonManifoldEdges === 0;
 
-  // Vertex fans and parts through union–find over triangle edges.
-  const parent = new Int32Array(nv);
-  for (let v = 0; v < nv; v++) parent[v] = v;
-  const used = new Uint8Array(nv);
-  for (let i = 0; i < t.length; i += 3) {
-    used[t[i]] = used[t[i + 1]] = used[t[i + 2]] = 1;
-    union(parent, t[i], t[i + 1]);
-    union(parent, t[i], t[i + 2]);
-  }
-  let usedVertices = 0;
-  let parts = 0;
-  for (let v = 0; v < nv; v++) {
-    if (!used[v]) continue;
-    usedVertices++;
-    if (find(parent, v) === v) parts++;
-  }
   const vertexManifold = checkVertexFans(t, nv);
+  let usedVertices = 0;
+  const used = new Uint8Array(nv);
+  for (let i = 0; i < t.length; i++) used[t[i]] = 1;
+  for (let v = 0; v < nv; v++) usedVertices += used[v];
   return {
     watertight,
     oriented: oriented && watertight,
@@ -145,31 +142,59 @@ export function meshTopology(mesh: Mesh): MeshTopology {
   };
 }
 
-/** Triangles, measures, parts, watertight and oriented: the numbers shown before saving. */
+/**
+ * The parts of a mesh (connected by shared vertices of its triangles) and, per part, its signed
+ * volume in mL: positive for a surface facing out of material (a solid), negative for one facing
+ * into a void (a sealed cavity). Meaningful for closed, oriented meshes.
+ */
+export function meshParts(mesh: Mesh): { parts: number; volumesMl: Float64Array } {
+  const p = mesh.positions;
+  const t = mesh.triangles;
+  const nv = p.length / 3;
+  const parent = singletons(new Int32Array(nv));
+  for (let i = 0; i < t.length; i += 3) {
+    unite(parent, t[i], t[i + 1]);
+    unite(parent, t[i], t[i + 2]);
+  }
+  const partOf = new Int32Array(nv).fill(-1);
+  let parts = 0;
+  for (let i = 0; i < t.length; i++) {
+    const root = findRoot(parent, t[i]);
+    if (partOf[root] < 0) partOf[root] = parts++;
+  }
+  // Signed tetrahedra against one point per part (its first vertex) keep the sums well-conditioned.
+  const volumes = new Float64Array(parts);
+  const anchor = new Int32Array(parts).fill(-1);
+  for (let i = 0; i < t.length; i += 3) {
+    const part = partOf[findRoot(parent, t[i])];
+    if (anchor[part] < 0) anchor[part] = t[i];
+    const o = 3 * anchor[part];
+    const a = 3 * t[i], b = 3 * t[i + 1], c = 3 * t[i + 2];
+    const ax = p[a] - p[o], ay = p[a + 1] - p[o + 1], az = p[a + 2] - p[o + 2];
+    const bx = p[b] - p[o], by = p[b + 1] - p[o + 1], bz = p[b + 2] - p[o + 2];
+    const qx = p[c] - p[o], qy = p[c + 1] - p[o + 1], qz = p[c + 2] - p[o + 2];
+    volumes[part] += ax * (by * qz - bz * qy) - ay * (bx * qz - bz * qx) + az * (bx * qy - by * qx);
+  }
+  for (let q = 0; q < parts; q++) volumes[q] /= 6000;
+  return { parts, volumesMl: volumes };
+}
+
+/** Triangles, measures, parts (solids and cavities), watertight and oriented: the numbers shown before saving. */
 export function meshStats(mesh: Mesh): MeshStats {
-  const topo = meshTopology(mesh);
+  const { parts, volumesMl } = meshParts(mesh);
+  const topo = topology(mesh, parts);
+  let solids = 0;
+  for (const v of volumesMl) if (v > 0) solids++;
   return {
     triangles: mesh.triangles.length / 3,
     vertices: mesh.positions.length / 3,
     ...meshMeasures(mesh),
-    parts: topo.parts,
+    parts,
+    solids,
+    cavities: parts - solids,
     watertight: topo.watertight,
     oriented: topo.oriented,
   };
-}
-
-function find(parent: Int32Array, v: number): number {
-  while (parent[v] !== v) {
-    parent[v] = parent[parent[v]];
-    v = parent[v];
-  }
-  return v;
-}
-
-function union(parent: Int32Array, a: number, b: number): void {
-  const ra = find(parent, a);
-  const rb = find(parent, b);
-  if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
 }
 
 /**
@@ -190,17 +215,17 @@ function checkVertexFans(t: Uint32Array, nv: number): boolean {
     const s = start[v];
     const e = start[v + 1];
     if (e - s <= 1) continue;
-    for (let a = s; a < e; a++) group[a] = a;
+    singletons(group, s, e);
     // Join incidences whose triangles share another vertex (i.e. an edge at v).
     for (let a = s; a < e; a++) {
       const ta = (corner[a] / 3) | 0;
       for (let b = a + 1; b < e; b++) {
         const tb = (corner[b] / 3) | 0;
-        if (sharesOther(t, ta, tb, v)) unionIn(group, a, b);
+        if (sharesOther(t, ta, tb, v)) unite(group, a, b);
       }
     }
-    const root = findIn(group, s);
-    for (let a = s + 1; a < e; a++) if (findIn(group, a) !== root) return false;
+    const root = findRoot(group, s);
+    for (let a = s + 1; a < e; a++) if (findRoot(group, a) !== root) return false;
   }
   return true;
 }
@@ -212,18 +237,4 @@ function sharesOther(t: Uint32Array, ta: number, tb: number, v: number): boolean
     if (t[3 * tb] === x || t[3 * tb + 1] === x || t[3 * tb + 2] === x) return true;
   }
   return false;
-}
-
-function findIn(g: Int32Array, a: number): number {
-  while (g[a] !== a) {
-    g[a] = g[g[a]];
-    a = g[a];
-  }
-  return a;
-}
-
-function unionIn(g: Int32Array, a: number, b: number): void {
-  const ra = findIn(g, a);
-  const rb = findIn(g, b);
-  if (ra !== rb) g[rb] = ra;
 }
