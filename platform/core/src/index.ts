@@ -5,5 +5,6 @@ export * from './geometry';
 export * from './stack';
 export * from './sample';
 export * from './mesh';
+export * from './fit';
 export * from './hu';
 export * from './render';

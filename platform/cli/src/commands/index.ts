@@ -1,11 +1,15 @@
 import type { Command } from '../io';
 import { convert } from './convert';
+import { fit } from './fit';
 import { info } from './info';
 import { mesh } from './mesh';
+import { tube } from './tube';
 
 /** Every subcommand, by the name the user types. */
 export const COMMANDS: Record<string, Command> = {
   convert,
+  fit,
   info,
   mesh,
+  tube,
 };

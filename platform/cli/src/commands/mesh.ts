@@ -62,9 +62,11 @@ ${GEOMETRY_USAGE}`;
 /** A refine step as the command line gives it: keep-island-at is a point in mm until the volume is read. */
 type RefineArg = { flag: string } & (RefineStep | { op: 'keepIslandAtMm'; pointMm: [number, number, number] });
 
-interface MeshArgs {
+export interface MeshArgs {
   inputs: string[];
-  /** As typed: parsed once the capture window is known (a DICOM input may carry one). */
+  /** Inclusive grey range; set from thresholdText once the capture window is known (a DICOM input may carry one). */
+  threshold: [number, number];
+  /** --threshold as typed: grey levels, or HU with the unit. */
   thresholdText: string;
   stl: string;
   refine: RefineArg[];
@@ -75,7 +77,7 @@ interface MeshArgs {
   json: boolean;
 }
 
-function parseMeshArgs(rest: string[]): MeshArgs {
+function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}): MeshArgs {
   const a: Partial<MeshArgs> & { inputs: string[]; refine: RefineArg[] } = { inputs: [], refine: [], smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
   /** A number typed by the user: the whole text must be one (no "2mm", no empty value). */
   const numberOf = (text: string) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN);
@@ -176,12 +178,12 @@ function parseMeshArgs(rest: string[]): MeshArgs {
   }
   if (a.inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
   if (!a.thresholdText) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
-  if (!a.stl) throw new UsageError('--stl <file> is required');
+  if (!a.stl && options.stlRequired !== false) throw new UsageError('--stl <file> is required');
   return a as MeshArgs;
 }
 
 /** Writes bytes to `path` via a temporary file in the same folder, so no partial file is left under the real name. */
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
     await writeFile(tmp, data);
@@ -210,6 +212,92 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
   };
 }
 
+/**
+ * Slices → closed surface as the mesh command's flags say (inputs, GEOMETRY or a DICOM series,
+ * threshold, refine steps, smoothing, decimation, frame). Shared with `fit`, whose slice-stack
+ * anatomy is meshed exactly so; there --stl is optional.
+ */
+export async function surfaceFromSlices(
+  argv: string[],
+  io: CliIo,
+  options: { stlRequired?: boolean } = {},
+): Promise<{ args: MeshArgs; result: ReturnType<typeof buildSurface>; geometry: StackGeometry; dims: [number, number, number]; captureWindow?: CaptureWindow }> {
+  const taken = takeCaptureWindowArg(argv);
+  let captureWindow = taken.captureWindow;
+  const notWindow = taken.rest;
+  const { geometry: g, rest } = parseGeometryArgs(notWindow, { optional: true });
+  const args = parseMeshArgs(rest, options);
+  const threshold = (w?: CaptureWindow): [number, number] => {
+    try {
+      return parseThresholdInUnits(args.thresholdText, w).grey;
+    } catch (e) {
+      throw new UsageError(`--threshold: ${(e as Error).message}`);
+    }
+  };
+
+  let stack: VoxelStack;
+  let geometry: StackGeometry;
+  const dicom = await dicomInputs(args.inputs);
+  // checked before reading any slice, unless a DICOM series may bring its own capture window
+  if (!dicom || captureWindow) threshold(captureWindow);
+  if (dicom) {
+    if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+    let rescale;
+    ({ stack, geometry, rescale } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+    // a series convert wrote with a capture window: its HU mean the same here
+    captureWindow ??= captureWindowFromRescale(rescale);
+  } else {
+    const geo = g ?? parseGeometryArgs(notWindow).geometry; // throws the usage error naming the missing flag
+    ({ stack } = await readStack(args.inputs, {
+      reverse: geo.reverse,
+      crop: geo.crop,
+      downsample: geo.downsample,
+      signal: io.signal,
+      onProgress: (done, total) => io.progress?.('reading slices', done / total),
+    }));
+    geometry = deriveStackGeometry(geo.geometry, geo);
+  }
+
+  if (captureWindow && stack.bitsStored !== 8) {
+    throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
+  }
+  args.threshold = threshold(captureWindow);
+  const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
+  const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
+    // each value checked against this volume (a point inside it, a wall the voxels can hold),
+    // named by its flag, before the work starts
+    try {
+      const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, dims, arg.pointMm), pointMm: arg.pointMm } : arg;
+      checkRefineStep(step, geometry);
+      return step;
+    } catch (e) {
+      throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
+    }
+  });
+  const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+  let result;
+  try {
+    result = buildSurface(source, geometry, {
+      range: args.threshold,
+      refine,
+      smoothIterations: args.smooth,
+      decimate: args.decimate,
+      frame: args.frame,
+      signal: io.signal,
+      onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
+    });
+  } catch (e) {
+    // the one refine error that depends on the voxels: a point that is not in the segment
+    if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
+    throw e;
+  }
+  if (result.stats.triangles === 0) {
+    const [lo, hi] = args.threshold;
+    throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
+  }
+  return { args, result, geometry, dims, captureWindow };
+}
+
 export const mesh: Command = {
   summary: 'slices → a closed surface in mm (STL), thresholded, smoothed, decimated',
   usage: USAGE,
@@ -218,80 +306,8 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const taken = takeCaptureWindowArg(argv);
-    let captureWindow = taken.captureWindow;
-    const notWindow = taken.rest;
-    const { geometry: g, rest } = parseGeometryArgs(notWindow, { optional: true });
-    const args = parseMeshArgs(rest);
-    const threshold = (w?: CaptureWindow): [number, number] => {
-      try {
-        return parseThresholdInUnits(args.thresholdText, w).grey;
-      } catch (e) {
-        throw new UsageError(`--threshold: ${(e as Error).message}`);
-      }
-    };
-
-    let stack: VoxelStack;
-    let geometry: StackGeometry;
-    const dicom = await dicomInputs(args.inputs);
-    // checked before reading any slice, unless a DICOM series may bring its own capture window
-    if (!dicom || captureWindow) threshold(captureWindow);
-    if (dicom) {
-      if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-      let rescale;
-      ({ stack, geometry, rescale } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
-      // a series convert wrote with a capture window: its HU mean the same here
-      captureWindow ??= captureWindowFromRescale(rescale);
-    } else {
-      const geo = g ?? parseGeometryArgs(notWindow).geometry; // throws the usage error naming the missing flag
-      ({ stack } = await readStack(args.inputs, {
-        reverse: geo.reverse,
-        crop: geo.crop,
-        downsample: geo.downsample,
-        signal: io.signal,
-        onProgress: (done, total) => io.progress?.('reading slices', done / total),
-      }));
-      geometry = deriveStackGeometry(geo.geometry, geo);
-    }
-
-    if (captureWindow && stack.bitsStored !== 8) {
-      throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
-    }
-    const range = threshold(captureWindow);
-    const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-    const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
-      // each value checked against this volume (a point inside it, a wall the voxels can hold),
-      // named by its flag, before the work starts
-      try {
-        const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, dims, arg.pointMm), pointMm: arg.pointMm } : arg;
-        checkRefineStep(step, geometry);
-        return step;
-      } catch (e) {
-        throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
-      }
-    });
-    const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-    let result;
-    try {
-      result = buildSurface(source, geometry, {
-        range,
-        refine,
-        smoothIterations: args.smooth,
-        decimate: args.decimate,
-        frame: args.frame,
-        signal: io.signal,
-        onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
-      });
-    } catch (e) {
-      // the one refine error that depends on the voxels: a point that is not in the segment
-      if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
-      throw e;
-    }
-    if (result.stats.triangles === 0) {
-      const [lo, hi] = range;
-      throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
-    }
-    const stlPath = resolve(args.stl);
+    const { args, result, geometry, dims, captureWindow } = await surfaceFromSlices(argv, io);
+    const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
     await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : writeStlBinary(result.mesh, { frame: args.frame }));
@@ -300,7 +316,7 @@ export const mesh: Command = {
       inputs: args.inputs,
       geometry,
       dims,
-      threshold: range,
+      threshold: args.threshold,
       captureWindow,
       operations: result.operations,
       stats: result.stats,
