@@ -78,6 +78,9 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
         { signal, onProgress },
       );
       downloadBytes(exported.stl, exported.fileName, 'model/stl');
+      if (exported.frame === 'LPS') {
+        s.lastSurface = { stl: exported.stl, fileName: exported.fileName, segmentationId: exported.segmentationId, segmentIndex: exported.segmentIndex, triangles: exported.stats.triangles };
+      }
       // the preview is a convenience: a failure there must not hide the saved file's stats
       const previewed =
         exported.frame === 'LPS'

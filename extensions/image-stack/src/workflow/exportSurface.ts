@@ -33,6 +33,7 @@ export interface ExportedSurface {
   sidecarName: string;
   /** What was exported, in the user's words: "2: Threshold 0–40" or "all segments". */
   segmentLabel: string;
+  segmentationId: string;
   /** The segment exported (undefined for all segments): stats on screen belong to it. */
   segmentIndex?: number;
   frame: MeshFrame;
@@ -85,5 +86,5 @@ export async function exportSurface(host: SegmentationHost, series: ExportSeries
     stats: built.stats,
     frame,
   });
-  return { stl: built.stl, stats: built.stats, fileName, sidecar: JSON.stringify(sidecar, null, 2), sidecarName: `${base}.json`, segmentLabel: segmentIndex === undefined ? segmentLabel : `${segmentIndex}: ${segmentLabel}`, segmentIndex, frame };
+  return { stl: built.stl, stats: built.stats, fileName, sidecar: JSON.stringify(sidecar, null, 2), sidecarName: `${base}.json`, segmentLabel: segmentIndex === undefined ? segmentLabel : `${segmentIndex}: ${segmentLabel}`, segmentationId, segmentIndex, frame };
 }

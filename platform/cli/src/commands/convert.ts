@@ -7,7 +7,6 @@ import {
   captureWindowLabel,
   captureWindowFromRescale,
   captureWindowRescale,
-  deriveStackGeometry,
   ImageStackError,
   part10Files,
   stackFromPart10,
@@ -22,7 +21,7 @@ import {
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
-import { GEOMETRY_USAGE, parseGeometryArgs, type GeometryArgs } from '../geometryArgs';
+import { assembledGeometry, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions, type GeometryArgs } from '../geometryArgs';
 import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
 
@@ -124,15 +123,13 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   };
 }
 
-async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<VoxelStack> {
-  const { stack } = await readStack(inputs, {
-    reverse: g.reverse,
-    crop: g.crop,
-    downsample: g.downsample,
+async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<{ stack: VoxelStack; geometry: StackGeometry }> {
+  const { stack, report } = await readStack(inputs, {
+    ...stackReadOptions(g),
     signal: io.signal,
     onProgress: (done, total) => io.progress?.('reading slices', done / total),
   });
-  return stack;
+  return { stack, geometry: assembledGeometry(g, report) };
 }
 
 /** The DICOMweb URL as safe to print: without any user:password part. */
@@ -197,8 +194,9 @@ export const convert: Command = {
     } else {
       // Image slices: the GEOMETRY flags are required (this throws the usage error saying which).
       const g = args.geometry ?? parseGeometryArgs(args.notWindow).geometry;
-      stack = await readSlices(args.inputs, g, io);
-      geometry = deriveStackGeometry(g.geometry, g);
+      const warning = mirrorWarning(g);
+      if (warning) io.stderr(`imagestack convert: ${warning}\n`);
+      ({ stack, geometry } = await readSlices(args.inputs, g, io));
       identity = { description: basename(resolve(args.inputs[0])) };
     }
     const token = io.env[TOKEN_ENV] || undefined;

@@ -1,4 +1,5 @@
 import type { Command } from '../io';
+import { calibrate } from './calibrate';
 import { convert } from './convert';
 import { fit } from './fit';
 import { info } from './info';
@@ -7,6 +8,7 @@ import { tube } from './tube';
 
 /** Every subcommand, by the name the user types. */
 export const COMMANDS: Record<string, Command> = {
+  calibrate,
   convert,
   fit,
   info,

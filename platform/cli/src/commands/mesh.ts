@@ -6,7 +6,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
   checkRefineStep,
-  deriveStackGeometry,
   ImageStackError,
   isImageStackError,
   meshSidecar,
@@ -18,8 +17,10 @@ import {
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
+  type GapRecord,
   type CaptureWindow,
   type MeshFrame,
+  type SliceOrientation,
   type MeshStats,
   type RefineStep,
   type SliceSource,
@@ -28,7 +29,7 @@ import {
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
-import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
+import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
 
@@ -217,11 +218,18 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
  * threshold, refine steps, smoothing, decimation, frame). Shared with `fit`, whose slice-stack
  * anatomy is meshed exactly so; there --stl is optional.
  */
+/** What the sidecar records of the import (image slices only; a DICOM series carries its own). */
+export interface ImportRecord {
+  orientation?: SliceOrientation;
+  gaps?: GapRecord;
+  calibration?: { method: 'typed' };
+}
+
 export async function surfaceFromSlices(
   argv: string[],
   io: CliIo,
   options: { stlRequired?: boolean } = {},
-): Promise<{ args: MeshArgs; result: ReturnType<typeof buildSurface>; geometry: StackGeometry; dims: [number, number, number]; captureWindow?: CaptureWindow }> {
+): Promise<{ args: MeshArgs; result: ReturnType<typeof buildSurface>; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; captureWindow?: CaptureWindow }> {
   const taken = takeCaptureWindowArg(argv);
   let captureWindow = taken.captureWindow;
   const notWindow = taken.rest;
@@ -237,6 +245,7 @@ export async function surfaceFromSlices(
 
   let stack: VoxelStack;
   let geometry: StackGeometry;
+  let imported: ImportRecord = {};
   const dicom = await dicomInputs(args.inputs);
   // checked before reading any slice, unless a DICOM series may bring its own capture window
   if (!dicom || captureWindow) threshold(captureWindow);
@@ -248,14 +257,17 @@ export async function surfaceFromSlices(
     captureWindow ??= captureWindowFromRescale(rescale);
   } else {
     const geo = g ?? parseGeometryArgs(notWindow).geometry; // throws the usage error naming the missing flag
-    ({ stack } = await readStack(args.inputs, {
-      reverse: geo.reverse,
-      crop: geo.crop,
-      downsample: geo.downsample,
+    const warning = mirrorWarning(geo);
+    if (warning) io.stderr(`imagestack: ${warning}\n`);
+    const read = await readStack(args.inputs, {
+      ...stackReadOptions(geo),
       signal: io.signal,
       onProgress: (done, total) => io.progress?.('reading slices', done / total),
-    }));
-    geometry = deriveStackGeometry(geo.geometry, geo);
+    });
+    stack = read.stack;
+    geometry = assembledGeometry(geo, read.report);
+    // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
+    imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, read.report) };
   }
 
   if (captureWindow && stack.bitsStored !== 8) {
@@ -295,7 +307,7 @@ export async function surfaceFromSlices(
     const [lo, hi] = args.threshold;
     throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
   }
-  return { args, result, geometry, dims, captureWindow };
+  return { args, result, geometry, dims, imported, captureWindow };
 }
 
 export const mesh: Command = {
@@ -306,7 +318,7 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { args, result, geometry, dims, captureWindow } = await surfaceFromSlices(argv, io);
+    const { args, result, geometry, dims, imported, captureWindow } = await surfaceFromSlices(argv, io);
     const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
@@ -316,6 +328,7 @@ export const mesh: Command = {
       inputs: args.inputs,
       geometry,
       dims,
+      ...imported,
       threshold: args.threshold,
       captureWindow,
       operations: result.operations,

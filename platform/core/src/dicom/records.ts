@@ -21,6 +21,8 @@ export interface SeriesShape {
   rows: number;
   slices: number;
   bitsStored: 8 | 16;
+  /** Slices (indices) interpolated to fill a gap in the numbering: their records say so in ImageComments. */
+  filledSlices?: readonly number[];
 }
 
 /** Who and what the series is about, as the user typed it. Everything is optional. */
@@ -132,6 +134,8 @@ export interface SyntheticCtRecord {
   RescaleType?: Exclude<RescaleType, 'US'>;
   WindowCenter: number;
   WindowWidth: number;
+  /** Only on slices no file held: FILLED_SLICE_COMMENT. */
+  ImageComments?: string;
 }
 
 /** DerivationDescription: what was made, and what the values are. */
@@ -140,6 +144,9 @@ function derivationDescription(r: Rescale): string {
   if (r.type === 'US' && r.slope === 1 && r.intercept === 0) return `${base}; values are image grey levels, not Hounsfield units`;
   return `${base}; ${r.type} = stored value x RescaleSlope + RescaleIntercept${r.description ? `; ${r.description}` : ''}`;
 }
+
+/** ImageComments of a slice made by interpolation to fill a gap in the numbering. */
+export const FILLED_SLICE_COMMENT = 'interpolated from neighbours';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -208,6 +215,7 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
   const description = dicomText(identity.description ?? '') || 'ImageStack import';
   const [spacingY, spacingX] = pixelSpacingTag(geometry);
 
+  const filled = new Set(shape.filledSlices ?? []);
   const records: SyntheticCtRecord[] = [];
   for (let k = 0; k < shape.slices; k++) {
     const p = slicePositionMm(geometry, k);
@@ -276,6 +284,7 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
       ...(rescale.type === 'US' ? {} : { RescaleType: rescale.type }),
       WindowCenter: toDecimalString(window.center * slope + intercept),
       WindowWidth: toDecimalString(window.width * Math.abs(slope)),
+      ...(filled.has(k) ? { ImageComments: FILLED_SLICE_COMMENT } : {}),
     });
   }
   return records;
