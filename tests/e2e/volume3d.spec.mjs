@@ -193,8 +193,8 @@ test('the 3D view at a fixed camera draws what the preset makes opaque, within 1
       { id: viewportId, drawn: DRAWN },
     );
   // Wait for the render signal: renders after the camera was set (SwiftShader on 2 shared cores
-  // takes tens of seconds per 3D frame), until two measures after successive renders agree or
-  // the renders stop.
+  // takes tens of seconds per 3D frame, and the volume's texture fills over several renders),
+  // until the renders stop: none for 20 s.
   const renders = () => page.evaluate(() => ({ ...window.__volume3dRenders, now: performance.now() }));
   let rendered = null;
   let seen = 0;
@@ -206,11 +206,10 @@ test('the 3D view at a fixed camera draws what the preset makes opaque, within 1
       continue;
     }
     seen = r.count;
-    const next = await measure();
-    log(`render ${r.count}: ${JSON.stringify(next)}`);
-    const same = rendered && next.fraction > 0 && Math.abs(next.fraction - rendered.fraction) < 0.002 && next.width === rendered.width && next.height === rendered.height;
-    rendered = next;
-    if (same) break;
+    rendered = await measure();
+    log(`render ${r.count}: ${JSON.stringify(rendered)}`);
+    // not "two equal renders": the volume's texture fills over several renders, and two
+    // renders a second apart can show the same partial fill
   }
   assert.ok(rendered, 'the 3D viewport did not render after the camera was set');
   // the 3D viewport's own pixels, saved even when a full-page screenshot cannot be taken in time
