@@ -15,6 +15,7 @@ export const MODULE_NAMES = {
   dataSource: DATA_SOURCE_NAME,
   workflowPanel: 'workflow',
   customization: 'global',
+  volumeRendering: 'volumeRendering',
 } as const;
 
 /** Full module ids, as OHIF's extension manager looks them up. */
@@ -22,6 +23,8 @@ export const IDS = {
   dataSource: `${EXTENSION_ID}.dataSourcesModule.${MODULE_NAMES.dataSource}`,
   workflowPanel: `${EXTENSION_ID}.panelModule.${MODULE_NAMES.workflowPanel}`,
   customization: `${EXTENSION_ID}.customizationModule.${MODULE_NAMES.customization}`,
+  /** Utility module: our volume-rendering presets, entered and left with the mode. */
+  volumeRendering: `${EXTENSION_ID}.utilityModule.${MODULE_NAMES.volumeRendering}`,
 } as const;
 
 /**

@@ -3,6 +3,7 @@ import getCommandsModule from './commandsModule';
 import getCustomizationModule from './getCustomizationModule';
 import getDataSourcesModule from './getDataSourcesModule';
 import getPanelModule from './getPanelModule';
+import getUtilityModule from './getUtilityModule';
 import { keepOneSurfaceIn3D } from './segmentation/oneSurface3D';
 import { ImageStackService } from './services/ImageStackService';
 import { startSessionKeeper } from './persistence/sessionKeeper';
@@ -27,6 +28,7 @@ const extension = {
   getDataSourcesModule,
   getPanelModule,
   getCustomizationModule,
+  getUtilityModule,
 };
 
 export default extension;

@@ -28,3 +28,22 @@ test('app-config.js loads our extension and mode and names our data source by it
   expect(config).toContain(`extensions: ['${extension.id}']`);
   expect(config).toContain(`modes: ['${MODE_ID}']`);
 });
+
+test('the volume-rendering utility the mode enters is one the extension registers', () => {
+  const utilities = extension.getUtilityModule({ servicesManager: { services: {} }, extensionManager: {} } as any).map(
+    (u: { name: string }) => `${extension.id}.utilityModule.${u.name}`,
+  );
+  expect(utilities).toContain(IDS.volumeRendering);
+});
+
+test('withVolumeRendering enters before the base mode (which registers the toolbar) and leaves after it', async () => {
+  const { withVolumeRendering } = await import('./index');
+  const calls: string[] = [];
+  const extensionManager = {
+    getModuleEntry: (id: string) => (id === IDS.volumeRendering ? { exports: { enter: () => (calls.push('enter'), { leave: () => calls.push('leave') }) } } : undefined),
+  };
+  const m = withVolumeRendering({ onModeEnter: () => calls.push('base enter'), onModeExit: () => calls.push('base exit') });
+  m.onModeEnter!({ extensionManager });
+  m.onModeExit!({ extensionManager });
+  expect(calls).toEqual(['enter', 'base enter', 'base exit', 'leave']);
+});

@@ -6,3 +6,5 @@ export * from './stack';
 export * from './sample';
 export * from './mesh';
 export * from './fit';
+export * from './hu';
+export * from './render';

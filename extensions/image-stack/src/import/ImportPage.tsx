@@ -3,6 +3,7 @@ import { Button, toast } from '@ohif/ui-next';
 import {
   blobTargets,
   hashPixels,
+  relativeNames,
   lineLengthMm,
   formatBytes,
   ImageStackError,
@@ -311,11 +312,12 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const skipped = [...unreadable, ...(base.plan?.skipped ?? [])];
   /** Leave the file an error is about out of the stack (the user's choice, never automatic). */
   const leaveOut = (e: ShownError) => {
-    const keep = files.filter(f => f.name !== e.file);
+    const names = relativeNames(files); // what errors name files by (see blobTargets)
+    const keep = files.filter((_, i) => names[i] !== e.file);
     const reason = e.line.startsWith(`${e.file}: `) ? e.line.slice(e.file!.length + 2) : e.line;
     takeFiles(keep, [...unreadable, { name: e.file!, reason: `left out: ${reason}` }], droppedFolder);
   };
-  const canLeaveOut = !!error?.file && !loading && files.some(f => f.name === error.file) && files.length > 1;
+  const canLeaveOut = !!error?.file && !loading && relativeNames(files).includes(error.file) && files.length > 1;
   const coloured = [previews.first, previews.last].filter((p): p is PreviewSlice => !!p && p.colouredPixels > 0);
   const rulerNeeded = tool !== 'crop';
 

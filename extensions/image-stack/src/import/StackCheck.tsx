@@ -46,6 +46,15 @@ export default function StackCheck({
           {base.slices[0].name} … {base.slices.at(-1)!.name}
           {reverse ? ' (reversed)' : ' (natural sort)'}
         </dd>
+        {base.folders.length > 1 && (
+          <>
+            <dt className="text-muted-foreground">Folders</dt>
+            <dd data-cy="imagestack-check-folders" style={WARN} title={base.folders.join('\n')}>
+              {base.folders.length} mixed ({base.folders.slice(0, 3).map(f => f || '(top)').join(', ')}
+              {base.folders.length > 3 ? ', …' : ''}): sorted folder by folder; check they are one series
+            </dd>
+          </>
+        )}
         <dt className="text-muted-foreground">Gaps</dt>
         <dd data-cy="imagestack-check-gaps" style={base.gaps.length ? WARN : undefined}>
           {base.gaps.length

@@ -1,3 +1,4 @@
+import { blobTargets, naturalSort, type BlobFile } from '@imagestack/core';
 import { filesFromDataTransfer, stackTitle } from './collectFiles';
 
 const file = (name: string, webkitRelativePath = '') => ({ name, webkitRelativePath }) as unknown as File;
@@ -42,6 +43,16 @@ describe('filesFromDataTransfer', () => {
     expect(files.map(x => x.name).sort()).toEqual(['IMG (1).bmp', 'IMG (2).bmp', 'IMG (3).bmp', 'IMG (4).bmp', 'extra.png']);
     expect(unreadable).toEqual([]);
     expect((await filesFromDataTransfer({ items: [item(folder)], files: [] } as unknown as DataTransfer)).folder).toBe('scan');
+  });
+
+  it('gives dropped files their path in the drop, so blobTargets names and sorts them by folder', async () => {
+    const entry = (path: string) => ({ ...fileEntry(path.split('/').pop()!), fullPath: `/${path}` });
+    const folder = dirEntry('scan', [entry('scan/b/IMG1.bmp'), entry('scan/a/IMG1.bmp'), entry('scan/a/IMG2.bmp'), entry('scan/b/IMG2.bmp')]);
+    const { files } = await filesFromDataTransfer({ items: [item(folder)], files: [] } as unknown as DataTransfer);
+    expect(files.map(x => x.webkitRelativePath)).toEqual(['scan/b/IMG1.bmp', 'scan/a/IMG1.bmp', 'scan/a/IMG2.bmp', 'scan/b/IMG2.bmp']);
+    const names = blobTargets(files as unknown as BlobFile[]).map(t => t.name);
+    expect(names).toEqual(['b/IMG1.bmp', 'a/IMG1.bmp', 'a/IMG2.bmp', 'b/IMG2.bmp']);
+    expect(naturalSort(names)).toEqual(['a/IMG1.bmp', 'a/IMG2.bmp', 'b/IMG1.bmp', 'b/IMG2.bmp']);
   });
 
   it('lists entries that cannot be read instead of failing the drop', async () => {

@@ -6,6 +6,8 @@ interface EntryLike {
   isFile: boolean;
   isDirectory: boolean;
   name: string;
+  /** "/scan/sub/IMG1.bmp": the entry's path inside the drop. */
+  fullPath?: string;
   file?(ok: (f: File) => void, fail: (e: unknown) => void): void;
   createReader?(): { readEntries(ok: (entries: EntryLike[]) => void, fail: (e: unknown) => void): void };
 }
@@ -13,7 +15,13 @@ interface EntryLike {
 async function filesOfEntry(entry: EntryLike, out: File[], unreadable: string[]): Promise<void> {
   if (entry.isFile && entry.file) {
     try {
-      out.push(await new Promise<File>((ok, fail) => entry.file!(ok, fail)));
+      const f = await new Promise<File>((ok, fail) => entry.file!(ok, fail));
+      // A dropped folder's Files carry no webkitRelativePath; give them their path in the drop,
+      // so files of the same name in different subfolders sort by folder (see relativeNames).
+      if (!f.webkitRelativePath && entry.fullPath?.includes('/', 1)) {
+        Object.defineProperty(f, 'webkitRelativePath', { value: entry.fullPath.replace(/^\//, ''), configurable: true });
+      }
+      out.push(f);
     } catch {
       unreadable.push(entry.name);
     }

@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExportRecords, ORIENTATION_PRESETS, part10Files, readPart10, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { spawnSync } from 'node:child_process';
+import { encode } from 'fast-png';
 import { main } from '../cli';
 
 function collect(env: Record<string, string> = {}) {
@@ -151,4 +153,44 @@ test('Ctrl-C (an aborted signal) stops convert with one line that says the serie
   expect(code).toBe(1);
   expect(c.err.join('')).toMatch(/^imagestack convert: .*out-cancel: stopped after 1 of 3 files: the folder holds a partial series\n$/);
   expect(steps[0]).toBeCloseTo(1 / 3, 10);
+});
+
+describe('dciodvfy on what convert writes (Debian package dicom3tools)', () => {
+  let slices: string;
+  beforeAll(() => {
+    slices = join(root, 'png');
+    mkdirSync(slices);
+    for (let k = 0; k < 3; k++) {
+      const data = Uint8Array.from({ length: 12 * 10 }, (_, i) => (i * 7 + k * 40) % 256);
+      writeFileSync(join(slices, `s${k + 1}.png`), encode({ width: 12, height: 10, data, channels: 1, depth: 8 }));
+    }
+  });
+
+  function verify(file: string) {
+    const result = spawnSync('dciodvfy', [file], { encoding: 'utf8' });
+    if (result.error) throw new Error(`dciodvfy is not installed: apt-get install dicom3tools (${result.error.message})`);
+    const lines = `${result.stdout}${result.stderr}`.split('\n');
+    return { iod: lines.find(l => /Image$/.test(l.trim())), errors: lines.filter(l => /^Error/.test(l)), warnings: lines.filter(l => /^Warning/.test(l)) };
+  }
+
+  test.each([
+    ['grey levels', [] as string[], undefined],
+    ['a capture window (approximate HU)', ['--capture-window', '-600,1500'], 'HU'],
+  ])('%s: 0 errors and 0 warnings', async (_name, flags, rescaleType) => {
+    const out = join(root, `dciodvfy-${rescaleType ?? 'grey'}`);
+    const c = collect();
+    expect(await main(['convert', slices, '--spacing', '0.5,0.8', '--slice-spacing', '2', ...flags, '--out', out, '--json'], c.io)).toBe(0);
+    for (const name of readdirSync(out)) expect(verify(join(out, name))).toEqual({ iod: 'CTImage', errors: [], warnings: [] });
+    const file = readPart10(new Uint8Array(readFileSync(join(out, 'IMG0002.dcm'))));
+    expect(file.dataset.RescaleType).toBe(rescaleType);
+    if (rescaleType) {
+      // lung: HU = grey · 1500/255 + (-600 - 750); stored values are the grey levels unchanged
+      expect(Number(file.dataset.RescaleSlope)).toBeCloseTo(1500 / 255, 12);
+      expect(Number(file.dataset.RescaleIntercept)).toBe(-1350);
+      expect(JSON.parse(c.out.join('')).captureWindow).toMatchObject({ level: -600, width: 1500 });
+    } else {
+      expect([Number(file.dataset.RescaleSlope), Number(file.dataset.RescaleIntercept)]).toEqual([1, 0]);
+    }
+    expect(Array.from(file.pixels.subarray(0, 3))).toEqual([40, 47, 54]);
+  });
 });

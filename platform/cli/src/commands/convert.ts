@@ -4,10 +4,15 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
   buildExportRecords,
+  captureWindowLabel,
+  captureWindowFromRescale,
+  captureWindowRescale,
   ImageStackError,
   part10Files,
   stackFromPart10,
   stowInstances,
+  type CaptureWindow,
+  type Rescale,
   type SeriesIdentity,
   type StackGeometry,
   type StowFailure,
@@ -17,15 +22,18 @@ import {
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
 import { assembledGeometry, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions, type GeometryArgs } from '../geometryArgs';
+import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
 
-const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--json]
+const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--capture-window <level>,<width>] [--json]
   <inputs…>  folders or files of BMP/PNG/JPEG/TIFF slices, or of a DICOM series (such as one
              convert wrote; then the geometry comes from the files and GEOMETRY is not given)
   --out      folder for the DICOM files (created; must not already hold IMG*.dcm files)
   --stow     also send the series to this DICOMweb root by STOW-RS, e.g. http://localhost:8042/dicom-web
              (a bearer token is read from IMAGESTACK_DICOMWEB_TOKEN)
   --json     print one JSON object: {"instances","out","seriesInstanceUID","stow":{"accepted","failed"}}
+${CAPTURE_WINDOW_USAGE}
+             With it the files store approximate HU through RescaleSlope/Intercept (RescaleType HU)
 ${GEOMETRY_USAGE}`;
 
 /** The environment variable holding a DICOMweb bearer token. Its value is never printed. */
@@ -37,6 +45,10 @@ export interface ConvertOptions {
   stowUrl?: string;
   token?: string;
   identity?: SeriesIdentity;
+  /** The window the captures were taken with: the files then say approximate HU. 8-bit stacks only. */
+  captureWindow?: CaptureWindow;
+  /** Without a capture window: what the stored values mean (a DICOM input's own rescale, kept). */
+  rescale?: Rescale;
   signal?: AbortSignal;
   /** Fraction of the files written (and sent). */
   onProgress?: (fraction: number) => void;
@@ -47,6 +59,8 @@ export interface ConvertResult {
   out: string;
   seriesInstanceUID: string;
   stow: { accepted: number; failed: number; failures: StowFailure[] } | null;
+  /** With a capture window: the window and the HU between two grey levels. */
+  captureWindow?: CaptureWindow & { huStep: number };
 }
 
 const OUR_FILE = /^IMG\d+\.dcm$/;
@@ -72,8 +86,12 @@ async function prepareOut(out: string): Promise<void> {
  */
 export async function convertStack(stack: VoxelStack, geometry: StackGeometry, options: ConvertOptions): Promise<ConvertResult> {
   const out = resolve(options.out);
+  if (options.captureWindow && stack.bitsStored !== 8) {
+    throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
+  }
   await prepareOut(out);
-  const records = buildExportRecords(stack, geometry, { identity: options.identity });
+  const rescale = options.captureWindow ? captureWindowRescale(options.captureWindow) : options.rescale;
+  const records = buildExportRecords(stack, geometry, { identity: options.identity, rescale });
 
   async function* writeEach(): AsyncGenerator<StowInstance> {
     let written = 0;
@@ -96,7 +114,13 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   } else {
     for await (const _ of writeEach());
   }
-  return { instances: stack.slices, out, seriesInstanceUID: records[0].SeriesInstanceUID, stow };
+  return {
+    instances: stack.slices,
+    out,
+    seriesInstanceUID: records[0].SeriesInstanceUID,
+    stow,
+    ...(options.captureWindow ? { captureWindow: { ...options.captureWindow, huStep: rescale!.slope } } : {}),
+  };
 }
 
 async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<{ stack: VoxelStack; geometry: StackGeometry }> {
@@ -121,7 +145,8 @@ function printableUrl(url: string): string {
 }
 
 function parseConvertArgs(argv: string[]) {
-  const { geometry, rest } = parseGeometryArgs(argv, { optional: true });
+  const { captureWindow, rest: notWindow } = takeCaptureWindowArg(argv);
+  const { geometry, rest } = parseGeometryArgs(notWindow, { optional: true });
   const inputs: string[] = [];
   let out: string | undefined;
   let stowUrl: string | undefined;
@@ -142,7 +167,7 @@ function parseConvertArgs(argv: string[]) {
   }
   if (inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
   if (!out) throw new UsageError('--out <dir> is required');
-  return { geometry, inputs, out, stowUrl, json };
+  return { geometry, inputs, out, stowUrl, json, captureWindow, notWindow };
 }
 
 export const convert: Command = {
@@ -157,18 +182,25 @@ export const convert: Command = {
     let stack: VoxelStack;
     let geometry: StackGeometry;
     let identity: SeriesIdentity;
+    let rescale: Rescale | undefined;
+    let captureWindow = args.captureWindow;
     const dicom = await dicomInputs(args.inputs);
     if (dicom) {
       if (args.geometry) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
       const series = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) }))));
-      ({ stack, geometry, identity } = series);
+      ({ stack, geometry, identity, rescale } = series);
+      // a series convert wrote with a capture window keeps it (and says so)
+      captureWindow ??= captureWindowFromRescale(rescale);
     } else {
       // Image slices: the GEOMETRY flags are required (this throws the usage error saying which).
-      const g = args.geometry ?? parseGeometryArgs(argv).geometry;
+      const g = args.geometry ?? parseGeometryArgs(args.notWindow).geometry;
       const warning = mirrorWarning(g);
       if (warning) io.stderr(`imagestack convert: ${warning}\n`);
       ({ stack, geometry } = await readSlices(args.inputs, g, io));
       identity = { description: basename(resolve(args.inputs[0])) };
+      // real-valued slices (float or 32-bit TIFF) were mapped into 16-bit voxels: the files keep
+      // the source's values through RescaleSlope/Intercept (their unit is the source's, unknown here)
+      if (stack.rescale) rescale = { ...stack.rescale, type: 'US', description: 'voxel values mapped from the real values of the source slices' };
     }
     const token = io.env[TOKEN_ENV] || undefined;
     const result = await convertStack(stack, geometry, {
@@ -176,6 +208,8 @@ export const convert: Command = {
       stowUrl: args.stowUrl,
       token,
       identity,
+      captureWindow,
+      rescale,
       signal: io.signal,
       onProgress: f => io.progress?.(args.stowUrl ? 'writing and sending' : 'writing files', f),
     });
@@ -184,6 +218,10 @@ export const convert: Command = {
       io.stdout(JSON.stringify(result) + '\n');
     } else {
       io.stdout(`wrote ${result.instances} DICOM files to ${result.out} (series ${result.seriesInstanceUID})\n`);
+      if (captureWindow) {
+        const r = captureWindowRescale(captureWindow);
+        io.stdout(`values are approximate HU from the capture window ${captureWindowLabel(captureWindow)}: HU = grey × ${+r.slope.toPrecision(6)} + ${r.intercept} (a step of ${+r.slope.toPrecision(6)} HU)\n`);
+      }
       if (result.stow) io.stdout(`sent to ${printableUrl(args.stowUrl!)}: ${result.stow.accepted} accepted, ${result.stow.failed} failed\n`);
     }
     if (result.stow && result.stow.failed > 0) {

@@ -72,3 +72,16 @@ test('bad input: exit 1 and one line naming the file; bad flags: exit 2 with usa
   expect((await run('info')).code).toBe(2);
   expect((await run('info', dir, '--crop', '1,2,3')).code).toBe(1);
 });
+
+test('two folders: sorted folder by folder, and the output says it mixed them', async () => {
+  const other = tmp.file('slices2');
+  mkdirSync(other);
+  for (const k of [1, 2]) writeFileSync(path.join(other, `scan_${k}.bmp`), writeBmp({ width: W, height: H, bitCount: 24, rgb: grey(100 + k) }));
+  const j = JSON.parse((await run('info', other, dir, '--json')).out);
+  expect(j.order.slice(0, 2)).toEqual(['slices/scan_1.bmp', 'slices/scan_2.bmp']);
+  expect(j.order.slice(-2)).toEqual(['slices2/scan_1.bmp', 'slices2/scan_2.bmp']);
+  expect(j.folders).toEqual(['slices', 'slices2']);
+  const text = (await run('info', other, dir)).out;
+  expect(text).toMatch(/folders: +2 mixed \(slices, slices2\): sorted folder by folder; check they are one series/);
+  expect((await run('info', dir)).out).not.toMatch(/folders:/);
+});

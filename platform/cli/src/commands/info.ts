@@ -67,6 +67,7 @@ export function infoJson(r: StackReport): Record<string, unknown> {
     crop: r.crop,
     downsample: r.downsample,
     reverse: r.reverse,
+    folders: r.folders,
   };
 }
 
@@ -82,6 +83,10 @@ export function infoText(r: StackReport): string {
   lines.push(`${r.slices} slice${r.slices === 1 ? '' : 's'} from ${r.files} file${r.files === 1 ? '' : 's'} (${r.details.join('; ')})`);
   lines.push(`size:        ${r.width} × ${r.height}, ${r.bitDepth}-bit${r.columns !== r.width || r.rows !== r.height ? ` → ${r.columns} × ${r.rows} after crop/downsample` : ''}`);
   lines.push(`order:       ${order}${r.reverse ? ' (reversed)' : ''}`);
+  if (r.folders.length > 1) {
+    const shown = r.folders.slice(0, 5).map(f => f || '(top)').join(', ');
+    lines.push(`folders:     ${r.folders.length} mixed (${shown}${r.folders.length > 5 ? ', …' : ''}): sorted folder by folder; check they are one series`);
+  }
   lines.push(`memory:      ${formatBytes(r.memoryBytes)} as a grey volume`);
   lines.push(
     `colour:      ${percent(r.colouredFraction)} of pixels coloured, in ${r.colouredSlices} slice${r.colouredSlices === 1 ? '' : 's'}${r.colouredFraction > 0 ? ' (burned-in annotations? crop them away)' : ''}`,

@@ -68,6 +68,51 @@ test('mesh --json: closed model with the DESIGN.md stats; binary STL of 84 + 50Â
   expect(readdirSync(root).filter(n => n.includes('partial'))).toEqual([]);
 });
 
+test('--capture-window: a threshold in HU becomes grey levels; the sidecar records both', async () => {
+  const c = collect();
+  const stl = join(root, 'hu.stl');
+  // bone window: grey g = -450 + gÂ·1500/255 HU; the ball (200) is 726 HU, the rest (30) -274 HU.
+  // 0 HU is grey 76.5, so grey 77 and above: the same model as --threshold 100.
+  expect(await main(['mesh', slices, ...GEOMETRY, '--capture-window', 'bone', '--threshold', '0HU', '--stl', stl, '--largest-island', '--json'], c.io)).toBe(0);
+  expect(c.err.join('')).toBe('');
+  const sidecar = JSON.parse(readFileSync(`${stl}.json`, 'utf8'));
+  expect(sidecar.threshold).toEqual([77, null]);
+  expect(sidecar.captureWindow).toMatchObject({ level: 300, width: 1500, name: 'bone', thresholdHu: [-450 + (77 * 1500) / 255, null] });
+  expect(sidecar.captureWindow.huStep).toBeCloseTo(1500 / 255, 12);
+  const grey = collect();
+  expect(await main(['mesh', slices, ...GEOMETRY, '--threshold', '100', '--stl', join(root, 'grey.stl'), '--largest-island', '--json'], grey.io)).toBe(0);
+  expect(JSON.parse(c.out.join('')).triangles).toBe(JSON.parse(grey.out.join('')).triangles);
+  expect(JSON.parse(readFileSync(join(root, 'grey.stl.json'), 'utf8')).captureWindow).toBeUndefined();
+});
+
+test('a series convert wrote with a capture window brings it: HU thresholds work without --capture-window', async () => {
+  const dicom = join(root, 'hu-dicom');
+  const conv = collect();
+  expect(await main(['convert', slices, ...GEOMETRY, '--capture-window', 'bone', '--out', dicom], conv.io)).toBe(0);
+  expect(conv.out.join('')).toMatch(/approximate HU from the capture window bone \(L 300, W 1500\)/);
+  const c = collect();
+  const stl = join(root, 'from-dicom.stl');
+  expect(await main(['mesh', dicom, '--threshold', '0HU', '--stl', stl, '--largest-island', '--json'], c.io)).toBe(0);
+  expect(c.err.join('')).toBe('');
+  const sidecar = JSON.parse(readFileSync(`${stl}.json`, 'utf8'));
+  expect(sidecar.threshold).toEqual([77, null]);
+  expect(sidecar.captureWindow).toMatchObject({ level: 300, width: 1500, name: 'bone' });
+  // and converting that series again keeps its HU
+  const again = collect();
+  expect(await main(['convert', dicom, '--out', join(root, 'hu-again'), '--json'], again.io)).toBe(0);
+  expect(JSON.parse(again.out.join('')).captureWindow).toMatchObject({ level: 300, width: 1500 });
+});
+
+test.each([
+  [['--threshold', '226HU'], /--threshold: .*needs the capture window/],
+  [['--capture-window', '300', '--threshold', '100'], /--capture-window: capture window "300" should be <level>,<width>/],
+  [['--capture-window', 'bone', '--threshold', '5000HU'], /no grey level of the capture window bone/],
+])('capture window usage error for %p', async (flags, message) => {
+  const c = collect();
+  expect(await main(['mesh', slices, ...GEOMETRY, ...flags, '--stl', join(root, 'never.stl')], c.io)).toBe(2);
+  expect(c.err.join('')).toMatch(message);
+});
+
 test('without --largest-island the blob is a second part; RAS, smoothing, decimation and ASCII', async () => {
   const c = collect();
   const stl = join(root, 'both.stl');

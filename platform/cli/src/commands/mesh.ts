@@ -12,13 +12,15 @@ import {
   isImageStackError,
   meshSidecar,
   parseNumbers,
-  parseThreshold,
+  captureWindowFromRescale,
+  parseThresholdInUnits,
   voxelAtPointMm,
   sliceView,
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
   type GapRecord,
+  type CaptureWindow,
   type Mesh,
   type MeshFrame,
   type SliceOrientation,
@@ -33,14 +35,16 @@ import { dicomInputs } from '../dicomInputs';
 import { defaultWorkers, extractStackSurface, readStack, startMeshThreads } from '@imagestack/core/node';
 import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { ArgReader } from '../args';
+import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
                      [refine steps…] [--smooth <iterations>] [--decimate <fraction>]
-                     [--frame LPS|RAS] [--ascii] [--json]
+                     [--frame LPS|RAS] [--ascii] [--capture-window <level>,<width>] [--json]
   <inputs…>         folders or files of BMP/PNG/JPEG/TIFF slices, or a DICOM series folder
                     (then the geometry comes from the files and GEOMETRY is not given)
-  --threshold       voxel values inside the model, inclusive: 100 (100 and above) or 100:255
+  --threshold       voxel values inside the model, inclusive: 100 (100 and above) or 100:255;
+                    with --capture-window also in HU with the unit: 226HU or -500HU:200HU
   --stl             the model file to write (binary STL, units mm); a sidecar <file>.json records
                     the inputs, geometry, threshold, operations (each refine step with the volume
                     after it) and stats
@@ -58,6 +62,7 @@ refine steps, applied to the thresholded voxels in the order given (islands are 
   --frame           LPS (DICOM, default) or RAS (3D Slicer and most CAD/printing tools' world)
   --ascii           write ASCII STL instead of binary
   --json            print one JSON object: {"triangles","volume_mL","area_mm2","bbox_mm","watertight","oriented","parts","solids","cavities",...}
+${CAPTURE_WINDOW_USAGE}
 ${GEOMETRY_USAGE}`;
 
 /** A refine step as the command line gives it: keep-island-at is a point in mm until the volume is read. */
@@ -65,7 +70,10 @@ type RefineArg = { flag: string } & (RefineStep | { op: 'keepIslandAtMm'; pointM
 
 export interface MeshArgs {
   inputs: string[];
+  /** Inclusive grey range; set from thresholdText once the capture window is known (a DICOM input may carry one). */
   threshold: [number, number];
+  /** --threshold as typed: grey levels, or HU with the unit. */
+  thresholdText: string;
   stl: string;
   refine: RefineArg[];
   smooth: number;
@@ -85,12 +93,7 @@ function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}):
     const value = () => args.value();
     switch (name) {
       case '--threshold': {
-        const text = value();
-        try {
-          a.threshold = parseThreshold(text);
-        } catch (e) {
-          throw new UsageError(`--threshold: ${(e as Error).message}`);
-        }
+        a.thresholdText = value();
         break;
       }
       case '--stl':
@@ -173,7 +176,7 @@ function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}):
     }
   }
   if (a.inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
-  if (!a.threshold) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
+  if (!a.thresholdText) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
   if (!a.stl && options.stlRequired !== false) throw new UsageError('--stl <file> is required');
   return a as MeshArgs;
 }
@@ -224,9 +227,19 @@ export async function surfaceFromSlices(
   argv: string[],
   io: CliIo,
   options: { stlRequired?: boolean } = {},
-): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; stl?: Uint8Array }> {
-  const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
+): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; stl?: Uint8Array; captureWindow?: CaptureWindow }> {
+  const taken = takeCaptureWindowArg(argv);
+  let captureWindow = taken.captureWindow;
+  const notWindow = taken.rest;
+  const { geometry: g, rest } = parseGeometryArgs(notWindow, { optional: true });
   const args = parseMeshArgs(rest, options);
+  const threshold = (w?: CaptureWindow): [number, number] => {
+    try {
+      return parseThresholdInUnits(args.thresholdText, w).grey;
+    } catch (e) {
+      throw new UsageError(`--threshold: ${(e as Error).message}`);
+    }
+  };
 
   let geometry: StackGeometry;
   let dims: [number, number, number];
@@ -235,7 +248,7 @@ export async function surfaceFromSlices(
   /** The binary STL of result.mesh, when a mesh thread already encoded it. */
   let stl: Uint8Array | undefined;
   const surfaceOptions = {
-    range: args.threshold,
+    range: [0, 0] as [number, number], // set once the threshold's unit is known (below)
     smoothIterations: args.smooth,
     decimate: args.decimate,
     frame: args.frame,
@@ -243,7 +256,9 @@ export async function surfaceFromSlices(
     onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
   };
   const dicom = await dicomInputs(args.inputs);
-  const geo = dicom ? undefined : (g ?? parseGeometryArgs(argv).geometry); // throws the usage error naming the missing flag
+  // checked before reading any slice, unless a DICOM series may bring its own capture window
+  if (!dicom || captureWindow) args.threshold = threshold(captureWindow);
+  const geo = dicom ? undefined : (g ?? parseGeometryArgs(notWindow).geometry); // throws the usage error naming the missing flag
   // With no refine step, flip, rotation or filled gap nothing needs the whole volume: every core
   // decodes, thresholds and marches its own slab of slices, then smooths its share of the
   // vertices (the same mesh as the single-thread path below). Started now, so the threads boot
@@ -252,14 +267,18 @@ export async function surfaceFromSlices(
   const threads = threaded ? startMeshThreads(defaultWorkers()) : null;
   try {
     if (threads && geo) {
+      surfaceOptions.range = args.threshold;
       const warning = mirrorWarning(geo);
       if (warning) io.stderr(`imagestack: ${warning}\n`);
       const extracted = await extractStackSurface(args.inputs, threads, {
         ...stackReadOptions(geo),
-        range: args.threshold,
+        range: surfaceOptions.range,
         signal: io.signal,
         onProgress: f => io.progress?.('reading slices and extracting the surface', f),
       });
+      if (captureWindow && extracted.plan.bitDepth !== 8) {
+        throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${extracted.plan.bitDepth}-bit`);
+      }
       dims = extracted.dims;
       geometry = assembledGeometry(geo, extracted.plan);
       imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, { gaps: extracted.plan.gaps, filled: [] }) };
@@ -278,7 +297,10 @@ export async function surfaceFromSlices(
       let stack: VoxelStack;
       if (dicom) {
         if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-        ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+        let rescale;
+        ({ stack, geometry, rescale } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+        // a series convert wrote with a capture window: its HU mean the same here
+        captureWindow ??= captureWindowFromRescale(rescale);
       } else {
         const warning = mirrorWarning(geo!);
         if (warning) io.stderr(`imagestack: ${warning}\n`);
@@ -292,6 +314,11 @@ export async function surfaceFromSlices(
         // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
         imported = { calibration: { method: 'typed' }, orientation: geo!.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo!, read.report) };
       }
+      if (captureWindow && stack.bitsStored !== 8) {
+        throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
+      }
+      args.threshold = threshold(captureWindow);
+      surfaceOptions.range = args.threshold;
       const volumeDims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
       dims = volumeDims;
       const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
@@ -321,7 +348,7 @@ export async function surfaceFromSlices(
     const [lo, hi] = args.threshold;
     throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
   }
-  return { args, result, geometry, dims, imported, stl };
+  return { args, result, geometry, dims, imported, stl, captureWindow };
 }
 
 export const mesh: Command = {
@@ -332,7 +359,7 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { args, result, geometry, dims, imported, stl } = await surfaceFromSlices(argv, io);
+    const { args, result, geometry, dims, imported, stl, captureWindow } = await surfaceFromSlices(argv, io);
     const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
@@ -344,6 +371,7 @@ export const mesh: Command = {
       dims,
       ...imported,
       threshold: args.threshold,
+      captureWindow,
       operations: result.operations,
       stats: result.stats,
       frame: args.frame,

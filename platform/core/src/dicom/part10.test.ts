@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ORIENTATION_PRESETS } from '../geometry/orientation';
@@ -9,6 +9,7 @@ import { readPart10, writePart10 } from './part10';
 import { buildSeriesRecords } from './records';
 import { createSeriesUids } from './uids';
 import { windowFromVoxels } from './window';
+import { captureWindowRescale, parseCaptureWindow } from '../hu/captureWindow';
 
 const geometry: StackGeometry = {
   pixelSpacingXMm: 0.5,
@@ -83,9 +84,15 @@ describe('dciodvfy (Debian package dicom3tools)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test.each([8, 16] as const)('finds no errors in a file from %i-bit data', bits => {
-    const probe = spawnSync('dciodvfy', ['-'], { encoding: 'utf8' });
-    if (probe.error) throw new Error(`dciodvfy is not installed: apt-get install dicom3tools (${probe.error.message})`);
+  function dciodvfy(file: string): { errors: string[]; warnings: string[]; report: string } {
+    const result = spawnSync('dciodvfy', [file], { encoding: 'utf8' });
+    if (result.error) throw new Error(`dciodvfy is not installed: apt-get install dicom3tools (${result.error.message})`);
+    const report = `${result.stdout}${result.stderr}`;
+    const lines = report.split('\n');
+    return { errors: lines.filter(l => /^Error/.test(l)), warnings: lines.filter(l => /^Warning/.test(l)), report };
+  }
+
+  test.each([8, 16] as const)('finds no errors and no warnings in a file from %i-bit data', bits => {
     const stack = makeStack(bits);
     const records = buildSeriesRecords(stack, geometry, createSeriesUids(3), {
       storage: 'export',
@@ -94,19 +101,30 @@ describe('dciodvfy (Debian package dicom3tools)', () => {
     });
     const file = join(dir, `slice-${bits}.dcm`);
     writeFileSync(file, writePart10(records[2], sliceView(stack, 2)));
-    const result = spawnSync('dciodvfy', [file], { encoding: 'utf8' });
-    const report = `${result.stdout}${result.stderr}`;
+    const { errors, warnings, report } = dciodvfy(file);
     expect(report).toMatch(/CTImage/);
-    const errors = report.split('\n').filter(line => /^Error/.test(line));
     expect(errors).toEqual([]);
-    // Accepted warnings, each justified where the record is built (records.ts): empty
-    // Laterality (body part unknown) and RescaleType US (the values are not Hounsfield units).
-    const warnings = report.split('\n').filter(line => /^Warning/.test(line));
-    const unexpected = warnings.filter(w => !/<Laterality>|<Rescale Type>|<Spacing Between Slices>/.test(w));
-    expect(unexpected).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  test('a HU rescale (a capture window) passes with no errors and no warnings, and its tags read back', () => {
+    const stack = makeStack(8);
+    const rescale = captureWindowRescale(parseCaptureWindow('bone'));
+    const records = buildSeriesRecords(stack, geometry, createSeriesUids(3), { storage: 'export', window: windowFromVoxels(stack.voxels), rescale });
+    const file = join(dir, 'slice-hu.dcm');
+    writeFileSync(file, writePart10(records[0], sliceView(stack, 0)));
+    const { errors, warnings, report } = dciodvfy(file);
+    expect(report).toMatch(/CTImage/);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    const back = readPart10(new Uint8Array(readFileSync(file)));
+    expect(back.dataset.RescaleType).toBe('HU');
+    expect(Number(back.dataset.RescaleSlope)).toBeCloseTo(1500 / 255, 12);
+    expect(Number(back.dataset.RescaleIntercept)).toBe(-450);
+    expect(back.pixels).toEqual(Uint16Array.from(sliceView(stack, 0)));
+    expect(back.dataset.DerivationDescription).toMatch(/capture window \(bone\) level 300 width 1500; quantisation step 5\.88235 HU/);
   });
 });
-
 
 test('appending Pixel Data ourselves gives the same bytes as dcmjs writing the whole dataset', () => {
   // the reference: dcmjs writes every element, PixelData included (what writePart10 did before

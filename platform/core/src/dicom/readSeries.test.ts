@@ -3,7 +3,9 @@ import type { StackGeometry } from '../geometry/types';
 import type { VoxelStack } from '../stack/types';
 import { writePart10 } from './part10';
 import { stackFromPart10 } from './readSeries';
+import { createSeriesUids } from './uids';
 import { buildExportRecords, part10Files } from './series';
+import { captureWindowFromRescale, captureWindowRescale, parseCaptureWindow } from '../hu/captureWindow';
 
 const geometry: StackGeometry = {
   pixelSpacingXMm: 0.5,
@@ -41,6 +43,26 @@ test.each([8, 16] as const)('an exported %i-bit series reads back as the same st
   expect(back.geometry.originMm).toEqual([-10, 20.5, 30]);
   expect(back.geometry.orientation).toEqual([0, 1, 0, 0, 0, -1]);
   expect(back.identity).toEqual({ patientName: 'Doe^Jane', patientId: expect.stringMatching(/^IMAGESTACK-/), description: 'again' });
+});
+
+test('a capture window export (approximate HU) reads back with its rescale and window', () => {
+  const stack = makeStack(8);
+  const rescale = captureWindowRescale(parseCaptureWindow('lung'));
+  const files = [...part10Files(stack, buildExportRecords(stack, geometry, { rescale }))].map(f => ({ name: f.fileName, bytes: f.bytes }));
+  const back = stackFromPart10(files);
+  expect(back.stack.voxels).toEqual(stack.voxels);
+  expect(back.rescale).toMatchObject({ type: 'HU', intercept: -1350 });
+  expect(back.rescale!.slope).toBeCloseTo(1500 / 255, 12);
+  expect(captureWindowFromRescale(back.rescale)).toEqual({ level: -600, width: 1500, name: 'lung' });
+  expect(stackFromPart10(filesOf(stack)).rescale).toBeUndefined();
+});
+
+test('refuses slices with different rescales', () => {
+  const stack = makeStack(8);
+  const uids = createSeriesUids(stack.slices);
+  const a = [...part10Files(stack, buildExportRecords(stack, geometry, { uids, rescale: captureWindowRescale(parseCaptureWindow('bone')) }))];
+  const b = [...part10Files(stack, buildExportRecords(stack, geometry, { uids, rescale: captureWindowRescale(parseCaptureWindow('lung')) }))];
+  expect(() => stackFromPart10([{ name: 'a.dcm', bytes: a[0].bytes }, { name: 'b.dcm', bytes: b[1].bytes }])).toThrow(/b\.dcm: has another RescaleSlope\/Intercept than a\.dcm/);
 });
 
 test('refuses a gap in the slices, naming the file', () => {

@@ -4,7 +4,7 @@ import { checkGeometry } from '../geometry/positions';
 import type { Orientation6, Point3, StackGeometry } from '../geometry/types';
 import type { VoxelStack } from '../stack/types';
 import { readPart10 } from './part10';
-import type { SeriesIdentity } from './records';
+import type { Rescale, RescaleType, SeriesIdentity } from './records';
 
 /** A file's bytes and its name as the user sees it. */
 export interface NamedBytes {
@@ -18,6 +18,8 @@ export interface DicomSeriesStack {
   geometry: StackGeometry;
   identity: SeriesIdentity;
   seriesInstanceUID: string;
+  /** The files' modality rescale when it is not identity (e.g. approximate HU of a capture window); the stack holds the stored values. */
+  rescale?: Rescale;
 }
 
 /** Positions may wander by this much (mm) from a straight, evenly spaced line of slices. */
@@ -35,8 +37,9 @@ function personName(v: unknown): string | undefined {
 /**
  * A voxel stack and its geometry from a DICOM series of single-frame grey slices, such as one
  * `imagestack convert` wrote: slices sorted along the slice normal, slice spacing and origin
- * from ImagePositionPatient. Refuses mixed series, sizes or orientations, rescaled or signed
- * values, and uneven or sheared positions, naming the file. 16-bit values that all fit in
+ * from ImagePositionPatient. A modality rescale (one for the whole series) is returned beside
+ * the stored values. Refuses mixed series, sizes, orientations or rescales, signed values,
+ * and uneven or sheared positions, naming the file. 16-bit values that all fit in
  * 8 bits (what the export does to 8-bit data) come back as an 8-bit stack.
  */
 export function stackFromPart10(files: readonly NamedBytes[]): DicomSeriesStack {
@@ -64,8 +67,8 @@ export function stackFromPart10(files: readonly NamedBytes[]): DicomSeriesStack 
       throw new ImageStackError('unsupported-format', `is ${String(d.PhotometricInterpretation)}; only MONOCHROME2 is read`, s.name);
     }
     if (Number(d.PixelRepresentation ?? 0) !== 0) throw new ImageStackError('unsupported-format', 'has signed pixel values; only unsigned are read', s.name);
-    if (Number(d.RescaleSlope ?? 1) !== 1 || Number(d.RescaleIntercept ?? 0) !== 0) {
-      throw new ImageStackError('unsupported-format', 'has rescaled values (slope ≠ 1 or intercept ≠ 0), which ImageStack does not apply', s.name);
+    if (Number(d.RescaleSlope ?? 1) !== Number(d0.RescaleSlope ?? 1) || Number(d.RescaleIntercept ?? 0) !== Number(d0.RescaleIntercept ?? 0)) {
+      throw new ImageStackError('mismatch', `has another RescaleSlope/Intercept than ${first.name}`, s.name);
     }
     const ps = numbers(d.PixelSpacing);
     if (ps.length !== 2 || Math.abs(ps[0] - spacing[0]) > 1e-6 || Math.abs(ps[1] - spacing[1]) > 1e-6) {
@@ -123,5 +126,16 @@ export function stackFromPart10(files: readonly NamedBytes[]): DicomSeriesStack 
       description: typeof d0.SeriesDescription === 'string' && d0.SeriesDescription ? d0.SeriesDescription : undefined,
     },
     seriesInstanceUID: String(d0.SeriesInstanceUID),
+    ...seriesRescale(d0),
   };
+}
+
+/** The rescale of a series' first file, when it is not identity; RescaleType absent in CT means HU. */
+function seriesRescale(d: Record<string, unknown>): { rescale?: Rescale } {
+  const slope = Number(d.RescaleSlope ?? 1);
+  const intercept = Number(d.RescaleIntercept ?? 0);
+  if (slope === 1 && intercept === 0) return {};
+  if (!Number.isFinite(slope) || slope === 0 || !Number.isFinite(intercept)) return {};
+  const type = (typeof d.RescaleType === 'string' && d.RescaleType ? d.RescaleType : 'HU') as RescaleType;
+  return { rescale: { slope, intercept, type } };
 }

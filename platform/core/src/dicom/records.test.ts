@@ -36,7 +36,12 @@ describe('buildSeriesRecords', () => {
       expect(r.Modality).toBe('CT');
       expect(r.ImageType.slice(0, 2)).toEqual(['DERIVED', 'SECONDARY']);
       expect(r.BurnedInAnnotation).toBe('YES');
-      expect([r.RescaleSlope, r.RescaleIntercept, r.RescaleType]).toEqual([1, 0, 'US']);
+      // unspecified units (grey levels) leave RescaleType out: dciodvfy knows only HU for CT
+      expect([r.RescaleSlope, r.RescaleIntercept, r.RescaleType]).toEqual([1, 0, undefined]);
+      expect('RescaleType' in r).toBe(false);
+      expect(r.DerivationDescription).toMatch(/grey levels, not Hounsfield units/);
+      expect(r.ImageLaterality).toBe('U');
+      expect('Laterality' in r).toBe(false);
       expect(r.PhotometricInterpretation).toBe('MONOCHROME2');
       expect([r.Rows, r.Columns]).toEqual([4, 6]);
     }
@@ -70,6 +75,26 @@ describe('buildSeriesRecords', () => {
     const v = buildSeriesRecords({ ...shape, bitsStored: 16 }, geometry, uids, { storage: 'viewer' });
     expect([v[0].BitsAllocated, v[0].BitsStored, v[0].HighBit]).toEqual([16, 16, 15]);
     expect(v[0].WindowWidth).toBe(65536);
+  });
+
+  test('a rescale maps stored values and the window; RescaleType is written for HU', () => {
+    const rescale = { slope: 1500 / 255, intercept: 300 - 750, type: 'HU' as const, description: 'capture window bone' };
+    const [r] = buildSeriesRecords(shape, geometry, uids, { storage: 'export', window: { center: 128, width: 256 }, rescale });
+    expect(r.RescaleType).toBe('HU');
+    expect(String(r.RescaleSlope).length).toBeLessThanOrEqual(16);
+    expect(r.RescaleSlope).toBeCloseTo(5.88235294117647, 12);
+    expect(r.RescaleIntercept).toBe(-450);
+    // the window is given in stored values and written in HU
+    expect(r.WindowCenter).toBeCloseTo(128 * (1500 / 255) - 450, 9);
+    expect(r.WindowWidth).toBeCloseTo(256 * (1500 / 255), 9);
+    expect(r.DerivationDescription).toMatch(/HU = stored value x RescaleSlope \+ RescaleIntercept; capture window bone/);
+    // 8-bit data is still widened, not scaled, on export: the stored bits are unchanged
+    expect([r.BitsAllocated, r.BitsStored]).toEqual([16, 16]);
+  });
+
+  test('refuses a zero or non-finite slope', () => {
+    expect(() => buildSeriesRecords(shape, geometry, uids, { storage: 'export', rescale: { slope: 0, intercept: 0, type: 'HU' } })).toThrow(/non-zero slope/);
+    expect(() => buildSeriesRecords(shape, geometry, uids, { storage: 'export', rescale: { slope: 1, intercept: NaN, type: 'HU' } })).toThrow(/finite intercept/);
   });
 
   test('identity and dates', () => {

@@ -45,7 +45,33 @@ export interface BuildSeriesOptions {
    * Without it the whole range of the stored bits is used.
    */
   window?: VoiWindow;
+  /**
+   * What the stored values mean: output = stored · slope + intercept, in `type` units. Without
+   * it the stored values are the output (slope 1, intercept 0, unspecified units: grey levels).
+   * `window` stays in stored values; the record's WindowCenter/Width are mapped through this.
+   * A non-identity rescale makes Cornerstone build a float volume (R32F, not R8), so the viewer
+   * should pass it only where 16-bit storage is wanted anyway.
+   */
+  rescale?: Rescale;
 }
+
+/**
+ * Units of Rescale Type (PS3.3 C.11.1.1.2): HU Hounsfield units, US unspecified (grey levels),
+ * and the other defined terms.
+ */
+export type RescaleType = 'HU' | 'US' | 'OD' | 'MGML' | 'Z_EFF' | 'ED' | 'EDW' | 'HU_MOD' | 'PCT';
+
+/** The modality rescale of a series: output = stored · slope + intercept, in `type`. */
+export interface Rescale {
+  slope: number;
+  intercept: number;
+  type: RescaleType;
+  /** Where the rescale came from, in words, for DerivationDescription (e.g. the capture window). */
+  description?: string;
+}
+
+/** Stored values are the output: grey levels in no particular unit. */
+export const IDENTITY_RESCALE: Rescale = { slope: 1, intercept: 0, type: 'US' };
 
 /**
  * One synthetic CT instance as a naturalized dcmjs dataset: the same keys OHIF's
@@ -83,7 +109,7 @@ export interface SyntheticCtRecord {
   Manufacturer: string;
   ManufacturerModelName: string;
   KVP: '';
-  Laterality: '';
+  ImageLaterality: 'U';
   PatientPosition: '';
   PositionReferenceIndicator: '';
   BurnedInAnnotation: 'YES';
@@ -102,13 +128,21 @@ export interface SyntheticCtRecord {
   BitsStored: 8 | 16;
   HighBit: 7 | 15;
   PixelRepresentation: 0;
-  RescaleIntercept: 0;
-  RescaleSlope: 1;
-  RescaleType: 'US';
+  RescaleIntercept: number;
+  RescaleSlope: number;
+  /** Absent for unspecified units ('US'): see buildSeriesRecords. */
+  RescaleType?: Exclude<RescaleType, 'US'>;
   WindowCenter: number;
   WindowWidth: number;
   /** Only on slices no file held: FILLED_SLICE_COMMENT. */
   ImageComments?: string;
+}
+
+/** DerivationDescription: what was made, and what the values are. */
+function derivationDescription(r: Rescale): string {
+  const base = 'Synthetic CT assembled from image slices by ImageStack; geometry entered by the user';
+  if (r.type === 'US' && r.slope === 1 && r.intercept === 0) return `${base}; values are image grey levels, not Hounsfield units`;
+  return `${base}; ${r.type} = stored value x RescaleSlope + RescaleIntercept${r.description ? `; ${r.description}` : ''}`;
 }
 
 /** ImageComments of a slice made by interpolation to fill a gap in the numbering. */
@@ -139,6 +173,12 @@ export function storageBits(storage: DicomStorage, bitsStored: 8 | 16): Pick<Syn
     : { BitsAllocated: 16, BitsStored: 16, HighBit: 15 };
 }
 
+function checkRescale(r: Rescale): void {
+  if (!Number.isFinite(r.slope) || r.slope === 0 || !Number.isFinite(r.intercept)) {
+    throw new Error(`buildSeriesRecords: rescale needs a finite, non-zero slope and a finite intercept, got ${r.slope}, ${r.intercept}`);
+  }
+}
+
 function checkShape(shape: SeriesShape, uids: SeriesUids): void {
   for (const key of ['columns', 'rows', 'slices'] as const) {
     const v = shape[key];
@@ -165,6 +205,12 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
   const when = dicomDateTime(identity.date ?? new Date());
   const maxValue = shape.bitsStored === 8 ? 255 : 65535;
   const window = options.window ?? { center: (maxValue + 1) / 2, width: maxValue + 1 };
+  const rescale = options.rescale ?? IDENTITY_RESCALE;
+  checkRescale(rescale);
+  // Rounded once to what the file holds, so the window below is mapped with the same numbers a
+  // reader of the file applies.
+  const slope = toDecimalString(rescale.slope);
+  const intercept = toDecimalString(rescale.intercept);
   const normal = sliceNormal(geometry.orientation);
   const description = dicomText(identity.description ?? '') || 'ImageStack import';
   const [spacingY, spacingX] = pixelSpacingTag(geometry);
@@ -205,14 +251,16 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
       Manufacturer: 'ImageStack',
       ManufacturerModelName: 'ImageStack',
       KVP: '',
-      // Type 2C, left empty: the body part (and so its laterality) is unknown. dciodvfy warns
-      // that empty is only for "unknown", which is the case.
-      Laterality: '',
+      // Laterality (type 2C, General Series) is required for a paired body part unless Image
+      // Laterality is sent. Empty Laterality ("unknown") drew a dciodvfy warning; absent without
+      // Image Laterality is an error. A cross-section stack (head, neck, chest, a specimen) is
+      // read as one unpaired part: Image Laterality U.
+      ImageLaterality: 'U',
       PatientPosition: '',
       PositionReferenceIndicator: '',
       // Screen captures carry names, dates and rulers in the pixels.
       BurnedInAnnotation: 'YES',
-      DerivationDescription: 'Synthetic CT assembled from image slices by ImageStack; geometry entered by the user',
+      DerivationDescription: derivationDescription(rescale),
       ImageOrientationPatient: geometry.orientation.map(toDecimalString) as SyntheticCtRecord['ImageOrientationPatient'],
       ImagePositionPatient: p.map(toDecimalString) as SyntheticCtRecord['ImagePositionPatient'],
       SliceLocation: toDecimalString(p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2]),
@@ -227,13 +275,15 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
       Columns: shape.columns,
       ...storageBits(options.storage, shape.bitsStored),
       PixelRepresentation: 0,
-      RescaleIntercept: 0,
-      RescaleSlope: 1,
-      // US = unspecified: the values are grey levels of a picture, not Hounsfield units.
-      // dciodvfy warns that CT's defined term is HU; claiming HU would be false.
-      RescaleType: 'US',
-      WindowCenter: toDecimalString(window.center),
-      WindowWidth: toDecimalString(window.width),
+      RescaleIntercept: intercept,
+      RescaleSlope: slope,
+      // HU only when the user said what window the captures were taken with (a capture window);
+      // otherwise the values are grey levels. For those, 'US' (unspecified) drew dciodvfy's
+      // warning that CT knows only HU, so unspecified units are left out (the Modality LUT's
+      // type 1C); DerivationDescription says in words that they are grey levels.
+      ...(rescale.type === 'US' ? {} : { RescaleType: rescale.type }),
+      WindowCenter: toDecimalString(window.center * slope + intercept),
+      WindowWidth: toDecimalString(window.width * Math.abs(slope)),
       ...(filled.has(k) ? { ImageComments: FILLED_SLICE_COMMENT } : {}),
     });
   }

@@ -1,7 +1,7 @@
 import type { StackGeometry } from '../geometry/types';
 import { sliceView, type VoxelStack } from '../stack/types';
 import { writePart10 } from './part10';
-import { buildSeriesRecords, type SeriesIdentity, type SyntheticCtRecord } from './records';
+import { buildSeriesRecords, type Rescale, type SeriesIdentity, type SyntheticCtRecord } from './records';
 import { createSeriesUids, type SeriesUids } from './uids';
 import { windowFromVoxels, type VoiWindow } from './window';
 
@@ -19,6 +19,8 @@ export interface ExportSeriesOptions {
   uids?: SeriesUids;
   /** Defaults to windowFromVoxels(stack.voxels). */
   window?: VoiWindow;
+  /** What the stored values mean (e.g. captureWindowRescale: approximate HU); grey levels without. */
+  rescale?: Rescale;
 }
 
 /** The 'export' records of a whole stack, with the window taken from its voxels. */
@@ -27,6 +29,7 @@ export function buildExportRecords(stack: VoxelStack, geometry: StackGeometry, o
     storage: 'export',
     identity: options.identity,
     window: options.window ?? windowFromVoxels(stack.voxels),
+    rescale: options.rescale,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { CalibrationRecord, SliceOrientation, StackGeometry } from '../geometry';
 import { checkSliceOrientation, describeSliceOrientation, mirrorsCapture } from '../geometry/sliceOrientation';
 import type { GapPolicy } from '../stack/gaps';
+import { greyToHu, huStep, type CaptureWindow } from '../hu/captureWindow';
 import type { SurfaceOperation } from './buildSurface';
 import type { MeshStats } from './meshStats';
 import type { MeshFrame } from './types';
@@ -28,6 +29,11 @@ export interface MeshSidecar {
   gaps?: GapRecord;
   /** Inclusive voxel value range meshed; null high = no upper bound. */
   threshold: [number, number | null] | null;
+  /**
+   * With a capture window (the window the screen captures were taken with): the window, the HU
+   * between two grey levels, and the threshold's grey bounds in approximate HU.
+   */
+  captureWindow?: CaptureWindow & { huStep: number; thresholdHu: [number, number | null] | null };
   /** Labelmap operations then surface operations, in the order applied. */
   operations: Array<SurfaceOperation | { op: string; [parameter: string]: unknown }>;
   stats: MeshStats;
@@ -65,6 +71,7 @@ export interface MeshSidecarInput {
   orientation?: SliceOrientation;
   gaps?: GapRecord;
   threshold?: [number, number];
+  captureWindow?: CaptureWindow;
   operations: MeshSidecar['operations'];
   stats: MeshStats;
   frame?: MeshFrame;
@@ -87,8 +94,17 @@ export function meshSidecar(input: MeshSidecarInput): MeshSidecar {
     ...(input.orientation ? { orientation: sliceOrientationRecord(input.orientation) } : {}),
     ...(input.gaps ? { gaps: input.gaps } : {}),
     threshold: input.threshold ? [input.threshold[0], Number.isFinite(input.threshold[1]) ? input.threshold[1] : null] : null,
+    ...(input.captureWindow ? { captureWindow: sidecarWindow(input.captureWindow, input.threshold) } : {}),
     operations: input.operations,
     stats: input.stats,
     created: input.created ?? new Date().toISOString(),
+  };
+}
+
+function sidecarWindow(w: CaptureWindow, threshold?: [number, number]): NonNullable<MeshSidecar['captureWindow']> {
+  return {
+    ...w,
+    huStep: huStep(w),
+    thresholdHu: threshold ? [greyToHu(w, threshold[0]), Number.isFinite(threshold[1]) ? greyToHu(w, threshold[1]) : null] : null,
   };
 }

@@ -18,7 +18,7 @@ export interface DuplicateSlice {
 export interface StackReport
   extends Pick<
     StackPlan,
-    'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'gapPolicy' | 'memoryBytes' | 'crop' | 'downsample' | 'orient' | 'reverse'
+    'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'gapPolicy' | 'memoryBytes' | 'crop' | 'downsample' | 'orient' | 'reverse' | 'folders'
   >,
     Pick<StackPlan, 'warnings' | 'orientations' | 'values' | 'valueRange' | 'rescale'> {
   slices: number;
@@ -167,6 +167,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
         warnings: plan.warnings,
         orientations: plan.orientations,
         ...(plan.values ? { values: plan.values, valueRange: plan.valueRange, rescale: plan.rescale } : {}),
+        folders: plan.folders,
       };
       const stack: VoxelStack | null = voxels
         ? {

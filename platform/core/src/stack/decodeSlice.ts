@@ -14,7 +14,7 @@ import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { downsampleInto } from './downsample';
 import { toGrey, type GreySlice } from './grey';
 import { hashPixels } from './hash';
-import { mapToVoxels, type Rescale } from './valueRange';
+import { mapToVoxels, type VoxelRescale } from './valueRange';
 
 /** Something with the bytes of a file: a File or Blob in the browser. */
 export interface BlobLike {
@@ -44,7 +44,7 @@ export interface SliceRequest {
   /** Real-valued slices (float / signed TIFF): what the plan expects of them (bitDepth is then the voxels' 16). */
   values?: { sampleFormat: SampleFormat; bitDepth: 8 | 16 | 32 | 64 };
   /** Real-valued slices: voxel = round((value − intercept) / slope), clamped to 0..65535. */
-  rescale?: Rescale;
+  rescale?: VoxelRescale;
   /**
    * A spent result buffer handed back for reuse (transferred with the request): the result is
    * written into it when it is large enough. Fresh multi-megabyte buffers per slice cost page

@@ -64,6 +64,13 @@ test('nothing to stack is an "empty" error', () => {
   expect(thrown(() => planStack([file('notes.txt', null, 'text file')])).message).toMatch(/no BMP, PNG, JPEG or TIFF images among 1 file/);
 });
 
+test('relative paths: sorted folder by folder; folders lists where the slices came from', () => {
+  const p = planStack([file('b/IMG (1).bmp'), file('a/IMG (2).bmp'), file('b/IMG (2).bmp'), file('a/IMG (1).bmp')]);
+  expect(p.slices.map(s => s.name)).toEqual(['a/IMG (1).bmp', 'a/IMG (2).bmp', 'b/IMG (1).bmp', 'b/IMG (2).bmp']);
+  expect(p.folders).toEqual(['a', 'b']);
+  expect(planStack([file('IMG (1).bmp')]).folders).toEqual(['']);
+});
+
 test('gapPolicy fill inserts the missing numbers as filled slices, in their places, and counts their memory', () => {
   const files = [file('img_1.bmp'), file('img_2.bmp'), file('img_5.bmp'), file('img_6.bmp')];
   const plain = planStack(files);

@@ -5,8 +5,8 @@ import { checkDownsample, downsampledLength } from '../geometry/downsample';
 import { checkSliceOrientation, orientedSize, type SliceOrientation } from '../geometry/sliceOrientation';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { findGaps, planGapFills, type GapFill, type GapPolicy, type SliceGap } from './gaps';
-import { naturalCompare } from './naturalSort';
-import { rescaleForWindow, type Rescale, type ValueRange } from './valueRange';
+import { folderOf, naturalCompare } from './naturalSort';
+import { rescaleForWindow, type VoxelRescale, type ValueRange } from './valueRange';
 
 /** One candidate file: its name as the user sees it, where to read it, and its header (null: not an image). */
 export interface StackFileInfo {
@@ -104,7 +104,12 @@ export interface StackPlan {
   /** The values seen and the window mapped (real-valued slices, once chosen or measured). */
   valueRange?: ValueRange;
   /** real = voxel × slope + intercept (real-valued slices; DICOM RescaleSlope/Intercept on export). */
-  rescale?: Rescale;
+  rescale?: VoxelRescale;
+  /**
+   * The folders the images came from, in slice order ('' for files given without one). More
+   * than one means the stack mixes folders: sorted folder by folder, never interleaved.
+   */
+  folders: string[];
 }
 
 /** 4 GiB − 1: the largest typed array Node 20 and Chromium allocate. */
@@ -217,6 +222,7 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
     orientations,
     ...(values ? { values } : {}),
     ...valueWindow,
+    folders: [...new Set(images.map(f => folderOf(f.name)))],
   };
 }
 

@@ -82,10 +82,28 @@ export interface BlobFile {
   webkitRelativePath?: string;
 }
 
+/**
+ * The names files are shown and sorted by: their relative paths (from a folder drop or picker)
+ * without the folder they all share, so "scan/IMG1.bmp" is "IMG1.bmp" and only subfolders
+ * show ("a/IMG1.bmp", "b/IMG1.bmp"); plain names when there are no paths.
+ */
+export function relativeNames(files: readonly BlobFile[]): string[] {
+  const paths = files.map(f => (f.webkitRelativePath && f.webkitRelativePath.includes('/') ? f.webkitRelativePath : f.name).replace(/\\/g, '/'));
+  const dirs = paths.map(p => p.split('/').slice(0, -1));
+  let common = dirs[0] ?? [];
+  for (const d of dirs) {
+    let i = 0;
+    while (i < common.length && i < d.length && common[i] === d[i]) i++;
+    common = common.slice(0, i);
+  }
+  return paths.map(p => p.split('/').slice(common.length).join('/'));
+}
+
 /** Probe targets for browser Files: each is read by range here and whole in the decode worker. */
 export function blobTargets(files: readonly BlobFile[]): ProbeTarget[] {
-  return files.map(f => ({
-    name: f.name,
+  const names = relativeNames(files);
+  return files.map((f, i) => ({
+    name: names[i],
     size: f.size,
     source: f,
     readRange: async (start, end) => new Uint8Array(await f.slice(start, end).arrayBuffer()),

@@ -2,7 +2,7 @@
 // Web Worker handler (serveSliceRequests) behind webWorkerSpawner, here with an in-process
 // stand-in for `new Worker(url)` that speaks the same postMessage protocol.
 import { writeBmp } from '../../../../tests/fixtures/images/bmpWriter';
-import { blobTargets, type BlobFile } from './probe';
+import { blobTargets, relativeNames, type BlobFile } from './probe';
 import { readStackFromTargets } from './readSources';
 import { serveSliceRequests, webWorkerSpawner, type WebWorkerLike, type WorkerScopeLike } from './webWorker';
 
@@ -75,4 +75,13 @@ test('the pages of a multi-page TIFF File are read once per worker, though each 
 test('a zero-byte File named like an image is an error naming it', async () => {
   const files: BlobFile[] = [new File([writeBmp({ width: 2, height: 2, bitCount: 24, rgb: new Uint8Array(12) })], 'a.bmp'), new File([], 'b.bmp')];
   await expect(readStackFromTargets(blobTargets(files))).rejects.toThrow(/^b\.bmp: the file is empty/);
+});
+
+describe('relativeNames (browser Files)', () => {
+  const f = (name: string, webkitRelativePath = '') => ({ name, webkitRelativePath, size: 0, slice: () => ({ arrayBuffer: async () => new ArrayBuffer(0) }), arrayBuffer: async () => new ArrayBuffer(0) });
+  test('drops the folder every file shares; keeps subfolders', () => {
+    expect(relativeNames([f('IMG1.bmp', 'scan/IMG1.bmp'), f('IMG2.bmp', 'scan/IMG2.bmp')])).toEqual(['IMG1.bmp', 'IMG2.bmp']);
+    expect(relativeNames([f('IMG1.bmp', 'scan/a/IMG1.bmp'), f('IMG1.bmp', 'scan/b/IMG1.bmp')])).toEqual(['a/IMG1.bmp', 'b/IMG1.bmp']);
+    expect(relativeNames([f('IMG1.bmp'), f('IMG2.bmp')])).toEqual(['IMG1.bmp', 'IMG2.bmp']);
+  });
 });

@@ -9,7 +9,7 @@ import { ImageStackError } from '../errors';
 import type { PlannedSlice, StackPlan } from './plan';
 
 /** real value = voxel × slope + intercept (DICOM RescaleSlope / RescaleIntercept). */
-export interface Rescale {
+export interface VoxelRescale {
   slope: number;
   intercept: number;
 }
@@ -36,7 +36,7 @@ export const DEFAULT_PERCENTILES: [number, number] = [0.1, 99.9];
 const VOXEL_MAX = 65535;
 
 /** The rescale mapping [low, high] onto 0..65535. */
-export function rescaleForWindow(low: number, high: number): Rescale {
+export function rescaleForWindow(low: number, high: number): VoxelRescale {
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(high >= low)) {
     throw new ImageStackError('bad-argument', `the value range ${low} to ${high} is not a range (need two finite numbers, low ≤ high)`);
   }
@@ -45,7 +45,7 @@ export function rescaleForWindow(low: number, high: number): Rescale {
 }
 
 /** One real value to its voxel under `r` (NaN to 0). */
-export function toVoxel(v: number, r: Rescale): number {
+export function toVoxel(v: number, r: VoxelRescale): number {
   const x = Math.round((v - r.intercept) / r.slope);
   return x > 0 ? (x < VOXEL_MAX ? x : VOXEL_MAX) : 0;
 }
@@ -54,7 +54,7 @@ export function toVoxel(v: number, r: Rescale): number {
  * Map a real-valued grey image's `region` to 16-bit voxels, into `out` (length region
  * width × height). NaN maps to 0, ±Infinity to the ends.
  */
-export function mapToVoxels(img: DecodedImage, region: { x: number; y: number; width: number; height: number }, r: Rescale, out: Uint16Array): void {
+export function mapToVoxels(img: DecodedImage, region: { x: number; y: number; width: number; height: number }, r: VoxelRescale, out: Uint16Array): void {
   const { width, data } = img;
   const inv = 1 / r.slope;
   const c = r.intercept;

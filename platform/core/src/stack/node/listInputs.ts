@@ -11,35 +11,52 @@ export interface ListedFile {
   path: string;
 }
 
+/** The deepest folder holding every one of `paths` (absolute). */
+function commonFolder(paths: readonly string[]): string {
+  let common = paths[0].split(path.sep);
+  for (const p of paths) {
+    const parts = p.split(path.sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
+}
+
 /**
  * Files named by `inputs`: a folder gives its files (not its subfolders, which are listed as
- * skipped); a file gives itself. Names are base names, prefixed by the folder when several
- * folders are given.
+ * skipped); a file gives itself. Names are paths relative to the deepest folder holding every
+ * input, with '/' between parts: base names for one folder or files of one folder;
+ * "scan1/IMG1.bmp" for sibling folders, so files of the same name sort by their folder (and
+ * two inputs of the same name, x/scan and y/scan, stay apart: "x/scan/IMG1.bmp").
  */
 export async function listInputs(inputs: readonly string[]): Promise<{ files: ListedFile[]; skipped: SkippedFile[] }> {
   if (!inputs.length) throw new ImageStackError('empty', 'no input folders or files given');
   const files: ListedFile[] = [];
   const skipped: SkippedFile[] = [];
-  const folders = inputs.length > 1;
+  const kinds: boolean[] = [];
   for (const input of inputs) {
-    let st;
     try {
-      st = await fs.stat(input);
+      kinds.push((await fs.stat(input)).isDirectory());
     } catch {
       throw new ImageStackError('io', 'no such file or folder', input);
     }
-    if (st.isDirectory()) {
+  }
+  const base = commonFolder(inputs.map((input, i) => (kinds[i] ? path.resolve(input) : path.dirname(path.resolve(input)))));
+  const relativeName = (full: string) => path.relative(base, path.resolve(full)).split(path.sep).join('/');
+  for (const [i, input] of inputs.entries()) {
+    if (kinds[i]) {
       const entries = await fs.readdir(input, { withFileTypes: true });
       for (const e of entries) {
         const full = path.join(input, e.name);
-        const name = folders ? path.join(path.basename(input), e.name) : e.name;
+        const name = relativeName(full);
         let isDir = e.isDirectory();
         if (e.isSymbolicLink()) isDir = (await fs.stat(full).catch(() => null))?.isDirectory() ?? false;
         if (isDir) skipped.push({ name, reason: 'folder (not read)' });
         else files.push({ name, path: full });
       }
     } else {
-      files.push({ name: path.basename(input), path: input });
+      files.push({ name: relativeName(input), path: input });
     }
   }
   return { files, skipped };

@@ -153,6 +153,34 @@ test('a multi-page 16-bit TIFF is a whole 16-bit stack; 16-bit PNG slices stay 1
   expect(Math.max(...r16.stack.voxels)).toBeGreaterThan(255);
 });
 
+test('files of the same name in two folders sort folder by folder, and the report says it mixed folders', async () => {
+  const a = folder(path.join('mixed-a'), [1, 2, 10]);
+  const b = folder(path.join('mixed-b'), [1, 2]);
+  const report = await inspectStack([b, a]);
+  expect(report.order).toEqual(['mixed-a/IMG (1).bmp', 'mixed-a/IMG (2).bmp', 'mixed-a/IMG (10).bmp', 'mixed-b/IMG (1).bmp', 'mixed-b/IMG (2).bmp']);
+  expect(report.folders).toEqual(['mixed-a', 'mixed-b']);
+  // the same pixels in both folders (a copied series): the report says so too
+  expect(report.duplicates).toEqual([
+    { slice: 'mixed-b/IMG (1).bmp', sameAs: 'mixed-a/IMG (1).bmp' },
+    { slice: 'mixed-b/IMG (2).bmp', sameAs: 'mixed-a/IMG (2).bmp' },
+  ]);
+  // one folder: plain names, one folder reported
+  expect((await inspectStack([a])).folders).toEqual(['']);
+  expect((await inspectStack([a])).order[0]).toBe('IMG (1).bmp');
+});
+
+test('two inputs of the same folder name stay apart by their parents', async () => {
+  const x = tmp.file('x');
+  const y = tmp.file('y');
+  mkdirSync(x);
+  mkdirSync(y);
+  const sx = folder(path.join('x', 'scan'), [1, 2]);
+  const sy = folder(path.join('y', 'scan'), [1]);
+  const report = await inspectStack([sy, sx]);
+  expect(report.order).toEqual(['x/scan/IMG (1).bmp', 'x/scan/IMG (2).bmp', 'y/scan/IMG (1).bmp']);
+  expect(report.folders).toEqual(['x/scan', 'y/scan']);
+});
+
 test('a gapped stack is refused without a gap policy, before any pixel is decoded', async () => {
   let decoded = 0;
   await expect(readStack([main], { workers: 0, onProgress: () => decoded++ })).rejects.toMatchObject({
