@@ -26,7 +26,9 @@ const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--sto
   --out      folder for the DICOM files (created; must not already hold IMG*.dcm files)
   --stow     also send the series to this DICOMweb root by STOW-RS, e.g. http://localhost:8042/dicom-web
              (a bearer token is read from IMAGESTACK_DICOMWEB_TOKEN)
-  --json     print one JSON object: {"instances","out","seriesInstanceUID","stow":{"accepted","failed"}}
+  --json     print one JSON object: {"instances","out","seriesInstanceUID","stow":{"accepted","failed","stored","failures"}}
+             (failures: [{"file","sopInstanceUID","reason"}]; the exit status is 1 when any instance
+             was not confirmed stored by the server, after retries with backoff)
 ${GEOMETRY_USAGE}`;
 
 /** The environment variable holding a DICOMweb bearer token. Its value is never printed. */
@@ -43,11 +45,18 @@ export interface ConvertOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/** An instance the server did not confirm, with the file that holds it. */
+export interface ConvertStowFailure extends StowFailure {
+  /** The Part-10 file written for it, in `out`. */
+  file: string;
+}
+
 export interface ConvertResult {
   instances: number;
   out: string;
   seriesInstanceUID: string;
-  stow: { accepted: number; failed: number; failures: StowFailure[] } | null;
+  /** With --stow: what the server confirmed, instance by instance (StowResult with file names). */
+  stow: { accepted: number; failed: number; stored: string[]; failures: ConvertStowFailure[] } | null;
 }
 
 const OUR_FILE = /^IMG\d+\.dcm$/;
@@ -76,6 +85,7 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   await prepareOut(out);
   const records = buildExportRecords(stack, geometry, { identity: options.identity });
 
+  const fileOf = new Map<string, string>();
   async function* writeEach(): AsyncGenerator<StowInstance> {
     let written = 0;
     for (const file of part10Files(stack, records)) {
@@ -87,13 +97,15 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
         throw new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
       }
       options.onProgress?.(++written / stack.slices);
+      fileOf.set(file.sopInstanceUID, file.fileName);
       yield file;
     }
   }
 
   let stow: ConvertResult['stow'] = null;
   if (options.stowUrl) {
-    stow = await stowInstances(options.stowUrl, writeEach(), { token: options.token, total: stack.slices, signal: options.signal });
+    const sent = await stowInstances(options.stowUrl, writeEach(), { token: options.token, total: stack.slices, signal: options.signal });
+    stow = { ...sent, failures: sent.failures.map(f => ({ file: fileOf.get(f.sopInstanceUID) ?? '', ...f })) };
   } else {
     for await (const _ of writeEach());
   }
@@ -109,6 +121,18 @@ async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise
     onProgress: (done, total) => io.progress?.('reading slices', done / total),
   });
   return stack;
+}
+
+const LISTED_FAILURES = 20;
+
+/** Which instances the server did not confirm, and why: one line each (the first 20). */
+export function failureReport(result: ConvertResult, url: string): string {
+  const stow = result.stow!;
+  const lines = [`imagestack convert: ${stow.failed} of ${result.instances} instances were not confirmed stored by ${url}:`];
+  for (const f of stow.failures.slice(0, LISTED_FAILURES)) lines.push(`  ${f.file || f.sopInstanceUID}: ${f.reason}`);
+  if (stow.failed > LISTED_FAILURES) lines.push(`  … and ${stow.failed - LISTED_FAILURES} more (--json lists them all)`);
+  lines.push(`  (every file is in ${result.out}; ${stow.accepted} were stored)`);
+  return lines.join('\n') + '\n';
 }
 
 /** The DICOMweb URL as safe to print: without any user:password part. */
@@ -189,10 +213,7 @@ export const convert: Command = {
       if (result.stow) io.stdout(`sent to ${printableUrl(args.stowUrl!)}: ${result.stow.accepted} accepted, ${result.stow.failed} failed\n`);
     }
     if (result.stow && result.stow.failed > 0) {
-      const first = result.stow.failures[0];
-      io.stderr(
-        `imagestack convert: ${result.stow.failed} of ${result.instances} instances were not stored by ${printableUrl(args.stowUrl!)}: ${first.reason}\n`,
-      );
+      io.stderr(failureReport(result, printableUrl(args.stowUrl!)));
       return 1;
     }
     return 0;
