@@ -39,17 +39,23 @@ const ISOLATION = {
  *   bridge, OHIF's two one-liners; computed from the file served), 'wasm-unsafe-eval' for
  *   Cornerstone's and polySeg's WebAssembly;
  * - worker-src blob: (Cornerstone and vtk.js start some workers from blob: URLs);
- * - style-src 'unsafe-inline': React and OHIF's components set style attributes and inject
- *   <style> elements (styles cannot send requests once img/font/connect are 'self');
- * - img-src data: blob: (icons inlined as data: URLs, thumbnails and previews as blobs);
+ * - style-src 'unsafe-inline': OHIF's bundle injects <style> elements (measured: three
+ *   style-src-elem refusals from app.bundle without it, and a broken layout); styles cannot
+ *   send requests once img/font/connect are 'self';
+ * - img-src data: blob: (OHIF inlines icons as data: PNGs, measured; previews are blobs);
  * - connect-src 'self' (the data itself: fetch, XHR, WebSocket only to us; blob: and data:
  *   are local reads of what the tab already holds).
+ * Scripts we serve carry the policy too, which governs them when they run as workers; there
+ * `worker: true` adds 'unsafe-eval': polySeg's Emscripten embind glue (Cornerstone's labelmap →
+ * surface conversion for the 3D view, in a worker) builds functions with `new Function`
+ * (measured: a refusal in tests/e2e/segment-export.spec.mjs's 3D preview without it). A worker
+ * still reaches nothing but our origin; the page itself never gets 'unsafe-eval'.
  */
-function contentSecurityPolicy(scriptHashes = []) {
+function contentSecurityPolicy(scriptHashes = [], { worker = false } = {}) {
   const hashes = scriptHashes.map(h => ` '${h}'`).join('');
   return [
     "default-src 'self'",
-    `script-src 'self' 'wasm-unsafe-eval'${hashes}`,
+    `script-src 'self' 'wasm-unsafe-eval'${worker ? " 'unsafe-eval'" : ''}${hashes}`,
     "worker-src 'self' blob:",
     "child-src 'self' blob:",
     "style-src 'self' 'unsafe-inline'",
@@ -252,8 +258,8 @@ function serveStatic(req, res, rawPath, dist) {
     res.end(req.method === 'HEAD' ? undefined : html);
     return;
   }
-  // workers and other scripts are governed by the policy they are served with
-  headers['Content-Security-Policy'] = contentSecurityPolicy();
+  // a script run as a worker is governed by the policy it is served with
+  headers['Content-Security-Policy'] = contentSecurityPolicy([], { worker: /\.m?js$/.test(file) });
   headers['Content-Length'] = fs.statSync(file).size;
   res.writeHead(200, headers);
   if (req.method === 'HEAD') res.end();
@@ -304,7 +310,7 @@ function proxy(req, res, rest, rawQuery, { upstream, token, methods, maxBodyByte
       res.destroy();
       return;
     }
-    if (!res.writableEnded) refuse(res, 502, `DICOMweb server ${upstream.origin} did not answer: ${e.code ?? e.message}`);
+    if (!res.writableEnded) refuse(res, 502, `DICOMweb server ${upstream.origin} did not answer: ${e.message}`);
   });
 
   let received = 0;

@@ -16,7 +16,7 @@ interface ServerOptions {
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createViewerServer, contentSecurityPolicy } = require('./server.cjs') as {
   createViewerServer: (o: ServerOptions) => http.Server;
-  contentSecurityPolicy: (hashes?: string[]) => string;
+  contentSecurityPolicy: (hashes?: string[], o?: { worker?: boolean }) => string;
 };
 
 jest.setTimeout(30_000);
@@ -144,7 +144,9 @@ test('every page carries a Content-Security-Policy limiting it to its own origin
       expect(r.headers['x-content-type-options']).toBe('nosniff');
     }
     // workers and error pages carry it too
-    expect((await raw(base, 'GET', '/plugins/a.js')).headers['content-security-policy']).toBe(contentSecurityPolicy());
+    // a script run as a worker: the same, plus 'unsafe-eval' (polySeg's embind glue in a worker)
+    expect((await raw(base, 'GET', '/plugins/a.js')).headers['content-security-policy']).toBe(contentSecurityPolicy([], { worker: true }));
+    expect(contentSecurityPolicy([], { worker: true })).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; .*connect-src 'self' blob: data:;/);
     expect((await raw(base, 'GET', '/missing.js')).headers['content-security-policy']).toBeDefined();
   } finally {
     server.close();
