@@ -1,12 +1,13 @@
 // Integration: the PACS dies in the middle of `imagestack convert --stow` (a real Orthanc with
 // its DICOMweb plugin, killed with SIGKILL while the series is being sent). The report must
 // count as stored only what Orthanc confirmed, name every other file, exit non-zero; and
-// resending just the files it named, once Orthanc is back, must complete the series.
+// resending just the files it named (`imagestack send`), once Orthanc is back, must complete
+// the series.
 // Needs the Debian packages `orthanc` and `orthanc-dicomweb`; fails loudly without them.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ORIENTATION_PRESETS, readPart10, stowInstances, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { ORIENTATION_PRESETS, type StackGeometry, type VoxelStack } from '@imagestack/core';
 import { main } from '../cli';
 import { convertStack } from './convert';
 
@@ -84,21 +85,22 @@ test('Orthanc killed mid-send: only confirmed instances count, the rest are name
   const lines = err.join('').trimEnd().split('\n');
   expect(lines[0]).toBe(`imagestack convert: 40 of 60 instances were not confirmed stored by ${orthanc.dicomWebRoot}:`);
   expect(lines[1]).toMatch(/^  IMG0021\.dcm: could not reach/);
-  expect(lines.at(-1)).toMatch(/20 were stored\)$/);
+  expect(lines.at(-1)).toMatch(/; 20 were stored; `imagestack send <those files> --stow …` sends just them again\)$/);
 
   // Orthanc comes back with what it had stored: exactly the confirmed instances
   await orthanc.restart();
   const series = () => qido(orthanc.dicomWebRoot, `series?SeriesInstanceUID=${result.seriesInstanceUID}&includefield=00201209`);
   expect((await series())[0]['00201209'].Value).toEqual([20]);
 
-  // resend only the files the report named
-  const again = await stowInstances(
-    orthanc.dicomWebRoot,
-    failedFiles.map(file => {
-      const bytes = new Uint8Array(readFileSync(join(sent, file)));
-      return { sopInstanceUID: String(readPart10(bytes).dataset.SOPInstanceUID), bytes };
-    }),
-  );
-  expect(again).toEqual({ accepted: 40, failed: 0, stored: stow.failures.map((f: { sopInstanceUID: string }) => f.sopInstanceUID), failures: [] });
+  // resend only the files the report named, as a user would: `imagestack send <files> --stow`
+  const out2: string[] = [];
+  const err2: string[] = [];
+  const io2 = { stdout: (t: string) => out2.push(t), stderr: (t: string) => err2.push(t), env: {} };
+  expect(await main(['send', ...failedFiles.map(f => join(sent, f)), '--stow', orthanc.dicomWebRoot, '--json'], io2)).toBe(0);
+  expect(err2.join('')).toBe('');
+  expect(JSON.parse(out2.join(''))).toEqual({
+    instances: 40,
+    stow: { accepted: 40, failed: 0, stored: stow.failures.map((f: { sopInstanceUID: string }) => f.sopInstanceUID), failures: [] },
+  });
   expect((await series())[0]['00201209'].Value).toEqual([60]);
 });

@@ -11,7 +11,6 @@ import {
   stowInstances,
   type SeriesIdentity,
   type StackGeometry,
-  type StowFailure,
   type StowInstance,
   type VoxelStack,
 } from '@imagestack/core';
@@ -19,6 +18,7 @@ import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
 import { GEOMETRY_USAGE, parseGeometryArgs, type GeometryArgs } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
+import { failureReport, printableUrl, type FileStowResult } from '../stowReport';
 
 const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--json]
   <inputs…>  folders or files of BMP/PNG/JPEG/TIFF slices, or of a DICOM series (such as one
@@ -45,18 +45,12 @@ export interface ConvertOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** An instance the server did not confirm, with the file that holds it. */
-export interface ConvertStowFailure extends StowFailure {
-  /** The Part-10 file written for it, in `out`. */
-  file: string;
-}
-
 export interface ConvertResult {
   instances: number;
   out: string;
   seriesInstanceUID: string;
   /** With --stow: what the server confirmed, instance by instance (StowResult with file names). */
-  stow: { accepted: number; failed: number; stored: string[]; failures: ConvertStowFailure[] } | null;
+  stow: FileStowResult | null;
 }
 
 const OUR_FILE = /^IMG\d+\.dcm$/;
@@ -121,30 +115,6 @@ async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise
     onProgress: (done, total) => io.progress?.('reading slices', done / total),
   });
   return stack;
-}
-
-const LISTED_FAILURES = 20;
-
-/** Which instances the server did not confirm, and why: one line each (the first 20). */
-export function failureReport(result: ConvertResult, url: string): string {
-  const stow = result.stow!;
-  const lines = [`imagestack convert: ${stow.failed} of ${result.instances} instances were not confirmed stored by ${url}:`];
-  for (const f of stow.failures.slice(0, LISTED_FAILURES)) lines.push(`  ${f.file || f.sopInstanceUID}: ${f.reason}`);
-  if (stow.failed > LISTED_FAILURES) lines.push(`  … and ${stow.failed - LISTED_FAILURES} more (--json lists them all)`);
-  lines.push(`  (every file is in ${result.out}; ${stow.accepted} were stored)`);
-  return lines.join('\n') + '\n';
-}
-
-/** The DICOMweb URL as safe to print: without any user:password part. */
-function printableUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url;
-  }
 }
 
 function parseConvertArgs(argv: string[]) {
@@ -213,7 +183,8 @@ export const convert: Command = {
       if (result.stow) io.stdout(`sent to ${printableUrl(args.stowUrl!)}: ${result.stow.accepted} accepted, ${result.stow.failed} failed\n`);
     }
     if (result.stow && result.stow.failed > 0) {
-      io.stderr(failureReport(result, printableUrl(args.stowUrl!)));
+      const note = `every file is in ${result.out}; ${result.stow.accepted} were stored; \`imagestack send <those files> --stow …\` sends just them again`;
+      io.stderr(failureReport('convert', result.instances, result.stow, printableUrl(args.stowUrl!), note));
       return 1;
     }
     return 0;
