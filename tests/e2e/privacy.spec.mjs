@@ -147,3 +147,20 @@ test('a file named <img src=x onerror=…>.bmp is shown as text and runs nothing
   assert.deepEqual(seen, [], `CSP violations (an injected element would show here too):\n${seen.join('\n')}`);
   assert.deepEqual(foreign(), []);
 });
+
+test('the watchers work: an attempt to reach another origin is refused by the policy and caught', async () => {
+  const { page } = b;
+  const before = (await allViolations(page)).length;
+  await page.evaluate(async () => {
+    await fetch('http://127.0.0.2:9/leak').catch(() => {});
+    const img = new Image();
+    img.src = 'http://127.0.0.2:9/leak.png';
+    await new Promise(r => setTimeout(r, 200));
+  });
+  await page.waitForFunction(() => (window.__cspViolations ?? []).length >= 2, null, { timeout: 10_000 });
+  const events = await pageViolations(page);
+  const directives = events.map(v => v.directive);
+  assert.ok(directives.includes('connect-src') && directives.includes('img-src'), `violations seen: ${JSON.stringify(events)}`);
+  assert.ok(events.every(v => v.blocked.startsWith('http://127.0.0.2:9/')), JSON.stringify(events));
+  assert.ok((await allViolations(page)).length > before);
+});
