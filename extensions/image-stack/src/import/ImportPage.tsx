@@ -1,17 +1,13 @@
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Button, toast } from '@ohif/ui-next';
 import {
   blobTargets,
-  calibrateSpacing,
   lineLengthMm,
   formatBytes,
   ImageStackError,
   makeHeadPhantom,
   planStack,
   probeTargets,
-  type CropRect,
-  type DownsampleFactor,
-  type StackFileInfo,
   type StackPlan,
   type StackReport,
   type VoxelStack,
@@ -20,12 +16,13 @@ import { ROUTE_NAME, SERVICE_NAME } from '../ids';
 import { navigateTo, viewerPath } from '../utils/navigate';
 import type { ImageStackService } from '../services/ImageStackService';
 import { filesFromDataTransfer, stackTitle } from './collectFiles';
-import { EMPTY_GEOMETRY_FORM, formatSpacing, readGeometryForm, type GeometryFormValues } from './geometryForm';
+import { readGeometryForm } from './geometryForm';
 import { loadStack } from './loadStack';
 import GeometryFields from './GeometryFields';
-import PreviewCanvas, { type DrawnLine, type PreviewTool } from './PreviewCanvas';
+import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
-import { errorLine, shownError, type ShownError } from './shownError';
+import { shownError, type ShownError } from '../utils/errors';
+import { importReducer, INITIAL_IMPORT } from './importSession';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
@@ -38,45 +35,18 @@ import VolumeOptions from './VolumeOptions';
  */
 export default function ImportPage({ servicesManager }: { servicesManager: any }) {
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
-  const [status, setStatus] = useState<string>('');
-  const lost = new URLSearchParams(window.location.search).has('lost');
-
-  // The files stay File objects: only headers are read here, pixels in the decode workers.
-  const [files, setFiles] = useState<File[]>([]);
-  /** The name of a folder dropped on its own (dropped files carry no folder path). */
-  const [droppedFolder, setDroppedFolder] = useState<string | undefined>(undefined);
-  const [infos, setInfos] = useState<StackFileInfo[] | null>(null);
-  const [unreadable, setUnreadable] = useState<Array<{ name: string; reason: string }>>([]);
-  const [probeError, setProbeError] = useState<ShownError | null>(null);
-  const [probing, setProbing] = useState(false);
+  const [session, dispatch] = useReducer(importReducer, INITIAL_IMPORT);
+  const { files, droppedFolder, unreadable, infos, probing, probeError, reverse, downsample, crop, cropText, form, tool, lines, rulerMm, calibration, previews, previewIndex, preview, progress, loadError, status } = session;
   const [dragOver, setDragOver] = useState(false);
-
-  const [reverse, setReverse] = useState(false);
-  const [downsample, setDownsample] = useState<DownsampleFactor>(1);
-  const [crop, setCrop] = useState<CropRect | undefined>(undefined);
-  const [cropText, setCropText] = useState({ x: '', y: '', width: '', height: '' });
-
-  const [form, setForm] = useState<GeometryFormValues>(EMPTY_GEOMETRY_FORM);
-  const [tool, setTool] = useState<PreviewTool>('ruler1');
-  const [lines, setLines] = useState<Partial<Record<'ruler1' | 'ruler2', DrawnLine>>>({});
-  const [rulerMm, setRulerMm] = useState({ ruler1: '', ruler2: '' });
-  const [calibration, setCalibration] = useState<{ text: string; error?: boolean }>({ text: '' });
-
-  const [previews, setPreviews] = useState<{ first?: PreviewSlice; last?: PreviewSlice }>({});
-  /** The slice shown to crop and calibrate on (an index in the sorted order; default the middle one). */
-  const [previewIndex, setPreviewIndex] = useState<number | null>(null);
-  const [preview, setPreview] = useState<PreviewSlice | undefined>(undefined);
-  const [progress, setProgress] = useState<{ done: number; total: number; startedMs: number } | null>(null);
-  const [loadError, setLoadError] = useState<ShownError | null>(null);
+  const lost = new URLSearchParams(window.location.search).has('lost');
   const abortRef = useRef<AbortController | null>(null);
-  const generation = useRef(0);
 
   useEffect(() => {
     document.title = 'ImageStack — import';
   }, []);
 
   const openSample = useCallback(() => {
-    setStatus('Generating the sample head phantom…');
+    dispatch({ type: 'status', text: 'Generating the sample head phantom…' });
     // let the status paint before the (short) synchronous generation
     setTimeout(() => {
       const p = makeHeadPhantom();
@@ -85,34 +55,18 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     }, 0);
   }, [service]);
 
-  /** A new set of files: read their headers (the first 64 KiB of each), forget everything else. */
-  const takeFiles = useCallback(async (list: File[], skippedEntries: Array<{ name: string; reason: string }> = [], folder?: string) => {
-    const gen = ++generation.current;
-    setFiles(list);
-    setDroppedFolder(folder);
-    setUnreadable(skippedEntries);
-    setInfos(null);
-    setProbeError(null);
-    setLoadError(null);
-    setStatus('');
-    setPreviews({});
-    setPreview(undefined);
-    setPreviewIndex(null);
-    setCrop(undefined);
-    setCropText({ x: '', y: '', width: '', height: '' });
-    setLines({});
-    setCalibration({ text: '' });
-    if (!list.length) return;
-    setProbing(true);
-    try {
-      const probed = await probeTargets(blobTargets(list));
-      if (gen === generation.current) setInfos(probed);
-    } catch (e) {
-      if (gen === generation.current) setProbeError(shownError(e));
-    } finally {
-      if (gen === generation.current) setProbing(false);
-    }
+  /** A new set of files: a new import (the reducer forgets the old one); read their headers (the first 64 KiB of each). */
+  const takeFiles = useCallback((list: File[], skippedEntries: Array<{ name: string; reason: string }> = [], folder?: string) => {
+    dispatch({ type: 'files', files: list, unreadable: skippedEntries, folder });
   }, []);
+  const generation = session.generation;
+  useEffect(() => {
+    if (!files.length) return;
+    probeTargets(blobTargets(files)).then(
+      probed => dispatch({ type: 'probed', generation, infos: probed }),
+      e => dispatch({ type: 'probeFailed', generation, error: shownError(e) }),
+    );
+  }, [files, generation]);
 
   // The stack as the files are (no crop, no downsample, no memory limit): order, size, preview.
   const base = useMemo((): { plan?: StackPlan; error?: ShownError } => {
@@ -134,10 +88,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     }
   }, [infos, base.plan, reverse, crop, downsample]);
   const plan = planned.plan;
+  const wholeWidth = base.plan?.width ?? 0;
+  const wholeHeight = base.plan?.height ?? 0;
 
   useEffect(() => {
-    if (!base.plan) return;
-    setCropText(t => (t.width ? t : { x: '0', y: '0', width: String(base.plan!.width), height: String(base.plan!.height) }));
+    if (base.plan) dispatch({ type: 'wholeSize', width: base.plan.width, height: base.plan.height });
   }, [base.plan]);
 
   // Decode the first and last slices of the sorted order for the check, and one slice to crop
@@ -148,110 +103,62 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   useEffect(() => {
     const p = base.plan;
     if (!p || !firstSlice || !lastSlice) return;
-    let live = true;
     (async () => {
       try {
         const first = await decodePreviewSlice(p, firstSlice);
         const last = lastSlice === firstSlice ? first : await decodePreviewSlice(p, lastSlice);
-        if (live) setPreviews({ first, last });
+        dispatch({ type: 'previews', generation, first, last });
       } catch (e) {
-        if (live) setProbeError(shownError(e));
+        dispatch({ type: 'probeFailed', generation, error: shownError(e) });
       }
     })();
-    return () => {
-      live = false;
-    };
-  }, [base.plan, firstSlice, lastSlice]);
+  }, [base.plan, firstSlice, lastSlice, generation]);
   const sliceCount = base.plan?.slices.length ?? 0;
   const shownIndex = Math.min(previewIndex ?? Math.floor((sliceCount - 1) / 2), Math.max(0, sliceCount - 1));
   const shownSlice = base.plan?.slices[shownIndex];
   useEffect(() => {
     const p = base.plan;
     if (!p || !shownSlice) return;
-    let live = true;
     // a short pause, so dragging the slider decodes only where it stops
     const timer = setTimeout(async () => {
       try {
-        const s = await decodePreviewSlice(p, shownSlice);
-        if (live) setPreview(s);
+        dispatch({ type: 'preview', generation, slice: await decodePreviewSlice(p, shownSlice) });
       } catch (e) {
-        if (live) setProbeError(shownError(e));
+        dispatch({ type: 'probeFailed', generation, error: shownError(e) });
       }
     }, 60);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [base.plan, shownSlice]);
+    return () => clearTimeout(timer);
+  }, [base.plan, shownSlice, generation]);
 
   const geometry = useMemo(() => readGeometryForm(form, plan), [form, plan]);
-
-  const applyCrop = (c: CropRect | undefined) => {
-    setCrop(c);
-    const b = base.plan;
-    const shown = c ?? (b ? { x: 0, y: 0, width: b.width, height: b.height } : undefined);
-    if (shown) setCropText({ x: String(shown.x), y: String(shown.y), width: String(shown.width), height: String(shown.height) });
-  };
-  const editCrop = (key: keyof typeof cropText, value: string) => {
-    const next = { ...cropText, [key]: value };
-    setCropText(next);
-    const n = [next.x, next.y, next.width, next.height].map(v => (/^\s*\d+\s*$/.test(v) ? Number(v) : NaN));
-    if (n.every(Number.isInteger)) setCrop({ x: n[0], y: n[1], width: n[2], height: n[3] });
-  };
-
-  /** Ruler lines and lengths → spacing x and y (square pixels from one line; two lines for non-square). */
-  const recalibrate = (ls: typeof lines, mm: typeof rulerMm) => {
-    const first = ls.ruler1;
-    const len1 = Number(mm.ruler1);
-    if (!first || !mm.ruler1.trim() || !(len1 > 0)) {
-      setCalibration({ text: first ? 'Type the length of the ruler line in mm.' : '' });
-      return;
-    }
-    const second = ls.ruler2 && Number(mm.ruler2) > 0 ? { ...ls.ruler2, lengthMm: Number(mm.ruler2) } : undefined;
-    try {
-      const s = calibrateSpacing({ ...first, lengthMm: len1 }, second);
-      setForm(f => ({ ...f, spacingX: formatSpacing(s.pixelSpacingXMm), spacingY: formatSpacing(s.pixelSpacingYMm) }));
-      const px = Math.hypot(first.to[0] - first.from[0], first.to[1] - first.from[1]);
-      setCalibration({
-        text: second
-          ? `From two lines: x ${formatSpacing(s.pixelSpacingXMm)} mm, y ${formatSpacing(s.pixelSpacingYMm)} mm per pixel.`
-          : `${len1} mm over ${px.toFixed(1)} pixels: ${formatSpacing(s.pixelSpacingXMm)} mm per pixel (square pixels; draw a second line along the other axis if they are not).`,
-      });
-    } catch (e) {
-      setCalibration({ text: errorLine(e), error: true });
-    }
-  };
 
   const onLoad = async () => {
     if (!plan || !geometry.stackGeometry) return;
     const ac = new AbortController();
     abortRef.current = ac;
-    setLoadError(null);
-    setStatus('');
-    const startedMs = performance.now();
-    setProgress({ done: 0, total: plan.slices.length, startedMs });
+    dispatch({ type: 'loadStarted', total: plan.slices.length, startedMs: performance.now() });
     let result: { stack: VoxelStack; report: StackReport };
     try {
       // one re-render per frame at most, not one per slice
       let frame = 0;
-      let latest = { done: 0, total: plan.slices.length, startedMs };
+      let latest = { done: 0, total: plan.slices.length };
       const onProgress = (done: number, total: number) => {
-        latest = { done, total, startedMs };
+        latest = { done, total };
         if (frame) return;
         frame = requestAnimationFrame(() => {
           frame = 0;
-          if (abortRef.current === ac) setProgress(latest);
+          if (abortRef.current === ac) dispatch({ type: 'loadProgress', ...latest });
         });
       };
       result = await loadStack(plan, { signal: ac.signal, onProgress });
     } catch (e) {
-      setProgress(null);
       abortRef.current = null;
-      if (e instanceof ImageStackError && e.code === 'cancelled') setStatus('Loading cancelled: nothing was loaded.');
-      else setLoadError(shownError(e));
+      if (e instanceof ImageStackError && e.code === 'cancelled') dispatch({ type: 'loadCancelled' });
+      else dispatch({ type: 'loadFailed', error: shownError(e) });
       return;
     }
     abortRef.current = null;
+    dispatch({ type: 'loaded' });
     const { stack, report } = result;
     const warnings: string[] = [];
     if (report.duplicates.length) {
@@ -411,7 +318,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                     data-cy={cy}
                     aria-pressed={tool === t}
                     className={`rounded border px-2 py-1 ${tool === t ? 'border-primary text-primary' : 'border-input text-foreground'}`}
-                    onClick={() => setTool(t)}
+                    onClick={() => dispatch({ type: 'tool', tool: t })}
                   >
                     {label}
                   </button>
@@ -423,12 +330,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                   crop={crop ?? { x: 0, y: 0, width: base.plan.width, height: base.plan.height }}
                   lines={lines}
                   tool={tool}
-                  onCrop={c => applyCrop(c)}
-                  onLine={(which, line) => {
-                    const next = { ...lines, [which]: line };
-                    setLines(next);
-                    recalibrate(next, rulerMm);
-                  }}
+                  onCrop={c => dispatch({ type: 'crop', crop: c, width: wholeWidth, height: wholeHeight })}
+                  onLine={(which, line) => dispatch({ type: 'line', which, line })}
                 />
               ) : (
                 <div className="text-muted-foreground text-sm">Decoding the first slice…</div>
@@ -441,7 +344,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                     min={0}
                     max={sliceCount - 1}
                     value={shownIndex}
-                    onChange={e => setPreviewIndex(Number(e.target.value))}
+                    onChange={e => dispatch({ type: 'previewIndex', index: Number(e.target.value) })}
                     style={{ flex: 1 }}
                     aria-label="Slice shown"
                   />
@@ -464,11 +367,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                       inputMode="decimal"
                       placeholder={lines.ruler1 ? 'e.g. 50' : 'draw a line first'}
                       value={rulerMm.ruler1}
-                      onChange={e => {
-                        const next = { ...rulerMm, ruler1: e.target.value };
-                        setRulerMm(next);
-                        recalibrate(lines, next);
-                      }}
+                      onChange={e => dispatch({ type: 'rulerMm', which: 'ruler1', value: e.target.value })}
                     />
                   </Field>
                   {lines.ruler2 && (
@@ -478,11 +377,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                         className={`${inputClass} w-28`}
                         inputMode="decimal"
                         value={rulerMm.ruler2}
-                        onChange={e => {
-                          const next = { ...rulerMm, ruler2: e.target.value };
-                          setRulerMm(next);
-                          recalibrate(lines, next);
-                        }}
+                        onChange={e => dispatch({ type: 'rulerMm', which: 'ruler2', value: e.target.value })}
                       />
                     </Field>
                   )}
@@ -490,10 +385,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                     <button
                       type="button"
                       className="text-muted-foreground h-8 text-sm underline"
-                      onClick={() => {
-                        setLines({});
-                        setCalibration({ text: '' });
-                      }}
+                      onClick={() => dispatch({ type: 'clearLines' })}
                     >
                       Clear lines
                     </button>
@@ -537,15 +429,25 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
               <VolumeOptions
                 cropText={cropText}
-                onCropText={editCrop}
-                onWholeSlice={() => applyCrop(undefined)}
+                onCropText={(key, value) => dispatch({ type: 'cropText', key, value })}
+                onWholeSlice={() => dispatch({ type: 'crop', crop: undefined, width: wholeWidth, height: wholeHeight })}
                 downsample={downsample}
-                onDownsample={setDownsample}
+                onDownsample={value => dispatch({ type: 'downsample', value })}
                 reverse={reverse}
-                onReverse={setReverse}
+                onReverse={value => dispatch({ type: 'reverse', value })}
               />
 
-              <GeometryFields form={form} onChange={setForm} state={geometry} />
+              {session.previousForm && (
+                <div data-cy="imagestack-previous-geometry" className="flex items-center gap-2 text-sm">
+                  <span className="text-muted-foreground">
+                    The last stack had spacing {session.previousForm.spacingX || '?'} × {session.previousForm.spacingY || '?'} mm, slices {session.previousForm.sliceSpacing || '?'} mm.
+                  </span>
+                  <Button data-cy="imagestack-use-previous-geometry" variant="secondary" onClick={() => dispatch({ type: 'usePreviousGeometry' })}>
+                    Use the same geometry
+                  </Button>
+                </div>
+              )}
+              <GeometryFields form={form} onChange={f => dispatch({ type: 'form', form: f })} state={geometry} />
 
               <div className="flex flex-col gap-2">
                 <div className="flex items-center gap-3">

@@ -14,6 +14,7 @@ import {
 } from '../export/dicomExport';
 import { formatBytes } from '@imagestack/core';
 import { downloadBlob } from '../utils/download';
+import { errorLine } from '../utils/errors';
 
 type ZipState = { phase: 'idle' } | { phase: 'running'; progress: ZipProgress } | { phase: 'done'; line: string; error?: boolean };
 type PacsState = { phase: 'idle' } | { phase: 'running'; progress: PacsProgress } | { phase: 'done'; outcome: PacsOutcome };
@@ -60,7 +61,7 @@ export default function DicomSection({ series }: { series: LoadedSeries; service
       setZipIfShown({ phase: 'done', line: `Saved ${fileName}: ${slices} slices, ${formatBytes(blob.size)}` });
     } catch (e) {
       if (isImageStackError(e) && e.code === 'cancelled') setZipIfShown({ phase: 'done', line: 'Cancelled: no zip was saved.' });
-      else setZipIfShown({ phase: 'done', line: `Could not save the zip: ${isImageStackError(e) ? e.userMessage() : (e as Error).message}`, error: true });
+      else setZipIfShown({ phase: 'done', line: `Could not save the zip: ${errorLine(e)}`, error: true });
     } finally {
       if (zipAbort.current === controller) zipAbort.current = null;
     }

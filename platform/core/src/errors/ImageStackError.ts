@@ -20,12 +20,15 @@ export class ImageStackError extends Error {
   readonly code: ImageStackErrorCode;
   /** The file the error is about (as the user named it), when there is one. */
   readonly file?: string;
+  /** What is wrong, without the file: the sentence is composed from both in one place. */
+  readonly reason: string;
 
-  constructor(code: ImageStackErrorCode, message: string, file?: string) {
-    super(file ? `${file}: ${message}` : message);
+  constructor(code: ImageStackErrorCode, reason: string, file?: string) {
+    super(file ? `${file}: ${reason}` : reason);
     this.name = 'ImageStackError';
     this.code = code;
     this.file = file;
+    this.reason = reason;
   }
 
   /** One line for the user: the file (if any) and the reason. */
@@ -36,8 +39,7 @@ export class ImageStackError extends Error {
   /** The same error, now naming `file` (for errors raised below the code that knows it). */
   withFile(file: string): ImageStackError {
     if (this.file) return this;
-    const base = this.message;
-    return new ImageStackError(this.code, base, file);
+    return new ImageStackError(this.code, this.reason, file);
   }
 }
 

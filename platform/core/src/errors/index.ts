@@ -1,1 +1,2 @@
 export * from './ImageStackError';
+export * from './wire';

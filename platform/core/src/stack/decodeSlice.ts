@@ -5,7 +5,7 @@ import { decodeBmpGrey, readBmpHeader } from '../decode/bmp';
 import { decodeImage } from '../decode/decodeImage';
 import { sniffFormat } from '../decode/sniff';
 import { openTiff, type TiffFile } from '../decode/tiff';
-import { ImageStackError, type ImageStackErrorCode } from '../errors';
+import { errorFromWire, errorToWire, ImageStackError, type WireError } from '../errors';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { downsampleInto } from './downsample';
 import { toGrey, type GreySlice } from './grey';
@@ -66,7 +66,7 @@ export interface SliceResult {
 
 export type SliceReply =
   | { index: number; ticket?: number; ok: true; result: SliceResult }
-  | { index: number; ticket?: number; ok: false; error: { code: ImageStackErrorCode; message: string; file?: string } };
+  | { index: number; ticket?: number; ok: false; error: WireError };
 
 /** Reads a source the core cannot read itself (a path, in Node). */
 export type SourceReader = (source: DecodeSource) => Promise<Uint8Array>;
@@ -186,8 +186,8 @@ export function createSliceDecoder(reader?: SourceReader) {
         const transfer = result.inPlace ? [] : [result.voxels.buffer as ArrayBuffer];
         return { reply: { index: req.index, ticket: req.ticket, ok: true, result }, transfer };
       } catch (e) {
-        const err = e instanceof ImageStackError ? e : new ImageStackError('corrupt', `could not be decoded (${(e as Error)?.message ?? String(e)})`, req.file);
-        return { reply: { index: req.index, ticket: req.ticket, ok: false, error: { code: err.code, message: err.message, file: err.file } }, transfer: [] };
+        const error = e instanceof ImageStackError ? errorToWire(e.withFile(req.file), 'decoding') : errorToWire(new ImageStackError('corrupt', `could not be decoded (${(e as Error)?.message ?? String(e)})`, req.file), 'decoding');
+        return { reply: { index: req.index, ticket: req.ticket, ok: false, error }, transfer: [] };
       }
     },
   };
@@ -195,7 +195,5 @@ export function createSliceDecoder(reader?: SourceReader) {
 
 /** Turn a failed reply back into the ImageStackError it carried. */
 export function replyError(reply: Extract<SliceReply, { ok: false }>): ImageStackError {
-  const { code, message, file } = reply.error;
-  const prefix = file ? `${file}: ` : '';
-  return new ImageStackError(code, message.startsWith(prefix) ? message.slice(prefix.length) : message, file);
+  return errorFromWire(reply.error);
 }
