@@ -210,8 +210,9 @@ function createViewerServer({ dist = defaultDist, dicomWebUrl, dicomWebToken, al
         serveStatic(req, res, rawPath, dist);
       }
     } catch (e) {
-      if (!(e instanceof Refusal)) throw e;
-      refuse(res, e.status, e.message, e.headers);
+      // a bug or a race (a file removed while served) answers 500 and leaves the server up
+      if (e instanceof Refusal) refuse(res, e.status, e.message, e.headers);
+      else refuse(res, 500, `internal error: ${e.code ?? e.message}`);
     }
   });
 }
@@ -289,14 +290,20 @@ function proxy(req, res, rest, rawQuery, { upstream, token, methods, maxBodyByte
 
   // The only place a request reaches another server: its origin is the configured one, its
   // path the configured base path plus the checked remainder.
-  const up = upstream.client.request({
-    protocol: upstream.protocol,
-    hostname: upstream.hostname,
-    port: upstream.port,
-    path: upstream.basePath + below + rawQuery,
-    method: req.method,
-    headers,
-  });
+  let up;
+  try {
+    up = upstream.client.request({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname,
+      port: upstream.port,
+      path: upstream.basePath + below + rawQuery,
+      method: req.method,
+      headers,
+    });
+  } catch (e) {
+    // e.g. characters in the query that may not be sent on (ERR_UNESCAPED_CHARACTERS)
+    throw new Refusal(400, `refused /dicom-web request: ${e.code ?? e.message}`);
+  }
   up.on('response', upRes => {
     const outHeaders = { ...upRes.headers };
     for (const h of DROP_RESPONSE_HEADERS) delete outHeaders[h];
