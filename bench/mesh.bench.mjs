@@ -133,16 +133,23 @@ const stl = core.writeStlBinary(smooth);
 result.oursWriteStlBinary = { ms: ms(t0), bytes: stl.length };
 result.peakRssAfterOursMiB = peakRssMiB();
 
-// Labelmap operations on the same labelmap (one run each).
+// Labelmap operations on the same labelmap (one run each): the refine steps the CLI and the
+// viewer run, each read back slice by slice (its result is painted from runs when read).
 {
-  const lm = { dims, spacingMm: spacing, voxels: volume };
+  const source = { dims, getSlice: k => volume.subarray(k * plane, (k + 1) * plane) };
+  const readAll = s => {
+    for (let k = 0; k < dims[2]; k++) s.getSlice(k);
+  };
+  const step = st => () => readAll(core.refineSlices(source, geometry, st));
   const ops = {
-    largestIsland6: () => core.keepLargestIsland(lm),
-    largestIslandSlices6: () => core.largestIslandSlices({ dims, getSlice: k => volume.subarray(k * plane, (k + 1) * plane) }),
-    fillHoles: () => core.fillHoles(lm),
-    grow2mm: () => core.growMask(lm, 2),
-    shrink2mm: () => core.shrinkMask(lm, 2),
-    hollowOutside2mm: () => core.hollowMask(lm, 2, 'outside'),
+    largestIsland: step({ op: 'largestIsland' }),
+    keepIslandAt: step({ op: 'keepIslandAt', voxel: [dims[0] >> 1, dims[1] >> 1, dims[2] >> 1] }),
+    fillHoles3d: step({ op: 'fillHoles', mode: '3d' }),
+    fillHoles2d: step({ op: 'fillHoles', mode: '2d' }),
+    grow2mm: step({ op: 'margin', mm: 2 }),
+    shrink2mm: step({ op: 'margin', mm: -2 }),
+    hollowOutside2mm: step({ op: 'hollow', mm: 2, side: 'outside' }),
+    hollowCentre2mm: step({ op: 'hollow', mm: 2, side: 'centre' }),
   };
   result.labelmapOpsMs = {};
   for (const [name, f] of Object.entries(ops)) {

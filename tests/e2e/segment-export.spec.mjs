@@ -52,7 +52,7 @@ test('threshold 200–240 then Export STL downloads a closed skull of the phanto
   await page.fill('[data-cy=imagestack-threshold-min]', '200');
   await page.fill('[data-cy=imagestack-threshold-max]', '240');
   await page.click('[data-cy=imagestack-threshold-apply]');
-  await page.waitForFunction(() => /Segment 1: [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /Segment 1 "Threshold 200–240": [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 60_000 });
   const thresholdText = await page.textContent('[data-cy=imagestack-threshold-result]');
   const voxelMl = Number(/([\d.]+) mL/.exec(thresholdText)[1]);
   assert.ok(Math.abs(voxelMl - skullMl) / skullMl < 0.02, `thresholded ${voxelMl} mL vs analytic ${skullMl.toFixed(2)} mL`);
@@ -143,7 +143,7 @@ test('OHIF\'s own DICOM SEG export works on our series', async () => {
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
 
-test('the exported surface is previewed in the 3D view', async () => {
+test('the 3D view shows one surface, the exported one, and the segment\'s visibility toggles it', async () => {
   const { page } = b;
   page.setDefaultTimeout(180_000);
   await page.evaluate(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'));
@@ -152,12 +152,38 @@ test('the exported surface is previewed in the 3D view', async () => {
     return !!v && v.getActors().length > 0;
   }, null, { timeout: 180_000, polling: 1000 });
   await page.waitForSelector('[data-cy=imagestack-export-stl]:not([disabled])');
-  await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.click('[data-cy=imagestack-export-stl]')]);
+  const downloads = await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.click('[data-cy=imagestack-export-stl]')]);
   await page.waitForFunction(() => /Shown in the 3D view/.test(document.querySelector('[data-cy=imagestack-mesh-preview]')?.textContent ?? ''), null, { timeout: 180_000 });
-  const actors = await page.evaluate(() =>
-    window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d').getActors().map(a => a.uid),
-  );
-  assert.ok(actors.includes('imagestack-surface-preview'), `3D actors: ${actors}`);
+  const [download] = downloads;
+  const stl = readBinaryStl(new Uint8Array(fs.readFileSync(await download.path())));
+  const view3d = () =>
+    page.evaluate(() => {
+      const vps = window.cornerstone.getRenderingEngines()[0].getViewports();
+      const v = vps.find(x => x.type === 'volume3d');
+      const preview = v.getActors().find(a => a.uid === 'imagestack-surface-preview');
+      return {
+        actors: v.getActors().map(a => a.uid),
+        representations: (window.services.segmentationService.getSegmentationRepresentations(v.id) ?? []).map(r => r.type),
+        previewTriangles: preview?.actor.getMapper().getInputData().getPolys().getNumberOfCells(),
+        previewVisible: preview?.actor.getVisibility(),
+        viewport2D: vps.find(x => x.type !== 'volume3d').id,
+      };
+    });
+  const shown = await view3d();
+  assert.ok(shown.actors.includes('imagestack-surface-preview'), `3D actors: ${shown.actors}`);
+  // one surface in 3D: the exported one, not OHIF's labelmap-to-surface conversion beside it
+  assert.deepEqual(shown.representations.filter(t => t === 'Surface'), [], `3D representations: ${shown.representations}`);
+  assert.equal(shown.previewTriangles, stl.triangles);
+  assert.equal(shown.previewVisible, true);
   await shot(page, 'export-preview-3d');
+  // the segment's eye in OHIF's list hides our surface, and shows it again
+  const segmentationId = await page.evaluate(() => window.services.segmentationService.getSegmentations()[0].segmentationId);
+  await page.evaluate(([vp, id]) => window.services.segmentationService.toggleSegmentVisibility(vp, id, 1, 'Labelmap'), [shown.viewport2D, segmentationId]);
+  await page.waitForFunction(() => {
+    const v = window.cornerstone.getRenderingEngines()[0].getViewports().find(x => x.type === 'volume3d');
+    return v.getActors().find(a => a.uid === 'imagestack-surface-preview')?.actor.getVisibility() === false;
+  });
+  await page.evaluate(([vp, id]) => window.services.segmentationService.toggleSegmentVisibility(vp, id, 1, 'Labelmap'), [shown.viewport2D, segmentationId]);
+  assert.equal((await view3d()).previewVisible, true);
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

@@ -17,6 +17,11 @@ export default function getCustomizationModule({ servicesManager }: { servicesMa
           routes: [{ path: '/', children: () => <ImportPage servicesManager={servicesManager} /> }],
         },
         'cornerstone.segmentationToolbarButtons': { $apply: (buttons: any[]) => withThresholdBrushRange(buttons) },
+        // OHIF recomputes every segment's statistics a second after each voxel change, over the
+        // whole volume, then writes back a copy of the segment list taken before it started:
+        // a segment added meanwhile (our next threshold) vanished from both lists (measured, see
+        // tests/e2e/refine.spec.mjs). Our panel shows each segment's volume itself.
+        'panelSegmentation.disableUpdateSegmentationStats': true,
       },
     },
   ];

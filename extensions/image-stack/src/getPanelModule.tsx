@@ -6,7 +6,7 @@ export default function getPanelModule({ servicesManager, extensionManager, comm
   return [
     {
       name: MODULE_NAMES.workflowPanel,
-      iconName: 'tab-segmentation',
+      iconName: 'tab-roi-threshold',
       iconLabel: 'Export',
       label: 'ImageStack',
       component: (props: any) => <WorkflowPanel {...props} servicesManager={servicesManager} extensionManager={extensionManager} commandsManager={commandsManager} />,

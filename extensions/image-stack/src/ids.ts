@@ -24,6 +24,21 @@ export const IDS = {
   customization: `${EXTENSION_ID}.customizationModule.${MODULE_NAMES.customization}`,
 } as const;
 
+/**
+ * Our commands (commandsModule.ts), as panels, toolbar buttons, hotkeys and tests run them:
+ * `commandsManager.runCommand(COMMANDS.threshold, { lower, upper })`.
+ */
+export const COMMANDS = {
+  threshold: 'imagestackThreshold',
+  refine: 'imagestackRefine',
+  keepIslandAtPoint: 'imagestackKeepIslandAtPoint',
+  pickPoint: 'imagestackPickPoint',
+  undoRefine: 'imagestackUndoRefine',
+  segmentPieces: 'imagestackSegmentPieces',
+  exportSurface: 'imagestackExportSurface',
+} as const;
+export const COMMANDS_CONTEXT = 'IMAGESTACK';
+
 /** Ids of the host's own modules that the mode and extension use. */
 export const OHIF_IDS = {
   cornerstoneUtility: '@ohif/extension-cornerstone.utilityModule.common',

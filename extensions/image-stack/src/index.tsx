@@ -1,7 +1,9 @@
-import { EXTENSION_ID } from './ids';
+import { EXTENSION_ID, SERVICE_NAME } from './ids';
+import getCommandsModule from './commandsModule';
 import getCustomizationModule from './getCustomizationModule';
 import getDataSourcesModule from './getDataSourcesModule';
 import getPanelModule from './getPanelModule';
+import { keepOneSurfaceIn3D } from './segmentation/oneSurface3D';
 import { ImageStackService } from './services/ImageStackService';
 
 /** The ImageStack OHIF extension: only assembles the module getters, each in its own file. */
@@ -10,6 +12,15 @@ const extension = {
   preRegistration({ servicesManager }: { servicesManager: any }) {
     servicesManager.registerService(ImageStackService.REGISTRATION);
   },
+  /** Our series get one surface in 3D, the exported one (segmentation/oneSurface3D.ts). */
+  onModeEnter({ servicesManager, extensionManager }: { servicesManager: any; extensionManager: any }) {
+    const service: ImageStackService = servicesManager.services[SERVICE_NAME];
+    service.whileInMode(keepOneSurfaceIn3D({ servicesManager, extensionManager }));
+  },
+  onModeExit({ servicesManager }: { servicesManager: any }) {
+    (servicesManager.services[SERVICE_NAME] as ImageStackService).leaveMode();
+  },
+  getCommandsModule,
   getDataSourcesModule,
   getPanelModule,
   getCustomizationModule,

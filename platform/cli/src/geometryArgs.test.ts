@@ -1,4 +1,5 @@
-import { parseGeometryArgs } from './geometryArgs';
+import type { StackPlan } from '@imagestack/core';
+import { assembledGeometry, GEOMETRY_USAGE, parseGeometryArgs, stackReadOptions } from './geometryArgs';
 import { UsageError } from './io';
 
 test('parses every GEOMETRY flag and leaves the rest in order', () => {
@@ -68,4 +69,57 @@ test.each([
   [['--reverse=yes'], /--reverse takes no value/],
 ])('refuses %p', (argv, message) => {
   expect(() => parseGeometryArgs(argv)).toThrow(message);
+});
+
+describe('--flip, --rotate and --gaps', () => {
+  const base = ['--spacing', '0.5,0.8', '--slice-spacing', '1'];
+
+  test('parse into the orientation and the gap policy; absent means not given', () => {
+    const { geometry } = parseGeometryArgs([...base, '--flip', 'rows', '--rotate=270', '--gaps', 'fill']);
+    expect(geometry.orient).toEqual({ flip: 'rows', rotate: 270 });
+    expect(geometry.gapPolicy).toBe('fill');
+    expect(parseGeometryArgs([...base, '--rotate', '90']).geometry.orient).toEqual({ flip: 'none', rotate: 90 });
+    expect(parseGeometryArgs([...base, '--flip', 'both']).geometry.orient).toEqual({ flip: 'both', rotate: 0 });
+    expect(parseGeometryArgs([...base, '--gaps', 'continuous']).geometry.gapPolicy).toBe('continuous');
+    const plain = parseGeometryArgs(base).geometry;
+    expect(plain.orient).toBeUndefined();
+    expect(plain.gapPolicy).toBeUndefined();
+  });
+
+  test.each([
+    [['--flip', 'horizontal'], /--flip: flip must be rows \(upside down\), columns \(left ↔ right\) or both, got "horizontal"/],
+    [['--flip', 'none'], /--flip: flip must be rows/],
+    [['--flip'], /--flip needs a value/],
+    [['--flip', 'rows', '--flip', 'columns'], /--flip is given twice/],
+    [['--rotate', '45'], /--rotate: rotate must be 90, 180 or 270 \(degrees clockwise\), got "45"/],
+    [['--rotate', '-90'], /--rotate: rotate must be 90, 180 or 270/],
+    [['--rotate', '360'], /--rotate: rotate must be 90, 180 or 270/],
+    [['--rotate', 'cw'], /--rotate: rotate must be 90, 180 or 270/],
+    [['--rotate'], /--rotate needs a value/],
+    [['--gaps', 'squeeze'], /--gaps must be fill .* or continuous, got "squeeze"/],
+    [['--gaps'], /--gaps needs a value/],
+  ])('refuses %p', (extra, message) => {
+    expect(() => parseGeometryArgs([...base, ...extra])).toThrow(message);
+  });
+
+  test('the usage text documents them', () => {
+    expect(GEOMETRY_USAGE).toMatch(/\[--flip rows\|columns\|both\]/);
+    expect(GEOMETRY_USAGE).toMatch(/\[--rotate 90\|180\|270\]/);
+    expect(GEOMETRY_USAGE).toMatch(/\[--gaps fill\|continuous\]/);
+    expect(GEOMETRY_USAGE).toMatch(/MIRRORS/);
+  });
+
+  test('a gapped plan without --gaps stops with one line: the missing numbers and the flag', () => {
+    const opts = stackReadOptions(parseGeometryArgs(base).geometry);
+    const plan = { gaps: [{ after: 'a2.bmp', before: 'a5.bmp', missing: [3, 4], missingCount: 2, afterNumber: 2, beforeNumber: 5, step: 1 }] } as unknown as StackPlan;
+    expect(() => opts.onPlan(plan)).toThrow(
+      /^slice numbers 3–4 \(2 slices\) are missing \(after a2\.bmp\): give --gaps fill to interpolate the missing slices at their numbered places, or --gaps continuous/,
+    );
+    expect(() => stackReadOptions(parseGeometryArgs([...base, '--gaps', 'fill']).geometry).onPlan(plan)).not.toThrow();
+  });
+
+  test('the assembled geometry follows the rotation: x and y spacing swap', () => {
+    const g = parseGeometryArgs([...base, '--rotate', '90']).geometry;
+    expect(assembledGeometry(g, { width: 40, height: 30 })).toMatchObject({ pixelSpacingXMm: 0.8, pixelSpacingYMm: 0.5 });
+  });
 });

@@ -5,3 +5,4 @@ export * from './geometry';
 export * from './stack';
 export * from './sample';
 export * from './mesh';
+export * from './fit';

@@ -35,3 +35,14 @@ export async function previewSurfaceIn3D(extensionManager: any, stl: Uint8Array,
     URL.revokeObjectURL(url);
   }
 }
+
+/** Shows or hides the surface preview in every 3D viewport (the segment's visibility). */
+export function setPreviewVisible(extensionManager: any, visible: boolean): void {
+  const { cornerstone } = getCornerstone(extensionManager);
+  for (const vp of (cornerstone.getRenderingEngines?.() ?? []).flatMap((re: any) => re.getViewports()).filter((v: any) => v.type === 'volume3d')) {
+    const entry = vp.getActors().find((a: any) => a.uid === PREVIEW_ACTOR_UID);
+    if (!entry || entry.actor.getVisibility?.() === visible) continue;
+    entry.actor.setVisibility(visible);
+    vp.render();
+  }
+}

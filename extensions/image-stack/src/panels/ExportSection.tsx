@@ -1,94 +1,87 @@
-import React, { useRef, useState } from 'react';
+import React, { useState } from 'react';
 import { Button, PanelSection } from '@ohif/ui-next';
-import { meshSidecar, type MeshFrame, type MeshStats } from '@imagestack/core';
+import type { MeshFrame, MeshStats } from '@imagestack/core';
+import { COMMANDS } from '../ids';
 import type { LoadedSeries } from '../services/ImageStackService';
-import { findLabelmap, listSegments, packSegmentMask, type HostContext } from '../segmentation/labelmap';
-import { runMeshWorker } from '../mesh/runMeshWorker';
-import { previewSurfaceIn3D } from '../mesh/previewSurface';
-import { downloadBytes, fileNameFrom } from '../utils/download';
-import { useSegmentationVersion } from './useSegmentationVersion';
+import { downloadBytes } from '../utils/download';
+import { errorLine } from '../utils/errors';
+import type { ExportedSurface } from '../workflow/exportSurface';
+import type { SegmentInfo } from '../workflow/segmentationHost';
+import ProgressRow from './ProgressRow';
+import { useJob } from './useJob';
 
 const selectClass = 'bg-background border-input rounded border px-2 py-1 text-sm';
 const ALL = 'all';
 
-interface Exported {
-  stats: MeshStats;
-  fileName: string;
-  sidecar: string;
-  sidecarName: string;
-  /** 3D viewports showing the surface (0: none open). */
-  previewed: number;
+/** What was saved, without its bytes (the download has them; the panel need not hold them). */
+type Exported = Omit<ExportedSurface, 'stl'> & { previewed: number; segmentationVersion: number };
+
+/** "1 solid, 59 cavities": what a printer will make of the pieces. */
+export function piecesLine(stats: MeshStats): string {
+  const { solids, cavities } = stats;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return `${plural(solids, 'solid', 'solids')}, ${plural(cavities, 'enclosed cavity', 'enclosed cavities')}`;
 }
 
 /**
  * Surface export: a segment (or all, merged) → closed STL in millimetres, built in a worker
- * with progress and cancel; the stats are shown before anything else is saved.
+ * with progress and cancel. The stats shown always belong to the file just saved: they are
+ * cleared when the segmentation changes or another segment is chosen.
  */
-export default function ExportSection({ series, ctx }: { series: LoadedSeries; ctx: HostContext }) {
-  useSegmentationVersion(ctx.servicesManager);
-  const segmentationId = findLabelmap(ctx, series);
-  const segments = segmentationId ? listSegments(ctx, segmentationId) : [];
-  const [segment, setSegment] = useState<string>('1');
+export default function ExportSection({
+  series,
+  segments,
+  activeSegment,
+  segmentationVersion,
+  commandsManager,
+}: {
+  series: LoadedSeries;
+  segments: SegmentInfo[];
+  activeSegment?: number;
+  /** Bumped when voxels change (useSegmentationVersion().data). */
+  segmentationVersion: number;
+  commandsManager: any;
+}) {
+  const [segment, setSegment] = useState<string | undefined>(undefined);
   const [largestIsland, setLargestIsland] = useState(false);
   const [smoothIterations, setSmoothIterations] = useState(20);
   const [decimate, setDecimate] = useState(0);
   const [frame, setFrame] = useState<MeshFrame>('LPS');
   const [format, setFormat] = useState<'binary' | 'ascii'>('binary');
-  const [progress, setProgress] = useState<{ fraction: number; step: string } | null>(null);
   const [error, setError] = useState('');
   const [exported, setExported] = useState<Exported | null>(null);
-  const abort = useRef<AbortController | null>(null);
+  const job = useJob(series);
 
-  const chosen = segment === ALL ? null : segments.find(s => String(s.index) === segment) ?? segments[0];
-  const problem = !segmentationId || !segments.length ? 'Make a segment first: threshold the volume or draw with the segmentation tools' : '';
+  // the segment followed is the active one (the one refined or painted) until the user picks one
+  const chosen = segment === ALL ? null : segments.find(s => String(s.index) === (segment ?? String(activeSegment))) ?? segments[0];
+  const problem = !segments.length ? 'Make a segment first: threshold the volume or draw with the segmentation tools' : '';
+  // stats belong to what was exported: not after its voxels changed, another segment was
+  // chosen, or the segment was renamed (the file on disk has the old name)
+  const current =
+    exported &&
+    exported.segmentationVersion === segmentationVersion &&
+    exported.segmentIndex === (chosen ? chosen.index : undefined) &&
+    exported.segmentLabel === (chosen ? `${chosen.index}: ${chosen.label}` : 'all segments')
+      ? exported
+      : null;
 
   const exportStl = async () => {
     if (problem) return;
     setError('');
     setExported(null);
-    setProgress({ fraction: 0, step: 'reading the segmentation' });
-    const controller = new AbortController();
-    abort.current = controller;
     try {
-      const [lo, hi] = chosen ? [chosen.index, chosen.index] : [1, 255];
-      const { packed, voxels } = packSegmentMask(ctx, series, segmentationId!, lo, hi);
-      if (!voxels) throw new Error(`${chosen ? chosen.label : 'The segmentation'} is empty: nothing to export`);
-      const { stack, geometry } = series;
-      const result = await runMeshWorker(
-        { dims: [stack.columns, stack.rows, stack.slices], geometry, packed, largestIsland, smoothIterations, decimate, frame, format },
-        { signal: controller.signal, onProgress: (fraction, step) => setProgress({ fraction, step }) },
+      const version = segmentationVersion;
+      const { stl: _saved, ...r } = await job.run<ExportedSurface & { previewed: number }>(
+        opts => commandsManager.runCommand(COMMANDS.exportSurface, { segment: chosen ? chosen.index : ALL, largestIsland, smoothIterations, decimate, frame, format, ...opts }),
+        'reading the segmentation',
       );
-      const base = fileNameFrom(`${series.description} - ${chosen ? chosen.label : 'all segments'}`, '');
-      const fileName = `${base}.stl`;
-      const sidecar = meshSidecar({
-        files: [fileName],
-        inputs: series.stack.sliceNames.length > 2 ? [series.stack.sliceNames[0], '…', series.stack.sliceNames.at(-1)!] : series.stack.sliceNames,
-        geometry,
-        dims: [stack.columns, stack.rows, stack.slices],
-        operations: [{ op: 'segment', segment: chosen ? chosen.index : 'all', label: chosen?.label ?? 'all segments' }, ...result.operations],
-        stats: result.stats,
-        frame,
-      });
-      downloadBytes(result.stl, fileName, 'model/stl');
-      // The preview is a convenience: a failure there must not hide the saved file's stats.
-      // (the viewer's world is LPS: a RAS file would show mirrored, so it is not previewed)
-      const previewed =
-        frame === 'LPS'
-          ? await previewSurfaceIn3D(ctx.extensionManager, result.stl, fileName).catch(e => {
-              console.warn('[imagestack] 3D preview failed', e);
-              return 0;
-            })
-          : 0;
-      setExported({ stats: result.stats, fileName, sidecar: JSON.stringify(sidecar, null, 2), sidecarName: `${base}.json`, previewed });
+      setExported({ ...r, segmentationVersion: version });
     } catch (e) {
-      setError((e as Error).name === 'AbortError' ? 'Export cancelled: nothing was saved' : `Export failed: ${(e as Error).message}`);
-    } finally {
-      setProgress(null);
-      abort.current = null;
+      setError((e as { code?: string }).code === 'cancelled' ? 'Export cancelled: nothing was saved' : `Export failed: ${errorLine(e)}`);
     }
   };
 
-  const s = exported?.stats;
+  const s = current?.stats;
   return (
     <PanelSection defaultOpen={true}>
       <PanelSection.Header>Export surface (STL)</PanelSection.Header>
@@ -137,31 +130,26 @@ export default function ExportSection({ series, ctx }: { series: LoadedSeries; c
               <option value="ascii">ASCII STL</option>
             </select>
           </div>
-          {progress ? (
-            <div className="flex items-center gap-2" data-cy="imagestack-export-progress">
-              <progress className="flex-1" max={1} value={progress.fraction} />
-              <span className="w-28 text-xs">
-                {Math.round(progress.fraction * 100)} % {progress.step}
-              </span>
-              <Button data-cy="imagestack-export-cancel" variant="secondary" onClick={() => abort.current?.abort()}>
-                Cancel
-              </Button>
-            </div>
+          {job.progress ? (
+            <ProgressRow progress={job.progress} onCancel={job.cancel} cy="imagestack-export" />
           ) : (
             <Button data-cy="imagestack-export-stl" disabled={!!problem} onClick={exportStl} title={problem || 'Build the surface and download it'}>
               Export STL
             </Button>
           )}
           {(problem || error) && (
-            <div data-cy="imagestack-export-error" className="text-muted-foreground">
+            <div data-cy="imagestack-export-error" className="text-muted-foreground" role={error ? 'alert' : undefined}>
               {error || problem}
             </div>
           )}
-          {s && exported && (
+          {s && current && (
             <div data-cy="imagestack-mesh-stats" className="flex flex-col gap-1">
-              <div>Saved {exported.fileName}</div>
+              <div>
+                Saved <span data-cy="imagestack-mesh-file">{current.fileName}</span>
+              </div>
+              <div className="text-muted-foreground text-xs">Segment {current.segmentLabel}</div>
               <div data-cy="imagestack-mesh-preview" className="text-muted-foreground text-xs">
-                {exported.previewed ? 'Shown in the 3D view.' : frame === 'RAS' ? 'RAS files are not previewed (the viewer is LPS).' : 'Open a 3D layout to see the surface.'}
+                {current.previewed ? 'Shown in the 3D view.' : current.frame === 'RAS' ? 'RAS files are not previewed (the viewer is LPS).' : 'Open a 3D layout to see the surface.'}
               </div>
               <dl className="grid grid-cols-2 gap-x-3">
                 <dt>Triangles</dt>
@@ -174,16 +162,16 @@ export default function ExportSection({ series, ctx }: { series: LoadedSeries; c
                 <dd data-cy="imagestack-mesh-size">
                   {[0, 1, 2].map(a => (s.bbox_mm[a + 3] - s.bbox_mm[a]).toFixed(1)).join(' × ')} mm
                 </dd>
-                <dt>Bounding box ({frame})</dt>
+                <dt>Bounding box ({current.frame})</dt>
                 <dd data-cy="imagestack-mesh-bbox">
                   {['x', 'y', 'z'].map((axis, a) => `${axis} ${s.bbox_mm[a].toFixed(1)} to ${s.bbox_mm[a + 3].toFixed(1)}`).join(', ')} mm
                 </dd>
                 <dt>Pieces</dt>
-                <dd>{s.parts}</dd>
+                <dd data-cy="imagestack-mesh-pieces">{piecesLine(s)}</dd>
                 <dt>Closed</dt>
                 <dd data-cy="imagestack-mesh-closed">{s.watertight && s.oriented ? 'yes, watertight and oriented' : 'NO: check before printing'}</dd>
               </dl>
-              <Button data-cy="imagestack-export-sidecar" variant="secondary" onClick={() => downloadBytes(exported.sidecar, exported.sidecarName, 'application/json')}>
+              <Button data-cy="imagestack-export-sidecar" variant="secondary" onClick={() => downloadBytes(current.sidecar, current.sidecarName, 'application/json')}>
                 Download the JSON sidecar
               </Button>
             </div>

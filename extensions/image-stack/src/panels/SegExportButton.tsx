@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Button } from '@ohif/ui-next';
 import type { LoadedSeries } from '../services/ImageStackService';
-import { findLabelmap, type HostContext } from '../segmentation/labelmap';
+import { ohifSegmentationHost, type HostContext } from '../segmentation/ohifHost';
 import { useSegmentationVersion } from './useSegmentationVersion';
 
 /**
@@ -11,7 +11,7 @@ import { useSegmentationVersion } from './useSegmentationVersion';
 export default function SegExportButton({ series, ctx, commandsManager }: { series: LoadedSeries; ctx: HostContext; commandsManager: any }) {
   useSegmentationVersion(ctx.servicesManager);
   const [error, setError] = useState('');
-  const segmentationId = findLabelmap(ctx, series);
+  const segmentationId = ohifSegmentationHost(ctx, series).findLabelmap();
   if (!segmentationId) return null;
   const save = () => {
     setError('');

@@ -1,26 +1,33 @@
 import React, { useState } from 'react';
 import { Button, PanelSection } from '@ohif/ui-next';
+import { COMMANDS, IDS } from '../ids';
 import type { LoadedSeries } from '../services/ImageStackService';
-import { createLabelmap, findLabelmap, thresholdIntoSegment, type HostContext } from '../segmentation/labelmap';
+import { errorLine } from '../utils/errors';
+import type { ThresholdResult } from '../workflow/thresholdSeries';
+import type { SegmentInfo } from '../workflow/segmentationHost';
 import { otsuThreshold } from '../segmentation/otsu';
 import Histogram from './Histogram';
 import { usePanelState } from './usePanelState';
-import { IDS } from '../ids';
 
 const inputClass = 'bg-background border-input w-20 rounded border px-2 py-1 text-sm';
+const selectClass = 'bg-background border-input rounded border px-2 py-1 text-sm';
+const NEW = 'new';
 
 /**
- * Whole-volume threshold: one click creates (or updates) segment 1 of our labelmap from an
- * inclusive value range, on the data's own scale.
+ * Whole-volume threshold from the data's own histogram into a new segment named by its range,
+ * or into a chosen segment once the user has said to replace it.
  */
-export default function ThresholdSection({ series, ctx }: { series: LoadedSeries; ctx: HostContext }) {
+export default function ThresholdSection({ series, segments, commandsManager, servicesManager }: { series: LoadedSeries; segments: SegmentInfo[]; commandsManager: any; servicesManager: any }) {
   const maxValue = series.stack.bitsStored === 8 ? 255 : 65535;
   const [lower, setLower] = usePanelState(series, 'thresholdLower', () => String(otsuThreshold(series.histogram)));
   const [upper, setUpper] = usePanelState(series, 'thresholdUpper', String(maxValue));
+  const [into, setInto] = useState<string>(NEW);
+  const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = usePanelState(series, 'thresholdMessage', '');
   const lo = Number(lower);
   const hi = Number(upper);
+  const target = into === NEW ? undefined : segments.find(s => String(s.index) === into);
   const problem =
     lower.trim() === '' || upper.trim() === '' || !Number.isInteger(lo) || !Number.isInteger(hi)
       ? 'Enter whole numbers for both ends of the range'
@@ -28,26 +35,26 @@ export default function ThresholdSection({ series, ctx }: { series: LoadedSeries
         ? `The range must lie within 0–${maxValue}`
         : lo > hi
           ? 'The lower value is above the upper value'
-          : '';
-  const voxelVolumeMl = (series.geometry.pixelSpacingXMm * series.geometry.pixelSpacingYMm * series.geometry.sliceSpacingMm) / 1000;
+          : target && !replace
+            ? `Tick "replace" to overwrite segment ${target.index} "${target.label}", or choose a new segment`
+            : '';
 
   const apply = async () => {
     setBusy(true);
     setMessage('Thresholding…');
+    const hadLabelmap = segments.length > 0;
     try {
       const t0 = performance.now();
-      let segmentationId = findLabelmap(ctx, series);
-      if (!segmentationId) {
-        segmentationId = await createLabelmap(ctx, series, `Threshold ${lo}–${hi}`);
-        // OHIF switches to its segmentation tab when a segmentation appears; the user is in
-        // the middle of our workflow, so bring it back (OHIF's tab stays one click away).
-        setTimeout(() => ctx.servicesManager.services.panelService.activatePanel(IDS.workflowPanel, true), 0);
-      }
-      const count = thresholdIntoSegment(ctx, series, segmentationId, { lower: lo, upper: hi, segmentIndex: 1 });
+      const r: ThresholdResult = await commandsManager.runCommand(COMMANDS.threshold, { lower: lo, upper: hi, into: target ? target.index : NEW, replace });
       const seconds = (performance.now() - t0) / 1000;
-      setMessage(`Segment 1: ${count.toLocaleString('en')} voxels, ${(count * voxelVolumeMl).toFixed(2)} mL (${seconds.toFixed(1)} s)`);
+      setMessage(`Segment ${r.segmentIndex} "${r.label}": ${r.voxels.toLocaleString('en')} voxels, ${r.volume_mL.toFixed(2)} mL (${seconds.toFixed(1)} s)`);
+      setInto(NEW);
+      setReplace(false);
+      // OHIF switches to its segmentation tab when a segmentation appears; the user is in the
+      // middle of our workflow, so bring it back (OHIF's tab stays one click away).
+      if (!hadLabelmap) setTimeout(() => servicesManager.services.panelService.activatePanel(IDS.workflowPanel, true), 0);
     } catch (e) {
-      setMessage(`Threshold failed: ${(e as Error).message}`);
+      setMessage(`Threshold failed: ${errorLine(e)}`);
     } finally {
       setBusy(false);
     }
@@ -69,10 +76,35 @@ export default function ThresholdSection({ series, ctx }: { series: LoadedSeries
               <input data-cy="imagestack-threshold-max" className={inputClass} type="number" min={0} max={maxValue} value={upper} onChange={e => setUpper(e.target.value)} />
             </label>
           </div>
-          <Button data-cy="imagestack-threshold-apply" disabled={busy || !!problem} onClick={apply} title={problem || 'Fill segment 1 with every voxel in the range'}>
+          <label className="flex items-center justify-between gap-2">
+            Into
+            <select
+              data-cy="imagestack-threshold-into"
+              className={selectClass}
+              value={into}
+              onChange={e => {
+                setInto(e.target.value);
+                setReplace(false);
+              }}
+            >
+              <option value={NEW}>a new segment</option>
+              {segments.map(s => (
+                <option key={s.index} value={String(s.index)}>
+                  segment {s.index}: {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {target && (
+            <label className="flex items-center gap-2">
+              <input data-cy="imagestack-threshold-replace" type="checkbox" checked={replace} onChange={e => setReplace(e.target.checked)} />
+              Replace segment {target.index} "{target.label}" (its voxels and name)
+            </label>
+          )}
+          <Button data-cy="imagestack-threshold-apply" disabled={busy || !!problem} onClick={apply} title={problem || 'Every voxel in the range becomes the segment'}>
             Threshold whole volume
           </Button>
-          <div data-cy="imagestack-threshold-result" className="text-muted-foreground min-h-[1.25rem]">
+          <div data-cy="imagestack-threshold-result" className="text-muted-foreground min-h-[1.25rem]" aria-live="polite">
             {problem || message}
           </div>
         </div>

@@ -2,11 +2,14 @@ import React, { useEffect, useState } from 'react';
 import { PanelSection } from '@ohif/ui-next';
 import { physicalSizeMm } from '@imagestack/core';
 import { SERVICE_NAME } from '../ids';
+import { ohifSegmentationHost } from '../segmentation/ohifHost';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
 import DicomSection from './DicomSection';
 import ExportSection from './ExportSection';
 import SegExportButton from './SegExportButton';
+import RefineSection from './RefineSection';
 import ThresholdSection from './ThresholdSection';
+import { useSegmentationVersion } from './useSegmentationVersion';
 
 const mm = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} mm`;
 
@@ -23,6 +26,7 @@ export default function WorkflowPanel({
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
   const [series, setSeries] = useState<LoadedSeries | undefined>(() => service.latest());
   useEffect(() => service.subscribe(setSeries), [service]);
+  const segmentationVersion = useSegmentationVersion(servicesManager);
   if (!series) {
     // e.g. a study reopened from the PACS in a new tab: its voxels are not ours to threshold
     return (
@@ -36,6 +40,13 @@ export default function WorkflowPanel({
     );
   }
   const { stack, geometry: g } = series;
+  // what the sections show of the segmentation: OHIF's list is the one list (renames included)
+  const host = ohifSegmentationHost({ servicesManager, extensionManager }, series);
+  const segmentationId = host.findLabelmap();
+  const segments = segmentationId ? host.segments(segmentationId) : [];
+  const activeSegment = segmentationId ? host.activeSegment(segmentationId) : undefined;
+  const chooseSegment = (index: number) => segmentationId && host.setActiveSegment(segmentationId, index);
+  const common = { series, segments, commandsManager };
   const size = physicalSizeMm(g, stack.columns, stack.rows, stack.slices);
   return (
     <div data-cy="imagestack-stl-panel" className="text-foreground flex flex-col text-sm">
@@ -65,8 +76,9 @@ export default function WorkflowPanel({
           )}
         </PanelSection.Content>
       </PanelSection>
-      <ThresholdSection key={`t-${series.key}`} series={series} ctx={{ servicesManager, extensionManager }} />
-      <ExportSection key={`e-${series.key}`} series={series} ctx={{ servicesManager, extensionManager }} />
+      <ThresholdSection key={`t-${series.key}`} {...common} servicesManager={servicesManager} />
+      <RefineSection key={`r-${series.key}`} {...common} activeSegment={activeSegment} onChooseSegment={chooseSegment} />
+      <ExportSection key={`e-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
       <SegExportButton series={series} ctx={{ servicesManager, extensionManager }} commandsManager={commandsManager} />
       <DicomSection series={series} servicesManager={servicesManager} />
     </div>

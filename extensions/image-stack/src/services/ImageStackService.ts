@@ -2,6 +2,7 @@ import type { SeriesIdentity, SeriesUids, StackGeometry, VoiWindow, VoxelArray, 
 import { createSeriesUids, sliceView, voxelHistogram, windowFromHistogram } from '@imagestack/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
+import { createWorkflowState, type WorkflowState } from '../workflow/workflowState';
 
 /** A stack the user loaded in this tab, as the viewer sees it: one synthetic CT series. */
 export interface LoadedSeries {
@@ -24,6 +25,10 @@ export interface LoadedSeries {
    * OHIF unmounts a panel when another tab is shown.
    */
   panelState: Record<string, unknown>;
+  /** What the workflow did to this series' segments (their history for sidecars, undo). */
+  workflow: WorkflowState;
+  /** The last exported surface: what 3D views show for this series (segmentation/oneSurface3D.ts). */
+  lastSurface?: { stl: Uint8Array; fileName: string; segmentationId: string; segmentIndex?: number; triangles: number };
   /** The naturalized DICOM records the viewer's metadata store holds, one per slice. */
   instances: ViewerInstance[];
   studyInstanceUID: string;
@@ -48,6 +53,8 @@ export class ImageStackService {
   private readonly seriesByKey = new Map<string, LoadedSeries>();
   private readonly listeners = new Set<Listener>();
   private counter = 0;
+  /** What onModeExit undoes (hooks the extension set on the host at onModeEnter). */
+  private modeCleanups: Array<() => void> = [];
 
   /**
    * Adds a stack as a new synthetic study and returns it. The previous stack is let go: a tab
@@ -74,6 +81,7 @@ export class ImageStackService {
       identity,
       histogram,
       panelState: {},
+      workflow: createWorkflowState(),
       instances,
       studyInstanceUID: instances[0].StudyInstanceUID,
       seriesInstanceUID: instances[0].SeriesInstanceUID,
@@ -108,6 +116,15 @@ export class ImageStackService {
   /** The most recently loaded series. */
   latest(): LoadedSeries | undefined {
     return [...this.seriesByKey.values()].at(-1);
+  }
+
+  /** Keeps `cleanup` until the mode is left (onModeEnter and onModeExit mirror each other). */
+  whileInMode(cleanup: () => void): void {
+    this.modeCleanups.push(cleanup);
+  }
+
+  leaveMode(): void {
+    for (const cleanup of this.modeCleanups.splice(0)) cleanup();
   }
 
   subscribe(listener: Listener): () => void {

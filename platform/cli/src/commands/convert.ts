@@ -4,7 +4,6 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
   buildExportRecords,
-  deriveStackGeometry,
   ImageStackError,
   part10Files,
   stackFromPart10,
@@ -16,7 +15,7 @@ import {
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
-import { GEOMETRY_USAGE, parseGeometryArgs, type GeometryArgs } from '../geometryArgs';
+import { assembledGeometry, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions, type GeometryArgs } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 import { failureReport, printableUrl, type FileStowResult } from '../stowReport';
 
@@ -106,15 +105,13 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   return { instances: stack.slices, out, seriesInstanceUID: records[0].SeriesInstanceUID, stow };
 }
 
-async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<VoxelStack> {
-  const { stack } = await readStack(inputs, {
-    reverse: g.reverse,
-    crop: g.crop,
-    downsample: g.downsample,
+async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<{ stack: VoxelStack; geometry: StackGeometry }> {
+  const { stack, report } = await readStack(inputs, {
+    ...stackReadOptions(g),
     signal: io.signal,
     onProgress: (done, total) => io.progress?.('reading slices', done / total),
   });
-  return stack;
+  return { stack, geometry: assembledGeometry(g, report) };
 }
 
 function parseConvertArgs(argv: string[]) {
@@ -162,8 +159,9 @@ export const convert: Command = {
     } else {
       // Image slices: the GEOMETRY flags are required (this throws the usage error saying which).
       const g = args.geometry ?? parseGeometryArgs(argv).geometry;
-      stack = await readSlices(args.inputs, g, io);
-      geometry = deriveStackGeometry(g.geometry, g);
+      const warning = mirrorWarning(g);
+      if (warning) io.stderr(`imagestack convert: ${warning}\n`);
+      ({ stack, geometry } = await readSlices(args.inputs, g, io));
       identity = { description: basename(resolve(args.inputs[0])) };
     }
     const token = io.env[TOKEN_ENV] || undefined;

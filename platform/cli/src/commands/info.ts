@@ -90,6 +90,7 @@ export function infoText(r: StackReport): string {
     lines.push(`gaps:        ${r.gaps.length}`);
     for (const g of r.gaps.slice(0, 10)) lines.push(`  ${g.missingCount} missing between ${g.after} and ${g.before}`);
     if (r.gaps.length > 10) lines.push(`  … and ${r.gaps.length - 10} more`);
+    lines.push('  convert and mesh need --gaps fill (keep each slice at its number) or --gaps continuous');
   } else lines.push('gaps:        none');
   if (r.duplicates.length) {
     lines.push(`duplicates:  ${r.duplicates.length}`);

@@ -1,49 +1,72 @@
 // `imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file> [...]`: slices →
-// threshold → (largest island) → closed surface in patient mm → (smooth, decimate) → STL + sidecar.
+// threshold → (refine steps, in the order given) → closed surface in patient mm → (smooth,
+// decimate) → STL + sidecar.
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
-  deriveStackGeometry,
+  checkRefineStep,
+  finishSurfaceAsync,
   ImageStackError,
+  isIdentityOrientation,
+  isImageStackError,
   meshSidecar,
+  parseNumbers,
   parseThreshold,
+  voxelAtPointMm,
   sliceView,
   stackFromPart10,
   writeStlAscii,
   writeStlBinary,
+  type GapRecord,
+  type Mesh,
   type MeshFrame,
+  type SliceOrientation,
   type MeshStats,
+  type RefineStep,
   type SliceSource,
   type StackGeometry,
+  type SurfaceResult,
   type VoxelStack,
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
-import { readStack } from '@imagestack/core/node';
-import { GEOMETRY_USAGE, parseGeometryArgs } from '../geometryArgs';
+import { defaultWorkers, extractStackSurface, readStack, startMeshThreads } from '@imagestack/core/node';
+import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
-                     [--largest-island] [--smooth <iterations>] [--decimate <fraction>]
+                     [refine steps…] [--smooth <iterations>] [--decimate <fraction>]
                      [--frame LPS|RAS] [--ascii] [--json]
   <inputs…>         folders or files of BMP/PNG/JPEG/TIFF slices, or a DICOM series folder
                     (then the geometry comes from the files and GEOMETRY is not given)
   --threshold       voxel values inside the model, inclusive: 100 (100 and above) or 100:255
   --stl             the model file to write (binary STL, units mm); a sidecar <file>.json records
-                    the inputs, geometry, threshold, operations and stats
-  --largest-island  keep only the largest 6-connected piece
+                    the inputs, geometry, threshold, operations (each refine step with the volume
+                    after it) and stats
+refine steps, applied to the thresholded voxels in the order given (islands are 6-connected):
+  --keep-island-at x,y,z      keep only the piece under this LPS point in mm (e.g. inside the airway)
+  --largest-island            keep only the largest piece
+  --remove-islands-below <mL> remove pieces smaller than this volume, e.g. 0.5
+  --fill-holes [3d|2d]        fill enclosed background (3d, default); 2d: slice by slice, which
+                              also closes a lumen open at its ends
+  --margin <mm>               grow by this many mm along every axis; negative shrinks, e.g. -1.5
+  --hollow <mm>[:side]        a wall this thick: outside (default; the segment becomes the cavity,
+                              so a printed airway keeps its lumen), inside, or centre
   --smooth          windowed-sinc smoothing iterations (e.g. 20; default none): volume kept within 1 %
   --decimate        fraction of triangles to remove, 0 to below 1 (e.g. 0.75 keeps a quarter)
   --frame           LPS (DICOM, default) or RAS (3D Slicer and most CAD/printing tools' world)
   --ascii           write ASCII STL instead of binary
-  --json            print one JSON object: {"triangles","volume_mL","area_mm2","bbox_mm","watertight","oriented","parts",...}
+  --json            print one JSON object: {"triangles","volume_mL","area_mm2","bbox_mm","watertight","oriented","parts","solids","cavities",...}
 ${GEOMETRY_USAGE}`;
 
-interface MeshArgs {
+/** A refine step as the command line gives it: keep-island-at is a point in mm until the volume is read. */
+type RefineArg = { flag: string } & (RefineStep | { op: 'keepIslandAtMm'; pointMm: [number, number, number] });
+
+export interface MeshArgs {
   inputs: string[];
   threshold: [number, number];
   stl: string;
-  largestIsland: boolean;
+  refine: RefineArg[];
   smooth: number;
   decimate: number;
   frame: MeshFrame;
@@ -51,8 +74,10 @@ interface MeshArgs {
   json: boolean;
 }
 
-function parseMeshArgs(rest: string[]): MeshArgs {
-  const a: Partial<MeshArgs> & { inputs: string[] } = { inputs: [], largestIsland: false, smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
+function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}): MeshArgs {
+  const a: Partial<MeshArgs> & { inputs: string[]; refine: RefineArg[] } = { inputs: [], refine: [], smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
+  /** A number typed by the user: the whole text must be one (no "2mm", no empty value). */
+  const numberOf = (text: string) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -75,9 +100,53 @@ function parseMeshArgs(rest: string[]): MeshArgs {
       case '--stl':
         a.stl = value();
         break;
-      case '--largest-island':
-        a.largestIsland = true;
+      case '--keep-island-at': {
+        const v = value();
+        let p: number[];
+        try {
+          p = parseNumbers(v, [3], 'the point');
+        } catch {
+          throw new UsageError(`--keep-island-at takes an LPS point in mm as x,y,z, e.g. 0,-45,-40, got "${v}"`);
+        }
+        a.refine.push({ flag: name, op: 'keepIslandAtMm', pointMm: [p[0], p[1], p[2]] });
         break;
+      }
+      case '--largest-island':
+        a.refine.push({ flag: name, op: 'largestIsland' });
+        break;
+      case '--remove-islands-below': {
+        const v = value();
+        const ml = numberOf(v);
+        if (!(Number.isFinite(ml) && ml >= 0)) throw new UsageError(`--remove-islands-below takes a volume in mL ≥ 0, e.g. 0.5, got "${v}"`);
+        a.refine.push({ flag: name, op: 'removeIslandsBelow', minMl: ml });
+        break;
+      }
+      case '--fill-holes': {
+        // the mode is optional: take the next word only when it is one
+        let mode = eq > 0 ? arg.slice(eq + 1) : undefined;
+        if (mode === undefined && (rest[i + 1] === '3d' || rest[i + 1] === '2d')) mode = rest[++i];
+        mode = (mode ?? '3d').toLowerCase();
+        if (mode !== '3d' && mode !== '2d') throw new UsageError(`--fill-holes takes 3d (default) or 2d, got "${mode}"`);
+        a.refine.push({ flag: name, op: 'fillHoles', mode });
+        break;
+      }
+      case '--margin': {
+        const v = value();
+        const mm = numberOf(v);
+        if (!Number.isFinite(mm) || mm === 0) throw new UsageError(`--margin takes a non-zero number of mm (negative shrinks), e.g. 2 or -1.5, got "${v}"`);
+        a.refine.push({ flag: name, op: 'margin', mm });
+        break;
+      }
+      case '--hollow': {
+        const v = value();
+        const m = /^([^:]*)(?::(.*))?$/.exec(v)!;
+        const mm = numberOf(m[1]);
+        const side = (m[2] ?? 'outside').toLowerCase();
+        if (!(Number.isFinite(mm) && mm > 0)) throw new UsageError(`--hollow takes a wall thickness in mm > 0, optionally :outside, :inside or :centre, e.g. 2 or 2:inside, got "${v}"`);
+        if (side !== 'outside' && side !== 'inside' && side !== 'centre') throw new UsageError(`--hollow: the side must be outside, inside or centre, got "${m[2]}"`);
+        a.refine.push({ flag: name, op: 'hollow', mm, side });
+        break;
+      }
       case '--smooth': {
         const v = value();
         const n = Number(v);
@@ -111,12 +180,12 @@ function parseMeshArgs(rest: string[]): MeshArgs {
   }
   if (a.inputs.length === 0) throw new UsageError('give at least one folder or file of slices');
   if (!a.threshold) throw new UsageError('--threshold <lo>[:<hi>] is required: the voxel values inside the model');
-  if (!a.stl) throw new UsageError('--stl <file> is required');
+  if (!a.stl && options.stlRequired !== false) throw new UsageError('--stl <file> is required');
   return a as MeshArgs;
 }
 
 /** Writes bytes to `path` via a temporary file in the same folder, so no partial file is left under the real name. */
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
     await writeFile(tmp, data);
@@ -137,10 +206,128 @@ export function meshJson(stats: MeshStats, files: { stl: string; sidecar: string
     watertight: stats.watertight,
     oriented: stats.oriented,
     parts: stats.parts,
+    solids: stats.solids,
+    cavities: stats.cavities,
     vertices: stats.vertices,
     stl: files.stl,
     sidecar: files.sidecar,
   };
+}
+
+/**
+ * Slices → closed surface as the mesh command's flags say (inputs, GEOMETRY or a DICOM series,
+ * threshold, refine steps, smoothing, decimation, frame). Shared with `fit`, whose slice-stack
+ * anatomy is meshed exactly so; there --stl is optional.
+ */
+/** What the sidecar records of the import (image slices only; a DICOM series carries its own). */
+export interface ImportRecord {
+  orientation?: SliceOrientation;
+  gaps?: GapRecord;
+  calibration?: { method: 'typed' };
+}
+
+export async function surfaceFromSlices(
+  argv: string[],
+  io: CliIo,
+  options: { stlRequired?: boolean } = {},
+): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; stl?: Uint8Array }> {
+  const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
+  const args = parseMeshArgs(rest, options);
+
+  let geometry: StackGeometry;
+  let dims: [number, number, number];
+  let result: SurfaceResult;
+  let imported: ImportRecord = {};
+  /** The binary STL of result.mesh, when a mesh thread already encoded it. */
+  let stl: Uint8Array | undefined;
+  const surfaceOptions = {
+    range: args.threshold,
+    smoothIterations: args.smooth,
+    decimate: args.decimate,
+    frame: args.frame,
+    signal: io.signal,
+    onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
+  };
+  const dicom = await dicomInputs(args.inputs);
+  const geo = dicom ? undefined : (g ?? parseGeometryArgs(argv).geometry); // throws the usage error naming the missing flag
+  // With no refine step, flip, rotation or filled gap nothing needs the whole volume: every core
+  // decodes, thresholds and marches its own slab of slices, then smooths its share of the
+  // vertices (the same mesh as the single-thread path below). Started now, so the threads boot
+  // while the headers are read.
+  const threaded = geo && !args.refine.length && isIdentityOrientation(geo.orient) && geo.gapPolicy !== 'fill';
+  const threads = threaded ? startMeshThreads(defaultWorkers()) : null;
+  try {
+    if (threads && geo) {
+      const warning = mirrorWarning(geo);
+      if (warning) io.stderr(`imagestack: ${warning}\n`);
+      const extracted = await extractStackSurface(args.inputs, threads, {
+        ...stackReadOptions(geo),
+        range: args.threshold,
+        signal: io.signal,
+        onProgress: f => io.progress?.('reading slices and extracting the surface', f),
+      });
+      dims = extracted.dims;
+      geometry = assembledGeometry(geo, extracted.plan);
+      imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, { gaps: extracted.plan.gaps, filled: [] }) };
+      let encoding: { mesh: Mesh; bytes: Promise<Uint8Array> } | undefined;
+      result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
+        smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
+        // The finished mesh: a thread encodes the binary STL while this one measures it (and
+        // the threads check its edges, unless smoothing already did).
+        topology: async m => {
+          if (args.stl && !args.ascii) encoding = { mesh: m, bytes: threads.encodeStl(m, args.frame) };
+          return threads.topology(m, { signal: io.signal });
+        },
+      });
+      if (encoding?.mesh === result.mesh) stl = await encoding.bytes; // before the threads stop
+    } else {
+      let stack: VoxelStack;
+      if (dicom) {
+        if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+        ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+      } else {
+        const warning = mirrorWarning(geo!);
+        if (warning) io.stderr(`imagestack: ${warning}\n`);
+        const read = await readStack(args.inputs, {
+          ...stackReadOptions(geo!),
+          signal: io.signal,
+          onProgress: (done, total) => io.progress?.('reading slices', done / total),
+        });
+        stack = read.stack;
+        geometry = assembledGeometry(geo!, read.report);
+        // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
+        imported = { calibration: { method: 'typed' }, orientation: geo!.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo!, read.report) };
+      }
+      const volumeDims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
+      dims = volumeDims;
+      const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
+        // each value checked against this volume (a point inside it, a wall the voxels can hold),
+        // named by its flag, before the work starts
+        try {
+          const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, volumeDims, arg.pointMm), pointMm: arg.pointMm } : arg;
+          checkRefineStep(step, geometry);
+          return step;
+        } catch (e) {
+          throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
+        }
+      });
+      const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+      try {
+        result = buildSurface(source, geometry, { ...surfaceOptions, refine });
+      } catch (e) {
+        // the one refine error that depends on the voxels: a point that is not in the segment
+        if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
+        throw e;
+      }
+    }
+  } finally {
+    threads?.close();
+  }
+  if (result.stats.triangles === 0) {
+    const [lo, hi] = args.threshold;
+    throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
+  }
+  return { args, result, geometry, dims, imported, stl };
 }
 
 export const mesh: Command = {
@@ -151,51 +338,17 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
-    const args = parseMeshArgs(rest);
-
-    let stack: VoxelStack;
-    let geometry: StackGeometry;
-    const dicom = await dicomInputs(args.inputs);
-    if (dicom) {
-      if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-      ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
-    } else {
-      const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-      ({ stack } = await readStack(args.inputs, {
-        reverse: geo.reverse,
-        crop: geo.crop,
-        downsample: geo.downsample,
-        signal: io.signal,
-        onProgress: (done, total) => io.progress?.('reading slices', done / total),
-      }));
-      geometry = deriveStackGeometry(geo.geometry, geo);
-    }
-
-    const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-    const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-    const result = buildSurface(source, geometry, {
-      range: args.threshold,
-      largestIsland: args.largestIsland,
-      smoothIterations: args.smooth,
-      decimate: args.decimate,
-      frame: args.frame,
-      signal: io.signal,
-      onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
-    });
-    if (result.stats.triangles === 0) {
-      const [lo, hi] = args.threshold;
-      throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
-    }
-    const stlPath = resolve(args.stl);
+    const { args, result, geometry, dims, imported, stl } = await surfaceFromSlices(argv, io);
+    const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
-    await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : writeStlBinary(result.mesh, { frame: args.frame }));
+    await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : (stl ?? writeStlBinary(result.mesh, { frame: args.frame })));
     const sidecar = meshSidecar({
       files: [basename(stlPath)],
       inputs: args.inputs,
       geometry,
       dims,
+      ...imported,
       threshold: args.threshold,
       operations: result.operations,
       stats: result.stats,
@@ -211,7 +364,7 @@ export const mesh: Command = {
       io.stdout(
         `wrote ${stlPath} (${args.ascii ? 'ASCII' : 'binary'} STL, mm, ${args.frame}): ${s.triangles} triangles, ` +
           `${s.volume_mL.toFixed(3)} mL, ${s.area_mm2.toFixed(1)} mm², size ${(b[3] - b[0]).toFixed(1)} × ${(b[4] - b[1]).toFixed(1)} × ${(b[5] - b[2]).toFixed(1)} mm, ` +
-          `${s.parts} part(s), ${s.watertight && s.oriented ? 'closed and oriented' : 'NOT closed'}\n`,
+          `${s.solids} solid(s), ${s.cavities} cavit${s.cavities === 1 ? 'y' : 'ies'}, ${s.watertight && s.oriented ? 'closed and oriented' : 'NOT closed'}\n`,
       );
     }
     return 0;

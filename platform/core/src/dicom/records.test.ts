@@ -1,6 +1,9 @@
 import { ORIENTATION_PRESETS } from '../geometry/orientation';
+import { slicePositionMm } from '../geometry/positions';
+import { planStack } from '../stack/plan';
+import { readPart10, writePart10 } from './part10';
 import type { StackGeometry } from '../geometry/types';
-import { buildSeriesRecords, CT_IMAGE_STORAGE, dicomDateTime } from './records';
+import { buildSeriesRecords, CT_IMAGE_STORAGE, dicomDateTime, FILLED_SLICE_COMMENT } from './records';
 import { createSeriesUids, uidFromUuid } from './uids';
 import { toDecimalString } from './decimal';
 import { voxelHistogram, windowFromHistogram, windowFromVoxels } from './window';
@@ -135,4 +138,26 @@ describe('window from the histogram', () => {
   test('a constant volume gets width 1', () => {
     expect(windowFromVoxels(new Uint8Array(10).fill(7))).toEqual({ center: 7.5, width: 1 });
   });
+});
+
+test('filled slices say so in ImageComments, in the viewer and in the file; positions stay the numbered ones', () => {
+  // Files 10, 11, 14 with the gap filled: five slices, 12 and 13 interpolated.
+  const header = { format: 'png', width: 6, height: 4, channels: 1, bitDepth: 8, pages: 1, detail: 'PNG' } as const;
+  const plan = planStack(
+    ['s10.png', 's11.png', 's14.png'].map(name => ({ name, source: name, size: 1, header })),
+    { gapPolicy: 'fill' },
+  );
+  const filledSlices = plan.slices.flatMap((s, k) => (s.fill ? [k] : []));
+  expect(filledSlices).toEqual([2, 3]);
+  const records = buildSeriesRecords({ ...shape, slices: 5, filledSlices }, geometry, createSeriesUids(5), { storage: 'viewer' });
+  expect(records.map(r => r.ImageComments)).toEqual([undefined, undefined, FILLED_SLICE_COMMENT, FILLED_SLICE_COMMENT, undefined]);
+  // The file numbered n sits (n − 10) slice spacings from the origin.
+  plan.slices.forEach((s, k) => {
+    const n = Number(/\d+/.exec(s.name)![0]);
+    const expected = slicePositionMm(geometry, n - 10);
+    expect(records[k].ImagePositionPatient).toEqual(expected.map(toDecimalString));
+  });
+  const back = readPart10(writePart10(records[2], new Uint8Array(24)));
+  expect(back.dataset.ImageComments).toBe('interpolated from neighbours');
+  expect(readPart10(writePart10(records[1], new Uint8Array(24))).dataset.ImageComments).toBeUndefined();
 });

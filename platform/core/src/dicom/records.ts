@@ -21,6 +21,8 @@ export interface SeriesShape {
   rows: number;
   slices: number;
   bitsStored: 8 | 16;
+  /** Slices (indices) interpolated to fill a gap in the numbering: their records say so in ImageComments. */
+  filledSlices?: readonly number[];
 }
 
 /** Who and what the series is about, as the user typed it. Everything is optional. */
@@ -105,7 +107,12 @@ export interface SyntheticCtRecord {
   RescaleType: 'US';
   WindowCenter: number;
   WindowWidth: number;
+  /** Only on slices no file held: FILLED_SLICE_COMMENT. */
+  ImageComments?: string;
 }
+
+/** ImageComments of a slice made by interpolation to fill a gap in the numbering. */
+export const FILLED_SLICE_COMMENT = 'interpolated from neighbours';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -162,6 +169,7 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
   const description = dicomText(identity.description ?? '') || 'ImageStack import';
   const [spacingY, spacingX] = pixelSpacingTag(geometry);
 
+  const filled = new Set(shape.filledSlices ?? []);
   const records: SyntheticCtRecord[] = [];
   for (let k = 0; k < shape.slices; k++) {
     const p = slicePositionMm(geometry, k);
@@ -226,6 +234,7 @@ export function buildSeriesRecords(shape: SeriesShape, geometry: StackGeometry, 
       RescaleType: 'US',
       WindowCenter: toDecimalString(window.center),
       WindowWidth: toDecimalString(window.width),
+      ...(filled.has(k) ? { ImageComments: FILLED_SLICE_COMMENT } : {}),
     });
   }
   return records;

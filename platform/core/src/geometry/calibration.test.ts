@@ -1,4 +1,4 @@
-import { calibrateSpacing, calibrateSquarePixels, lineLengthMm } from './calibration';
+import { calibrateSpacing, calibrateSquarePixels, lineLengthMm, tickCalibrationRecord } from './calibration';
 
 describe('one ruler line, square pixels', () => {
   test('a 3-4-5 line of 5 pixels over 10 mm gives 2 mm', () => {
@@ -54,4 +54,9 @@ describe('two ruler lines, non-square pixels', () => {
       /contradict/,
     );
   });
+});
+
+test('a tick fit as the sidecar records it', () => {
+  const fit = { spacingMm: 0.125, lengthPx: 400, residualPx: 0.1, uncertaintyPct: 0.3, ticks: [{ x: 0, y: 0 }, { x: 80, y: 0 }, { x: 160, y: 0 }], line: { x0: 0, y0: 0, x1: 400, y1: 0 }, intervals: 5, tickSpacingPx: 80 };
+  expect(tickCalibrationRecord(fit, 50)).toEqual({ method: 'ticks', lines: [{ x0: 0, y0: 0, x1: 400, y1: 0, lengthMm: 50 }], uncertaintyPct: 0.3, ticks: 3, residualPx: 0.1 });
 });

@@ -1,5 +1,6 @@
 import { ImageStackError } from '../errors';
 import { checkSpacingMm } from './spacing';
+import type { RulerTickFit } from './rulerTicks';
 import type { RulerLine } from './types';
 
 /** Below this many pixels a drawn line is too short to calibrate from (a click, not a line). */
@@ -76,4 +77,30 @@ export function calibrateSpacing(first: RulerLine, second?: RulerLine): { pixelS
 /** Length in mm of a line between two pixel points, with pixel spacing x and y (for showing what a line measures). */
 export function lineLengthMm(from: [number, number], to: [number, number], pixelSpacingXMm: number, pixelSpacingYMm: number): number {
   return Math.hypot((to[0] - from[0]) * pixelSpacingXMm, (to[1] - from[1]) * pixelSpacingYMm);
+}
+
+/** How the pixel spacing was found: typed, from one ruler line, two (non-square pixels), or fitted to a ruler's ticks. */
+export type CalibrationMethod = 'typed' | 'one-ruler' | 'two-rulers' | 'ticks';
+
+/** What the sidecar records about the spacing's origin, so a model can be traced to its scale. */
+export interface CalibrationRecord {
+  method: CalibrationMethod;
+  /** The ruler lines, in pixels of the original (uncropped, unturned) slices, with the lengths typed. */
+  lines?: { x0: number; y0: number; x1: number; y1: number; lengthMm: number }[];
+  /** Expanded uncertainty of the spacing in percent, when known (not for typed values). */
+  uncertaintyPct?: number;
+  /** For 'ticks': how many tick marks the fit used, and its RMS residual along the ruler. */
+  ticks?: number;
+  residualPx?: number;
+}
+
+/** The sidecar's record of a tick fit: the fitted line between the end ticks, its length, the uncertainty. */
+export function tickCalibrationRecord(fit: RulerTickFit, lengthMm: number): CalibrationRecord {
+  return {
+    method: 'ticks',
+    lines: [{ ...fit.line, lengthMm }],
+    uncertaintyPct: fit.uncertaintyPct,
+    ticks: fit.ticks.length,
+    residualPx: fit.residualPx,
+  };
 }

@@ -7,3 +7,7 @@ export * from './downsample';
 export * from './stackGeometry';
 export * from './calibration';
 export * from './parse';
+export * from './sliceOrientation';
+export * from './orientSlice';
+export * from './format';
+export * from './rulerTicks';

@@ -1,4 +1,4 @@
-import { parseCrop, parseDownsample, parseNumbers, parseOrigin, parsePixelSpacing, parseSliceSpacing } from './parse';
+import { parseCrop, parseDownsample, parseNumbers, parseOrigin, parsePointMm, parsePixelSpacing, parseSliceSpacing } from './parse';
 import { parseOrientation } from './orientation';
 
 test('pixel spacing is x then y; one value means square pixels', () => {
@@ -37,4 +37,10 @@ test('orientation presets and cosines', () => {
   expect(parseOrientation('0,1,0,0,0,-1')).toEqual([0, 1, 0, 0, 0, -1]);
   expect(() => parseOrientation('1,0,0,1,0,0')).toThrow(/not orthonormal/);
   expect(() => parseOrientation('oblique')).toThrow(/six finite direction cosines/);
+});
+
+test('a point in LPS mm, with the field named in the error', () => {
+  expect(parsePointMm('12.5, -40, 7')).toEqual([12.5, -40, 7]);
+  expect(() => parsePointMm('12.5, -40')).toThrow(/the point needs 3/);
+  expect(() => parsePointMm('a,b,c', '--keep-island-at')).toThrow(/--keep-island-at needs 3/);
 });

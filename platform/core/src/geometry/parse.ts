@@ -48,3 +48,9 @@ export function parseCrop(text: string, columns?: number, rows?: number): CropRe
 export function parseDownsample(text: string): DownsampleFactor {
   return checkDownsample(parseNumbers(text, [1], 'downsample')[0]);
 }
+
+/** "x,y,z": a point in patient coordinates (LPS, mm), e.g. where to keep a segment's piece. */
+export function parsePointMm(text: string, what = 'the point'): Point3 {
+  const [x, y, z] = parseNumbers(text, [3], what);
+  return [x, y, z];
+}

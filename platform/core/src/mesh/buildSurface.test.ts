@@ -1,8 +1,9 @@
 import { ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
 import { buildSurface, buildSurfacesByLabel, labelsPresent } from './buildSurface';
 import { labelmapSource } from './extractSurface';
+import { voxelVolumeMl } from './labelmap/voxelVolume';
 import { meshSidecar } from './sidecar';
-import { hollowSphereMask, sphereMask } from './testing/shapes';
+import { hollowSphereMask, sphereMask } from '../../testing/shapes';
 
 const sp: [number, number, number] = [0.5, 0.5, 0.8];
 const g: StackGeometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 0.8, originMm: [0, 0, 0], orientation: [...ORIENTATION_PRESETS.axial] };
@@ -45,22 +46,38 @@ test('largest island and fill holes inside buildSurface (slices painted from run
   const lm = hollow.voxels.map((v, i) => (v || small.voxels[i] ? 2 : 0));
   const src = labelmapSource({ dims, voxels: lm });
   expect(buildSurface(src, g, { range: [2, 2] }).stats.parts).toBe(3); // outer, cavity, small ball
-  const cleaned = buildSurface(src, g, { range: [2, 2], largestIsland: true, fillHoles: true });
-  expect(cleaned.stats).toMatchObject({ parts: 1, watertight: true, oriented: true });
+  expect(buildSurface(src, g, { range: [2, 2] }).stats).toMatchObject({ solids: 2, cavities: 1 });
+  const cleaned = buildSurface(src, g, { range: [2, 2], refine: [{ op: 'largestIsland' }, { op: 'fillHoles', mode: '3d' }] });
+  expect(cleaned.stats).toMatchObject({ parts: 1, solids: 1, cavities: 0, watertight: true, oriented: true });
   expect(cleaned.operations.map(o => o.op)).toEqual(['largestIsland', 'fillHoles', 'extract']);
-  const solid = buildSurface(labelmapSource(sphereMask(dims, sp, [7, 7.5, 10], 5)), g);
+  expect(cleaned.operations[0]).toMatchObject({ connectivity: 6, range: [2, 2] });
+  expect(cleaned.operations[1]).toMatchObject({ mode: '3d', range: [1, 1] });
+  // the volume after each step, in mL
+  const voxelMl = voxelVolumeMl(g);
+  expect(cleaned.operations[0].volumeAfter_mL).toBeCloseTo(hollow.voxels.reduce((a, v) => a + v, 0) * voxelMl, 9);
+  const ball = sphereMask(dims, sp, [7, 7.5, 10], 5);
+  expect(cleaned.operations[1].volumeAfter_mL).toBeCloseTo(ball.voxels.reduce((a, v) => a + v, 0) * voxelMl, 9);
+  const solid = buildSurface(labelmapSource(ball), g);
   expect(cleaned.stats.volume_mL).toBeCloseTo(solid.stats.volume_mL, 6);
 });
 
-test('minIslandMl drops islands under the volume, keeps the rest', () => {
+test('removeIslandsBelow drops islands under the volume, keeps the rest; steps run in the order given', () => {
   const big = sphereMask(dims, sp, [7, 7.5, 10], 5); // ≈ 0.52 mL
   const small = sphereMask(dims, sp, [22, 7.5, 10], 2); // ≈ 0.034 mL
   const lm = big.voxels.map((v, i) => (v || small.voxels[i] ? 1 : 0));
   const src = labelmapSource({ dims, voxels: lm });
-  expect(buildSurface(src, g, { minIslandMl: 0.01 }).stats.parts).toBe(2);
-  const r = buildSurface(src, g, { minIslandMl: 0.1 });
+  expect(buildSurface(src, g, { refine: [{ op: 'removeIslandsBelow', minMl: 0.01 }] }).stats.parts).toBe(2);
+  const r = buildSurface(src, g, { refine: [{ op: 'removeIslandsBelow', minMl: 0.1 }] });
   expect(r.stats.parts).toBe(1);
-  expect(r.operations[0]).toMatchObject({ op: 'removeSmallIslands', minVolumeMl: 0.1 });
+  expect(r.operations[0]).toMatchObject({ op: 'removeIslandsBelow', minMl: 0.1, connectivity: 6, range: [1, null] });
+  // grown by 4.5 mm first, the two balls (8 mm apart) touch and are one island that stays
+  const grownFirst = buildSurface(src, g, { refine: [{ op: 'margin', mm: 4.5 }, { op: 'removeIslandsBelow', minMl: 0.1 }] });
+  expect(grownFirst.stats.parts).toBe(1);
+  expect(grownFirst.operations.map(o => o.op)).toEqual(['margin', 'removeIslandsBelow', 'extract']);
+  expect(grownFirst.operations[1].volumeAfter_mL).toBe(grownFirst.operations[0].volumeAfter_mL);
+  const keptAt = buildSurface(src, g, { refine: [{ op: 'keepIslandAt', voxel: [44, 15, 12] }] });
+  expect(keptAt.operations[0]).toMatchObject({ op: 'keepIslandAt', voxel: [44, 15, 12] });
+  expect(keptAt.stats.volume_mL).toBeLessThan(0.05);
 });
 
 test('margin and hollow inside buildSurface: an airway printed as a tube open at both ends', () => {
@@ -68,14 +85,15 @@ test('margin and hollow inside buildSurface: an airway printed as a tube open at
   const airway = new Uint8Array(40 * 40 * 30);
   for (let k = 0; k < 30; k++) for (let j = 0; j < 40; j++) for (let i = 0; i < 40; i++) if ((i * 0.5 - 10) ** 2 + (j * 0.5 - 10) ** 2 <= 16) airway[i + 40 * (j + 40 * k)] = 7;
   const src = labelmapSource({ dims: tubeDims, voxels: airway });
-  const tube = buildSurface(src, g, { range: [7, 7], hollow: { thicknessMm: 1.6, side: 'outside' }, smoothIterations: 10 });
-  expect(tube.stats).toMatchObject({ watertight: true, oriented: true, parts: 1 });
+  const tube = buildSurface(src, g, { range: [7, 7], refine: [{ op: 'hollow', mm: 1.6, side: 'outside' }], smoothIterations: 10 });
+  expect(tube.stats).toMatchObject({ watertight: true, oriented: true, parts: 1, solids: 1, cavities: 0 });
+  expect(tube.operations[0]).toMatchObject({ op: 'hollow', mm: 1.6, side: 'outside', range: [7, 7] });
   expect(tube.operations.map(o => o.op)).toEqual(['hollow', 'extract', 'smooth']);
   // the wall is ring-shaped: its bounding box is the airway's plus about the wall each side
   expect(tube.stats.bbox_mm[3] - tube.stats.bbox_mm[0]).toBeGreaterThan(8 + 2 * 1.2);
-  const grown = buildSurface(src, g, { range: [7, 7], marginMm: 1 }).stats.volume_mL;
+  const grown = buildSurface(src, g, { range: [7, 7], refine: [{ op: 'margin', mm: 1 }] }).stats.volume_mL;
   const plain = buildSurface(src, g, { range: [7, 7] }).stats.volume_mL;
-  const shrunk = buildSurface(src, g, { range: [7, 7], marginMm: -1 }).stats.volume_mL;
+  const shrunk = buildSurface(src, g, { range: [7, 7], refine: [{ op: 'margin', mm: -1 }] }).stats.volume_mL;
   expect(grown).toBeGreaterThan(plain);
   expect(shrunk).toBeLessThan(plain);
 });

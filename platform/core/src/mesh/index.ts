@@ -7,3 +7,4 @@ export * from './writeStl';
 export * from './labelmap';
 export * from './buildSurface';
 export * from './sidecar';
+export * from './readMesh';

@@ -1,4 +1,5 @@
 import type { Mesh } from './types';
+import { findRoot, singletons, unite } from './unionFind';
 
 /** What a user checks before printing: size, volume, area, and whether the mesh is closed. */
 export interface MeshStats {
@@ -10,8 +11,12 @@ export interface MeshStats {
   area_mm2: number;
   /** [xmin, ymin, zmin, xmax, ymax, zmax] in the mesh's frame, mm; all 0 for an empty mesh. */
   bbox_mm: [number, number, number, number, number, number];
-  /** Connected components (by shared edges). */
+  /** Connected components (by shared edges): solids + cavities. */
   parts: number;
+  /** Parts enclosing material (positive signed volume: outer surfaces, and islands inside cavities). */
+  solids: number;
+  /** Parts enclosing a void (negative signed volume: the inner surface of a sealed cavity). */
+  cavities: number;
   /** Every edge is shared by exactly two triangles (closed, no edge shared by more than two). */
   watertight: boolean;
   /** Every edge is traversed once in each direction: neighbouring triangles wind consistently. */
@@ -70,6 +75,11 @@ export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm
  * vertex-manifold, Euler characteristic and parts.
  */
 export function meshTopology(mesh: Mesh): MeshTopology {
+  return { ...edgeTopology(mesh), parts: meshParts(mesh).parts, vertexManifold: checkVertexFans(mesh.triangles, mesh.positions.length / 3) };
+}
+
+/** meshTopology without the parts and the vertex-fan check (which meshStats does not report). */
+function edgeTopology(mesh: Mesh): Omit<MeshTopology, 'vertexManifold' | 'parts'> {
   const t = mesh.triangles;
   const nv = mesh.positions.length / 3;
   const nt = t.length / 3;
@@ -117,59 +127,165 @@ export function meshTopology(mesh: Mesh): MeshTopology {
   }
   const watertight = boundaryEdges === 0 && nonManifoldEdges === 0;
 
-  // Vertex fans and parts through union–find over triangle edges.
-  const parent = new Int32Array(nv);
-  for (let v = 0; v < nv; v++) parent[v] = v;
-  const used = new Uint8Array(nv);
-  for (let i = 0; i < t.length; i += 3) {
-    used[t[i]] = used[t[i + 1]] = used[t[i + 2]] = 1;
-    union(parent, t[i], t[i + 1]);
-    union(parent, t[i], t[i + 2]);
-  }
   let usedVertices = 0;
-  let parts = 0;
-  for (let v = 0; v < nv; v++) {
-    if (!used[v]) continue;
-    usedVertices++;
-    if (find(parent, v) === v) parts++;
-  }
-  const vertexManifold = checkVertexFans(t, nv);
+  const used = new Uint8Array(nv);
+  for (let i = 0; i < t.length; i++) used[t[i]] = 1;
+  for (let v = 0; v < nv; v++) usedVertices += used[v];
   return {
     watertight,
     oriented: oriented && watertight,
-    vertexManifold,
     eulerCharacteristic: usedVertices - edges + nt,
-    parts,
     boundaryEdges,
     nonManifoldEdges,
   };
 }
 
-/** Triangles, measures, parts, watertight and oriented: the numbers shown before saving. */
-export function meshStats(mesh: Mesh): MeshStats {
-  const topo = meshTopology(mesh);
+/** The edge counts of meshTopology for the edges seen from vertices v0..v1−1 (see edgeCountsOf). */
+export interface EdgeCounts {
+  edges: number;
+  boundaryEdges: number;
+  nonManifoldEdges: number;
+  /** Every directed edge from these vertices is used once and its reverse once. */
+  oriented: boolean;
+}
+
+/**
+ * meshTopology's edge checks for the edges it counts at vertices v0..v1−1, from the triangles
+ * alone: threads each take a vertex range and `joinEdgeCounts` adds them up to exactly what
+ * meshTopology finds (each undirected edge is counted at one end only, the same end).
+ */
+export function edgeCountsOf(t: Uint32Array, v0: number, v1: number): EdgeCounts {
+  const m = v1 - v0;
+  // For each vertex a of the range: the far ends of its outgoing (a → b) and incoming (c → a)
+  // half-edges, from each triangle (a, b, c) that uses it, as (b, c) pairs.
+  const count = new Int32Array(m + 1);
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i];
+    if (v >= v0 && v < v1) count[v - v0 + 1] += 2;
+  }
+  for (let v = 0; v < m; v++) count[v + 1] += count[v];
+  const fill = count.slice(0, m);
+  const raw = new Int32Array(count[m]);
+  for (let i = 0; i < t.length; i += 3) {
+    const a = t[i], b = t[i + 1], c = t[i + 2];
+    if (a >= v0 && a < v1) { raw[fill[a - v0]++] = b; raw[fill[a - v0]++] = c; }
+    if (b >= v0 && b < v1) { raw[fill[b - v0]++] = c; raw[fill[b - v0]++] = a; }
+    if (c >= v0 && c < v1) { raw[fill[c - v0]++] = a; raw[fill[c - v0]++] = b; }
+  }
+  return edgeCountsOfIncidences(raw, count, v0, v1);
+}
+
+/**
+ * edgeCountsOf from the incidences already gathered: for vertex v0 + i, raw[count[i] ..
+ * count[i + 1]) holds (outgoing far end, incoming far end) pairs, one per triangle using it, in
+ * triangle order (as smoothing's neighbour pass gathers them: one pass serves both).
+ */
+export function edgeCountsOfIncidences(raw: Int32Array, count: Int32Array, v0: number, v1: number): EdgeCounts {
+  let edges = 0;
+  let boundaryEdges = 0;
+  let nonManifoldEdges = 0;
+  let oriented = true;
+  // Per far end b of vertex a: how often a → b and b → a are used, tallied and cleared per
+  // vertex, so each vertex costs a few passes over its incidences.
+  let maxId = -1;
+  for (let i = 0; i < raw.length; i++) if (raw[i] > maxId) maxId = raw[i];
+  const out = new Int32Array(maxId + 1);
+  const back = new Int32Array(maxId + 1);
+  for (let a = v0; a < v1; a++) {
+    const s0 = count[a - v0], s1 = count[a - v0 + 1];
+    for (let q = s0; q < s1; q += 2) {
+      out[raw[q]]++;
+      back[raw[q + 1]]++;
+    }
+    for (let p = s0; p < s1; p += 2) {
+      const b = raw[p];
+      const same = out[b];
+      if (same < 0) continue; // this a → b was looked at already
+      const reverse = back[b];
+      out[b] = -1;
+      if (same > 1 || reverse !== 1) oriented = false;
+      if (a < b || reverse === 0) {
+        edges++;
+        const n = same + reverse;
+        if (n === 1) boundaryEdges++;
+        else if (n > 2) nonManifoldEdges++;
+      }
+    }
+    for (let q = s0; q < s1; q += 2) {
+      out[raw[q]] = 0;
+      back[raw[q + 1]] = 0;
+    }
+  }
+  return { edges, boundaryEdges, nonManifoldEdges, oriented };
+}
+
+/** Adds up ranges' EdgeCounts. */
+export function joinEdgeCounts(parts: readonly EdgeCounts[]): EdgeCounts {
+  return parts.reduce((s, p) => ({ edges: s.edges + p.edges, boundaryEdges: s.boundaryEdges + p.boundaryEdges, nonManifoldEdges: s.nonManifoldEdges + p.nonManifoldEdges, oriented: s.oriented && p.oriented }), { edges: 0, boundaryEdges: 0, nonManifoldEdges: 0, oriented: true });
+}
+
+/** What meshStats reports of the edges, when it is already known (found by threads). */
+export type KnownTopology = Pick<MeshStats, 'watertight' | 'oriented'>;
+
+/** KnownTopology from edge counts: the same rules as meshTopology. */
+export function topologyFrom(edges: EdgeCounts): KnownTopology {
+  const watertight = edges.boundaryEdges === 0 && edges.nonManifoldEdges === 0;
+  return { watertight, oriented: edges.oriented && watertight };
+}
+
+/**
+ * The parts of a mesh (connected by shared vertices of its triangles) and, per part, its signed
+ * volume in mL: positive for a surface facing out of material (a solid), negative for one facing
+ * into a void (a sealed cavity). Meaningful for closed, oriented meshes.
+ */
+export function meshParts(mesh: Mesh): { parts: number; volumesMl: Float64Array } {
+  const p = mesh.positions;
+  const t = mesh.triangles;
+  const nv = p.length / 3;
+  const parent = singletons(new Int32Array(nv));
+  for (let i = 0; i < t.length; i += 3) {
+    unite(parent, t[i], t[i + 1]);
+    unite(parent, t[i], t[i + 2]);
+  }
+  const partOf = new Int32Array(nv).fill(-1);
+  let parts = 0;
+  for (let i = 0; i < t.length; i++) {
+    const root = findRoot(parent, t[i]);
+    if (partOf[root] < 0) partOf[root] = parts++;
+  }
+  // Signed tetrahedra against one point per part (its first vertex) keep the sums well-conditioned.
+  const volumes = new Float64Array(parts);
+  const anchor = new Int32Array(parts).fill(-1);
+  for (let i = 0; i < t.length; i += 3) {
+    const part = partOf[findRoot(parent, t[i])];
+    if (anchor[part] < 0) anchor[part] = t[i];
+    const o = 3 * anchor[part];
+    const a = 3 * t[i], b = 3 * t[i + 1], c = 3 * t[i + 2];
+    const ax = p[a] - p[o], ay = p[a + 1] - p[o + 1], az = p[a + 2] - p[o + 2];
+    const bx = p[b] - p[o], by = p[b + 1] - p[o + 1], bz = p[b + 2] - p[o + 2];
+    const qx = p[c] - p[o], qy = p[c + 1] - p[o + 1], qz = p[c + 2] - p[o + 2];
+    volumes[part] += ax * (by * qz - bz * qy) - ay * (bx * qz - bz * qx) + az * (bx * qy - by * qx);
+  }
+  for (let q = 0; q < parts; q++) volumes[q] /= 6000;
+  return { parts, volumesMl: volumes };
+}
+
+/** Triangles, measures, parts (solids and cavities), watertight and oriented: the numbers shown before saving. */
+export function meshStats(mesh: Mesh, known?: KnownTopology): MeshStats {
+  const { parts, volumesMl } = meshParts(mesh);
+  const topo = known ?? edgeTopology(mesh);
+  let solids = 0;
+  for (const v of volumesMl) if (v > 0) solids++;
   return {
     triangles: mesh.triangles.length / 3,
     vertices: mesh.positions.length / 3,
     ...meshMeasures(mesh),
-    parts: topo.parts,
+    parts,
+    solids,
+    cavities: parts - solids,
     watertight: topo.watertight,
     oriented: topo.oriented,
   };
-}
-
-function find(parent: Int32Array, v: number): number {
-  while (parent[v] !== v) {
-    parent[v] = parent[parent[v]];
-    v = parent[v];
-  }
-  return v;
-}
-
-function union(parent: Int32Array, a: number, b: number): void {
-  const ra = find(parent, a);
-  const rb = find(parent, b);
-  if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
 }
 
 /**
@@ -190,17 +306,17 @@ function checkVertexFans(t: Uint32Array, nv: number): boolean {
     const s = start[v];
     const e = start[v + 1];
     if (e - s <= 1) continue;
-    for (let a = s; a < e; a++) group[a] = a;
+    singletons(group, s, e);
     // Join incidences whose triangles share another vertex (i.e. an edge at v).
     for (let a = s; a < e; a++) {
       const ta = (corner[a] / 3) | 0;
       for (let b = a + 1; b < e; b++) {
         const tb = (corner[b] / 3) | 0;
-        if (sharesOther(t, ta, tb, v)) unionIn(group, a, b);
+        if (sharesOther(t, ta, tb, v)) unite(group, a, b);
       }
     }
-    const root = findIn(group, s);
-    for (let a = s + 1; a < e; a++) if (findIn(group, a) !== root) return false;
+    const root = findRoot(group, s);
+    for (let a = s + 1; a < e; a++) if (findRoot(group, a) !== root) return false;
   }
   return true;
 }
@@ -212,18 +328,4 @@ function sharesOther(t: Uint32Array, ta: number, tb: number, v: number): boolean
     if (t[3 * tb] === x || t[3 * tb + 1] === x || t[3 * tb + 2] === x) return true;
   }
   return false;
-}
-
-function findIn(g: Int32Array, a: number): number {
-  while (g[a] !== a) {
-    g[a] = g[g[a]];
-    a = g[a];
-  }
-  return a;
-}
-
-function unionIn(g: Int32Array, a: number, b: number): void {
-  const ra = findIn(g, a);
-  const rb = findIn(g, b);
-  if (ra !== rb) g[rb] = ra;
 }

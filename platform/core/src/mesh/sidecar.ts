@@ -1,4 +1,6 @@
-import type { StackGeometry } from '../geometry';
+import type { CalibrationRecord, SliceOrientation, StackGeometry } from '../geometry';
+import { checkSliceOrientation, describeSliceOrientation, mirrorsCapture } from '../geometry/sliceOrientation';
+import type { GapPolicy } from '../stack/gaps';
 import type { SurfaceOperation } from './buildSurface';
 import type { MeshStats } from './meshStats';
 import type { MeshFrame } from './types';
@@ -18,6 +20,12 @@ export interface MeshSidecar {
   geometry: StackGeometry;
   /** Voxel counts the labelmap had: columns, rows, slices. */
   dims: [number, number, number];
+  /** How the spacing was found (typed, ruler lines, ticks), with the lines and the uncertainty. */
+  calibration?: CalibrationRecord;
+  /** How the slices were flipped/turned at import, and whether that mirrors the capture. */
+  orientation?: SliceOrientationRecord;
+  /** Gaps in the numbering and what was done with them. */
+  gaps?: GapRecord;
   /** Inclusive voxel value range meshed; null high = no upper bound. */
   threshold: [number, number | null] | null;
   /** Labelmap operations then surface operations, in the order applied. */
@@ -26,11 +34,36 @@ export interface MeshSidecar {
   created: string;
 }
 
+/** See MeshSidecar.orientation. */
+export interface SliceOrientationRecord extends Required<SliceOrientation> {
+  mirrorsCapture: boolean;
+  /** The sentence the user was shown (describeSliceOrientation). */
+  description: string;
+}
+
+/** See MeshSidecar.gaps. */
+export interface GapRecord {
+  policy: GapPolicy;
+  /** Numbers missing from the file names. */
+  missing: number;
+  /** Slices interpolated from their neighbours ('fill'), by name. */
+  filled: string[];
+}
+
+/** The sidecar's record of an import orientation. */
+export function sliceOrientationRecord(o: SliceOrientation | undefined): SliceOrientationRecord {
+  return { ...checkSliceOrientation(o), mirrorsCapture: mirrorsCapture(o), description: describeSliceOrientation(o) };
+}
+
 export interface MeshSidecarInput {
   files: string[];
   inputs: string[];
   geometry: StackGeometry;
   dims: [number, number, number];
+  calibration?: CalibrationRecord;
+  /** Recorded when given (also when it changes nothing). */
+  orientation?: SliceOrientation;
+  gaps?: GapRecord;
   threshold?: [number, number];
   operations: MeshSidecar['operations'];
   stats: MeshStats;
@@ -50,6 +83,9 @@ export function meshSidecar(input: MeshSidecarInput): MeshSidecar {
     inputs: input.inputs,
     geometry: input.geometry,
     dims: input.dims,
+    ...(input.calibration ? { calibration: input.calibration } : {}),
+    ...(input.orientation ? { orientation: sliceOrientationRecord(input.orientation) } : {}),
+    ...(input.gaps ? { gaps: input.gaps } : {}),
     threshold: input.threshold ? [input.threshold[0], Number.isFinite(input.threshold[1]) ? input.threshold[1] : null] : null,
     operations: input.operations,
     stats: input.stats,

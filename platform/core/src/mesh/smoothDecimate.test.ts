@@ -3,8 +3,8 @@ import { decimateMesh } from './decimateMesh';
 import { extractSurface, labelmapSource } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
 import { smoothMesh } from './smoothMesh';
-import { selfIntersections } from './testing/selfIntersections';
-import { boredSphereMask, sphereMask } from './testing/shapes';
+import { selfIntersections } from '../../testing/selfIntersections';
+import { boredSphereMask, sphereMask } from '../../testing/shapes';
 import type { SpacingMm } from './types';
 
 const spacing: SpacingMm = [0.5, 0.6, 0.7];

@@ -1,4 +1,5 @@
 import type { SliceRequest, SliceResult, DecodeSource } from './decodeSlice';
+import { checkGapPolicy } from './gaps';
 import type { StackPlan } from './plan';
 import type { VoxelStack } from './types';
 
@@ -15,8 +16,13 @@ export interface DuplicateSlice {
  * decoding every slice.
  */
 export interface StackReport
-  extends Pick<StackPlan, 'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'memoryBytes' | 'crop' | 'downsample' | 'reverse'> {
+  extends Pick<
+    StackPlan,
+    'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'gapPolicy' | 'memoryBytes' | 'crop' | 'downsample' | 'orient' | 'reverse'
+  > {
   slices: number;
+  /** Slices no file holds, interpolated from their neighbours at their numbered places (gapPolicy 'fill'). */
+  filled: FilledSlice[];
   /** Slice names in slice order. */
   order: string[];
   /** Slices identical (voxel for voxel, after grey/crop/downsample) to an earlier one. */
@@ -27,36 +33,73 @@ export interface StackReport
   colouredSlices: number;
 }
 
+/** A slice made by linear interpolation of its neighbours (a gap in the numbering, filled). */
+export interface FilledSlice {
+  /** "img_004.bmp (interpolated)". */
+  slice: string;
+  /** Its index in slice order. */
+  index: number;
+  /** The two slices it was interpolated from, and the weight of the second. */
+  between: [string, string];
+  weight: number;
+}
+
 /**
- * One decode request per planned slice. With `shared` (a volume on a SharedArrayBuffer, see
- * createStackAssembler), each request targets its slice of it, so workers write in place.
+ * One decode request per planned slice that a file holds (filled slices are made by the
+ * assembler, not decoded); `index` is the slice's place in the volume. With `shared` (a
+ * volume on a SharedArrayBuffer, see createStackAssembler), each request targets its slice of
+ * it, so workers write in place.
  */
 export function sliceRequests(plan: StackPlan, maxPixels?: number, shared?: Uint8Array | Uint16Array | null): SliceRequest[] {
   const sliceBytes = plan.columns * plan.rows * (plan.bitDepth / 8);
   const sab = shared && typeof SharedArrayBuffer !== 'undefined' && shared.buffer instanceof SharedArrayBuffer ? shared.buffer : null;
-  return plan.slices.map((s, index) => ({
-    index,
-    file: s.file,
-    source: s.source as DecodeSource,
-    page: s.page,
-    width: plan.width,
-    height: plan.height,
-    bitDepth: plan.bitDepth,
-    crop: plan.crop,
-    downsample: plan.downsample,
-    maxPixels,
-    ...(sab ? { target: { buffer: sab, byteOffset: shared!.byteOffset + index * sliceBytes } } : {}),
-  }));
+  const requests: SliceRequest[] = [];
+  const orient = plan.orient && (plan.orient.flip !== 'none' || plan.orient.rotate) ? plan.orient : undefined;
+  plan.slices.forEach((s, index) => {
+    if (s.fill) return;
+    requests.push({
+      index,
+      file: s.file,
+      source: s.source as DecodeSource,
+      page: s.page,
+      width: plan.width,
+      height: plan.height,
+      bitDepth: plan.bitDepth,
+      crop: plan.crop,
+      downsample: plan.downsample,
+      ...(orient ? { orient } : {}),
+      maxPixels,
+      ...(sab ? { target: { buffer: sab, byteOffset: shared!.byteOffset + index * sliceBytes } } : {}),
+    });
+  });
+  return requests;
+}
+
+/** Makes each filled slice of `voxels` from its neighbours: (1 − w) · from + w · to, rounded. */
+function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number): void {
+  plan.slices.forEach((s, k) => {
+    if (!s.fill) return;
+    const { from, to, weight } = s.fill;
+    const a = from * n;
+    const b = to * n;
+    const o = k * n;
+    const w = weight;
+    for (let i = 0; i < n; i++) voxels[o + i] = Math.round(voxels[a + i] + w * (voxels[b + i] - voxels[a + i]));
+  });
 }
 
 /**
  * Collects decoded slices into one preallocated volume (or only their statistics, when
  * `keepVoxels` is false, as `info` does) and builds the report once every slice has arrived.
+ * Refuses (ImageStackError 'bad-argument') to build a volume of a gapped stack whose plan has
+ * no gapPolicy: gaps are never silently squeezed out.
  */
 export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean; sharedMemory?: boolean } = {}) {
   const keep = opts.keepVoxels !== false;
+  if (keep) checkGapPolicy(plan.gaps, plan.gapPolicy);
   const n = plan.columns * plan.rows;
   const count = plan.slices.length;
+  const decoded = plan.slices.reduce((c, s) => c + (s.fill ? 0 : 1), 0);
   // On a SharedArrayBuffer (where there is one: Node, cross-origin-isolated pages) the workers
   // write their slices in place; otherwise each arrives in its own buffer and is copied here.
   const shared = keep && opts.sharedMemory && typeof SharedArrayBuffer !== 'undefined';
@@ -80,10 +123,17 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
       if (r.colouredPixels) colouredSlices++;
     },
     finish(): { stack: VoxelStack | null; report: StackReport } {
-      if (received !== count) throw new Error(`only ${received} of ${count} slices arrived`);
+      if (received !== decoded) throw new Error(`only ${received} of ${decoded} slices arrived`);
+      if (voxels) fillSlices(plan, voxels, n);
       const first = new Map<string, number>();
       const duplicates: DuplicateSlice[] = [];
+      const filled: FilledSlice[] = [];
       for (let k = 0; k < count; k++) {
+        const fill = plan.slices[k].fill;
+        if (fill) {
+          filled.push({ slice: plan.slices[k].name, index: k, between: [plan.slices[fill.from].name, plan.slices[fill.to].name], weight: fill.weight });
+          continue;
+        }
         const seen = first.get(hashes[k]);
         if (seen === undefined) first.set(hashes[k], k);
         else duplicates.push({ slice: plan.slices[k].name, sameAs: plan.slices[seen].name });
@@ -102,16 +152,27 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
         order,
         skipped: plan.skipped,
         gaps: plan.gaps,
+        ...(plan.gapPolicy ? { gapPolicy: plan.gapPolicy } : {}),
+        filled,
         duplicates,
         colouredFraction: pixels ? coloured / pixels : 0,
         colouredSlices,
         memoryBytes: plan.memoryBytes,
         crop: plan.crop,
         downsample: plan.downsample,
+        orient: plan.orient,
         reverse: plan.reverse,
       };
       const stack: VoxelStack | null = voxels
-        ? { columns: plan.columns, rows: plan.rows, slices: count, bitsStored: plan.bitDepth, voxels, sliceNames: order }
+        ? {
+            columns: plan.columns,
+            rows: plan.rows,
+            slices: count,
+            bitsStored: plan.bitDepth,
+            voxels,
+            sliceNames: order,
+            ...(filled.length ? { filledSlices: filled.map(f => f.index) } : {}),
+          }
         : null;
       return { stack, report };
     },

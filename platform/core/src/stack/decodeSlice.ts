@@ -6,6 +6,8 @@ import { decodeImage } from '../decode/decodeImage';
 import { sniffFormat } from '../decode/sniff';
 import { openTiff, type TiffFile } from '../decode/tiff';
 import { errorFromWire, errorToWire, ImageStackError, type WireError } from '../errors';
+import { orientSlice } from '../geometry/orientSlice';
+import { isIdentityOrientation, type SliceOrientation } from '../geometry/sliceOrientation';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { downsampleInto } from './downsample';
 import { toGrey, type GreySlice } from './grey';
@@ -33,6 +35,8 @@ export interface SliceRequest {
   bitDepth: 8 | 16;
   crop: CropRect;
   downsample: DownsampleFactor;
+  /** Flip/rotate the cropped, downsampled slice (the result is then columns × rows of the oriented slice). */
+  orient?: SliceOrientation;
   maxPixels?: number;
   /**
    * A spent result buffer handed back for reuse (transferred with the request): the result is
@@ -46,13 +50,15 @@ export interface SliceRequest {
    * is true.
    */
   target?: { buffer: SharedArrayBuffer; byteOffset: number };
+  /** false: skip hashPixels (the result's hash is ''): for callers that do not look for duplicates. */
+  hash?: boolean;
   /** Set by the pool to match replies to requests; echoed in the reply. */
   ticket?: number;
 }
 
 export interface SliceResult {
   index: number;
-  /** columns × rows grey voxels (after crop and downsample), in its own buffer. */
+  /** columns × rows grey voxels (after crop, downsample and orientation), in its own buffer. */
   voxels: Uint8Array | Uint16Array;
   /** Coloured pixels inside the crop (before downsampling). */
   colouredPixels: number;
@@ -118,20 +124,33 @@ function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uin
 }
 
 /**
- * Decode, check, convert to grey, crop and downsample one slice. Synchronous once the bytes
- * are in. `tiff`: the same file already parsed (see createSliceDecoder).
+ * Decode, check, convert to grey, crop, downsample and orient one slice. Synchronous once the
+ * bytes are in. `tiff`: the same file already parsed (see createSliceDecoder). `scratch`: a
+ * buffer to reuse for the unoriented slice when there is an orientation (grown when short).
  */
-export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: TiffFile): SliceResult {
+export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: TiffFile, scratch?: { buffer?: ArrayBuffer }): SliceResult {
   const f = req.downsample;
-  const n = Math.floor(req.crop.width / f) * Math.floor(req.crop.height / f);
+  const w = Math.floor(req.crop.width / f);
+  const h = Math.floor(req.crop.height / f);
+  const n = w * h;
   const voxels = outputArray(req, n);
-  const grey = decodeGrey(bytes, req, f === 1 ? voxels : undefined, tiff);
-  if (f === 1) {
-    if (grey.data !== voxels && grey.data.buffer !== voxels.buffer) voxels.set(grey.data.subarray(0, n));
-  } else {
-    downsampleInto(grey.data, grey.width, grey.height, f, voxels);
+  // With an orientation the slice is made in a scratch buffer, then reordered into place.
+  const oriented = !isIdentityOrientation(req.orient);
+  let plain = voxels;
+  if (oriented) {
+    const bytesNeeded = n * (req.bitDepth / 8);
+    const buf = scratch?.buffer && scratch.buffer.byteLength >= bytesNeeded ? scratch.buffer : new ArrayBuffer(bytesNeeded);
+    if (scratch) scratch.buffer = buf;
+    plain = req.bitDepth === 16 ? new Uint16Array(buf, 0, n) : new Uint8Array(buf, 0, n);
   }
-  const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: hashPixels(voxels) };
+  const grey = decodeGrey(bytes, req, f === 1 ? plain : undefined, tiff);
+  if (f === 1) {
+    if (grey.data !== plain && grey.data.buffer !== plain.buffer) plain.set(grey.data.subarray(0, n));
+  } else {
+    downsampleInto(grey.data, grey.width, grey.height, f, plain);
+  }
+  if (oriented) orientSlice(plain, w, h, req.orient, voxels);
+  const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: req.hash === false ? '' : hashPixels(voxels) };
   if (req.target) result.inPlace = true;
   return result;
 }
@@ -155,6 +174,7 @@ export function createSliceDecoder(reader?: SourceReader) {
   let lastSource: unknown;
   let lastBytes: Promise<Uint8Array> | undefined;
   let lastTiff: TiffFile | undefined;
+  const scratch: { buffer?: ArrayBuffer } = {};
   return {
     async decode(req: SliceRequest): Promise<SliceResult> {
       let bytes: Promise<Uint8Array>;
@@ -176,7 +196,7 @@ export function createSliceDecoder(reader?: SourceReader) {
       }
       // Pages beyond the first mean a multi-page TIFF: parse its directories once per file.
       if (req.page > 0 && !lastTiff && sniffFormat(b) === 'tiff') lastTiff = openTiff(b, req.file, req.maxPixels);
-      return decodeSliceBytes(b, req, req.page > 0 || lastTiff ? lastTiff : undefined);
+      return decodeSliceBytes(b, req, req.page > 0 || lastTiff ? lastTiff : undefined, scratch);
     },
     /** The message handler a worker runs: a reply and the buffers to transfer with it. */
     async handle(req: SliceRequest): Promise<{ reply: SliceReply; transfer: ArrayBuffer[] }> {

@@ -1,11 +1,11 @@
 export * from './types';
 export { naturalCompare, naturalSort } from './naturalSort';
-export { findGaps, type SliceGap } from './gaps';
+export { findGaps, describeGaps, checkGapPolicy, planGapFills, GAP_POLICIES, type SliceGap, type GapPolicy, type GapFill } from './gaps';
 export { toGrey, type GreySlice } from './grey';
 export { downsampleInto } from './downsample';
 export { hashPixels } from './hash';
 export { planStack, formatBytes, toCropRect, DEFAULT_MAX_VOLUME_BYTES, type StackPlan, type StackPlanOptions, type StackFileInfo, type PlannedSlice, type SkippedFile } from './plan';
-export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSlice } from './assemble';
+export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSlice, type FilledSlice } from './assemble';
 export {
   decodeSliceBytes,
   createSliceDecoder,
@@ -21,3 +21,4 @@ export { runDecodePool, createDecodePool, type SpawnWorker, type WorkerPort, typ
 export { probeTarget, probeTargets, blobTargets, HEAD_BYTES, type ProbeTarget, type BlobFile } from './probe';
 export { readStackFromTargets, type ReadSourcesOptions } from './readSources';
 export { webWorkerSpawner, serveSliceRequests, type WebWorkerLike, type WorkerScopeLike } from './webWorker';
+export { detectOverlays, overlaySampleIndices, type OverlayDetection, type OverlayOptions } from './overlays';

@@ -63,3 +63,27 @@ test('nothing to stack is an "empty" error', () => {
   expect(thrown(() => planStack([])).code).toBe('empty');
   expect(thrown(() => planStack([file('notes.txt', null, 'text file')])).message).toMatch(/no BMP, PNG, JPEG or TIFF images among 1 file/);
 });
+
+test('gapPolicy fill inserts the missing numbers as filled slices, in their places, and counts their memory', () => {
+  const files = [file('img_1.bmp'), file('img_2.bmp'), file('img_5.bmp'), file('img_6.bmp')];
+  const plain = planStack(files);
+  expect(plain.slices).toHaveLength(4);
+  expect(plain.gapPolicy).toBeUndefined();
+  const p = planStack(files, { gapPolicy: 'fill' });
+  expect(p.gapPolicy).toBe('fill');
+  expect(p.slices.map(s => s.name)).toEqual(['img_1.bmp', 'img_2.bmp', 'img_3.bmp (interpolated)', 'img_4.bmp (interpolated)', 'img_5.bmp', 'img_6.bmp']);
+  expect(p.slices[2].fill).toMatchObject({ number: 3, from: 1, to: 4, weight: 1 / 3 });
+  expect(p.slices[3].fill).toMatchObject({ number: 4, from: 1, to: 4, weight: 2 / 3 });
+  expect(p.memoryBytes).toBe(640 * 480 * 6);
+  const r = planStack(files, { gapPolicy: 'fill', reverse: true });
+  expect(r.slices.map(s => s.name)).toEqual(['img_6.bmp', 'img_5.bmp', 'img_4.bmp (interpolated)', 'img_3.bmp (interpolated)', 'img_2.bmp', 'img_1.bmp']);
+  expect(r.slices[2].fill).toMatchObject({ from: 1, to: 4, weight: 1 / 3 });
+  expect(planStack(files, { gapPolicy: 'continuous' }).slices).toHaveLength(4);
+});
+
+test('an orientation with a quarter turn swaps the volume columns and rows', () => {
+  const p = planStack([file('1.bmp'), file('2.bmp')], { crop: [10, 20, 101, 51], downsample: 2, orient: { rotate: 90 } });
+  expect(p).toMatchObject({ columns: 25, rows: 50, orient: { flip: 'none', rotate: 90 } });
+  expect(planStack([file('1.bmp')], { orient: { flip: 'rows' } })).toMatchObject({ columns: 640, rows: 480, orient: { flip: 'rows', rotate: 0 } });
+  expect(thrown(() => planStack([file('1.bmp')], { orient: { rotate: 45 as 90 } })).code).toBe('bad-argument');
+});

@@ -2,8 +2,9 @@ import type { ImageFormat, ImageHeader } from '../decode/types';
 import { ImageStackError } from '../errors';
 import { checkCrop } from '../geometry/crop';
 import { checkDownsample, downsampledLength } from '../geometry/downsample';
+import { checkSliceOrientation, orientedSize, type SliceOrientation } from '../geometry/sliceOrientation';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
-import { findGaps, type SliceGap } from './gaps';
+import { findGaps, planGapFills, type GapFill, type GapPolicy, type SliceGap } from './gaps';
 import { naturalCompare } from './naturalSort';
 
 /** One candidate file: its name as the user sees it, where to read it, and its header (null: not an image). */
@@ -30,6 +31,8 @@ export interface PlannedSlice {
   file: string;
   source: unknown;
   page: number;
+  /** Set on a slice no file holds (a gap filled by interpolation): its neighbours and weight. */
+  fill?: GapFill;
 }
 
 export interface StackPlanOptions {
@@ -38,6 +41,14 @@ export interface StackPlanOptions {
   crop?: CropRect | [number, number, number, number];
   /** In-plane only: the slice count is unchanged. */
   downsample?: DownsampleFactor;
+  /** Flip/rotate each slice after crop and downsample (columns and rows swap for 90°/270°). */
+  orient?: SliceOrientation;
+  /**
+   * What to do with gaps in the numbering ('fill' inserts interpolated slices at the missing
+   * numbers). Not needed to plan, but required to build a volume from a gapped stack (see
+   * checkGapPolicy).
+   */
+  gapPolicy?: GapPolicy;
   /** Refuse volumes larger than this many bytes (default DEFAULT_MAX_VOLUME_BYTES). */
   maxVolumeBytes?: number;
 }
@@ -49,7 +60,7 @@ export interface StackPlan {
   /** Size of the source slices. */
   width: number;
   height: number;
-  /** Size of the volume's slices after crop and downsample. */
+  /** Size of the volume's slices after crop, downsample and orientation. */
   columns: number;
   rows: number;
   bitDepth: 8 | 16;
@@ -61,9 +72,12 @@ export interface StackPlan {
   channels: 1 | 2 | 3 | 4;
   crop: CropRect;
   downsample: DownsampleFactor;
+  orient: Required<SliceOrientation>;
   reverse: boolean;
   skipped: SkippedFile[];
   gaps: SliceGap[];
+  /** As given; with 'fill', `slices` includes the filled ones (marked `fill`). */
+  gapPolicy?: GapPolicy;
   /** Bytes of the assembled grey volume (columns × rows × slices × bytes per voxel). */
   memoryBytes: number;
 }
@@ -85,7 +99,9 @@ function kindOf(h: ImageHeader): string {
  * Plan a stack from file headers, before decoding any pixels: natural order (optionally
  * reversed), skipped non-images, gaps in numbered names, one size and bit depth for every
  * slice (else a 'mismatch' error naming the odd file), crop and downsample checked, and the
- * volume's memory (else 'too-large' before anything is allocated). Pure: the CLI and the
+ * volume's memory (else 'too-large' before anything is allocated). With `gapPolicy: 'fill'`
+ * the missing numbers become planned slices marked `fill` (made when the stack is assembled);
+ * with `orient`, columns and rows are those of the oriented slices. Pure: the CLI and the
  * browser both call it.
  */
 export function planStack(files: readonly StackFileInfo[], opts: StackPlanOptions = {}): StackPlan {
@@ -117,11 +133,13 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
   }
   const reverse = !!opts.reverse;
   if (reverse) slices.reverse();
+  const gaps = findGaps(images.map(f => f.name));
+  if (opts.gapPolicy === 'fill' && gaps.length) insertFills(slices, gaps);
 
   const crop = toCropRect(opts.crop, width, height);
   const downsample = checkDownsample(opts.downsample ?? 1);
-  const columns = downsampledLength(crop.width, downsample);
-  const rows = downsampledLength(crop.height, downsample);
+  const orient = checkSliceOrientation(opts.orient);
+  const [columns, rows] = orientedSize(downsampledLength(crop.width, downsample), downsampledLength(crop.height, downsample), orient);
   if (columns < 1 || rows < 1) {
     throw new ImageStackError('bad-argument', `downsampling ${crop.width} × ${crop.height} by ${downsample} leaves no pixels`);
   }
@@ -154,11 +172,37 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
     channels: images.reduce<number>((c, f) => Math.max(c, f.header.channels), 1) as 1 | 2 | 3 | 4,
     crop,
     downsample,
+    orient,
     reverse,
     skipped,
-    gaps: findGaps(images.map(f => f.name)),
+    gaps,
+    ...(opts.gapPolicy ? { gapPolicy: opts.gapPolicy } : {}),
     memoryBytes,
   };
+}
+
+/** Inserts the interpolated slices of planGapFills into `slices` (in place), with neighbour indices in the new order. */
+function insertFills(slices: PlannedSlice[], gaps: SliceGap[]): void {
+  // In slice order (stable: a gap's own fills stay in order).
+  const fills = planGapFills(
+    slices.map(s => s.file),
+    gaps,
+  ).sort((a, b) => a.insertAfter - b.insertAfter);
+  const original = slices.splice(0);
+  const newIndex: number[] = [];
+  let f = 0;
+  const pending: PlannedSlice[] = [];
+  original.forEach((s, i) => {
+    newIndex[i] = slices.length;
+    slices.push(s);
+    for (; f < fills.length && fills[f].insertAfter === i; f++) {
+      const { insertAfter: _, ...fill } = fills[f];
+      const p: PlannedSlice = { name: fill.name, file: fill.name, source: null, page: 0, fill };
+      slices.push(p);
+      pending.push(p);
+    }
+  });
+  for (const p of pending) p.fill = { ...p.fill!, from: newIndex[p.fill!.from], to: newIndex[p.fill!.to] };
 }
 
 /** "1.5 GiB", "730 MiB", "12 KiB". */

@@ -15,6 +15,8 @@ export interface VoxelStack {
   voxels: VoxelArray;
   /** The source of each slice in slice order, as the user named it ("IMG (2).bmp", "stack.tif#3"). */
   sliceNames: string[];
+  /** Slices (indices) that no file holds: interpolated from their neighbours to fill a gap in the numbering. */
+  filledSlices?: number[];
 }
 
 /** The view of slice `k` of a stack (no copy). */

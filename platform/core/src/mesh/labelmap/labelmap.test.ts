@@ -1,229 +1,332 @@
-import { ORIENTATION_PRESETS } from '../../geometry';
+import { ImageStackError } from '../../errors';
+import { indexToPatient, ORIENTATION_PRESETS, type StackGeometry } from '../../geometry';
+import { hollowSphereMask, maskFromFunction, sphereMask } from '../../../testing/shapes';
 import { extractSurface, labelmapSource } from '../extractSurface';
-import { meshTopology } from '../meshStats';
-import { hollowSphereMask, maskFromFunction, sphereMask } from '../testing/shapes';
-import type { Labelmap, SpacingMm } from '../types';
-import { squaredDistanceMm2 } from './distance';
-import { fillHoles, fillHolesSlices, islandSizes, keepLargestIsland, largestIslandInRange, largestIslandSlices, removeSmallIslands } from './islands';
-import { closeMask, growMask, hollowMask, openMask, shrinkMask } from './morphology';
-import { parseThreshold, thresholdMask } from './threshold';
+import { meshMeasures, meshStats, meshTopology } from '../meshStats';
+import type { Labelmap, SliceSource, SpacingMm } from '../types';
+import { islandCensus, refineSlices, type RefineStep } from './refine';
+import { parseThreshold } from './threshold';
+import { voxelAtPointMm } from './voxelAtPoint';
+import { voxelVolumeMl } from './voxelVolume';
 
-const count = (m: Labelmap) => m.voxels.reduce((a, v) => a + (v ? 1 : 0), 0);
-const ml = (m: Labelmap) => (count(m) * m.spacingMm[0] * m.spacingMm[1] * m.spacingMm[2]) / 1000;
+const axial = [...ORIENTATION_PRESETS.axial] as StackGeometry['orientation'];
+const geometryOf = (sp: SpacingMm, originMm: [number, number, number] = [0, 0, 0]): StackGeometry => ({
+  pixelSpacingXMm: sp[0],
+  pixelSpacingYMm: sp[1],
+  sliceSpacingMm: sp[2],
+  originMm,
+  orientation: axial,
+});
 
-test('threshold is inclusive at both ends (255 stays in 200:255)', () => {
-  expect(Array.from(thresholdMask(Uint8Array.of(0, 199, 200, 254, 255), 200, 255))).toEqual([0, 0, 1, 1, 1]);
-  expect(Array.from(thresholdMask(Uint16Array.of(10, 4000), 100))).toEqual([0, 1]);
+/** Every voxel of a SliceSource, as one array (tests only). */
+function voxelsOf(source: SliceSource): Uint8Array {
+  const [nx, ny, nz] = source.dims;
+  const out = new Uint8Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) out.set(source.getSlice(k).subarray(0, nx * ny) as Uint8Array, k * nx * ny);
+  return out;
+}
+const count = (v: ArrayLike<number>) => {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i]) n++;
+  return n;
+};
+const refine = (m: Pick<Labelmap, 'dims' | 'voxels'>, g: StackGeometry, step: RefineStep, range?: [number, number]) => refineSlices(labelmapSource(m), g, step, { range });
+
+test('parseThreshold: inclusive lo:hi, lo alone is lo and above', () => {
   expect(parseThreshold('100:255')).toEqual([100, 255]);
   expect(parseThreshold('50')).toEqual([50, Infinity]);
   expect(() => parseThreshold('9:3')).toThrow(/low is above high/);
   expect(() => parseThreshold('abc')).toThrow(/<low>:<high>/);
 });
 
+test('voxelVolumeMl is x · y · slice spacing in mL', () => {
+  expect(voxelVolumeMl(geometryOf([0.5, 0.8, 1.3]))).toBeCloseTo(0.00052, 12);
+});
+
+describe('voxelAtPointMm', () => {
+  const g = geometryOf([0.5, 0.8, 1.3], [-10, 20, 30]);
+  const dims: [number, number, number] = [20, 10, 8];
+  test('the nearest voxel centre, with non-square voxels and a non-zero origin', () => {
+    expect(voxelAtPointMm(g, dims, [-10, 20, 30])).toEqual([0, 0, 0]);
+    expect(voxelAtPointMm(g, dims, indexToPatient(g, [7, 3, 5]))).toEqual([7, 3, 5]);
+    expect(voxelAtPointMm(g, dims, [-10 + 7 * 0.5 + 0.24, 20 + 3 * 0.8 - 0.39, 30 + 5 * 1.3 + 0.6])).toEqual([7, 3, 5]);
+    // half a voxel beyond the outer centre is still inside
+    expect(voxelAtPointMm(g, dims, [-10 - 0.24, 20, 30])).toEqual([0, 0, 0]);
+  });
+  test('a coronal stack maps back too', () => {
+    const cor: StackGeometry = { ...g, orientation: [...ORIENTATION_PRESETS.coronal] as StackGeometry['orientation'] };
+    expect(voxelAtPointMm(cor, dims, indexToPatient(cor, [4, 9, 2]))).toEqual([4, 9, 2]);
+  });
+  test('outside the volume: bad-argument naming the point and the extent in mm', () => {
+    let e: unknown;
+    try {
+      voxelAtPointMm(g, dims, [0, 0, 0]);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(ImageStackError);
+    expect((e as ImageStackError).code).toBe('bad-argument');
+    expect((e as ImageStackError).message).toBe('the point 0.0,0.0,0.0 mm is outside the volume, which spans x -10.3 to -0.3, y 19.6 to 27.6, z 29.4 to 39.8 mm (LPS)');
+    expect(() => voxelAtPointMm(g, dims, [NaN, 0, 0])).toThrow(/three finite millimetre values/);
+  });
+});
+
 describe('islands', () => {
-  // 5×5×5: a 2×2×2 block, a single voxel touching it only at a corner, and one far voxel.
-  const dims: [number, number, number] = [5, 5, 5];
-  const at = (i: number, j: number, k: number) => i + 5 * (j + 5 * k);
-  const voxels = new Uint8Array(125);
-  for (const [i, j, k] of [[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1], [2, 2, 2], [4, 4, 4]]) voxels[at(i, j, k)] = 1;
-  const mask: Labelmap = { dims, spacingMm: [1, 2, 3], voxels };
+  // Two balls joined by nothing (0.5 × 0.8 × 1.3 mm voxels, a non-zero origin).
+  const sp: SpacingMm = [0.5, 0.8, 1.3];
+  const g = geometryOf(sp, [-40, 12, -7]);
+  const dims: [number, number, number] = [60, 30, 20];
+  const left = sphereMask(dims, sp, [8, 12, 12], 6);
+  const right = sphereMask(dims, sp, [22, 12, 12], 4);
+  const both = { dims, voxels: left.voxels.map((v, i) => (v ? 200 : right.voxels[i] ? 210 : 30)) };
 
-  test('largest island: 6-connectivity drops the corner-touching voxel, 26 keeps it', () => {
-    expect(count(keepLargestIsland(mask))).toBe(8);
-    expect(count(keepLargestIsland(mask, { connectivity: 26 }))).toBe(9);
+  test('keep the island at a point: only the ball under it stays, by a point in mm', () => {
+    const atRight = voxelAtPointMm(g, dims, [-40 + 22, 12 + 12, -7 + 12]);
+    const kept = refine(both, g, { op: 'keepIslandAt', voxel: atRight }, [100, 255]);
+    expect(Array.from(voxelsOf(kept))).toEqual(Array.from(right.voxels));
+    expect(kept.volumeMl).toBeCloseTo(count(right.voxels) * voxelVolumeMl(g), 12);
+    const atLeft = refine(both, g, { op: 'keepIslandAt', voxel: voxelAtPointMm(g, dims, [-40 + 8, 24, 5]) }, [100, 255]);
+    expect(Array.from(voxelsOf(atLeft))).toEqual(Array.from(left.voxels));
   });
 
-  test('remove islands under a volume in mL, with anisotropic voxels (6 mm³ each)', () => {
-    expect(count(removeSmallIslands(mask, 0.006))).toBe(10); // single voxels are exactly 0.006 mL
-    expect(count(removeSmallIslands(mask, 0.0061))).toBe(8);
-    expect(count(removeSmallIslands(mask, 0.0061, { connectivity: 26 }))).toBe(9);
-    expect(count(keepLargestIsland({ ...mask, voxels: new Uint8Array(125) }))).toBe(0);
+  test('keep the island at a background point: bad-argument saying the point and its value', () => {
+    const voxel = voxelAtPointMm(g, dims, [-40 + 15, 24, 5]);
+    const at = indexToPatient(g, voxel);
+    expect(() => refine(both, g, { op: 'keepIslandAt', voxel }, [100, 255])).toThrow(
+      new ImageStackError('bad-argument', `the point ${at.map(v => v.toFixed(1)).join(',')} mm is not in the segment (value 30; the segment is 100–255)`),
+    );
+    expect(() => refine(both, g, { op: 'keepIslandAt', voxel, pointMm: [-25, 24, 5] }, [100, 255])).toThrow(/^the point -25.0,24.0,5.0 mm is not in the segment \(value 30; the segment is 100–255\)$/);
+    const binary = { dims, voxels: both.voxels.map(v => (v > 100 ? 1 : 0)) };
+    expect(() => refine(binary, g, { op: 'keepIslandAt', voxel })).toThrow(/is not in the segment \(value 0\)$/);
+    expect(() => refine(binary, g, { op: 'keepIslandAt', voxel: [60, 0, 0] })).toThrow(/is outside the 60×30×20 volume/);
   });
 
-  test('fill holes fills a closed cavity but not a dent open to the outside', () => {
-    const sp: SpacingMm = [0.5, 0.5, 0.5];
+  test('largest island, remove islands below N mL, and the census that previews them', () => {
+    expect(Array.from(voxelsOf(refine(both, g, { op: 'largestIsland' }, [100, 255])))).toEqual(Array.from(left.voxels));
+    const census = islandCensus(labelmapSource(both), g, { range: [100, 255] });
+    expect(census.volumesMl).toEqual([count(left.voxels) * voxelVolumeMl(g), count(right.voxels) * voxelVolumeMl(g)]);
+    const cut = (census.volumesMl[0] + census.volumesMl[1]) / 2;
+    expect(Array.from(voxelsOf(refine(both, g, { op: 'removeIslandsBelow', minMl: cut }, [100, 255])))).toEqual(Array.from(left.voxels));
+    // an island of exactly the limit stays
+    expect(count(voxelsOf(refine(both, g, { op: 'removeIslandsBelow', minMl: census.volumesMl[1] }, [100, 255])))).toBe(count(left.voxels) + count(right.voxels));
+    expect(islandCensus(labelmapSource({ dims, voxels: new Uint8Array(left.voxels.length) }), g).volumesMl).toEqual([]);
+    expect(count(voxelsOf(refine({ dims, voxels: new Uint8Array(left.voxels.length) }, g, { op: 'largestIsland' })))).toBe(0);
+  });
+
+  test('islands are 6-connected: touching at an edge or corner is two islands', () => {
+    const d: [number, number, number] = [4, 4, 4];
+    const v = new Uint8Array(64);
+    v[0] = 1; // (0,0,0)
+    v[1 + 4 * 1] = 1; // (1,1,0): an edge away
+    v[2 + 4 * (2 + 4 * 1)] = 1; // (2,2,1): a corner away from (1,1,0)
+    v[1] = 1; // (1,0,0): joins (0,0,0) and (1,1,0) through faces
+    expect(islandCensus(labelmapSource({ dims: d, voxels: v }), geometryOf([1, 1, 1])).volumesMl).toEqual([0.003, 0.001]);
+  });
+
+  test('run-based islands match a voxel flood fill on random masks', () => {
+    const d: [number, number, number] = [9, 8, 7];
+    const [nx, ny, nz] = d;
+    let seed = 4242;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const flood = (vox: Uint8Array) => {
+      const seen = new Uint8Array(vox.length);
+      const sizes: number[] = [];
+      for (let s = 0; s < vox.length; s++) {
+        if (!vox[s] || seen[s]) continue;
+        let size = 0;
+        const stack = [s];
+        seen[s] = 1;
+        while (stack.length) {
+          const w = stack.pop()!;
+          size++;
+          const i = w % nx, j = Math.floor(w / nx) % ny, k = Math.floor(w / (nx * ny));
+          for (const [a, b, c] of [[i - 1, j, k], [i + 1, j, k], [i, j - 1, k], [i, j + 1, k], [i, j, k - 1], [i, j, k + 1]]) {
+            if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
+            const u = a + nx * (b + ny * c);
+            if (vox[u] && !seen[u]) {
+              seen[u] = 1;
+              stack.push(u);
+            }
+          }
+        }
+        sizes.push(size);
+      }
+      return sizes.sort((a, b) => b - a);
+    };
+    for (let trial = 0; trial < 15; trial++) {
+      const voxels = new Uint8Array(nx * ny * nz).map(() => (rand() < 0.35 ? 1 : 0));
+      expect(islandCensus(labelmapSource({ dims: d, voxels }), geometryOf([10, 10, 10])).volumesMl).toEqual(flood(voxels));
+    }
+  });
+});
+
+describe('fill holes', () => {
+  const sp: SpacingMm = [0.5, 0.5, 0.5];
+  const g = geometryOf(sp);
+  test('3D fills a sealed cavity but not a cup open to the outside', () => {
     const hollow = hollowSphereMask([30, 30, 30], sp, [7.5, 7.5, 7.5], 6, 3);
     const full = sphereMask([30, 30, 30], sp, [7.5, 7.5, 7.5], 6);
-    expect(count(fillHoles(hollow))).toBe(count(full));
-    // A cup: the same hollow ball with a channel from the cavity out through the top.
+    expect(Array.from(voxelsOf(refine(hollow, g, { op: 'fillHoles', mode: '3d' })))).toEqual(Array.from(full.voxels));
     const cup = { ...hollow, voxels: hollow.voxels.slice() };
     for (let k = 15; k < 30; k++) cup.voxels[15 + 30 * (15 + 30 * k)] = 0;
-    expect(count(fillHoles(cup))).toBe(count(cup));
+    expect(count(voxelsOf(refine(cup, g, { op: 'fillHoles', mode: '3d' })))).toBe(count(cup.voxels));
+  });
+
+  test('2D closes a tube open at both ends (3D does not), slice by slice in the slice plane', () => {
+    // A tube along z through the whole stack: ring of radii 2–4 mm, on 0.5 × 0.8 × 1.3 mm voxels.
+    const tsp: SpacingMm = [0.5, 0.8, 1.3];
+    const tg = geometryOf(tsp, [5, -3, 100]);
+    const tube = maskFromFunction([24, 16, 10], tsp, (x, y) => {
+      const r2 = (x - 6) ** 2 + (y - 6) ** 2;
+      return r2 <= 16 && r2 > 4;
+    });
+    const rod = maskFromFunction([24, 16, 10], tsp, (x, y) => (x - 6) ** 2 + (y - 6) ** 2 <= 16);
+    expect(count(voxelsOf(refine(tube, tg, { op: 'fillHoles', mode: '3d' })))).toBe(count(tube.voxels));
+    const closed = refine(tube, tg, { op: 'fillHoles', mode: '2d' });
+    expect(Array.from(voxelsOf(closed))).toEqual(Array.from(rod.voxels));
+    expect(closed.volumeMl).toBeCloseTo(count(rod.voxels) * voxelVolumeMl(tg), 12);
+    // 2D leaves a gap in the slice plane open: a C-shaped ring is not closed
+    const c = { ...tube, voxels: tube.voxels.map((v, i) => (i % 24 === 12 && Math.floor(i / 24) % 16 < 6 ? 0 : v)) };
+    expect(count(voxelsOf(refine(c, tg, { op: 'fillHoles', mode: '2d' })))).toBe(count(c.voxels));
   });
 });
 
-test('distance transform matches brute force with anisotropic spacing', () => {
-  const dims: [number, number, number] = [7, 5, 4];
-  const sp: SpacingMm = [0.4, 1.3, 2.1];
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const vox = new Uint8Array(140).map(() => (rand() < 0.08 ? 1 : 0));
-  const d = squaredDistanceMm2(vox, dims, sp, 1);
-  for (let k = 0; k < 4; k++)
-    for (let j = 0; j < 5; j++)
-      for (let i = 0; i < 7; i++) {
-        let best = Infinity;
-        for (let c = 0; c < 4; c++)
-          for (let b = 0; b < 5; b++)
-            for (let a = 0; a < 7; a++) {
-              if (!vox[a + 7 * (b + 5 * c)]) continue;
-              best = Math.min(best, ((a - i) * sp[0]) ** 2 + ((b - j) * sp[1]) ** 2 + ((c - k) * sp[2]) ** 2);
+describe('margins in millimetres on non-square voxels (0.5 × 0.8 × 1.3 mm) with a non-zero origin', () => {
+  const sp: SpacingMm = [0.5, 0.8, 1.3];
+  const g = geometryOf(sp, [-31.5, 17.2, -240.3]);
+
+  test('grow and shrink are the dilation and erosion by one symmetric kernel (brute force on random masks)', () => {
+    const dims: [number, number, number] = [15, 13, 11];
+    const [nx, ny, nz] = dims;
+    const at = (i: number, j: number, k: number) => i + nx * (j + ny * k);
+    let seed = 31;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const margin of [1.3, 1.6, 2.2, 3]) {
+      // the kernel: what growing one voxel in the middle gives
+      const one = new Uint8Array(nx * ny * nz);
+      one[at(7, 6, 5)] = 1;
+      const k1 = voxelsOf(refine({ dims, voxels: one }, g, { op: 'margin', mm: margin }));
+      const kernel: Array<[number, number, number]> = [];
+      for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (k1[at(i, j, k)]) kernel.push([i - 7, j - 6, k - 5]);
+      // symmetric, and within about a voxel diagonal of the margin
+      expect(kernel.every(([a, b, c]) => k1[at(7 - a, 6 - b, 5 - c)] === 1)).toBe(true);
+      expect(Math.max(...kernel.map(([a, b, c]) => Math.hypot(a * sp[0], b * sp[1], c * sp[2])))).toBeLessThanOrEqual(margin * 1.6);
+      expect(kernel.length).toBeGreaterThan(1);
+      const voxels = new Uint8Array(nx * ny * nz).map(() => (rand() < 0.12 ? 1 : 0));
+      const grown = voxelsOf(refine({ dims, voxels }, g, { op: 'margin', mm: margin }));
+      const shrunk = voxelsOf(refine({ dims, voxels }, g, { op: 'margin', mm: -margin }));
+      const wantGrown = new Uint8Array(voxels.length);
+      const wantShrunk = new Uint8Array(voxels.length);
+      for (let k = 0; k < nz; k++)
+        for (let j = 0; j < ny; j++)
+          for (let i = 0; i < nx; i++) {
+            let nearFg = false;
+            let nearBg = false; // background inside the volume: the edge does not erode
+            for (const [a, b, c] of kernel) {
+              const x = i + a, y = j + b, z = k + c;
+              if (x < 0 || y < 0 || z < 0 || x >= nx || y >= ny || z >= nz) continue;
+              if (voxels[at(x, y, z)]) nearFg = true;
+              else nearBg = true;
             }
-        expect(d[i + 7 * (j + 5 * k)]).toBeCloseTo(best, 4);
-      }
+            wantGrown[at(i, j, k)] = nearFg ? 1 : 0;
+            wantShrunk[at(i, j, k)] = voxels[at(i, j, k)] && !nearBg ? 1 : 0;
+          }
+      expect(Array.from(grown)).toEqual(Array.from(wantGrown));
+      expect(Array.from(shrunk)).toEqual(Array.from(wantShrunk));
+    }
+  });
+
+  test('a 2.6 mm margin moves a box face out by 2.6 mm along every axis; shrinking moves it in', () => {
+    // A box of voxels 5..34 × 6..20 × 6..17: faces half a voxel beyond the outer centres.
+    const dims: [number, number, number] = [40, 27, 24];
+    const voxels = new Uint8Array(40 * 27 * 24);
+    for (let k = 6; k < 18; k++) for (let j = 6; j < 21; j++) for (let i = 5; i < 35; i++) voxels[i + 40 * (j + 27 * k)] = 1;
+    const box = (v: SliceSource) => meshMeasures(extractSurface(v, g)).bbox_mm;
+    const plain = box(labelmapSource({ dims, voxels }));
+    const W = 2.6; // a whole number of voxels along x (5.2) and z (2); 3.25 along y
+    const grown = box(refine({ dims, voxels }, g, { op: 'margin', mm: W }));
+    const shrunk = box(refine({ dims, voxels }, g, { op: 'margin', mm: -W }));
+    for (let a = 0; a < 3; a++) {
+      // along an axis the face can only move by whole voxels: within half a voxel of W
+      expect(Math.abs(plain[a] - grown[a] - W)).toBeLessThanOrEqual(sp[a] / 2 + 1e-6);
+      expect(Math.abs(grown[a + 3] - plain[a + 3] - W)).toBeLessThanOrEqual(sp[a] / 2 + 1e-6);
+      expect(Math.abs(shrunk[a] - plain[a] - W)).toBeLessThanOrEqual(sp[a] / 2 + 1e-6);
+    }
+    expect(grown[0]).toBeCloseTo(plain[0] - 2.5, 4); // 5 voxels of 0.5 within 2.6 mm
+    expect(grown[2]).toBeCloseTo(plain[2] - 2.6, 4); // 2 slices of 1.3
+  });
+
+  test('grow by W turns a ball of radius r into one of radius r + W, shrink into r − W (within 0.15 mm, an eighth of the coarsest voxel)', () => {
+    const dims: [number, number, number] = [70, 44, 28];
+    const ball = sphereMask(dims, sp, [17, 17, 17], 8);
+    const radius = (ml: number) => Math.cbrt((3 * ml * 1000) / (4 * Math.PI));
+    expect(Math.abs(radius(refine(ball, g, { op: 'margin', mm: 3 }).volumeMl) - 11)).toBeLessThan(0.15);
+    expect(Math.abs(radius(refine(ball, g, { op: 'margin', mm: -3 }).volumeMl) - 5)).toBeLessThan(0.15);
+    expect(Math.abs(radius(refine(ball, g, { op: 'margin', mm: 1.7 }).volumeMl) - 9.7)).toBeLessThan(0.15);
+    expect(count(voxelsOf(refine(ball, g, { op: 'margin', mm: 0 })))).toBe(count(ball.voxels));
+  });
 });
 
-describe('margins in millimetres on anisotropic voxels', () => {
-  const sp: SpacingMm = [0.3, 0.4, 0.5];
-  const dims: [number, number, number] = [80, 60, 50];
-  const c: [number, number, number] = [12, 12, 12];
-  const ball = (r: number) => sphereMask(dims, sp, c, r);
+describe('hollow', () => {
+  const sp: SpacingMm = [0.5, 0.8, 1.3];
+  const g = geometryOf(sp, [12, -30, 55]);
+  const dims: [number, number, number] = [80, 52, 34];
+  const r = 9;
+  const W = 3;
+  const ball = sphereMask(dims, sp, [20, 20.8, 22.1], r);
+  const shell = (a: number, b: number) => ((4 / 3) * Math.PI * (b ** 3 - a ** 3)) / 1000;
 
-  // Radius of the ball with the same volume as a mask, mm.
-  const radius = (m: Labelmap) => Math.cbrt((3 * ml(m) * 1000) / (4 * Math.PI));
-
-  test('grow by 2 mm turns a 6 mm ball into an 8 mm ball; shrink by 2 mm into a 4 mm ball (within a voxel)', () => {
-    expect(Math.abs(radius(growMask(ball(6), 2)) - 8)).toBeLessThan(sp[0]);
-    expect(Math.abs(radius(shrinkMask(ball(6), 2)) - 4)).toBeLessThan(sp[0]);
-    expect(Math.abs(radius(ball(6)) - 6)).toBeLessThan(0.05);
-    expect(count(growMask(ball(6), 0))).toBe(count(ball(6)));
+  test('outside: a wall of W around the ball, the ball becomes the cavity: 4/3·π·((r+W)³−r³) within 2 %', () => {
+    const wall = refine(ball, g, { op: 'hollow', mm: W, side: 'outside' });
+    const v = voxelsOf(wall);
+    for (let i = 0; i < v.length; i++) if (ball.voxels[i]) expect(v[i]).toBe(0);
+    const mesh = extractSurface(wall, g);
+    const stats = meshStats(mesh);
+    expect(stats).toMatchObject({ watertight: true, oriented: true, parts: 2, solids: 1, cavities: 1 });
+    expect(Math.abs(stats.volume_mL / shell(r, r + W) - 1)).toBeLessThan(0.02);
+    expect(Math.abs(wall.volumeMl / shell(r, r + W) - 1)).toBeLessThan(0.02);
   });
 
-  test('opening removes a thin spur; closing fills a narrow gap', () => {
-    const spur = maskFromFunction(dims, sp, (x, y, z) => (x - 12) ** 2 + (y - 12) ** 2 + (z - 12) ** 2 <= 36 || (Math.abs(y - 12) < 0.5 && Math.abs(z - 12) < 0.6 && x > 12 && x < 22));
-    expect(count(openMask(spur, 1))).toBeLessThan(count(spur));
-    expect(count(openMask(spur, 1))).toBeGreaterThan(0.97 * count(ball(6)));
-    const opened = openMask(spur, 1);
-    const i20 = Math.round(20 / sp[0]);
-    const j12 = Math.round(12 / sp[1]);
-    const k12 = Math.round(12 / sp[2]);
-    expect(spur.voxels[i20 + 80 * (j12 + 60 * k12)]).toBe(1);
-    expect(opened.voxels[i20 + 80 * (j12 + 60 * k12)]).toBe(0);
-    const split = maskFromFunction(dims, sp, (x, y, z) => (x - 12) ** 2 + (y - 12) ** 2 + (z - 12) ** 2 <= 36 && Math.abs(x - 12) > 0.4);
-    const closed = closeMask(split, 1);
-    expect(closed.voxels[Math.round(12 / sp[0]) + 80 * (j12 + 60 * k12)]).toBe(1);
-    expect(count(closed)).toBeGreaterThanOrEqual(count(split));
+  test('inside keeps the outer size; centre puts half the wall each side (within 2 %)', () => {
+    const inside = extractSurface(refine(ball, g, { op: 'hollow', mm: W, side: 'inside' }), g);
+    expect(Math.abs(meshMeasures(inside).volume_mL / shell(r - W, r) - 1)).toBeLessThan(0.02);
+    const centre = extractSurface(refine(ball, g, { op: 'hollow', mm: W, side: 'centre' }), g);
+    expect(Math.abs(meshMeasures(centre).volume_mL / shell(r - W / 2, r + W / 2) - 1)).toBeLessThan(0.02);
+    expect(meshStats(centre)).toMatchObject({ watertight: true, solids: 1, cavities: 1 });
   });
 
-  test('hollow: an airway running off both ends of the stack becomes an open tube (genus 1 once capped)', () => {
+  test('an airway running off both ends of the stack becomes an open tube (one part, genus 1)', () => {
     const airway = maskFromFunction(dims, sp, (x, y) => (x - 12) ** 2 + (y - 12) ** 2 <= 9);
-    const tube = hollowMask(airway, 1.5, 'outside');
-    for (let i = 0; i < tube.voxels.length; i++) if (airway.voxels[i]) expect(tube.voxels[i]).toBe(0);
-    const g = { pixelSpacingXMm: sp[0], pixelSpacingYMm: sp[1], sliceSpacingMm: sp[2], originMm: [0, 0, 0] as [number, number, number], orientation: [...ORIENTATION_PRESETS.axial] as [number, number, number, number, number, number] };
-    // The tube wall is one part with a through-hole: χ = 0.
-    expect(meshTopology(extractSurface(labelmapSource(tube), g))).toMatchObject({ watertight: true, eulerCharacteristic: 0, parts: 1 });
-    const shell = hollowMask(ball(6), 1, 'inside');
-    expect(meshTopology(extractSurface(labelmapSource(shell), g))).toMatchObject({ watertight: true, eulerCharacteristic: 4, parts: 2 });
-    expect(() => hollowMask(ball(6), 0.45)).toThrow(/thinner than the 0.5 mm voxel spacing/);
+    const tube = refine(airway, g, { op: 'hollow', mm: 1.5, side: 'outside' });
+    expect(meshTopology(extractSurface(tube, g))).toMatchObject({ watertight: true, eulerCharacteristic: 0, parts: 1 });
+  });
+
+  test('a wall thinner than the voxels is refused, before anything is read', () => {
+    const unread: SliceSource = {
+      dims,
+      getSlice: () => {
+        throw new Error('read');
+      },
+    };
+    expect(() => refineSlices(unread, g, { op: 'hollow', mm: 1.2, side: 'outside' })).toThrow(/a wall of 1.2 mm is thinner than the 1.3 mm voxel spacing/);
+    expect(() => refineSlices(unread, g, { op: 'hollow', mm: 1.2, side: 'centre' })).toThrow(/a wall of 1.2 mm is thinner/);
+    expect(() => refineSlices(unread, g, { op: 'hollow', mm: 2, side: 'middle' as 'centre' })).toThrow(/outside, inside or centre/);
+    expect(() => refineSlices(unread, g, { op: 'margin', mm: NaN })).toThrow(/margin: must be a number/);
+    expect(() => refineSlices(unread, g, { op: 'removeIslandsBelow', minMl: -1 })).toThrow(/≥ 0/);
+    expect(() => refineSlices(unread, g, { op: 'fillHoles', mode: '4d' as '3d' })).toThrow(/3d or 2d/);
+    expect(() => refineSlices(unread, g, { op: 'keepIslandAt', voxel: [1.5, 0, 0] })).toThrow(/three whole numbers/);
   });
 });
 
-test('run-based components match a voxel flood fill for 6, 18 and 26 connectivity (random masks)', () => {
-  const dims: [number, number, number] = [9, 8, 7];
-  const [nx, ny, nz] = dims;
-  let seed = 4242;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const bfsSizes = (vox: Uint8Array, conn: number) => {
-    const seen = new Uint8Array(vox.length);
-    const sizes: number[] = [];
-    for (let s = 0; s < vox.length; s++) {
-      if (!vox[s] || seen[s]) continue;
-      let size = 0;
-      const stack = [s];
-      seen[s] = 1;
-      while (stack.length) {
-        const v = stack.pop()!;
-        size++;
-        const i = v % nx, j = Math.floor(v / nx) % ny, k = Math.floor(v / (nx * ny));
-        for (let dk = -1; dk <= 1; dk++)
-          for (let dj = -1; dj <= 1; dj++)
-            for (let di = -1; di <= 1; di++) {
-              const m = Math.abs(di) + Math.abs(dj) + Math.abs(dk);
-              if (m === 0 || (conn === 6 && m > 1) || (conn === 18 && m > 2)) continue;
-              const a = i + di, b = j + dj, c = k + dk;
-              if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
-              const w = a + nx * (b + ny * c);
-              if (vox[w] && !seen[w]) {
-                seen[w] = 1;
-                stack.push(w);
-              }
-            }
-      }
-      sizes.push(size);
-    }
-    return sizes.sort((a, b) => b - a);
-  };
-  for (let trial = 0; trial < 15; trial++) {
-    const voxels = new Uint8Array(nx * ny * nz).map(() => (rand() < 0.3 ? 1 : 0));
-    for (const conn of [6, 18, 26] as const) {
-      expect(islandSizes({ dims, spacingMm: [1, 1, 1], voxels }, { connectivity: conn })).toEqual(bfsSizes(voxels, conn));
-    }
-  }
-});
-
-test('largest island straight from grey values equals threshold then keepLargestIsland', () => {
-  const dims: [number, number, number] = [12, 10, 8];
-  let seed = 77;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const grey = new Uint16Array(12 * 10 * 8).map(() => Math.floor(rand() * 1000));
-  for (const conn of [6, 26] as const) {
-    const a = largestIslandInRange(grey, dims, [300, 900], { connectivity: conn });
-    const b = keepLargestIsland({ dims, spacingMm: [1, 1, 1], voxels: thresholdMask(grey, 300, 900) }, { connectivity: conn }).voxels;
-    expect(Array.from(a)).toEqual(Array.from(b));
-  }
-});
-
-test('largest island as slices painted from runs equals the in-memory version', () => {
-  const dims: [number, number, number] = [11, 9, 7];
-  let seed = 5;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const grey = new Uint8Array(11 * 9 * 7).map(() => Math.floor(rand() * 256));
-  const n = 11 * 9;
-  const slices = largestIslandSlices({ dims, getSlice: k => grey.subarray(k * n, (k + 1) * n) }, { range: [100, 255], connectivity: 26 });
-  const whole = largestIslandInRange(grey, dims, [100, 255], { connectivity: 26 });
-  for (let k = 0; k < 7; k++) expect(Array.from(slices.getSlice(k))).toEqual(Array.from(whole.subarray(k * n, (k + 1) * n)));
-});
-
-test('grow and shrink by runs equal the thresholded distance transform (anisotropic spacing)', () => {
-  const dims: [number, number, number] = [13, 11, 9];
-  let seed = 31;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  for (const sp of [[0.5, 0.5, 1] as SpacingMm, [0.4, 0.7, 1.1] as SpacingMm]) {
-    for (const margin of [0.5, 1, 1.4, 2.2]) {
-      const voxels = new Uint8Array(13 * 11 * 9).map(() => (rand() < 0.15 ? 1 : 0));
-      const mask: Labelmap = { dims, spacingMm: sp, voxels };
-      const limit = margin * margin * (1 + 1e-9);
-      const toFg = squaredDistanceMm2(voxels, dims, sp, 1);
-      const toBg = squaredDistanceMm2(voxels, dims, sp, 0);
-      const grown = growMask(mask, margin).voxels;
-      const shrunk = shrinkMask(mask, margin).voxels;
-      // The transform stores float32, so a distance of exactly the margin (1.4 = 2 × 0.7) can
-      // land either side of it there: compare away from such ties.
-      const tie = (d: number) => Math.abs(d - margin * margin) < 1e-5;
-      for (let i = 0; i < voxels.length; i++) {
-        if (!tie(toFg[i])) expect(grown[i]).toBe(toFg[i] <= limit ? 1 : 0);
-        if (!tie(toBg[i])) expect(shrunk[i]).toBe(voxels[i] && !(toBg[i] <= limit) ? 1 : 0);
-      }
-    }
-  }
-});
-
-test('a large margin (hundreds of ellipsoid rows: coverage counting) agrees with the distance transform', () => {
-  const dims: [number, number, number] = [40, 36, 30];
-  const sp: SpacingMm = [0.3, 0.3, 0.3];
-  const m = sphereMask(dims, sp, [5, 5, 4.5], 2);
-  // 2.5 mm over 0.3 mm voxels: hundreds of rows in the ellipsoid, more than 32 spans per row
-  const big = growMask(m, 2.5);
-  const d = squaredDistanceMm2(m.voxels, dims, sp, 1);
-  for (let i = 0; i < d.length; i++) if (Math.abs(d[i] - 6.25) > 1e-4) expect(big.voxels[i]).toBe(d[i] <= 6.25 ? 1 : 0);
-  expect(count(shrinkMask(big, 2.5))).toBeGreaterThan(0.9 * count(m));
-});
-
-test('fill holes on slices equals the in-memory fill holes', () => {
+test('steps chain on runs, and cancelling stops a step', () => {
   const sp: SpacingMm = [0.5, 0.5, 0.5];
+  const g = geometryOf(sp);
   const hollow = hollowSphereMask([30, 30, 30], sp, [7.5, 7.5, 7.5], 6, 3);
-  const n = 30 * 30;
-  const src = fillHolesSlices({ dims: hollow.dims, getSlice: k => hollow.voxels.subarray(k * n, (k + 1) * n) });
-  const whole = fillHoles(hollow).voxels;
-  for (let k = 0; k < 30; k++) expect(Array.from(src.getSlice(k))).toEqual(Array.from(whole.subarray(k * n, (k + 1) * n)));
+  const filled = refineSlices(refine(hollow, g, { op: 'largestIsland' }), g, { op: 'fillHoles', mode: '3d' });
+  expect(count(voxelsOf(filled))).toBe(count(sphereMask([30, 30, 30], sp, [7.5, 7.5, 7.5], 6).voxels));
+  const seen: number[] = [];
+  refineSlices(labelmapSource(hollow), g, { op: 'margin', mm: 1 }, { onProgress: f => seen.push(f) });
+  expect(seen[seen.length - 1]).toBe(1);
+  expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true);
+  expect(() => refineSlices(labelmapSource(hollow), g, { op: 'margin', mm: 1 }, { signal: { aborted: true } })).toThrow(expect.objectContaining({ code: 'cancelled' }));
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { writeBmp } from '../../../../../tests/fixtures/images/bmpWriter';
 import { magick, tempDir } from '../../../../../tests/fixtures/images/magick';
 import { decodeImage } from '../../decode/decodeImage';
+import { orientSlice } from '../../geometry/orientSlice';
 import { sliceView } from '../types';
 import { inspectStack, readStack } from './readStack';
 
@@ -45,8 +46,8 @@ const main = folder('main', [1, 2, 3, 10, 11, 12], dir => {
 });
 
 test('order, skipped files, gaps, duplicates, coloured fraction; 2 workers give the same volume as none', async () => {
-  const single = await readStack([main], { workers: 0, sharedMemory: false });
-  const pooled = await readStack([main], { workers: 2 });
+  const single = await readStack([main], { gapPolicy: 'continuous', workers: 0, sharedMemory: false });
+  const pooled = await readStack([main], { gapPolicy: 'continuous', workers: 2 });
   const { stack, report } = pooled;
   expect(Buffer.from(stack.voxels).equals(Buffer.from(single.stack.voxels))).toBe(true);
   const order = ['IMG (1).bmp', 'IMG (2).bmp', 'IMG (3).bmp', 'IMG (10).bmp', 'IMG (11).bmp', 'IMG (12).bmp', 'IMG (13).bmp'];
@@ -56,7 +57,7 @@ test('order, skipped files, gaps, duplicates, coloured fraction; 2 workers give 
   expect(stack.voxels).toBeInstanceOf(Uint8Array);
   expect(report.skipped.map(s => s.name).sort()).toEqual(['.DS_Store', 'DICOMDIR', 'Thumbs.db', 'notes.txt', 'thumbs']);
   expect(report.skipped.find(s => s.name === 'Thumbs.db')!.reason).toMatch(/thumbnail/);
-  expect(report.gaps).toEqual([{ after: 'IMG (3).bmp', before: 'IMG (10).bmp', missing: [4, 5, 6, 7, 8, 9], missingCount: 6 }]);
+  expect(report.gaps).toEqual([{ after: 'IMG (3).bmp', before: 'IMG (10).bmp', missing: [4, 5, 6, 7, 8, 9], missingCount: 6, afterNumber: 3, beforeNumber: 10, step: 1 }]);
   expect(report.duplicates).toEqual([{ slice: 'IMG (13).bmp', sameAs: 'IMG (3).bmp' }]);
   // Odd slices 1, 3, 11, 13 carry a 4 × 3 red mark.
   expect(report.colouredSlices).toBe(4);
@@ -69,19 +70,19 @@ test('order, skipped files, gaps, duplicates, coloured fraction; 2 workers give 
 });
 
 test('with sharedMemory the workers write the volume in place; the result is the same', async () => {
-  const plain = await readStack([main], { workers: 2, crop: [1, 1, 36, 28], sharedMemory: false });
-  const shared = await readStack([main], { workers: 2, crop: [1, 1, 36, 28] }); // the default
+  const plain = await readStack([main], { gapPolicy: 'continuous', workers: 2, crop: [1, 1, 36, 28], sharedMemory: false });
+  const shared = await readStack([main], { gapPolicy: 'continuous', workers: 2, crop: [1, 1, 36, 28] }); // the default
   expect(shared.stack.voxels.buffer).toBeInstanceOf(SharedArrayBuffer);
   expect(plain.stack.voxels.buffer).toBeInstanceOf(ArrayBuffer);
   expect(Buffer.from(shared.stack.voxels).equals(Buffer.from(plain.stack.voxels))).toBe(true);
   expect(shared.report).toEqual(plain.report);
-  const inline = await readStack([main], { workers: 0, downsample: 2 });
-  const inlinePlain = await readStack([main], { workers: 0, downsample: 2, sharedMemory: false });
+  const inline = await readStack([main], { gapPolicy: 'continuous', workers: 0, downsample: 2 });
+  const inlinePlain = await readStack([main], { gapPolicy: 'continuous', workers: 0, downsample: 2, sharedMemory: false });
   expect(Buffer.from(inline.stack.voxels).equals(Buffer.from(inlinePlain.stack.voxels))).toBe(true);
 });
 
 test('reverse, crop and downsample are applied to the slices, before the volume is allocated', async () => {
-  const { stack, report } = await readStack([main], { workers: 2, reverse: true, crop: [5, 4, 21, 13], downsample: 2 });
+  const { stack, report } = await readStack([main], { gapPolicy: 'continuous', workers: 2, reverse: true, crop: [5, 4, 21, 13], downsample: 2 });
   expect(report.order[0]).toBe('IMG (13).bmp');
   expect(stack).toMatchObject({ columns: 10, rows: 6, slices: 7 });
   expect(stack.voxels.length).toBe(10 * 6 * 7);
@@ -99,7 +100,8 @@ test('reverse, crop and downsample are applied to the slices, before the volume 
 
 test('inspectStack reports the same without keeping the volume', async () => {
   const report = await inspectStack([main], { workers: 1 });
-  const { report: full } = await readStack([main], { workers: 0 });
+  const { report: full } = await readStack([main], { gapPolicy: 'continuous', workers: 0 });
+  delete (full as { gapPolicy?: unknown }).gapPolicy;
   expect(report).toEqual(full);
 });
 
@@ -117,7 +119,7 @@ test('bad stacks fail with one line naming the file', async () => {
     writeFileSync(path.join(dir, 'IMG (3).bmp'), f);
   });
   await expect(readStack([lying], { workers: 2 })).rejects.toMatchObject({ code: 'too-large', file: 'IMG (3).bmp' });
-  await expect(readStack([main], { maxVolumeBytes: 1000 })).rejects.toMatchObject({ code: 'too-large' });
+  await expect(readStack([main], { gapPolicy: 'continuous', maxVolumeBytes: 1000 })).rejects.toMatchObject({ code: 'too-large' });
   await expect(readStack([tmp.file('nowhere')])).rejects.toMatchObject({ code: 'io' });
   const parent = tmp.file('parent');
   mkdirSync(parent);
@@ -127,7 +129,7 @@ test('bad stacks fail with one line naming the file', async () => {
 
 test('cancelling stops the read with "cancelled"', async () => {
   const ac = new AbortController();
-  const run = readStack([main], { workers: 2, signal: ac.signal, onProgress: d => d === 2 && ac.abort() });
+  const run = readStack([main], { gapPolicy: 'continuous', workers: 2, signal: ac.signal, onProgress: d => d === 2 && ac.abort() });
   await expect(run).rejects.toMatchObject({ code: 'cancelled' });
 });
 
@@ -149,4 +151,48 @@ test('a multi-page 16-bit TIFF is a whole 16-bit stack; 16-bit PNG slices stay 1
   const r16 = await readStack([pngs], { workers: 0 });
   expect(r16.stack.bitsStored).toBe(16);
   expect(Math.max(...r16.stack.voxels)).toBeGreaterThan(255);
+});
+
+test('a gapped stack is refused without a gap policy, before any pixel is decoded', async () => {
+  let decoded = 0;
+  await expect(readStack([main], { workers: 0, onProgress: () => decoded++ })).rejects.toMatchObject({
+    code: 'bad-argument',
+    message: expect.stringMatching(/^slice numbers 4–9 \(6 slices\) are missing \(after IMG \(3\)\.bmp\): choose 'fill'/),
+  });
+  expect(decoded).toBe(0);
+});
+
+test('gaps filled: every file keeps its numbered place, the missing ones are interpolated (workers write in place)', async () => {
+  const dir = folder('gapped', [1, 2, 3, 5, 6, 9]);
+  for (const reverse of [false, true]) {
+    const { stack, report } = await readStack([dir], { workers: 2, gapPolicy: 'fill', reverse });
+    expect(stack.slices).toBe(9);
+    // Slice k is number k + 1 (9 − k reversed): each file's pixels are where its number says.
+    for (const n of [1, 2, 3, 5, 6, 9]) {
+      const k = reverse ? 9 - n : n - 1;
+      expect(stack.sliceNames[k]).toBe(`IMG (${n}).bmp`);
+      const img = decodeImage(writeBmp({ width: W, height: H, bitCount: 24, rgb: sliceRgb(n) }), 'x');
+      expect(sliceView(stack, k)[W + 7]).toBe(img.data[(W + 7) * 3]);
+    }
+    expect(report.filled.map(f => f.slice)).toEqual(reverse ? ['IMG (8).bmp (interpolated)', 'IMG (7).bmp (interpolated)', 'IMG (4).bmp (interpolated)'] : ['IMG (4).bmp (interpolated)', 'IMG (7).bmp (interpolated)', 'IMG (8).bmp (interpolated)']);
+    // IMG (7) is a third of the way from 6 to 9.
+    const k7 = reverse ? 2 : 6;
+    const v6 = sliceView(stack, reverse ? 3 : 5)[W + 7];
+    const v9 = sliceView(stack, reverse ? 0 : 8)[W + 7];
+    expect(sliceView(stack, k7)[W + 7]).toBe(Math.round(v6 + (v9 - v6) / 3));
+    expect(stack.filledSlices).toEqual(report.filled.map(f => f.index).sort((a, b) => a - b));
+  }
+});
+
+test('flip and rotate are applied to each slice after crop and downsample, the same in workers and on this thread', async () => {
+  const dir = folder('turned', [1, 2]);
+  const plain = await readStack([dir], { workers: 0, crop: [2, 1, 30, 21], downsample: 2 });
+  for (const orient of [{ rotate: 90 as const }, { flip: 'rows' as const, rotate: 270 as const }]) {
+    const pooled = await readStack([dir], { workers: 2, crop: [2, 1, 30, 21], downsample: 2, orient });
+    const inline = await readStack([dir], { workers: 0, crop: [2, 1, 30, 21], downsample: 2, orient, sharedMemory: false });
+    expect(pooled.stack).toMatchObject({ columns: 10, rows: 15, slices: 2 });
+    expect(Buffer.from(pooled.stack.voxels).equals(Buffer.from(inline.stack.voxels))).toBe(true);
+    for (let k = 0; k < 2; k++) expect(Array.from(sliceView(pooled.stack, k))).toEqual(Array.from(orientSlice(sliceView(plain.stack, k) as Uint8Array, 15, 10, orient)));
+    expect(pooled.report.orient).toEqual({ flip: orient.flip ?? 'none', rotate: orient.rotate });
+  }
 });

@@ -1,8 +1,10 @@
 // Node only: read folders/files of slices into one VoxelStack, decoding in worker_threads.
 import os from 'node:os';
 import { ImageStackError } from '../../errors';
+import type { SliceOrientation } from '../../geometry/sliceOrientation';
 import type { CropRect, DownsampleFactor } from '../../geometry/types';
 import type { StackReport } from '../assemble';
+import type { GapPolicy } from '../gaps';
 import type { StackPlan } from '../plan';
 import { readStackFromTargets } from '../readSources';
 import type { VoxelStack } from '../types';
@@ -17,6 +19,14 @@ export interface ReadStackOptions {
   crop?: [number, number, number, number] | CropRect;
   /** In-plane mean of f × f blocks; slices are not combined (the geometry multiplies pixel spacing by f). */
   downsample?: DownsampleFactor;
+  /** Flip/rotate each slice after crop and downsample (see SliceOrientation). */
+  orient?: SliceOrientation;
+  /**
+   * Required when the numbering has gaps (else an ImageStackError 'bad-argument' before any
+   * pixel is decoded): 'fill' interpolates each missing slice at its place, 'continuous'
+   * stacks the files as if none were missing. `inspectStack` only reports gaps.
+   */
+  gapPolicy?: GapPolicy;
   /** Slices decoded so far, of total. Called in completion order. */
   onProgress?: (done: number, total: number) => void;
   /** Called once the headers are read and the stack is planned, before any pixel is decoded. */

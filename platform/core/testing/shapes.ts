@@ -1,5 +1,5 @@
-import type { Labelmap, SpacingMm } from '../types';
-import type { Dimensions3 } from '../../geometry';
+import type { Labelmap, SpacingMm } from '../src/mesh/types';
+import type { Dimensions3 } from '../src/geometry';
 
 /**
  * Binary masks of analytic shapes for tests and benchmarks, sampled at voxel centres

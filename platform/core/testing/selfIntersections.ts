@@ -1,4 +1,4 @@
-import type { Mesh } from '../types';
+import type { Mesh } from '../src/mesh/types';
 
 /**
  * Pairs of triangles that share no vertex yet cross each other (an edge of one passes through
