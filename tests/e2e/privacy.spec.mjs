@@ -90,7 +90,7 @@ test('load the sample, threshold, export an STL: every request is to our own ori
   await page.fill('[data-cy=imagestack-threshold-min]', '200');
   await page.fill('[data-cy=imagestack-threshold-max]', '240');
   await page.click('[data-cy=imagestack-threshold-apply]');
-  await page.waitForFunction(() => /Segment 1: [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 90_000 });
+  await page.waitForFunction(() => /Segment 1\b[^:]*: [\d,]+ voxels/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 90_000 });
   await page.waitForSelector('[data-cy=imagestack-export-stl]:not([disabled])', { timeout: 60_000 });
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.click('[data-cy=imagestack-export-stl]')]);
   assert.match(download.suggestedFilename(), /\.stl$/);
