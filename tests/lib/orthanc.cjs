@@ -43,7 +43,10 @@ function freePort() {
 
 /**
  * Starts Orthanc; resolves when its REST API answers and the DICOMweb plugin is loaded.
- * @returns {Promise<{ url: string, dicomWebRoot: string, log: () => string, stop: () => Promise<void> }>}
+ * `kill()` ends the process at once (SIGKILL, as a crash or a pulled plug would) and keeps
+ * its port, configuration and storage, so `restart()` brings the same PACS back; `stop()` ends
+ * it and deletes its storage.
+ * @returns {Promise<{ url: string, dicomWebRoot: string, log: () => string, stop: () => Promise<void>, kill: () => Promise<void>, restart: () => Promise<void> }>}
  */
 async function startOrthanc({ timeoutMs = 20_000 } = {}) {
   const binary = findOrthanc();
@@ -63,49 +66,70 @@ async function startOrthanc({ timeoutMs = 20_000 } = {}) {
   };
   const configPath = path.join(dir, 'orthanc.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const url = `http://127.0.0.1:${port}`;
 
   let output = '';
-  const child = spawn(binary, [configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', d => (output += d));
-  child.stderr.on('data', d => (output += d));
-  let exited = false;
-  const exitedPromise = new Promise(resolve => child.once('exit', () => ((exited = true), resolve())));
+  let child = null;
+  let exited = true;
+  let exitedPromise = Promise.resolve();
 
-  const stop = async () => {
+  const launch = () => {
+    child = spawn(binary, [configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', d => (output += d));
+    child.stderr.on('data', d => (output += d));
+    exited = false;
+    exitedPromise = new Promise(resolve => child.once('exit', () => ((exited = true), resolve())));
+  };
+  const end = async signal => {
     if (!exited) {
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exitedPromise;
       clearTimeout(timer);
     }
+  };
+  const stop = async () => {
+    await end('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });
   };
+  const waitUntilUp = async () => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (exited) throw new Error(`Orthanc exited during start-up:\n${output.slice(-2000)}`);
+      try {
+        const r = await fetch(`${url}/system`);
+        if (r.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`Orthanc did not answer ${url}/system within ${timeoutMs} ms:\n${output.slice(-2000)}`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+  };
 
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`Orthanc exited during start-up:\n${output.slice(-2000)}`);
+  launch();
+  try {
+    await waitUntilUp();
+    const plugins = await (await fetch(`${url}/plugins`)).json();
+    if (!plugins.includes('dicom-web')) {
+      throw new Error(`Orthanc started without its DICOMweb plugin (${plugin}): apt-get install orthanc-dicomweb\n${output.slice(-2000)}`);
     }
-    try {
-      const r = await fetch(`${url}/system`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Orthanc did not answer ${url}/system within ${timeoutMs} ms:\n${output.slice(-2000)}`);
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  const plugins = await (await fetch(`${url}/plugins`)).json();
-  if (!plugins.includes('dicom-web')) {
+  } catch (e) {
     await stop();
-    throw new Error(`Orthanc started without its DICOMweb plugin (${plugin}): apt-get install orthanc-dicomweb\n${output.slice(-2000)}`);
+    throw e;
   }
-  return { url, dicomWebRoot: `${url}/dicom-web`, log: () => output, stop };
+  return {
+    url,
+    dicomWebRoot: `${url}/dicom-web`,
+    log: () => output,
+    stop,
+    kill: () => end('SIGKILL'),
+    restart: async () => {
+      await end('SIGTERM');
+      launch();
+      await waitUntilUp();
+    },
+  };
 }
 
 /** QIDO-RS as DICOM JSON, e.g. qido(root, 'series?StudyInstanceUID=…'). */

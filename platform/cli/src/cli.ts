@@ -53,7 +53,8 @@ function terminalProgress(): CliIo['progress'] {
   };
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (what bin/imagestack.js, the installed bin, calls). */
+export function runFromProcess(): void {
   const interrupt = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nimagestack: stopping (Ctrl-C again to quit at once)\n');
@@ -76,3 +77,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runFromProcess();

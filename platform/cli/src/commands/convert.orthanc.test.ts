@@ -84,7 +84,8 @@ afterAll(async () => {
 test('a converted series sent by STOW-RS is found by QIDO-RS and retrieved by WADO-RS with the same pixels', async () => {
   const stack = makeStack();
   const result = await convertStack(stack, geometry, { out: join(outRoot, 'series'), stowUrl: orthanc.dicomWebRoot, identity: { description: 'orthanc it' } });
-  expect(result.stow).toEqual({ accepted: 5, failed: 0, failures: [] });
+  expect(result.stow).toEqual({ accepted: 5, failed: 0, stored: expect.any(Array), failures: [] });
+  expect(result.stow!.stored).toHaveLength(5);
 
   // QIDO-RS: the series, with the right instance count
   const qido = await fetch(`${orthanc.dicomWebRoot}/series?SeriesInstanceUID=${result.seriesInstanceUID}&includefield=00201209`, {

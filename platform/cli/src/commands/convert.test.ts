@@ -139,7 +139,12 @@ describe('--stow', () => {
     expect(seen[0]).toBe('Bearer tok-123-secret');
     const result = JSON.parse(c.out.join(''));
     expect(result.stow).toMatchObject({ accepted: 0, failed: 3 });
-    expect(c.err.join('')).toMatch(/3 of 3 instances were not stored by http:\/\/127\.0\.0\.1:\d+\/dicom-web: not authorized by the server \(HTTP 401\)/);
+    // which instances, and why, one line each
+    const err = c.err.join('').split('\n');
+    expect(err[0]).toMatch(/^imagestack convert: 3 of 3 instances were not confirmed stored by http:\/\/127\.0\.0\.1:\d+\/dicom-web:$/);
+    expect(err.slice(1, 4)).toEqual(['IMG0001.dcm', 'IMG0002.dcm', 'IMG0003.dcm'].map(f => `  ${f}: not authorized by the server (HTTP 401): check the DICOMweb token`));
+    expect(err[4]).toMatch(/^  \(every file is in .*stow; 0 were stored; `imagestack send <those files> --stow …` sends just them again\)$/);
+    expect(result.stow.failures.map((f: { file: string }) => f.file)).toEqual(['IMG0001.dcm', 'IMG0002.dcm', 'IMG0003.dcm']);
     expect(c.out.join('') + c.err.join('')).not.toContain('tok-123-secret');
   });
 });

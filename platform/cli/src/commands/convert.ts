@@ -15,7 +15,6 @@ import {
   type Rescale,
   type SeriesIdentity,
   type StackGeometry,
-  type StowFailure,
   type StowInstance,
   type VoxelStack,
 } from '@imagestack/core';
@@ -24,6 +23,7 @@ import { readStack } from '@imagestack/core/node';
 import { assembledGeometry, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions, type GeometryArgs } from '../geometryArgs';
 import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
+import { failureReport, printableUrl, type FileStowResult } from '../stowReport';
 
 const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--capture-window <level>,<width>] [--json]
   <inputs…>  folders or files of BMP/PNG/JPEG/TIFF slices, or of a DICOM series (such as one
@@ -31,7 +31,9 @@ const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--sto
   --out      folder for the DICOM files (created; must not already hold IMG*.dcm files)
   --stow     also send the series to this DICOMweb root by STOW-RS, e.g. http://localhost:8042/dicom-web
              (a bearer token is read from IMAGESTACK_DICOMWEB_TOKEN)
-  --json     print one JSON object: {"instances","out","seriesInstanceUID","stow":{"accepted","failed"}}
+  --json     print one JSON object: {"instances","out","seriesInstanceUID","stow":{"accepted","failed","stored","failures"}}
+             (failures: [{"file","sopInstanceUID","reason"}]; the exit status is 1 when any instance
+             was not confirmed stored by the server, after retries with backoff)
 ${CAPTURE_WINDOW_USAGE}
              With it the files store approximate HU through RescaleSlope/Intercept (RescaleType HU)
 ${GEOMETRY_USAGE}`;
@@ -58,7 +60,8 @@ export interface ConvertResult {
   instances: number;
   out: string;
   seriesInstanceUID: string;
-  stow: { accepted: number; failed: number; failures: StowFailure[] } | null;
+  /** With --stow: what the server confirmed, instance by instance (StowResult with file names). */
+  stow: FileStowResult | null;
   /** With a capture window: the window and the HU between two grey levels. */
   captureWindow?: CaptureWindow & { huStep: number };
 }
@@ -93,6 +96,7 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   const rescale = options.captureWindow ? captureWindowRescale(options.captureWindow) : options.rescale;
   const records = buildExportRecords(stack, geometry, { identity: options.identity, rescale });
 
+  const fileOf = new Map<string, string>();
   async function* writeEach(): AsyncGenerator<StowInstance> {
     let written = 0;
     for (const file of part10Files(stack, records)) {
@@ -104,13 +108,15 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
         throw new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
       }
       options.onProgress?.(++written / stack.slices);
+      fileOf.set(file.sopInstanceUID, file.fileName);
       yield file;
     }
   }
 
   let stow: ConvertResult['stow'] = null;
   if (options.stowUrl) {
-    stow = await stowInstances(options.stowUrl, writeEach(), { token: options.token, total: stack.slices, signal: options.signal });
+    const sent = await stowInstances(options.stowUrl, writeEach(), { token: options.token, total: stack.slices, signal: options.signal });
+    stow = { ...sent, failures: sent.failures.map(f => ({ file: fileOf.get(f.sopInstanceUID) ?? '', ...f })) };
   } else {
     for await (const _ of writeEach());
   }
@@ -130,18 +136,6 @@ async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise
     onProgress: (done, total) => io.progress?.('reading slices', done / total),
   });
   return { stack, geometry: assembledGeometry(g, report) };
-}
-
-/** The DICOMweb URL as safe to print: without any user:password part. */
-function printableUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url;
-  }
 }
 
 function parseConvertArgs(argv: string[]) {
@@ -225,10 +219,8 @@ export const convert: Command = {
       if (result.stow) io.stdout(`sent to ${printableUrl(args.stowUrl!)}: ${result.stow.accepted} accepted, ${result.stow.failed} failed\n`);
     }
     if (result.stow && result.stow.failed > 0) {
-      const first = result.stow.failures[0];
-      io.stderr(
-        `imagestack convert: ${result.stow.failed} of ${result.instances} instances were not stored by ${printableUrl(args.stowUrl!)}: ${first.reason}\n`,
-      );
+      const note = `every file is in ${result.out}; ${result.stow.accepted} were stored; \`imagestack send <those files> --stow …\` sends just them again`;
+      io.stderr(failureReport('convert', result.instances, result.stow, printableUrl(args.stowUrl!), note));
       return 1;
     }
     return 0;

@@ -4,6 +4,7 @@ import { convert } from './convert';
 import { fit } from './fit';
 import { info } from './info';
 import { mesh } from './mesh';
+import { send } from './send';
 import { tube } from './tube';
 
 /** Every subcommand, by the name the user types. */
@@ -13,5 +14,6 @@ export const COMMANDS: Record<string, Command> = {
   fit,
   info,
   mesh,
+  send,
   tube,
 };

@@ -35,6 +35,9 @@ const ok = (uids: string[]) =>
     headers: { 'Content-Type': 'application/dicom+json' },
   });
 const fast = { backoffMs: 1 };
+/** A server that confirms every instance of a test batch (UIDs 2.25.1 … 2.25.50). */
+const confirmsAll = () => ok(Array.from({ length: 50 }, (_, i) => `2.25.${i + 1}`));
+const uids = (n: number) => Array.from({ length: n }, (_, i) => `2.25.${i + 1}`);
 
 test('posts multipart/related application/dicom to {root}/studies in batches', async () => {
   const { fn, calls } = fakeFetch([() => ok(['2.25.1', '2.25.2']), () => ok(['2.25.3', '2.25.4']), () => ok(['2.25.5'])]);
@@ -45,7 +48,7 @@ test('posts multipart/related application/dicom to {root}/studies in batches', a
     maxInstancesPerRequest: 2,
     onProgress: p => progress.push(p.done),
   });
-  expect(r).toEqual({ accepted: 5, failed: 0, failures: [] });
+  expect(r).toEqual({ accepted: 5, failed: 0, stored: uids(5), failures: [] });
   expect(calls.map(c => c.url)).toEqual(Array(3).fill('http://127.0.0.1:9/dicom-web/studies'));
   expect(calls[0].headers['Content-Type']).toMatch(/^multipart\/related; type="application\/dicom"; boundary=/);
   expect(calls[0].headers.Authorization).toBeUndefined();
@@ -59,11 +62,11 @@ test('the body is exact multipart: part headers, the bytes, CRLF, closing bounda
 });
 
 test('batches also by bytes; a too-large instance goes alone', async () => {
-  const { fn, calls } = fakeFetch([() => new Response('', { status: 200 })]);
+  const { fn, calls } = fakeFetch([confirmsAll]);
   const r = await stowInstances('http://h/dw', instances(4), { ...fast, fetch: fn, maxBytesPerRequest: 250 });
   expect(r.accepted).toBe(4);
   expect(calls.map(partsOf)).toEqual([2, 2]);
-  const big = await stowInstances('http://h/dw', instances(2), { ...fast, fetch: fakeFetch([() => new Response('', { status: 200 })]).fn, maxBytesPerRequest: 50 });
+  const big = await stowInstances('http://h/dw', instances(2), { ...fast, fetch: fakeFetch([confirmsAll]).fn, maxBytesPerRequest: 50 });
   expect(big.accepted).toBe(2);
 });
 
@@ -79,8 +82,55 @@ test('retries 5xx and network errors with backoff, then succeeds', async () => {
     () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }),
     () => ok(['2.25.1', '2.25.2']),
   ]);
-  expect(await stowInstances('http://h/dw', instances(2), { ...fast, fetch: fn })).toEqual({ accepted: 2, failed: 0, failures: [] });
+  expect(await stowInstances('http://h/dw', instances(2), { ...fast, fetch: fn })).toEqual({ accepted: 2, failed: 0, stored: uids(2), failures: [] });
   expect(calls).toHaveLength(3);
+});
+
+test('retries 408 and 429 too', async () => {
+  const { fn, calls } = fakeFetch([() => new Response('', { status: 408 }), () => new Response('', { status: 429 }), confirmsAll]);
+  expect((await stowInstances('http://h/dw', instances(2), { ...fast, fetch: fn })).stored).toEqual(uids(2));
+  expect(calls).toHaveLength(3);
+});
+
+test('a request that gets no answer in time is retried, and reported as a timeout when it never does', async () => {
+  // a fetch that never answers unless aborted
+  let calls = 0;
+  const hang = (async (_url: string, init: RequestInit) => {
+    calls++;
+    if (calls === 3) return confirmsAll();
+    return new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+  }) as unknown as typeof fetch;
+  const r = await stowInstances('http://h:1/dw', instances(2), { ...fast, fetch: hang, timeoutMs: 20 });
+  expect([r.accepted, calls]).toEqual([2, 3]);
+  calls = -100;
+  const never = await stowInstances('http://h:1/dw', instances(1), { ...fast, fetch: hang, timeoutMs: 20, retries: 1 });
+  expect(never.failures).toEqual([{ sopInstanceUID: '2.25.1', reason: 'no answer from h:1 within 20 ms; gave up after 2 attempts' }]);
+});
+
+test('a connection cut while the answer is read is retried, never taken as stored', async () => {
+  const cut = () => {
+    const body = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"0008'));
+        c.error(Object.assign(new TypeError('terminated'), { cause: { code: 'UND_ERR_SOCKET' } }));
+      },
+    });
+    return new Response(body, { status: 200 });
+  };
+  const { fn, calls } = fakeFetch([cut, cut, confirmsAll]);
+  expect((await stowInstances('http://h/dw', instances(2), { ...fast, fetch: fn })).stored).toEqual(uids(2));
+  expect(calls).toHaveLength(3);
+  const always = fakeFetch([cut]);
+  const r = await stowInstances('http://h/dw', instances(1), { ...fast, fetch: always.fn, retries: 1 });
+  expect(r).toEqual({ accepted: 0, failed: 1, stored: [], failures: [{ sopInstanceUID: '2.25.1', reason: 'could not reach h (UND_ERR_SOCKET); gave up after 2 attempts' }] });
+});
+
+test('a success answer that lists nothing confirms nothing', async () => {
+  const { fn } = fakeFetch([() => new Response('', { status: 200 })]);
+  const r = await stowInstances('http://h/dw', instances(2), { ...fast, fetch: fn });
+  expect(r.accepted).toBe(0);
+  expect(r.stored).toEqual([]);
+  expect(r.failures[1]).toEqual({ sopInstanceUID: '2.25.2', reason: 'not confirmed: the server answered HTTP 200 without listing the instances it stored' });
 });
 
 test('gives up after the retries and says why, per instance', async () => {
@@ -152,6 +202,6 @@ test('pulls instances from an async source', async () => {
   async function* source() {
     for (const i of instances(3)) yield i;
   }
-  const { fn } = fakeFetch([() => new Response('', { status: 200 })]);
+  const { fn } = fakeFetch([confirmsAll]);
   expect((await stowInstances('http://h/dw', source(), { fetch: fn })).accepted).toBe(3);
 });

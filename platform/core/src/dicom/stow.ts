@@ -22,10 +22,15 @@ export interface StowOptions {
   maxInstancesPerRequest?: number;
   /** Bytes of DICOM per request (default 32 MiB); a larger single instance goes alone. */
   maxBytesPerRequest?: number;
-  /** Retries of one request after a 5xx, 429 or network error (default 3). */
+  /** Retries of one request after a 5xx, 408, 429, a timeout or a network error (default 3). */
   retries?: number;
   /** First retry delay, doubled on each further retry (default 500 ms). */
   backoffMs?: number;
+  /**
+   * How long one request may take, answer included, before it counts as failed and is
+   * retried (default 120 000 ms).
+   */
+  timeoutMs?: number;
   /** Number of instances, for progress only. */
   total?: number;
   onProgress?: (p: StowProgress) => void;
@@ -39,10 +44,16 @@ export interface StowFailure {
   reason: string;
 }
 
-/** What the server said, instance by instance: accepted + failed = instances sent. */
+/**
+ * What the server said, instance by instance: accepted + failed = instances sent. An instance
+ * is accepted only when the server's response lists it as stored (ReferencedSOPSequence);
+ * everything else, including an answer that lists nothing, is a failure with its reason.
+ */
 export interface StowResult {
   accepted: number;
   failed: number;
+  /** SOP Instance UIDs the server confirmed, in the order sent. */
+  stored: string[];
   failures: StowFailure[];
 }
 
@@ -144,11 +155,22 @@ export function stowUrl(dicomWebRoot: string): string {
   return url.toString();
 }
 
-/** Sends one request, retrying on 5xx, 429 and network errors; per-instance outcome. */
-async function sendBatch(url: string, batch: StowInstance[], options: StowOptions): Promise<StowFailure[]> {
+interface BatchOutcome {
+  stored: string[];
+  failures: StowFailure[];
+}
+
+const statusText = (r: Response) => `HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`;
+
+/**
+ * Sends one request, retrying on 5xx, 408, 429, timeouts and network errors (also a
+ * connection cut while the answer is read); the outcome instance by instance.
+ */
+async function sendBatch(url: string, batch: StowInstance[], options: StowOptions): Promise<BatchOutcome> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const retries = options.retries ?? 3;
   const backoffMs = options.backoffMs ?? 500;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const boundary = `imagestack-${globalThis.crypto.randomUUID()}`;
   const body = stowBody(batch, boundary);
   const headers: Record<string, string> = {
@@ -156,23 +178,40 @@ async function sendBatch(url: string, batch: StowInstance[], options: StowOption
     Accept: 'application/dicom+json',
   };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  const all = (reason: string): BatchOutcome => ({ stored: [], failures: batch.map(inst => ({ sopInstanceUID: inst.sopInstanceUID, reason })) });
 
   let lastProblem = '';
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), options.signal);
+    if (options.signal?.aborted) throw cancelled();
+    // one request, answer included, within timeoutMs; the caller's signal still cancels it
+    const attemptControl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attemptControl.abort();
+    }, timeoutMs);
+    const onAbort = () => attemptControl.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     let response: Response;
+    let text: string;
     try {
       // (the DOM and Node typings disagree on whether a Uint8Array is a BodyInit; both accept it)
-      response = await doFetch(url, { method: 'POST', headers, body: body as unknown as RequestInit['body'], signal: options.signal });
+      response = await doFetch(url, { method: 'POST', headers, body: body as unknown as RequestInit['body'], signal: attemptControl.signal });
+      text = await response.text();
     } catch (e) {
       if (options.signal?.aborted) throw cancelled();
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      lastProblem = `could not reach ${new URL(url).host} (${cause?.code ?? cause?.message ?? (e as Error).message})`;
+      lastProblem = timedOut
+        ? `no answer from ${new URL(url).host} within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`
+        : `could not reach ${new URL(url).host} (${cause?.code ?? cause?.message ?? (e as Error).message})`;
       continue;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
     }
-    const text = await response.text().catch(() => '');
-    if (response.status >= 500 || response.status === 429) {
-      lastProblem = `server error HTTP ${response.status} ${response.statusText}`.trim();
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      lastProblem = `server error ${statusText(response)}`;
       continue;
     }
     let json: DicomJson | undefined;
@@ -183,35 +222,37 @@ async function sendBatch(url: string, batch: StowInstance[], options: StowOption
     }
     if (json && (json[REFERENCED_SOP_SEQUENCE] || json[FAILED_SOP_SEQUENCE])) {
       // The response names instances: trust it instance by instance.
-      const stored = uidsIn(json, REFERENCED_SOP_SEQUENCE);
+      const listed = uidsIn(json, REFERENCED_SOP_SEQUENCE);
       const failed = uidsIn(json, FAILED_SOP_SEQUENCE);
-      const failures: StowFailure[] = [];
+      const outcome: BatchOutcome = { stored: [], failures: [] };
       for (const inst of batch) {
         const f = failed.get(inst.sopInstanceUID);
-        if (f) failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: failureReason(f) });
-        else if (!stored.has(inst.sopInstanceUID)) {
-          failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: `not listed as stored by the server (HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''})` });
-        }
+        if (f) outcome.failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: failureReason(f) });
+        else if (listed.has(inst.sopInstanceUID)) outcome.stored.push(inst.sopInstanceUID);
+        else outcome.failures.push({ sopInstanceUID: inst.sopInstanceUID, reason: `not listed as stored by the server (${statusText(response)})` });
       }
-      return failures;
+      return outcome;
     }
-    if (response.status === 200) return []; // 200 without a per-instance list: all stored (PS3.18 10.5.3)
-    const reason =
+    if (response.ok) {
+      // PS3.18 10.5.3: a success answer lists what was stored; one that lists nothing confirms nothing
+      return all(`not confirmed: the server answered ${statusText(response)} without listing the instances it stored`);
+    }
+    return all(
       response.status === 401 || response.status === 403
         ? `not authorized by the server (HTTP ${response.status}): check the DICOMweb token`
-        : `refused by the server: HTTP ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200).replace(/\s+/g, ' ')}` : ''}`;
-    return batch.map(inst => ({ sopInstanceUID: inst.sopInstanceUID, reason }));
+        : `refused by the server: ${statusText(response)}${text ? `: ${text.slice(0, 200).replace(/\s+/g, ' ')}` : ''}`,
+    );
   }
-  const reason = `${lastProblem}; gave up after ${retries + 1} attempts`;
-  return batch.map(inst => ({ sopInstanceUID: inst.sopInstanceUID, reason }));
+  return all(`${lastProblem}; gave up after ${retries + 1} attempts`);
 }
 
 /**
  * Sends Part-10 instances to a DICOMweb server by STOW-RS (POST {root}/studies,
  * multipart/related; type="application/dicom"), in batches, retrying transient failures.
  * Instances are pulled from `instances` one batch at a time, so a large series need not be
- * in memory at once. Reports, honestly, which instances the server accepted and why the others
- * failed; throws only when cancelled (ImageStackError 'cancelled') or the URL is unusable.
+ * in memory at once. Reports, honestly, which instances the server confirmed as stored and why
+ * the others failed (to resend just those, pass them again: a server keeps one copy of a SOP
+ * instance); throws only when cancelled (ImageStackError 'cancelled') or the URL is unusable.
  * Uses fetch only, so the viewer can run it too.
  */
 export async function stowInstances(
@@ -222,16 +263,17 @@ export async function stowInstances(
   const url = stowUrl(dicomWebRoot);
   const maxCount = Math.max(1, options.maxInstancesPerRequest ?? 20);
   const maxBytes = Math.max(1, options.maxBytesPerRequest ?? 32 * 1024 * 1024);
-  const result: StowResult = { accepted: 0, failed: 0, failures: [] };
+  const result: StowResult = { accepted: 0, failed: 0, stored: [], failures: [] };
   let batch: StowInstance[] = [];
   let batchBytes = 0;
 
   const flush = async () => {
     if (batch.length === 0) return;
     if (options.signal?.aborted) throw cancelled();
-    const failures = await sendBatch(url, batch, options);
+    const { stored, failures } = await sendBatch(url, batch, options);
     result.failed += failures.length;
-    result.accepted += batch.length - failures.length;
+    result.accepted += stored.length;
+    result.stored.push(...stored);
     result.failures.push(...failures);
     batch = [];
     batchBytes = 0;
