@@ -2,7 +2,9 @@ import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } 
 import { Button, toast } from '@ohif/ui-next';
 import {
   blobTargets,
+  captureEdgeLetters,
   describeGaps,
+
   describeSliceOrientation,
   detectOverlays,
   fitRulerTicks,
@@ -259,6 +261,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
           : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : ''));
   const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
   const mirrored = mirrorsCapture(orient);
+  const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
   const onZoom = useCallback((step: 1 | -1) => dispatch({ type: 'zoom', step }), []);
   const detectTicks = () => {
     const l = lines.ruler1;
@@ -473,6 +476,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
               </div>
               <div data-cy="imagestack-orientation-description" aria-live="polite" className="text-xs" style={{ maxWidth: 640, ...(mirrored ? WARN : {}) }}>
                 {describeSliceOrientation(orient)} The letters at the edges are those the viewer will show ({form.orientation}).
+              </div>
+              <div data-cy="imagestack-capture-letters" className="text-muted-foreground text-xs" style={{ maxWidth: 640 }}>
+                On the capture as it was: top {captureLetters.top}, bottom {captureLetters.bottom}, left {captureLetters.left}, right {captureLetters.right} (match them to letters burned into it).
               </div>
               {preview ? (
                 <PreviewCanvas
