@@ -6,7 +6,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildSurface,
   checkRefineStep,
+  finishSurfaceAsync,
   ImageStackError,
+  isIdentityOrientation,
   isImageStackError,
   meshSidecar,
   parseNumbers,
@@ -17,16 +19,18 @@ import {
   writeStlAscii,
   writeStlBinary,
   type GapRecord,
+  type Mesh,
   type MeshFrame,
   type SliceOrientation,
   type MeshStats,
   type RefineStep,
   type SliceSource,
   type StackGeometry,
+  type SurfaceResult,
   type VoxelStack,
 } from '@imagestack/core';
 import { dicomInputs } from '../dicomInputs';
-import { readStack } from '@imagestack/core/node';
+import { defaultWorkers, extractStackSurface, readStack, startMeshThreads } from '@imagestack/core/node';
 import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { UsageError, type CliIo, type Command } from '../io';
 
@@ -226,66 +230,104 @@ export async function surfaceFromSlices(
   argv: string[],
   io: CliIo,
   options: { stlRequired?: boolean } = {},
-): Promise<{ args: MeshArgs; result: ReturnType<typeof buildSurface>; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord }> {
+): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; stl?: Uint8Array }> {
   const { geometry: g, rest } = parseGeometryArgs(argv, { optional: true });
   const args = parseMeshArgs(rest, options);
 
-  let stack: VoxelStack;
   let geometry: StackGeometry;
+  let dims: [number, number, number];
+  let result: SurfaceResult;
   let imported: ImportRecord = {};
+  /** The binary STL of result.mesh, when a mesh thread already encoded it. */
+  let stl: Uint8Array | undefined;
+  const surfaceOptions = {
+    range: args.threshold,
+    smoothIterations: args.smooth,
+    decimate: args.decimate,
+    frame: args.frame,
+    signal: io.signal,
+    onProgress: (fraction: number, step: string) => io.progress?.(`surface (${step})`, fraction),
+  };
   const dicom = await dicomInputs(args.inputs);
-  if (dicom) {
-    if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
-    ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
-  } else {
-    const geo = g ?? parseGeometryArgs(argv).geometry; // throws the usage error naming the missing flag
-    const warning = mirrorWarning(geo);
-    if (warning) io.stderr(`imagestack: ${warning}\n`);
-    const read = await readStack(args.inputs, {
-      ...stackReadOptions(geo),
-      signal: io.signal,
-      onProgress: (done, total) => io.progress?.('reading slices', done / total),
-    });
-    stack = read.stack;
-    geometry = assembledGeometry(geo, read.report);
-    // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
-    imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, read.report) };
-  }
-
-  const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
-  const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
-    // each value checked against this volume (a point inside it, a wall the voxels can hold),
-    // named by its flag, before the work starts
-    try {
-      const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, dims, arg.pointMm), pointMm: arg.pointMm } : arg;
-      checkRefineStep(step, geometry);
-      return step;
-    } catch (e) {
-      throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
-    }
-  });
-  const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
-  let result;
+  const geo = dicom ? undefined : (g ?? parseGeometryArgs(argv).geometry); // throws the usage error naming the missing flag
+  // With no refine step, flip, rotation or filled gap nothing needs the whole volume: every core
+  // decodes, thresholds and marches its own slab of slices, then smooths its share of the
+  // vertices (the same mesh as the single-thread path below). Started now, so the threads boot
+  // while the headers are read.
+  const threaded = geo && !args.refine.length && isIdentityOrientation(geo.orient) && geo.gapPolicy !== 'fill';
+  const threads = threaded ? startMeshThreads(defaultWorkers()) : null;
   try {
-    result = buildSurface(source, geometry, {
-      range: args.threshold,
-      refine,
-      smoothIterations: args.smooth,
-      decimate: args.decimate,
-      frame: args.frame,
-      signal: io.signal,
-      onProgress: (fraction, step) => io.progress?.(`surface (${step})`, fraction),
-    });
-  } catch (e) {
-    // the one refine error that depends on the voxels: a point that is not in the segment
-    if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
-    throw e;
+    if (threads && geo) {
+      const warning = mirrorWarning(geo);
+      if (warning) io.stderr(`imagestack: ${warning}\n`);
+      const extracted = await extractStackSurface(args.inputs, threads, {
+        ...stackReadOptions(geo),
+        range: args.threshold,
+        signal: io.signal,
+        onProgress: f => io.progress?.('reading slices and extracting the surface', f),
+      });
+      dims = extracted.dims;
+      geometry = assembledGeometry(geo, extracted.plan);
+      imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, { gaps: extracted.plan.gaps, filled: [] }) };
+      let encoding: { mesh: Mesh; bytes: Promise<Uint8Array> } | undefined;
+      result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
+        smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
+        // The finished mesh: a thread encodes the binary STL while this one measures it (and
+        // the threads check its edges, unless smoothing already did).
+        topology: async m => {
+          if (args.stl && !args.ascii) encoding = { mesh: m, bytes: threads.encodeStl(m, args.frame) };
+          return threads.topology(m, { signal: io.signal });
+        },
+      });
+      if (encoding?.mesh === result.mesh) stl = await encoding.bytes; // before the threads stop
+    } else {
+      let stack: VoxelStack;
+      if (dicom) {
+        if (g) throw new UsageError('the inputs are a DICOM series, whose files give the geometry: leave out the GEOMETRY flags');
+        ({ stack, geometry } = stackFromPart10(await Promise.all(dicom.map(async path => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) })))));
+      } else {
+        const warning = mirrorWarning(geo!);
+        if (warning) io.stderr(`imagestack: ${warning}\n`);
+        const read = await readStack(args.inputs, {
+          ...stackReadOptions(geo!),
+          signal: io.signal,
+          onProgress: (done, total) => io.progress?.('reading slices', done / total),
+        });
+        stack = read.stack;
+        geometry = assembledGeometry(geo!, read.report);
+        // The CLI's spacing is always typed (see `imagestack calibrate` for measuring it).
+        imported = { calibration: { method: 'typed' }, orientation: geo!.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo!, read.report) };
+      }
+      const volumeDims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
+      dims = volumeDims;
+      const refine = args.refine.map(({ flag, ...arg }): RefineStep => {
+        // each value checked against this volume (a point inside it, a wall the voxels can hold),
+        // named by its flag, before the work starts
+        try {
+          const step: RefineStep = arg.op === 'keepIslandAtMm' ? { op: 'keepIslandAt', voxel: voxelAtPointMm(geometry, volumeDims, arg.pointMm), pointMm: arg.pointMm } : arg;
+          checkRefineStep(step, geometry);
+          return step;
+        } catch (e) {
+          throw isImageStackError(e) ? new ImageStackError(e.code, `${flag}: ${e.message}`) : e;
+        }
+      });
+      const source: SliceSource = { dims, getSlice: k => sliceView(stack, k) };
+      try {
+        result = buildSurface(source, geometry, { ...surfaceOptions, refine });
+      } catch (e) {
+        // the one refine error that depends on the voxels: a point that is not in the segment
+        if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
+        throw e;
+      }
+    }
+  } finally {
+    threads?.close();
   }
   if (result.stats.triangles === 0) {
     const [lo, hi] = args.threshold;
     throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
   }
-  return { args, result, geometry, dims, imported };
+  return { args, result, geometry, dims, imported, stl };
 }
 
 export const mesh: Command = {
@@ -296,11 +338,11 @@ export const mesh: Command = {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    const { args, result, geometry, dims, imported } = await surfaceFromSlices(argv, io);
+    const { args, result, geometry, dims, imported, stl } = await surfaceFromSlices(argv, io);
     const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
-    await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : writeStlBinary(result.mesh, { frame: args.frame }));
+    await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : (stl ?? writeStlBinary(result.mesh, { frame: args.frame })));
     const sidecar = meshSidecar({
       files: [basename(stlPath)],
       inputs: args.inputs,

@@ -583,7 +583,11 @@ export function decodeBmpGrey(
   return { width: ow, height: oh, data: out, colouredPixels: coloured };
 }
 
-function paletted8Grey(bytes: Uint8Array, h: BmpHeader, r: { x: number; y: number; width: number; height: number }, into?: Uint8Array): BmpGrey {
+/**
+ * The grey value of each of a paletted BMP's 256 codes (the decoder's formula, see toGrey), and
+ * which codes are coloured. For callers that threshold the codes without decoding (mesh threads).
+ */
+export function bmpPaletteGrey(h: BmpHeader): { grey: Uint8Array; coloured: Uint8Array } {
   const pal = h.palette!;
   const lut = new Uint8Array(256);
   const colouredEntry = new Uint8Array(256);
@@ -597,6 +601,11 @@ function paletted8Grey(bytes: Uint8Array, h: BmpHeader, r: { x: number; y: numbe
       colouredEntry[i] = 1;
     }
   }
+  return { grey: lut, coloured: colouredEntry };
+}
+
+function paletted8Grey(bytes: Uint8Array, h: BmpHeader, r: { x: number; y: number; width: number; height: number }, into?: Uint8Array): BmpGrey {
+  const { grey: lut, coloured: colouredEntry } = bmpPaletteGrey(h);
   const ow = r.width;
   const out = into ? into.subarray(0, ow * r.height) : new Uint8Array(ow * r.height);
   let coloured = 0;

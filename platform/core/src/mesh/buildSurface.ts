@@ -2,8 +2,8 @@ import { ImageStackError } from '../errors';
 import type { StackGeometry } from '../geometry';
 import { decimateMesh } from './decimateMesh';
 import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSurface';
-import { meshStats, type MeshStats } from './meshStats';
-import { smoothMesh } from './smoothMesh';
+import { meshStats, type KnownTopology, type MeshStats } from './meshStats';
+import { smoothMesh, type SmoothMeshOptions } from './smoothMesh';
 import { refineSlices, refineStepRecord, type RefineStep } from './labelmap/refine';
 import type { Mesh, MeshFrame, SliceSource } from './types';
 
@@ -69,6 +69,46 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
  * recorded in the operations here.
  */
 export function finishSurface(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions = {}): SurfaceResult {
+  const steps = finishSteps(voxelMesh, geometry, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(step.value.kind === 'smooth' ? smoothMesh(step.value.mesh, step.value.options) : undefined);
+  return step.value;
+}
+
+/** What a smoother is asked to do (smoothMesh, or Node's threaded one with the same result). */
+export interface SmoothStep {
+  kind: 'smooth';
+  mesh: Mesh;
+  options: SmoothMeshOptions;
+}
+
+/** The finished mesh's topology, if the caller can find it faster than meshStats (threads). */
+interface TopologyStep {
+  kind: 'topology';
+  mesh: Mesh;
+}
+
+/**
+ * finishSurface with the smoothing done by `smooth` (same options, same result as smoothMesh
+ * expected), which may run elsewhere: Node's mesh threads.
+ */
+export async function finishSurfaceAsync(
+  voxelMesh: Mesh,
+  geometry: StackGeometry,
+  options: BuildSurfaceOptions,
+  helpers: { smooth: (step: SmoothStep) => Promise<Mesh>; topology?: (mesh: Mesh) => Promise<KnownTopology> },
+): Promise<SurfaceResult> {
+  const steps = finishSteps(voxelMesh, geometry, options);
+  let step = steps.next();
+  while (!step.done) {
+    const s = step.value;
+    step = steps.next(s.kind === 'smooth' ? await helpers.smooth(s) : helpers.topology ? await helpers.topology(s.mesh) : undefined);
+  }
+  return step.value;
+}
+
+/** The steps after extraction; yields once to have the mesh smoothed, when smoothing is asked for. */
+function* finishSteps(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions): Generator<SmoothStep | TopologyStep, SurfaceResult, Mesh | KnownTopology | undefined> {
   const frame = options.frame ?? 'LPS';
   const range: [number, number] = options.range ?? [1, Infinity];
   const progress = options.onProgress ?? (() => undefined);
@@ -79,7 +119,7 @@ export function finishSurface(voxelMesh: Mesh, geometry: StackGeometry, options:
   if (iterations > 0) {
     progress(0.6, 'smooth');
     const passBand = options.smoothPassBand ?? 0.1;
-    mesh = smoothMesh(mesh, { iterations, passBand, signal: options.signal, onProgress: f => progress(0.6 + 0.15 * f, 'smooth') });
+    mesh = (yield { kind: 'smooth', mesh, options: { iterations, passBand, signal: options.signal, onProgress: f => progress(0.6 + 0.15 * f, 'smooth') } }) as Mesh;
     operations.push({ op: 'smooth', method: 'windowed sinc', iterations, passBand });
   }
   const reduction = options.decimate ?? 0;
@@ -90,7 +130,8 @@ export function finishSurface(voxelMesh: Mesh, geometry: StackGeometry, options:
     operations.push({ op: 'decimate', method: 'quadric edge collapse with link condition', reduction, trianglesBefore: before, trianglesAfter: mesh.triangles.length / 3 });
   }
   progress(0.95, 'stats');
-  const stats = meshStats(mesh);
+  const known = (yield { kind: 'topology', mesh }) as KnownTopology | undefined;
+  const stats = meshStats(mesh, known);
   progress(1, 'stats');
   return { mesh, stats, operations };
 }

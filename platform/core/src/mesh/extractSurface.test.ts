@@ -1,5 +1,5 @@
 import { indexToPatient, ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
-import { createSurfaceExtractor, extractSurface, extractSurfaceVoxels, labelmapSource } from './extractSurface';
+import { createSurfaceExtractor, extractSurface, extractSurfaceSlab, extractSurfaceVoxels, labelmapSource, mergeSurfaceSlabs } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
 import { denseMarchingCubes } from '../../testing/denseMarchingCubes';
 import { blindBoredSphereMask, boredSphereMask, hollowSphereMask, sphereMask, torusMask } from '../../testing/shapes';
@@ -266,4 +266,39 @@ test('signed slices: negative values are outside the default range (≥ 1)', () 
   const n = 9;
   const mesh = extractSurfaceVoxels({ dims: [3, 3, 3], getSlice: k => voxels.subarray(k * n, (k + 1) * n) });
   expect(mesh.triangles.length / 3).toBe(8); // one voxel: an octahedron
+});
+
+describe('slab extraction (for threads) joins into exactly the single-thread mesh', () => {
+  const grey = (dims: [number, number, number], seed: number) => {
+    let s = seed;
+    const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    return new Uint8Array(dims[0] * dims[1] * dims[2]).map(() => Math.floor(rand() * 256));
+  };
+  const cases: Array<{ dims: [number, number, number]; cuts: number[][] }> = [
+    { dims: [9, 7, 8], cuts: [[4], [1], [7], [1, 2, 3, 4, 5, 6, 7], [3, 5]] },
+    { dims: [5, 6, 2], cuts: [[1]] },
+    { dims: [12, 11, 10], cuts: [[5], [2, 9]] },
+  ];
+  test.each(cases)('$dims', ({ dims, cuts }) => {
+    const voxels = grey(dims, dims[0] * 31 + dims[2]);
+    const source = labelmapSource({ dims, voxels });
+    const range: [number, number] = [100, 200];
+    const whole = extractSurfaceVoxels(source, { range });
+    expect(whole.triangles.length).toBeGreaterThan(0);
+    for (const cut of [[], ...cuts]) {
+      const bounds = [0, ...cut, dims[2]];
+      const slabs = bounds.slice(1).map((k1, s) => extractSurfaceSlab(dims, bounds[s], k1, k => source.getSlice(k), { range }));
+      const merged = mergeSurfaceSlabs(slabs);
+      expect(merged.positions).toEqual(whole.positions);
+      expect(merged.triangles).toEqual(whole.triangles);
+    }
+  });
+  test('a gap between slabs is refused', () => {
+    const dims: [number, number, number] = [3, 3, 4];
+    const source = labelmapSource({ dims, voxels: new Uint8Array(36).fill(1) });
+    const a = extractSurfaceSlab(dims, 0, 1, k => source.getSlice(k));
+    const c = extractSurfaceSlab(dims, 2, 4, k => source.getSlice(k));
+    expect(() => mergeSurfaceSlabs([a, c])).toThrow(/slab 1 starts at slice 2/);
+    expect(() => extractSurfaceSlab(dims, 2, 2, k => source.getSlice(k))).toThrow(/slab 2..2/);
+  });
 });

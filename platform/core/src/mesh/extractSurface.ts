@@ -83,10 +83,154 @@ export interface SurfaceExtractor {
 }
 
 export function createSurfaceExtractor(dims: [number, number, number], options: Pick<ExtractSurfaceOptions, 'range'> = {}): SurfaceExtractor {
-  const [nx, ny, nz] = dims;
-  if (!(nx > 0 && ny > 0 && nz > 0)) throw new ImageStackError('empty', `mesh: labelmap has no voxels (${nx}×${ny}×${nz})`);
-  const lo = options.range?.[0] ?? 1;
-  const hi = options.range?.[1] ?? Infinity;
+  const nz = dims[2];
+  const m = createMarcher(dims, options.range);
+  let pushed = 0;
+  let finished = false;
+  m.plane(-1, null, false);
+  return {
+    push(slice: SliceArray): void {
+      if (finished || pushed >= nz) throw new ImageStackError('mismatch', `mesh: more than ${nz} slices pushed`);
+      m.plane(pushed, slice, false);
+      pushed++;
+    },
+    get slicesPushed() {
+      return pushed;
+    },
+    finish(): Mesh {
+      if (pushed !== nz) throw new ImageStackError('mismatch', `mesh: ${pushed} of ${nz} slices pushed before finish`);
+      if (!finished) m.plane(nz, null, false);
+      finished = true;
+      return { positions: m.pos.trimmed(), triangles: m.tri.trimmed() };
+    },
+  };
+}
+
+/**
+ * The surface of slices k0..k1−1 of a stack as one slab of the whole extraction, so slabs can
+ * be extracted in parallel (each by its own thread) and joined by `mergeSurfaceSlabs` into
+ * exactly the mesh `extractSurfaceVoxels` gives: the same vertices and triangles in the same
+ * order. A slab owns the cubes between slice k0−1 and k1−1 (and the padding beyond the first and
+ * last slice of the stack); it reads slice k0−1 too, to number the vertices of that slice that
+ * the slab before it made: those appear in `triangles` as 0xFFFFFFFF − i, the i-th vertex of
+ * that slice (see mergeSurfaceSlabs).
+ */
+export interface SurfaceSlab {
+  k0: number;
+  k1: number;
+  positions: Float32Array;
+  triangles: Uint32Array;
+  /** Id of the first vertex on slice k1−1's own (x and y) edges: the next slab's references start there. */
+  lastSliceFirstVertex: number;
+}
+
+/**
+ * A slice given as 8-bit codes and a table saying which codes are inside: row j's nx codes start
+ * at `bytes[rowStart[j]]`. An 8-bit paletted BMP's pixel rows as they are in the file, with the
+ * palette and the threshold folded into `inside`, so the slice is never decoded to grey.
+ */
+export interface CodedSlice {
+  bytes: Uint8Array;
+  rowStart: Int32Array;
+  /**
+   * Bytes per pixel: 1, an 8-bit code; 3 or 4, blue, green, red (and a fourth byte, ignored), whose
+   * grey value is the decoders' (19595 R + 38470 G + 7471 B + 32768) >>> 16 (see stack/grey.ts:
+   * exactly R where R = G = B). Default 1.
+   */
+  step?: 1 | 3 | 4;
+  /** 256 entries, 1 for a code (step 1) or grey value (step 3, 4) inside the surface, else 0. */
+  inside: Uint8Array;
+}
+
+/** Extracts one slab (see SurfaceSlab); `getSlice` is asked for slices k0−1 (when k0 > 0) to k1−1, in order. */
+export function extractSurfaceSlab(
+  dims: [number, number, number],
+  k0: number,
+  k1: number,
+  getSlice: (k: number) => SliceArray,
+  options: Pick<ExtractSurfaceOptions, 'range' | 'signal'> = {},
+): SurfaceSlab {
+  const slab = createSlabExtractor(dims, k0, k1, options);
+  for (let k = k0 ? k0 - 1 : 0; k < k1; k++) {
+    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
+    slab.push(getSlice(k));
+  }
+  return slab.finish();
+}
+
+/**
+ * A slab (see SurfaceSlab) fed one slice at a time: `push` slices k0−1 (when k0 > 0) to k1−1
+ * in order, then `finish`. For a thread that decodes its slices itself.
+ */
+export function createSlabExtractor(dims: [number, number, number], k0: number, k1: number, options: Pick<ExtractSurfaceOptions, 'range'> = {}) {
+  const nz = dims[2];
+  if (!(Number.isInteger(k0) && Number.isInteger(k1) && 0 <= k0 && k0 < k1 && k1 <= nz)) {
+    throw new ImageStackError('bad-argument', `mesh: slab ${k0}..${k1} is not inside 0..${nz}`);
+  }
+  const m = createMarcher(dims, options.range);
+  if (k0 === 0) m.plane(-1, null, false);
+  let next = k0 ? k0 - 1 : 0;
+  let lastSliceFirstVertex = 0;
+  return {
+    /** The slice the next push is taken to be. */
+    get nextSlice() {
+      return next;
+    },
+    push(slice: SliceArray | CodedSlice): void {
+      if (next >= k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} got more slices than it covers`);
+      if (next < k0) m.plane(next, slice, true);
+      else {
+        lastSliceFirstVertex = m.vertexCount();
+        m.plane(next, slice, false);
+      }
+      next++;
+    },
+    finish(): SurfaceSlab {
+      if (next !== k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} finished after slice ${next - 1}`);
+      if (k1 === nz) m.plane(nz, null, false);
+      return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex };
+    },
+  };
+}
+
+/** Joins slabs covering 0..nz in order (from extractSurfaceSlab) into the whole welded mesh. */
+export function mergeSurfaceSlabs(slabs: readonly SurfaceSlab[]): Mesh {
+  let nv = 0;
+  let nt = 0;
+  for (let s = 0; s < slabs.length; s++) {
+    if (slabs[s].k0 !== (s ? slabs[s - 1].k1 : 0)) throw new ImageStackError('mismatch', `mesh: slab ${s} starts at slice ${slabs[s].k0}, not where the one before it ends`);
+    nv += slabs[s].positions.length;
+    nt += slabs[s].triangles.length;
+  }
+  const positions = new Float32Array(nv);
+  const triangles = new Uint32Array(nt);
+  let vOffset = 0;
+  let tOffset = 0;
+  let prevBase = 0; // global id of the previous slab's last-slice vertices
+  for (const slab of slabs) {
+    positions.set(slab.positions, vOffset);
+    const t = slab.triangles;
+    const base = vOffset / 3;
+    for (let i = 0; i < t.length; i++) {
+      const id = t[i];
+      triangles[tOffset + i] = id >= 0x80000000 ? prevBase + (0xffffffff - id) : base + id;
+    }
+    prevBase = base + slab.lastSliceFirstVertex;
+    vOffset += slab.positions.length;
+    tOffset += t.length;
+  }
+  return { positions, triangles };
+}
+
+/** Marching cubes state: two sample planes, their vertex-id planes, the output so far. */
+function createMarcher(dims: [number, number, number], range: [number, number] | undefined) {
+  const [nx, ny] = dims;
+  if (!(nx > 0 && ny > 0 && dims[2] > 0)) throw new ImageStackError('empty', `mesh: labelmap has no voxels (${nx}×${ny}×${dims[2]})`);
+  const lo = range?.[0] ?? 1;
+  const hi = range?.[1] ?? Infinity;
+  // 8-bit slices are thresholded through a table: one load instead of two compares.
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = v >= lo && v <= hi ? 1 : 0;
   const W = nx + 2;
   const H = ny + 2;
   const planeSize = W * H;
@@ -103,7 +247,11 @@ export function createSurfaceExtractor(dims: [number, number, number], options: 
   const pos = new GrowableFloat32();
   const tri = new GrowableUint32();
   let vertexCount = 0;
+  // A priming plane (the slice before a slab) numbers its vertices −1, −2, … and stores none.
+  let primeCount = 0;
+  let priming = false;
   const addVertex = (x: number, y: number, z: number): number => {
+    if (priming) return -++primeCount;
     pos.reserve(3);
     const d = pos.data;
     const n = pos.length;
@@ -115,16 +263,18 @@ export function createSurfaceExtractor(dims: [number, number, number], options: 
   };
 
   /** Processes sample plane k (−1 and nz are the zero padding; `slice` is null for them). */
-  const plane = (k: number, slice: SliceArray | null): void => {
-    if (slice) {
+  const plane = (k: number, slice: SliceArray | CodedSlice | null, prime: boolean): void => {
+    priming = prime;
+    if (slice && 'inside' in slice) {
+      binarizeCodedInto(slice, nx, ny, B);
+    } else if (slice) {
       if (slice.length < nx * ny) {
         throw new ImageStackError('mismatch', `mesh: slice ${k} has ${slice.length} voxels, expected ${nx}×${ny}`);
       }
-      binarizeInto(slice, nx, ny, lo, hi, B);
+      binarizeInto(slice, nx, ny, lo, hi, lut, B);
     } else {
       clearPlane(B);
     }
-
     if (B.any) {
       // x edges of plane B: one per transition.
       for (let pj = 1; pj < H - 1; pj++) {
@@ -144,7 +294,7 @@ export function createSurfaceExtractor(dims: [number, number, number], options: 
       }
     }
 
-    if (k > -1 && (A.any || B.any)) {
+    if (!prime && k > -1 && (A.any || B.any)) {
       // z edges between plane A (k − 1) and plane B (k): where the same row differs.
       for (let pj = 1; pj < H - 1; pj++) {
         const n = diffRanges(A, pj, B, pj, ranges);
@@ -247,25 +397,7 @@ export function createSurfaceExtractor(dims: [number, number, number], options: 
     [yA, yB] = [yB, yA];
   };
 
-  let pushed = 0;
-  let finished = false;
-  plane(-1, null);
-  return {
-    push(slice: SliceArray): void {
-      if (finished || pushed >= nz) throw new ImageStackError('mismatch', `mesh: more than ${nz} slices pushed`);
-      plane(pushed, slice);
-      pushed++;
-    },
-    get slicesPushed() {
-      return pushed;
-    },
-    finish(): Mesh {
-      if (pushed !== nz) throw new ImageStackError('mismatch', `mesh: ${pushed} of ${nz} slices pushed before finish`);
-      if (!finished) plane(nz, null);
-      finished = true;
-      return { positions: pos.trimmed(), triangles: tri.trimmed() };
-    },
-  };
+  return { plane, pos, tri, vertexCount: () => vertexCount };
 }
 
 /**
@@ -301,7 +433,7 @@ function clearPlane(p: SamplePlane): void {
 }
 
 /** Writes a slice into the padded 0/1 plane and records each row's transitions. */
-function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi: number, plane: SamplePlane): void {
+function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi: number, lut: Uint8Array, plane: SamplePlane): void {
   const W = nx + 2;
   const bytes = plane.bytes;
   const trans = plane.trans;
@@ -319,7 +451,16 @@ function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi:
     bytes[dst - 1] = 0;
     bytes[dst + nx] = 0;
     let prev = 0;
-    if (anyNonZero) {
+    if (slice instanceof Uint8Array) {
+      for (let i = 0; i < nx; i++) {
+        const b = lut[slice[src + i]];
+        bytes[dst + i] = b;
+        if (b !== prev) {
+          trans[n++] = i + 1;
+          prev = b;
+        }
+      }
+    } else if (anyNonZero) {
       for (let i = 0; i < nx; i++) {
         const b = slice[src + i] !== 0 ? 1 : 0;
         bytes[dst + i] = b;
@@ -343,6 +484,52 @@ function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi:
     start[j + 2] = n;
   }
   start[ny + 2] = n; // the bottom padding row has none
+  plane.any = n > 0;
+}
+
+/** binarizeInto for a CodedSlice: one table load per voxel, no grey slice in between. */
+function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, plane: SamplePlane): void {
+  const { bytes: src, rowStart, inside } = slice;
+  const step = slice.step ?? 1;
+  const W = nx + 2;
+  const bytes = plane.bytes;
+  const trans = plane.trans;
+  const start = plane.start;
+  bytes.fill(0, 0, W);
+  bytes.fill(0, (ny + 1) * W);
+  start[0] = 0;
+  start[1] = 0;
+  let n = 0;
+  for (let j = 0; j < ny; j++) {
+    const s0 = rowStart[j];
+    if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
+    const dst = (j + 1) * W + 1;
+    bytes[dst - 1] = 0;
+    bytes[dst + nx] = 0;
+    let prev = 0;
+    if (step === 1) {
+      for (let i = 0; i < nx; i++) {
+        const b = inside[src[s0 + i]];
+        bytes[dst + i] = b;
+        if (b !== prev) {
+          trans[n++] = i + 1;
+          prev = b;
+        }
+      }
+    } else {
+      for (let i = 0, o = s0; i < nx; i++, o += step) {
+        const b = inside[(7471 * src[o] + 38470 * src[o + 1] + 19595 * src[o + 2] + 32768) >>> 16];
+        bytes[dst + i] = b;
+        if (b !== prev) {
+          trans[n++] = i + 1;
+          prev = b;
+        }
+      }
+    }
+    if (prev) trans[n++] = nx + 1;
+    start[j + 2] = n;
+  }
+  start[ny + 2] = n;
   plane.any = n > 0;
 }
 

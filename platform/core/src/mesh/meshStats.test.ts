@@ -1,4 +1,5 @@
-import { meshMeasures, meshParts, meshStats, meshTopology } from './meshStats';
+import { extractSurfaceVoxels } from './extractSurface';
+import { edgeCountsOf, joinEdgeCounts, meshMeasures, meshParts, meshStats, meshTopology, topologyFrom } from './meshStats';
 import type { Mesh } from './types';
 
 // A closed tetrahedron, outward: right-angle corner at the origin, unit legs. Volume 1/6 mm³.
@@ -65,4 +66,40 @@ test('solids and cavities: an outward surface is a solid, an inward one inside i
   expect(meshParts({ positions, triangles }).volumesMl[1] * 1000).toBeCloseTo(-1 / 6, 9);
   expect(meshStats(tet)).toMatchObject({ solids: 1, cavities: 0 });
   expect(meshStats({ positions: new Float32Array(0), triangles: new Uint32Array(0) })).toMatchObject({ parts: 0, solids: 0, cavities: 0 });
+});
+
+test('edge counts over vertex ranges (for threads) add up to meshTopology, on closed, open and odd meshes', () => {
+  let seed = 99;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const meshes: Mesh[] = [];
+  for (let trial = 0; trial < 6; trial++) {
+    const dims: [number, number, number] = [6, 5, 4];
+    const voxels = new Uint8Array(120).map(() => (rand() < 0.5 ? 1 : 0));
+    const closed = extractSurfaceVoxels({ dims, getSlice: k => voxels.subarray(k * 30, (k + 1) * 30) });
+    meshes.push(closed);
+    // Open it (drop triangles), flip some, duplicate some: boundary, unoriented, non-manifold edges.
+    const t = Array.from(closed.triangles);
+    const odd: number[] = [];
+    for (let i = 0; i < t.length; i += 3) {
+      const r = rand();
+      if (r < 0.05) continue;
+      if (r < 0.1) odd.push(t[i], t[i + 2], t[i + 1]);
+      else if (r < 0.13) odd.push(t[i], t[i + 1], t[i + 2], t[i], t[i + 1], t[i + 2]);
+      else odd.push(t[i], t[i + 1], t[i + 2]);
+    }
+    meshes.push({ positions: closed.positions, triangles: Uint32Array.from(odd) });
+  }
+  for (const mesh of meshes) {
+    const topo = meshTopology(mesh);
+    const nv = mesh.positions.length / 3;
+    for (const cuts of [[], [Math.floor(nv / 2)], [1, Math.floor(nv / 3), nv - 1]]) {
+      const b = [0, ...cuts, nv];
+      const counts = joinEdgeCounts(b.slice(1).map((v1, i) => edgeCountsOf(mesh.triangles, b[i], v1)));
+      expect(counts.boundaryEdges).toBe(topo.boundaryEdges);
+      expect(counts.nonManifoldEdges).toBe(topo.nonManifoldEdges);
+      const known = topologyFrom(counts);
+      expect(known).toEqual({ watertight: topo.watertight, oriented: topo.oriented });
+      expect(meshStats(mesh, known)).toEqual(meshStats(mesh));
+    }
+  }
 });

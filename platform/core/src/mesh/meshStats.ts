@@ -75,10 +75,11 @@ export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm
  * vertex-manifold, Euler characteristic and parts.
  */
 export function meshTopology(mesh: Mesh): MeshTopology {
-  return topology(mesh, meshParts(mesh).parts);
+  return { ...edgeTopology(mesh), parts: meshParts(mesh).parts, vertexManifold: checkVertexFans(mesh.triangles, mesh.positions.length / 3) };
 }
 
-function topology(mesh: Mesh, parts: number): MeshTopology {
+/** meshTopology without the parts and the vertex-fan check (which meshStats does not report). */
+function edgeTopology(mesh: Mesh): Omit<MeshTopology, 'vertexManifold' | 'parts'> {
   const t = mesh.triangles;
   const nv = mesh.positions.length / 3;
   const nt = t.length / 3;
@@ -126,7 +127,6 @@ function topology(mesh: Mesh, parts: number): MeshTopology {
   }
   const watertight = boundaryEdges === 0 && nonManifoldEdges === 0;
 
-  const vertexManifold = checkVertexFans(t, nv);
   let usedVertices = 0;
   const used = new Uint8Array(nv);
   for (let i = 0; i < t.length; i++) used[t[i]] = 1;
@@ -134,12 +134,103 @@ function topology(mesh: Mesh, parts: number): MeshTopology {
   return {
     watertight,
     oriented: oriented && watertight,
-    vertexManifold,
     eulerCharacteristic: usedVertices - edges + nt,
-    parts,
     boundaryEdges,
     nonManifoldEdges,
   };
+}
+
+/** The edge counts of meshTopology for the edges seen from vertices v0..v1−1 (see edgeCountsOf). */
+export interface EdgeCounts {
+  edges: number;
+  boundaryEdges: number;
+  nonManifoldEdges: number;
+  /** Every directed edge from these vertices is used once and its reverse once. */
+  oriented: boolean;
+}
+
+/**
+ * meshTopology's edge checks for the edges it counts at vertices v0..v1−1, from the triangles
+ * alone: threads each take a vertex range and `joinEdgeCounts` adds them up to exactly what
+ * meshTopology finds (each undirected edge is counted at one end only, the same end).
+ */
+export function edgeCountsOf(t: Uint32Array, v0: number, v1: number): EdgeCounts {
+  const m = v1 - v0;
+  // For each vertex a of the range: the far ends of its outgoing (a → b) and incoming (c → a)
+  // half-edges, from each triangle (a, b, c) that uses it, as (b, c) pairs.
+  const count = new Int32Array(m + 1);
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i];
+    if (v >= v0 && v < v1) count[v - v0 + 1] += 2;
+  }
+  for (let v = 0; v < m; v++) count[v + 1] += count[v];
+  const fill = count.slice(0, m);
+  const raw = new Int32Array(count[m]);
+  for (let i = 0; i < t.length; i += 3) {
+    const a = t[i], b = t[i + 1], c = t[i + 2];
+    if (a >= v0 && a < v1) { raw[fill[a - v0]++] = b; raw[fill[a - v0]++] = c; }
+    if (b >= v0 && b < v1) { raw[fill[b - v0]++] = c; raw[fill[b - v0]++] = a; }
+    if (c >= v0 && c < v1) { raw[fill[c - v0]++] = a; raw[fill[c - v0]++] = b; }
+  }
+  return edgeCountsOfIncidences(raw, count, v0, v1);
+}
+
+/**
+ * edgeCountsOf from the incidences already gathered: for vertex v0 + i, raw[count[i] ..
+ * count[i + 1]) holds (outgoing far end, incoming far end) pairs, one per triangle using it, in
+ * triangle order (as smoothing's neighbour pass gathers them: one pass serves both).
+ */
+export function edgeCountsOfIncidences(raw: Int32Array, count: Int32Array, v0: number, v1: number): EdgeCounts {
+  let edges = 0;
+  let boundaryEdges = 0;
+  let nonManifoldEdges = 0;
+  let oriented = true;
+  // Per far end b of vertex a: how often a → b and b → a are used, tallied and cleared per
+  // vertex, so each vertex costs a few passes over its incidences.
+  let maxId = -1;
+  for (let i = 0; i < raw.length; i++) if (raw[i] > maxId) maxId = raw[i];
+  const out = new Int32Array(maxId + 1);
+  const back = new Int32Array(maxId + 1);
+  for (let a = v0; a < v1; a++) {
+    const s0 = count[a - v0], s1 = count[a - v0 + 1];
+    for (let q = s0; q < s1; q += 2) {
+      out[raw[q]]++;
+      back[raw[q + 1]]++;
+    }
+    for (let p = s0; p < s1; p += 2) {
+      const b = raw[p];
+      const same = out[b];
+      if (same < 0) continue; // this a → b was looked at already
+      const reverse = back[b];
+      out[b] = -1;
+      if (same > 1 || reverse !== 1) oriented = false;
+      if (a < b || reverse === 0) {
+        edges++;
+        const n = same + reverse;
+        if (n === 1) boundaryEdges++;
+        else if (n > 2) nonManifoldEdges++;
+      }
+    }
+    for (let q = s0; q < s1; q += 2) {
+      out[raw[q]] = 0;
+      back[raw[q + 1]] = 0;
+    }
+  }
+  return { edges, boundaryEdges, nonManifoldEdges, oriented };
+}
+
+/** Adds up ranges' EdgeCounts. */
+export function joinEdgeCounts(parts: readonly EdgeCounts[]): EdgeCounts {
+  return parts.reduce((s, p) => ({ edges: s.edges + p.edges, boundaryEdges: s.boundaryEdges + p.boundaryEdges, nonManifoldEdges: s.nonManifoldEdges + p.nonManifoldEdges, oriented: s.oriented && p.oriented }), { edges: 0, boundaryEdges: 0, nonManifoldEdges: 0, oriented: true });
+}
+
+/** What meshStats reports of the edges, when it is already known (found by threads). */
+export type KnownTopology = Pick<MeshStats, 'watertight' | 'oriented'>;
+
+/** KnownTopology from edge counts: the same rules as meshTopology. */
+export function topologyFrom(edges: EdgeCounts): KnownTopology {
+  const watertight = edges.boundaryEdges === 0 && edges.nonManifoldEdges === 0;
+  return { watertight, oriented: edges.oriented && watertight };
 }
 
 /**
@@ -180,9 +271,9 @@ export function meshParts(mesh: Mesh): { parts: number; volumesMl: Float64Array 
 }
 
 /** Triangles, measures, parts (solids and cavities), watertight and oriented: the numbers shown before saving. */
-export function meshStats(mesh: Mesh): MeshStats {
+export function meshStats(mesh: Mesh, known?: KnownTopology): MeshStats {
   const { parts, volumesMl } = meshParts(mesh);
-  const topo = topology(mesh, parts);
+  const topo = known ?? edgeTopology(mesh);
   let solids = 0;
   for (const v of volumesMl) if (v > 0) solids++;
   return {

@@ -18,29 +18,45 @@ export interface SmoothMeshOptions {
 
 /** Vertex → neighbour lists (CSR) from the triangles' directed edges; duplicates removed. */
 export function vertexNeighbours(mesh: Mesh): { start: Int32Array; neighbours: Int32Array } {
-  const t = mesh.triangles;
-  const nv = mesh.positions.length / 3;
-  const count = new Int32Array(nv + 1);
+  return vertexNeighboursOf(mesh.triangles, mesh.positions.length / 3, 0, mesh.positions.length / 3);
+}
+
+/**
+ * The neighbour lists of vertices v0..v1−1 only (CSR indexed from v0), each in the same order
+ * as `vertexNeighbours` gives it: a thread smoothing those vertices needs no other lists.
+ */
+export function vertexNeighboursOf(t: Uint32Array, nv: number, v0: number, v1: number): { start: Int32Array; neighbours: Int32Array } {
+  const { start, neighbours } = vertexIncidencesOf(t, nv, v0, v1);
+  return { start, neighbours };
+}
+
+/**
+ * vertexNeighboursOf and the incidences it is built from (see edgeCountsOfIncidences: the
+ * same pass gives the stats' edge checks).
+ */
+export function vertexIncidencesOf(t: Uint32Array, nv: number, v0: number, v1: number): { start: Int32Array; neighbours: Int32Array; raw: Int32Array; count: Int32Array } {
+  const m = v1 - v0;
+  const count = new Int32Array(m + 1);
   // In a closed oriented mesh each vertex's outgoing and incoming edges name each neighbour
   // once; count both and de-duplicate so open or inconsistent meshes still work.
-  for (let i = 0; i < t.length; i += 3) {
-    count[t[i] + 1] += 2;
-    count[t[i + 1] + 1] += 2;
-    count[t[i + 2] + 1] += 2;
+  const whole = v0 === 0 && v1 === nv;
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i];
+    if (whole || (v >= v0 && v < v1)) count[v - v0 + 1] += 2;
   }
-  for (let v = 0; v < nv; v++) count[v + 1] += count[v];
-  const fill = count.slice(0, nv);
-  const raw = new Int32Array(count[nv]);
+  for (let v = 0; v < m; v++) count[v + 1] += count[v];
+  const fill = count.slice(0, m);
+  const raw = new Int32Array(count[m]);
   for (let i = 0; i < t.length; i += 3) {
     const a = t[i], b = t[i + 1], c = t[i + 2];
-    raw[fill[a]++] = b; raw[fill[a]++] = c;
-    raw[fill[b]++] = c; raw[fill[b]++] = a;
-    raw[fill[c]++] = a; raw[fill[c]++] = b;
+    if (whole || (a >= v0 && a < v1)) { raw[fill[a - v0]++] = b; raw[fill[a - v0]++] = c; }
+    if (whole || (b >= v0 && b < v1)) { raw[fill[b - v0]++] = c; raw[fill[b - v0]++] = a; }
+    if (whole || (c >= v0 && c < v1)) { raw[fill[c - v0]++] = a; raw[fill[c - v0]++] = b; }
   }
-  const start = new Int32Array(nv + 1);
+  const start = new Int32Array(m + 1);
   const neighbours = new Int32Array(raw.length);
   let n = 0;
-  for (let v = 0; v < nv; v++) {
+  for (let v = 0; v < m; v++) {
     start[v] = n;
     const s = count[v];
     const e = count[v + 1];
@@ -56,52 +72,70 @@ export function vertexNeighbours(mesh: Mesh): { start: Int32Array; neighbours: I
       if (!dup) neighbours[n++] = x;
     }
   }
-  start[nv] = n;
-  return { start, neighbours: neighbours.slice(0, n) };
+  start[m] = n;
+  return { start, neighbours: neighbours.slice(0, n), raw, count };
 }
 
-/**
- * Windowed-sinc smoothing (Taubin, Zhang & Golub 1996; the filter vtkWindowedSincPolyDataFilter
- * implements): a low-pass filter on the mesh as a Chebyshev polynomial of the umbrella operator,
- * Hamming-windowed, with the pass band shifted so that the filter is exactly 1 at the pass band
- * edge. Low frequencies (the shape, its volume) pass; the voxel staircase does not. Topology is
- * untouched: the mesh stays closed and manifold. Work is done in doubles around the mesh's
- * centre, so far-from-origin patient coordinates lose no precision.
- */
-export function smoothMesh(mesh: Mesh, options: SmoothMeshOptions = {}): Mesh {
+/** Checks the options; the filter's coefficients (null: nothing to do). */
+export function smoothingCoefficients(options: Pick<SmoothMeshOptions, 'iterations' | 'passBand'>): Float64Array | null {
   const iterations = options.iterations ?? 20;
   const passBand = options.passBand ?? 0.1;
   if (!Number.isInteger(iterations) || iterations < 0 || iterations > 1000) {
     throw new ImageStackError('bad-argument', `smoothing iterations must be a whole number 0–1000, got ${iterations}`);
   }
   if (!(passBand > 0 && passBand < 2)) throw new ImageStackError('bad-argument', `smoothing pass band must be in (0, 2), got ${passBand}`);
-  if (iterations === 0 || mesh.triangles.length === 0) return { positions: mesh.positions.slice(), triangles: mesh.triangles };
-  const c = sincCoefficients(iterations, passBand);
-  const { start, neighbours } = vertexNeighbours(mesh);
-  const nv = mesh.positions.length / 3;
-  const src = mesh.positions;
-  // Centre the coordinates (precision), as vtk's normalizeCoordinates does.
+  return iterations === 0 ? null : sincCoefficients(iterations, passBand);
+}
+
+/** The mean vertex, around which the filter works (precision), as vtk's normalizeCoordinates does. */
+export function meshCentre(positions: Float32Array): [number, number, number] {
+  const nv = positions.length / 3;
   let cx = 0, cy = 0, cz = 0;
-  for (let v = 0; v < src.length; v += 3) {
-    cx += src[v];
-    cy += src[v + 1];
-    cz += src[v + 2];
+  for (let v = 0; v < positions.length; v += 3) {
+    cx += positions[v];
+    cy += positions[v + 1];
+    cz += positions[v + 2];
   }
-  cx /= nv;
-  cy /= nv;
-  cz /= nv;
-  let x0 = new Float64Array(3 * nv);
-  for (let v = 0; v < src.length; v += 3) {
+  return [cx / nv, cy / nv, cz / nv];
+}
+
+/**
+ * The filter's work for vertices v0..v1−1, whose neighbour lists are given: the whole filter
+ * when the range is every vertex, or one thread's share, the threads sharing `work` (four
+ * 3·nv Float64Arrays, on shared memory) and meeting at `barrier` after each term (every vertex's
+ * previous term must be done before any reads it). Writes `out` (3·nv Float32, the smoothed
+ * positions) for its vertices. Each vertex's arithmetic is the same whatever the split, so the
+ * result does not depend on the number of threads.
+ */
+export function smoothVertexRange(args: {
+  positions: Float32Array;
+  start: Int32Array;
+  neighbours: Int32Array;
+  v0: number;
+  v1: number;
+  coefficients: Float64Array;
+  centre: [number, number, number];
+  work: [Float64Array, Float64Array, Float64Array, Float64Array];
+  out: Float32Array;
+  barrier?: () => void;
+  signal?: CancelSignal;
+  onProgress?: (fraction: number) => void;
+}): void {
+  const { positions: src, start, neighbours, v0, v1, coefficients: c, out: positions } = args;
+  const [cx, cy, cz] = args.centre;
+  const barrier = args.barrier ?? (() => undefined);
+  const iterations = c.length - 1;
+  let [x0, x1, x2] = args.work;
+  const out = args.work[3];
+  for (let v = 3 * v0; v < 3 * v1; v += 3) {
     x0[v] = src[v] - cx;
     x0[v + 1] = src[v + 1] - cy;
     x0[v + 2] = src[v + 2] - cz;
   }
-  let x1 = new Float64Array(3 * nv);
-  let x2 = new Float64Array(3 * nv);
-  const out = new Float64Array(3 * nv);
+  barrier();
   // T1 = (I − K/2) x0, where K x = x − mean(neighbours).
-  for (let v = 0; v < nv; v++) {
-    const s = start[v], e = start[v + 1];
+  for (let v = v0; v < v1; v++) {
+    const s = start[v - v0], e = start[v - v0 + 1];
     const o = 3 * v;
     if (e === s) {
       x1[o] = x0[o]; x1[o + 1] = x0[o + 1]; x1[o + 2] = x0[o + 2];
@@ -122,11 +156,12 @@ export function smoothMesh(mesh: Mesh, options: SmoothMeshOptions = {}): Mesh {
   }
   // T_i = 2 (I − K/2) T_{i−1} − T_{i−2} = T_{i−1} + mean(T_{i−1} at neighbours) − T_{i−2}.
   for (let it = 2; it <= iterations; it++) {
-    if (options.signal?.aborted) throw new ImageStackError('cancelled', 'smoothing: cancelled');
-    options.onProgress?.((it - 1) / iterations);
+    barrier();
+    if (args.signal?.aborted) throw new ImageStackError('cancelled', 'smoothing: cancelled');
+    args.onProgress?.((it - 1) / iterations);
     const ci = c[it];
-    for (let v = 0; v < nv; v++) {
-      const s = start[v], e = start[v + 1];
+    for (let v = v0; v < v1; v++) {
+      const s = start[v - v0], e = start[v - v0 + 1];
       const o = 3 * v;
       if (e === s) {
         x2[o] = x1[o]; x2[o + 1] = x1[o + 1]; x2[o + 2] = x1[o + 2];
@@ -151,13 +186,31 @@ export function smoothMesh(mesh: Mesh, options: SmoothMeshOptions = {}): Mesh {
     x1 = x2;
     x2 = free;
   }
-  options.onProgress?.(1);
-  const positions = new Float32Array(3 * nv);
-  for (let v = 0; v < 3 * nv; v += 3) {
+  args.onProgress?.(1);
+  for (let v = 3 * v0; v < 3 * v1; v += 3) {
     positions[v] = out[v] + cx;
     positions[v + 1] = out[v + 1] + cy;
     positions[v + 2] = out[v + 2] + cz;
   }
+}
+
+/**
+ * Windowed-sinc smoothing (Taubin, Zhang & Golub 1996; the filter vtkWindowedSincPolyDataFilter
+ * implements): a low-pass filter on the mesh as a Chebyshev polynomial of the umbrella operator,
+ * Hamming-windowed, with the pass band shifted so that the filter is exactly 1 at the pass band
+ * edge. Low frequencies (the shape, its volume) pass; the voxel staircase does not. Topology is
+ * untouched: the mesh stays closed and manifold. Work is done in doubles around the mesh's
+ * centre, so far-from-origin patient coordinates lose no precision. On this thread; Node's
+ * `smoothMeshParallel` gives the same positions using several.
+ */
+export function smoothMesh(mesh: Mesh, options: SmoothMeshOptions = {}): Mesh {
+  const c = smoothingCoefficients(options);
+  if (!c || mesh.triangles.length === 0) return { positions: mesh.positions.slice(), triangles: mesh.triangles };
+  const nv = mesh.positions.length / 3;
+  const { start, neighbours } = vertexNeighbours(mesh);
+  const work = [0, 1, 2, 3].map(() => new Float64Array(3 * nv)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const positions = new Float32Array(3 * nv);
+  smoothVertexRange({ positions: mesh.positions, start, neighbours, v0: 0, v1: nv, coefficients: c, centre: meshCentre(mesh.positions), work, out: positions, signal: options.signal, onProgress: options.onProgress });
   return { positions, triangles: mesh.triangles };
 }
 

@@ -50,6 +50,8 @@ export interface SliceRequest {
    * is true.
    */
   target?: { buffer: SharedArrayBuffer; byteOffset: number };
+  /** false: skip hashPixels (the result's hash is ''): for callers that do not look for duplicates. */
+  hash?: boolean;
   /** Set by the pool to match replies to requests; echoed in the reply. */
   ticket?: number;
 }
@@ -148,7 +150,7 @@ export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: Ti
     downsampleInto(grey.data, grey.width, grey.height, f, plain);
   }
   if (oriented) orientSlice(plain, w, h, req.orient, voxels);
-  const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: hashPixels(voxels) };
+  const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: req.hash === false ? '' : hashPixels(voxels) };
   if (req.target) result.inPlace = true;
   return result;
 }

@@ -4,3 +4,5 @@ export { readStack, inspectStack, defaultWorkers, type ReadStackOptions } from '
 export { listInputs, probeFiles, fileTargets, type ListedFile } from './listInputs';
 export { spawnNodeWorker, nodeWorkerScript } from './spawnNodeWorker';
 export { createFileReader } from './fileReader';
+export { startMeshThreads, type MeshThreads } from './meshThreads';
+export { extractStackSurface, type StackSurfaceOptions } from './meshStack';

@@ -1,0 +1,88 @@
+// The parallel mesh path (worker_threads, the compiled worker in platform/core/dist: run
+// `npx tsc -b` first) gives exactly the single-thread mesh: the same triangles and positions
+// as readStack + extractSurfaceVoxels + smoothMesh, for any number of threads.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeBmp } from '../../../../../tests/fixtures/images/bmpWriter';
+import { tempDir } from '../../../../../tests/fixtures/images/magick';
+import { extractSurfaceVoxels } from '../../mesh/extractSurface';
+import { meshStats } from '../../mesh/meshStats';
+import { smoothMesh } from '../../mesh/smoothMesh';
+import { sliceView } from '../types';
+import { extractStackSurface } from './meshStack';
+import { startMeshThreads } from './meshThreads';
+import { readStack } from './readStack';
+
+/** Byte-for-byte equal typed arrays (faster than toEqual on large arrays). */
+const same = (a: Float32Array | Uint32Array, b: Float32Array | Uint32Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+const tmp = tempDir('imagestack-meshthreads-');
+afterAll(() => tmp.cleanup());
+const W = 37;
+const H = 29;
+const N = 23;
+
+/** A wavy blob with a cavity and noise, 24-bit, mostly grey. */
+function slice(k: number): Uint8Array {
+  const rgb = new Uint8Array(W * H * 3);
+  let s = k * 7919 + 1;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const dx = (x - W / 2) / (W * 0.4), dy = (y - H / 2) / (H * 0.4), dz = (k - N / 2) / (N * 0.4);
+      const r2 = dx * dx + dy * dy + dz * dz + 0.1 * Math.sin(x * 0.7 + k);
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const v = (r2 < 1 && r2 > 0.15 ? 180 : 60) + (s >>> 26) + ((s >>> 20) & 1 ? 50 : 0);
+      const g = Math.min(255, v);
+      // Some coloured pixels: their grey is the decoders' luma, on both paths.
+      if ((x + y + k) % 7 === 0) rgb.set([g, (g * 3) & 255, 255 - g], (y * W + x) * 3);
+      else rgb.fill(g, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    }
+  return rgb;
+}
+const dir = tmp.file('stack');
+mkdirSync(dir);
+for (let k = 0; k < N; k++) writeFileSync(path.join(dir, `s${k}.bmp`), writeBmp({ width: W, height: H, bitCount: 24, rgb: slice(k) }));
+
+test('slabs on 1, 2 and 5 threads: the same mesh as the whole volume on one thread, smoothed the same', async () => {
+  const range: [number, number] = [128, 230];
+  const { stack } = await readStack([dir], { crop: [2, 1, 33, 26], reverse: true });
+  const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
+  const whole = extractSurfaceVoxels({ dims, getSlice: k => sliceView(stack, k) }, { range });
+  expect(whole.triangles.length).toBeGreaterThan(1000);
+  const smoothed = smoothMesh(whole, { iterations: 15, passBand: 0.05 });
+  for (const n of [1, 2, 5]) {
+    const threads = startMeshThreads(n);
+    try {
+      const fractions: number[] = [];
+      const r = await extractStackSurface([dir], threads, { crop: [2, 1, 33, 26], reverse: true, range, onProgress: f => fractions.push(f) });
+      expect(r.dims).toEqual(dims);
+      expect(same(r.mesh.positions, whole.positions)).toBe(true);
+      expect(same(r.mesh.triangles, whole.triangles)).toBe(true);
+      expect(fractions[fractions.length - 1]).toBe(1);
+      const s = await threads.smooth(r.mesh, { iterations: 15, passBand: 0.05 });
+      expect(same(s.positions, smoothed.positions)).toBe(true);
+      // The topology the smoothing pass found, and the one the threads check afresh.
+      const stats = meshStats(smoothed);
+      const expected = { watertight: stats.watertight, oriented: stats.oriented };
+      expect(await threads.topology(s)).toEqual(expected);
+      expect(await threads.topology({ positions: s.positions, triangles: s.triangles.slice() })).toEqual(expected);
+    } finally {
+      threads.close();
+    }
+  }
+}, 60_000);
+
+test('a cancelled signal stops extraction and smoothing', async () => {
+  const threads = startMeshThreads(2);
+  try {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(extractStackSurface([dir], threads, { range: [128, 255], signal: ac.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    const { mesh } = await extractStackSurface([dir], threads, { range: [128, 255] });
+    const late = new AbortController();
+    const p = threads.smooth(mesh, { iterations: 1000, passBand: 0.05, signal: late.signal, onProgress: () => late.abort() });
+    await expect(p).rejects.toMatchObject({ code: 'cancelled' });
+  } finally {
+    threads.close();
+  }
+});
