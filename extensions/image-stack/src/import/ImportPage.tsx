@@ -567,6 +567,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
               {calibration.text && (
                 <div
                   data-cy="imagestack-calibration-result"
+                  aria-live="polite"
                   className={`text-sm ${calibration.error ? '' : 'text-muted-foreground'}`}
                   style={{ maxWidth: 640, ...(calibration.error ? BAD : {}) }}
                 >
