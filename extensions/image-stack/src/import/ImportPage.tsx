@@ -344,35 +344,35 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
               Choose a folder
             </Button>
             {/* the real pickers, opened by the buttons (a hidden input is never reached with Tab) */}
-              <input
-                ref={fileInputRef}
-                data-cy="imagestack-file-input"
-                type="file"
-                multiple
-                tabIndex={-1}
-                aria-hidden="true"
-                disabled={loading}
-                className="hidden"
-                onChange={e => {
-                  takeFiles(Array.from(e.currentTarget.files ?? []));
-                  e.currentTarget.value = '';
-                }}
-              />
-              <input
-                ref={folderInputRef}
-                data-cy="imagestack-folder-input"
-                type="file"
-                multiple
-                tabIndex={-1}
-                aria-hidden="true"
-                disabled={loading}
-                className="hidden"
-                {...({ webkitdirectory: '', directory: '' } as any)}
-                onChange={e => {
-                  takeFiles(Array.from(e.currentTarget.files ?? []));
-                  e.currentTarget.value = '';
-                }}
-              />
+            <input
+              ref={fileInputRef}
+              data-cy="imagestack-file-input"
+              type="file"
+              multiple
+              tabIndex={-1}
+              aria-hidden="true"
+              disabled={loading}
+              className="hidden"
+              onChange={e => {
+                takeFiles(Array.from(e.currentTarget.files ?? []));
+                e.currentTarget.value = '';
+              }}
+            />
+            <input
+              ref={folderInputRef}
+              data-cy="imagestack-folder-input"
+              type="file"
+              multiple
+              tabIndex={-1}
+              aria-hidden="true"
+              disabled={loading}
+              className="hidden"
+              {...({ webkitdirectory: '', directory: '' } as any)}
+              onChange={e => {
+                takeFiles(Array.from(e.currentTarget.files ?? []));
+                e.currentTarget.value = '';
+              }}
+            />
           </div>
           {files.length > 0 && (
             <div className="text-muted-foreground text-sm" data-cy="imagestack-file-count">
