@@ -305,6 +305,7 @@ test('dropped files: a gap, a coloured overlay and reversed order are shown befo
   assert.equal(await b.page.isDisabled('[data-cy=imagestack-load]'), true);
   assert.match(await text('imagestack-load-missing'), /Choose how to treat the missing slices/);
   assert.match(await text('imagestack-gap-choice'), /slice number 4 is missing/);
+  assert.match(await text('imagestack-gap-choice'), /marked as filled\): 12 slices, 58\.5 mm deep.*shallower\): 11 slices, 53\.6 mm deep/);
   await b.page.check('[data-cy=imagestack-gap-fill]');
   assert.match(await text('imagestack-physical-size'), / × 58\.5 mm$/);
   assert.match(await text('imagestack-check-filled'), /IMG \(4\)\.bmp/);

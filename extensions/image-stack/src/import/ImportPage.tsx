@@ -249,6 +249,13 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const error = probeError || base.error || planned.error || loadError;
   const loading = !!progress;
   const gapped = !!base.plan?.gaps.length;
+  const missingCount = base.plan?.gaps.reduce((n, g) => n + g.missingCount, 0) ?? 0;
+  /** What each gap choice makes of the stack: its slices, and its depth once the slice spacing is known. */
+  const depthOf = (n: number) => {
+    const z = Number(form.sliceSpacing);
+    return `: ${n} slices${z > 0 ? `, ${(n * z).toFixed(1)} mm deep` : ''}`;
+  };
+
   const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy);
   const loadHint = loading
     ? ''
@@ -627,11 +634,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                   <legend className="px-1">Missing slices: {describeGaps(base.plan.gaps)}</legend>
                   <label className="flex items-center gap-2">
                     <input data-cy="imagestack-gap-fill" type="radio" name="imagestack-gaps" checked={gapPolicy === 'fill'} onChange={() => dispatch({ type: 'gapPolicy', policy: 'fill' })} />
-                    Keep every slice at its numbered position and fill each missing one (interpolated from its neighbours, marked as filled)
+                    Keep every slice at its numbered position and fill each missing one (interpolated from its neighbours, marked as filled){depthOf(sliceCount + missingCount)}
                   </label>
                   <label className="flex items-center gap-2">
                     <input data-cy="imagestack-gap-continuous" type="radio" name="imagestack-gaps" checked={gapPolicy === 'continuous'} onChange={() => dispatch({ type: 'gapPolicy', policy: 'continuous' })} />
-                    Treat the stack as continuous (the slices after a gap move up: the volume is shallower)
+                    Treat the stack as continuous (the slices after a gap move up: the volume is shallower){depthOf(sliceCount)}
                   </label>
                 </fieldset>
               )}
