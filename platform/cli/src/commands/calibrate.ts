@@ -14,6 +14,7 @@ import {
   roundSignificant,
   toGrey,
 } from '@imagestack/core';
+import { ArgReader } from '../args';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack calibrate <slice file> --ruler x0,y0,x1,y1 --length <mm> [--ticks] [--page n] [--json]
@@ -43,15 +44,10 @@ function parseArgs(argv: string[]): CalibrateArgs {
   let ticks = false;
   let json = false;
   let page = 1;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || /^--[a-z]/.test(v)) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
+  const args = new ArgReader(argv);
+  for (let next = args.next(); next; next = args.next()) {
+    const { name, arg } = next;
+    const value = () => args.value();
     if (name === '--ruler') {
       const text = value();
       try {

@@ -16,6 +16,7 @@ import {
   type Mesh,
   type StackGeometry,
 } from '@imagestack/core';
+import { ArgReader } from '../args';
 import { UsageError, type CliIo, type Command } from '../io';
 import { surfaceFromSlices, writeAtomically } from './mesh';
 
@@ -48,19 +49,14 @@ function parseFitArgs(argv: string[]): FitArgs {
   let device: string | undefined;
   let transform: Float64Array | undefined;
   let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || /^--[a-z]/.test(v)) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
+  const args = new ArgReader(argv);
+  for (let next = args.next(); next; next = args.next()) {
+    const { name, arg } = next;
+    const value = () => args.value();
     if (name === '--anatomy') {
       anatomy.push(value());
       // More inputs until the next flag (slices given as several folders or files).
-      while (eq < 0 && i + 1 < argv.length && !argv[i + 1].startsWith('-')) anatomy.push(argv[++i]);
+      for (let more = args.takePositional(); more !== undefined; more = args.takePositional()) anatomy.push(more);
     } else if (name === '--device') device = value();
     else if (name === '--transform') {
       const v = value();

@@ -32,6 +32,7 @@ import {
 import { dicomInputs } from '../dicomInputs';
 import { defaultWorkers, extractStackSurface, readStack, startMeshThreads } from '@imagestack/core/node';
 import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
+import { ArgReader } from '../args';
 import { UsageError, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
@@ -78,15 +79,10 @@ function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}):
   const a: Partial<MeshArgs> & { inputs: string[]; refine: RefineArg[] } = { inputs: [], refine: [], smooth: 0, decimate: 0, frame: 'LPS', ascii: false, json: false };
   /** A number typed by the user: the whole text must be one (no "2mm", no empty value). */
   const numberOf = (text: string) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN);
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      const v = eq > 0 ? arg.slice(eq + 1) : rest[++i];
-      if (v === undefined || /^--[a-z]/.test(v)) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
+  const args = new ArgReader(rest);
+  for (let next = args.next(); next; next = args.next()) {
+    const { name, arg } = next;
+    const value = () => args.value();
     switch (name) {
       case '--threshold': {
         const text = value();
@@ -123,9 +119,7 @@ function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}):
       }
       case '--fill-holes': {
         // the mode is optional: take the next word only when it is one
-        let mode = eq > 0 ? arg.slice(eq + 1) : undefined;
-        if (mode === undefined && (rest[i + 1] === '3d' || rest[i + 1] === '2d')) mode = rest[++i];
-        mode = (mode ?? '3d').toLowerCase();
+        const mode = (args.optionalValue(v => v === '3d' || v === '2d') ?? '3d').toLowerCase();
         if (mode !== '3d' && mode !== '2d') throw new UsageError(`--fill-holes takes 3d (default) or 2d, got "${mode}"`);
         a.refine.push({ flag: name, op: 'fillHoles', mode });
         break;

@@ -3,6 +3,7 @@
 // in its own frame (tip at the origin, straight part along +z, bending towards +x).
 import { resolve } from 'node:path';
 import { generateTube, meshStats, writeStlAscii, writeStlBinary, type TubeParameters } from '@imagestack/core';
+import { ArgReader } from '../args';
 import { UsageError, type CliIo, type Command } from '../io';
 import { writeAtomically } from './mesh';
 
@@ -39,15 +40,10 @@ function parseTubeArgs(argv: string[]): { params: TubeParameters; stl: string; a
   const p: Partial<Record<keyof TubeParameters, number>> = {};
   let stl: string | undefined;
   let ascii = false, json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || /^--[a-z]/.test(v)) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
+  const args = new ArgReader(argv);
+  for (let next = args.next(); next; next = args.next()) {
+    const { name, arg } = next;
+    const value = () => args.value();
     if (name in NUMBER_FLAGS) {
       const v = value();
       const n = Number(v);
