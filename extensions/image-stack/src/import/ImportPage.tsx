@@ -217,13 +217,14 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         `${report.filled.length} missing slice(s) filled by interpolation of their neighbours: ${report.filled.slice(0, 3).map(f => f.slice).join(', ')}${report.filled.length > 3 ? ', …' : ''}`,
       );
     }
-    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, {
-      calibration: session.calibrationRecord ?? { method: 'typed' },
+    const provenance = {
+      calibration: session.calibrationRecord ?? { method: 'typed' as const },
       orientation: plan.orient,
       ...(plan.gaps.length && plan.gapPolicy
         ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled: report.filled.map(f => f.slice) } }
         : {}),
-    });
+    };
+    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, { provenance });
     for (const w of warnings) {
       try {
         (toast?.warning ?? toast)?.(w);

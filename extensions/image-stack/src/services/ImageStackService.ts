@@ -45,6 +45,12 @@ export interface ImportProvenance {
   gaps?: GapRecord;
 }
 
+/** What addStack takes beside the stack itself. */
+export interface AddStackOptions {
+  /** The import's calibration, orientation and gaps (the sidecar records them). */
+  provenance?: ImportProvenance;
+}
+
 type Listener = (series: LoadedSeries) => void;
 
 /**
@@ -69,7 +75,8 @@ export class ImageStackService {
    * Adds a stack as a new synthetic study and returns it. The previous stack is let go: a tab
    * holds one stack at a time (a 2 GB seed stack is about 0.7 GB of voxels; two would not fit).
    */
-  addStack(stack: VoxelStack, geometry: StackGeometry, description: string, notes: string[] = [], provenance: ImportProvenance = {}): LoadedSeries {
+  addStack(stack: VoxelStack, geometry: StackGeometry, description: string, notes: string[] = [], options: AddStackOptions = {}): LoadedSeries {
+    const provenance = options.provenance ?? {};
     this.seriesByKey.clear();
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
