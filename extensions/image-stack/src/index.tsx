@@ -5,6 +5,7 @@ import getDataSourcesModule from './getDataSourcesModule';
 import getPanelModule from './getPanelModule';
 import { keepOneSurfaceIn3D } from './segmentation/oneSurface3D';
 import { ImageStackService } from './services/ImageStackService';
+import { startSessionKeeper } from './persistence/sessionKeeper';
 
 /** The ImageStack OHIF extension: only assembles the module getters, each in its own file. */
 const extension = {
@@ -16,6 +17,8 @@ const extension = {
   onModeEnter({ servicesManager, extensionManager }: { servicesManager: any; extensionManager: any }) {
     const service: ImageStackService = servicesManager.services[SERVICE_NAME];
     service.whileInMode(keepOneSurfaceIn3D({ servicesManager, extensionManager }));
+    // [autosave] restores a saved labelmap, then saves the session as the user works (persistence/)
+    service.whileInMode(startSessionKeeper({ servicesManager, extensionManager }));
   },
   onModeExit({ servicesManager }: { servicesManager: any }) {
     (servicesManager.services[SERVICE_NAME] as ImageStackService).leaveMode();

@@ -2,7 +2,7 @@ import OHIF, { DicomMetadataStore, IWebApiDataSource } from '@ohif/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { registerImageStackLoader } from '../imageLoader';
 import { getCornerstone } from '../utils/cornerstone';
-import { navigateTo } from '../utils/navigate';
+import { LOST_STACK_PATH, replaceWith } from '../utils/navigate';
 import type { ImageStackService } from '../services/ImageStackService';
 
 /**
@@ -20,21 +20,35 @@ export function createImageStackDataSource(configuration: any, servicesManager: 
   };
   const studyUIDsFromQuery = (query: URLSearchParams | undefined): string[] =>
     (query?.getAll('StudyInstanceUIDs') ?? []).flatMap(v => v.split(',')).filter(Boolean);
+  /**
+   * The stack lives in this tab's memory only: after a reload (or from a shared link) the
+   * viewer route cannot show it. Go to the import page, which offers the autosaved session,
+   * and never settle, so OHIF does not go on to its "/notfoundstudy" page meanwhile.
+   */
+  let leaving: Promise<never> | undefined;
+  const leaveForImportPage = (): Promise<never> => {
+    if (!leaving) {
+      leaving = new Promise<never>(() => undefined);
+      replaceWith(LOST_STACK_PATH);
+      // a later visit of the viewer route (after a new import) starts afresh
+      setTimeout(() => (leaving = undefined), 0);
+    }
+    return leaving;
+  };
 
   const implementation = {
     initialize: async ({ query }: { query?: URLSearchParams }) => {
       ensureLoader();
       const missing = studyUIDsFromQuery(query).filter(uid => !service().getByStudy(uid));
-      if (missing.length) {
-        // The stack lives in this tab's memory only: a reload or a shared link cannot find it.
-        navigateTo('/?lost=1');
-      }
+      if (missing.length) return leaveForImportPage();
     },
     getStudyInstanceUIDs: ({ query }: { query?: URLSearchParams }) => studyUIDsFromQuery(query),
     query: {
       studies: {
         mapParams: () => undefined,
-        search: async () => {
+        search: async (params?: { studyInstanceUid?: string }) => {
+          // OHIF checks the study exists before showing it and goes to "/notfoundstudy" when not
+          if (params?.studyInstanceUid && !service().getByStudy(params.studyInstanceUid)) return leaveForImportPage();
           const s = service().latest();
           if (!s) return [];
           const i0 = s.instances[0];

@@ -4,10 +4,10 @@ import {
   blobTargets,
   captureEdgeLetters,
   describeGaps,
-
   describeSliceOrientation,
   detectOverlays,
   fitRulerTicks,
+  hashPixels,
   lineLengthMm,
   formatBytes,
   ImageStackError,
@@ -38,6 +38,13 @@ import StackCheck from './StackCheck';
 import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
 import VolumeOptions from './VolumeOptions';
+import RestoreBanner from './RestoreBanner';
+import { canPickWithHandles, captureDropHandles, filesFromHandles, pickFolderWithHandle, type SavedHandles } from '../persistence/fileHandles';
+import { filesSource, importRecord } from '../persistence/importRecord';
+import { rebuildStack } from '../persistence/rebuildStack';
+import { checkRecord, type SessionRecord, type SessionSource } from '../persistence/sessionRecord';
+import { openSessionStore } from '../persistence/sessionStore';
+import type { LoadedSeries } from '../services/ImageStackService';
 
 /**
  * The landing page (route "/"): where a user brings a folder of slices, checks the stack,
@@ -54,10 +61,102 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const [dragOver, setDragOver] = useState(false);
   const lost = new URLSearchParams(window.location.search).has('lost');
   const abortRef = useRef<AbortController | null>(null);
+  const store = useMemo(() => openSessionStore(), []);
 
   useEffect(() => {
     document.title = 'ImageStack — import';
   }, []);
+
+  // An autosaved session (after a reload or a crash) is offered, unless it is the stack this tab already holds.
+  useEffect(() => {
+    let live = true;
+    store.load().then(
+      saved => {
+        const { record } = checkRecord(saved);
+        if (!live || !record) return;
+        if (service.latest()?.seriesInstanceUID === record.uids.seriesInstanceUID) return;
+        dispatch({ type: 'savedSession', record });
+      },
+      e => console.error('[imagestack] the saved session could not be read', e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [store, service]);
+
+  /** The first record of a new session (its inputs); a failure is said, and the stack opens all the same. */
+  const rememberImport = useCallback(
+    async (series: LoadedSeries, source: SessionSource | Promise<SessionSource>, planOptions: SessionRecord['plan'], formValues?: typeof form) => {
+      try {
+        await store.save(importRecord(series, { source: await source, plan: planOptions, form: formValues }));
+      } catch (e) {
+        const line = `Autosave is off for this stack: ${errorLine(e)}`;
+        console.error(`[imagestack] ${line}`, e);
+        try {
+          (toast?.error ?? toast)?.(line);
+        } catch {
+          // no toast host: the console line stands
+        }
+      }
+    },
+    [store],
+  );
+
+  const restoreSession = async (picked?: File[]) => {
+    const r = session.restore;
+    if (!r || r.phase === 'restoring') return;
+    const { record } = r;
+    let files = picked;
+    if (record.source.kind === 'files' && !files) {
+      const again = record.source.files.some(f => f.relativePath) || record.source.handles?.kind === 'directory' ? 'folder' : 'files';
+      if (!record.source.handles) {
+        dispatch({
+          type: 'restoreNeedsFiles',
+          line: `The browser cannot read the slices again by itself: pick the same ${again} again (checked by names, sizes and the first slice's contents).`,
+        });
+        return;
+      }
+      // from the Restore click: the browser may ask the user to allow reading the files again
+      const got = await filesFromHandles(record.source.handles as SavedHandles);
+      if (!got.files) {
+        dispatch({ type: 'restoreNeedsFiles', line: `${got.reason}: pick the same ${again} again.` });
+        return;
+      }
+      files = got.files;
+    }
+    dispatch({ type: 'restoreStarted' });
+    try {
+      const stack = await rebuildStack(
+        record,
+        files,
+        {
+          makeSample: makeHeadPhantom,
+          probe: list => probeTargets(blobTargets(list)),
+          plan: planStack,
+          hashFile: async f => hashPixels(new Uint8Array(await f.arrayBuffer())),
+          load: (p, onProgress) => loadStack(p, { onProgress }),
+        },
+        (done, total) => dispatch({ type: 'restoreProgress', done, total }),
+      );
+      const series = service.addStack(stack, record.geometry, record.description, record.notes, {
+        restored: { uids: record.uids, identity: record.identity },
+        provenance: record.provenance,
+      });
+      dispatch({ type: 'restoreDiscarded' });
+      navigateTo(viewerPath(ROUTE_NAME, series.studyInstanceUID));
+    } catch (e) {
+      dispatch({ type: 'restoreFailed', line: errorLine(e) });
+    }
+  };
+
+  const discardSession = async () => {
+    try {
+      await store.discard();
+    } catch (e) {
+      console.error('[imagestack] the saved session could not be discarded', e);
+    }
+    dispatch({ type: 'restoreDiscarded' });
+  };
 
   const openSample = useCallback(() => {
     dispatch({ type: 'status', text: 'Generating the sample head phantom…' });
@@ -65,13 +164,16 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     setTimeout(() => {
       const p = makeHeadPhantom();
       const series = service.addStack(p.stack, p.geometry, p.description);
-      navigateTo(viewerPath(ROUTE_NAME, series.studyInstanceUID));
+      // generated: a restore makes it again, nothing of it needs saving but that it was the sample
+      void rememberImport(series, { kind: 'sample' }, { reverse: false, downsample: 1 }).then(() =>
+        navigateTo(viewerPath(ROUTE_NAME, series.studyInstanceUID)),
+      );
     }, 0);
-  }, [service]);
+  }, [service, rememberImport]);
 
   /** A new set of files: a new import (the reducer forgets the old one); read their headers (the first 64 KiB of each). */
-  const takeFiles = useCallback((list: File[], skippedEntries: Array<{ name: string; reason: string }> = [], folder?: string) => {
-    dispatch({ type: 'files', files: list, unreadable: skippedEntries, folder });
+  const takeFiles = useCallback((list: File[], skippedEntries: Array<{ name: string; reason: string }> = [], folder?: string, handles?: SavedHandles) => {
+    dispatch({ type: 'files', files: list, unreadable: skippedEntries, folder, handles });
   }, []);
   const generation = session.generation;
   useEffect(() => {
@@ -225,6 +327,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         : {}),
     };
     const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, { provenance });
+    await rememberImport(series, filesSource(files, plan, droppedFolder, session.handles), { reverse, crop, downsample, orient, gapPolicy }, form);
     for (const w of warnings) {
       try {
         (toast?.warning ?? toast)?.(w);
@@ -239,11 +342,14 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     e.preventDefault();
     setDragOver(false);
     if (progress) return;
+    // before any await: the DataTransfer is emptied when this handler returns
+    const handles = captureDropHandles(e.dataTransfer);
     const { files: dropped, unreadable: bad, folder } = await filesFromDataTransfer(e.dataTransfer);
     takeFiles(
       dropped,
       bad.map(name => ({ name, reason: 'could not be read' })),
       folder,
+      await handles.catch(() => undefined),
     );
   };
 
@@ -333,7 +439,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         <span className="text-muted-foreground text-sm">Image slices to a scaled DICOM series and 3D model</span>
       </header>
       <main className="mx-auto flex w-full flex-col gap-4 p-6" style={{ maxWidth: 1280 }}>
-        {lost && (
+        {session.restore && (
+          <RestoreBanner restore={session.restore} onAccept={() => void restoreSession()} onDiscard={() => void discardSession()} onPick={files => void restoreSession(files)} />
+        )}
+        {lost && !session.restore && (
           <div data-cy="imagestack-lost" className="rounded border p-3 text-sm" style={{ borderColor: '#ca8a04' }}>
             The stack you had open was held in this tab only and is gone after a reload. Drop the files again.
           </div>
@@ -348,7 +457,26 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
             <Button data-cy="imagestack-choose-files" variant="secondary" disabled={loading} onClick={() => fileInputRef.current?.click()}>
               Choose files
             </Button>
-            <Button data-cy="imagestack-choose-folder" variant="secondary" disabled={loading} onClick={() => folderInputRef.current?.click()}>
+            <Button
+              data-cy="imagestack-choose-folder"
+              variant="secondary"
+              disabled={loading}
+              onClick={() => {
+                // Chromium's folder picker gives a handle that survives a reload (autosave reads
+                // the slices again through it); elsewhere, and if it fails, the plain input
+                if (!canPickWithHandles()) {
+                  folderInputRef.current?.click();
+                  return;
+                }
+                pickFolderWithHandle().then(
+                  picked => picked && takeFiles(picked.files, [], picked.folder, picked.handles),
+                  err => {
+                    console.warn('[imagestack] the folder picker failed; using the file input', err);
+                    folderInputRef.current?.click();
+                  },
+                );
+              }}
+            >
               Choose a folder
             </Button>
             {/* the real pickers, opened by the buttons (a hidden input is never reached with Tab) */}

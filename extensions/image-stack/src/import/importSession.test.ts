@@ -155,3 +155,37 @@ describe('importReducer', () => {
     expect(importReducer(accepted, { type: 'cropText', key: 'width', value: '1' }).crop).toEqual({ x: 0, y: 1, width: 1, height: 1 });
   });
 });
+
+describe('importReducer: the autosaved session', () => {
+  const record = (kind: 'sample' | 'files') =>
+    ({
+      description: 'IMG',
+      savedAt: new Date(2026, 0, 1, 9, 5).getTime(),
+      dims: { columns: 1, rows: 1, slices: 40 },
+      source: kind === 'sample' ? { kind } : { kind, files: [], firstSlice: { name: 'a', hash: 'h' } },
+    }) as any;
+
+  it('is offered, asks for the files, and stays on offer when other files are dropped', () => {
+    const offered = run([{ type: 'savedSession', record: record('files') }]);
+    expect(offered.restore).toMatchObject({ phase: 'offered', offer: 'Restore IMG (40 slices, saved 09:05)' });
+    const asked = importReducer(offered, { type: 'restoreNeedsFiles', line: 'pick them again' });
+    expect(asked.restore).toMatchObject({ phase: 'needFiles', line: 'pick them again', lineIsError: false });
+    expect(importReducer(asked, { type: 'files', files: [file('x.bmp')] }).restore?.phase).toBe('needFiles');
+  });
+
+  it('a failed restore of files asks for files again with the reason; of the sample, offers it again', () => {
+    const files = run([{ type: 'savedSession', record: record('files') }, { type: 'restoreStarted' }, { type: 'restoreProgress', done: 3, total: 40 }]);
+    expect(files.restore).toMatchObject({ phase: 'restoring', progress: { done: 3, total: 40 } });
+    expect(importReducer(files, { type: 'restoreFailed', line: 'not the same files' }).restore).toMatchObject({ phase: 'needFiles', line: 'not the same files', lineIsError: true });
+    const sample = run([{ type: 'savedSession', record: record('sample') }, { type: 'restoreStarted' }, { type: 'restoreFailed', line: 'x' }]);
+    expect(sample.restore?.phase).toBe('offered');
+    expect(importReducer(sample, { type: 'restoreDiscarded' }).restore).toBeNull();
+  });
+
+  it('handles come with the files they belong to, and a new drop without them forgets them', () => {
+    const handles = { kind: 'directory' as const, handles: [{}] };
+    const a = run([{ type: 'files', files: [file('a.bmp')], handles }]);
+    expect(a.handles).toBe(handles);
+    expect(importReducer(a, { type: 'files', files: [file('b.bmp')] }).handles).toBeUndefined();
+  });
+});

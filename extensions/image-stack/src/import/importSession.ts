@@ -20,6 +20,8 @@ import { EMPTY_GEOMETRY_FORM, type GeometryFormValues } from './geometryForm';
 import type { PixelPoint } from '@imagestack/core';
 import type { DrawnLine, PreviewTool } from './PreviewCanvas';
 import type { PreviewSlice } from './previewSlice';
+import type { SavedHandles } from '../persistence/fileHandles';
+import { restoreOffer, type SessionRecord } from '../persistence/sessionRecord';
 
 export type RulerName = 'ruler1' | 'ruler2';
 export type CropText = { x: string; y: string; width: string; height: string };
@@ -39,6 +41,19 @@ export interface OverlayFinding {
 /** The preview's zoom: 1 (fit) to 8. */
 export const ZOOM_STEPS = [1, 1.5, 2, 3, 4, 6, 8] as const;
 
+/** The autosaved session the page offers to restore (persistence/). */
+export interface RestoreState {
+  record: SessionRecord;
+  /** "Restore <description> (N slices, saved hh:mm)" */
+  offer: string;
+  /** offered: Restore / Discard; needFiles: the files must be picked again; restoring: decoding. */
+  phase: 'offered' | 'needFiles' | 'restoring';
+  /** Why the files are needed, how picked files differ, or why the restore failed. */
+  line?: string;
+  lineIsError?: boolean;
+  progress?: { done: number; total: number };
+}
+
 /**
  * Everything the import page knows, in one value: the files and their headers, the volume's
  * options, the geometry form, the ruler calibration, the previews and the load. The page
@@ -49,6 +64,8 @@ export interface ImportSession {
   /** Bumped by every new set of files: results of work started for older files are dropped. */
   generation: number;
   files: File[];
+  /** The browser's handles of the files (a Chromium drop or folder picker), kept so a restore can read them again. */
+  handles?: SavedHandles;
   /** The name of a folder dropped on its own (dropped files carry no folder path). */
   droppedFolder?: string;
   unreadable: Array<{ name: string; reason: string }>;
@@ -87,10 +104,12 @@ export interface ImportSession {
   /** Where the spacing in the form came from (for the sidecar); cleared when the user retypes it. */
   calibrationRecord?: CalibrationRecord;
   overlays?: OverlayFinding;
+  /** A saved session to offer, until it is restored or discarded. */
+  restore: RestoreState | null;
 }
 
 export type ImportAction =
-  | { type: 'files'; files: File[]; unreadable?: Array<{ name: string; reason: string }>; folder?: string }
+  | { type: 'files'; files: File[]; unreadable?: Array<{ name: string; reason: string }>; folder?: string; handles?: SavedHandles }
   | { type: 'probed'; generation: number; infos: StackFileInfo[] }
   | { type: 'probeFailed'; generation: number; error: ShownError }
   | { type: 'wholeSize'; width: number; height: number }
@@ -123,7 +142,13 @@ export type ImportAction =
   | { type: 'ticksFitted'; fit: RulerTickFit; lengthMm: number }
   | { type: 'ticksFailed'; text: string }
   | { type: 'overlays'; generation: number; finding: OverlayFinding }
-  | { type: 'acceptOverlayCrop' };
+  | { type: 'acceptOverlayCrop' }
+  | { type: 'savedSession'; record: SessionRecord }
+  | { type: 'restoreNeedsFiles'; line: string }
+  | { type: 'restoreStarted' }
+  | { type: 'restoreProgress'; done: number; total: number }
+  | { type: 'restoreFailed'; line: string }
+  | { type: 'restoreDiscarded' };
 
 const EMPTY_CROP_TEXT: CropText = { x: '', y: '', width: '', height: '' };
 
@@ -151,6 +176,7 @@ export const INITIAL_IMPORT: ImportSession = {
   zoom: 1,
   lineText: {},
   ticks: { text: '' },
+  restore: null,
 };
 
 /** rows/columns flags ↔ SliceFlip. */
@@ -225,10 +251,13 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
         ...INITIAL_IMPORT,
         generation: s.generation + 1,
         files: a.files,
+        handles: a.handles,
         droppedFolder: a.folder,
         unreadable: a.unreadable ?? [],
         probing: a.files.length > 0,
         previousForm: hasGeometry(s.form) ? s.form : s.previousForm,
+        // the saved session stays on offer until a new stack is loaded over it
+        restore: s.restore,
       };
     case 'probed':
       return a.generation === s.generation ? { ...s, infos: a.infos, probing: false } : s;
@@ -338,5 +367,23 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
       const c = s.overlays?.crop;
       return c ? { ...s, crop: c, cropText: cropTextOf(c) } : s;
     }
+    case 'savedSession':
+      return { ...s, restore: { record: a.record, offer: restoreOffer(a.record), phase: 'offered' } };
+    case 'restoreNeedsFiles':
+      return s.restore ? { ...s, restore: { ...s.restore, phase: 'needFiles', line: a.line, lineIsError: false, progress: undefined } } : s;
+    case 'restoreStarted':
+      return s.restore ? { ...s, restore: { ...s.restore, phase: 'restoring', line: undefined, lineIsError: false } } : s;
+    case 'restoreProgress':
+      return s.restore?.phase === 'restoring' ? { ...s, restore: { ...s.restore, progress: { done: a.done, total: a.total } } } : s;
+    case 'restoreFailed':
+      // files can be picked again (other ones, or after a refused permission); the sample can only be retried
+      return s.restore
+        ? {
+            ...s,
+            restore: { ...s.restore, phase: s.restore.record.source.kind === 'files' ? 'needFiles' : 'offered', line: a.line, lineIsError: true, progress: undefined },
+          }
+        : s;
+    case 'restoreDiscarded':
+      return { ...s, restore: null };
   }
 }

@@ -49,6 +49,8 @@ export interface ImportProvenance {
 export interface AddStackOptions {
   /** The import's calibration, orientation and gaps (the sidecar records them). */
   provenance?: ImportProvenance;
+  /** [autosave] a restored session keeps its series' UIDs and date (persistence/). */
+  restored?: { uids: SeriesUids; identity: SeriesIdentity };
 }
 
 type Listener = (series: LoadedSeries) => void;
@@ -76,15 +78,15 @@ export class ImageStackService {
    * holds one stack at a time (a 2 GB seed stack is about 0.7 GB of voxels; two would not fit).
    */
   addStack(stack: VoxelStack, geometry: StackGeometry, description: string, notes: string[] = [], options: AddStackOptions = {}): LoadedSeries {
-    const provenance = options.provenance ?? {};
+    const { provenance = {}, restored } = options;
     this.seriesByKey.clear();
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
-    const uids = createSeriesUids(stack.slices);
+    const uids = restored?.uids ?? createSeriesUids(stack.slices);
     const histogram = voxelHistogram(stack.voxels);
     const window = windowFromHistogram(histogram);
     // dated once: every record built later (viewer, zip, PACS) carries the import's date
-    const identity: SeriesIdentity = { description, date: new Date() };
+    const identity: SeriesIdentity = restored?.identity ?? { description, date: new Date() };
     const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
     const series: LoadedSeries = {
       key,

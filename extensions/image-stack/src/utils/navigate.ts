@@ -12,3 +12,15 @@ export function navigateTo(path: string): void {
 export function viewerPath(routeName: string, studyInstanceUID: string): string {
   return `/${routeName}?StudyInstanceUIDs=${encodeURIComponent(studyInstanceUID)}`;
 }
+
+/**
+ * Like navigateTo, but replaces the current history entry: for leaving a URL that cannot be
+ * shown (a reload of the viewer route), so Back does not lead to it again.
+ */
+export function replaceWith(path: string): void {
+  window.history.replaceState({}, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+}
+
+/** The import page, told that the viewer's stack was not in this tab (it offers a saved session, if any). */
+export const LOST_STACK_PATH = '/?lost=1';
