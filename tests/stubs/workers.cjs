@@ -4,4 +4,9 @@
 const browserOnly = name => () => {
   throw new Error(`${name}: Web Workers run in the browser only (see tests/e2e)`);
 };
-module.exports = { spawnMeshWorker: browserOnly('spawnMeshWorker'), spawnDecodeWorker: browserOnly('spawnDecodeWorker') };
+module.exports = {
+  spawnMeshWorker: browserOnly('spawnMeshWorker'),
+  spawnDecodeWorker: browserOnly('spawnDecodeWorker'),
+  spawnFitWorker: browserOnly('spawnFitWorker'),
+  jpegWasmUrl: browserOnly('jpegWasmUrl'),
+};

@@ -1,11 +1,28 @@
-import { ImageStackError, voxelAtPointMm, type Point3, type RefineStep } from '@imagestack/core';
+import { ImageStackError, voxelAtPointMm, type Point3, type RefineStep, type TubeParameters } from '@imagestack/core';
+import { DeviceDisplay } from './fit/deviceDisplay';
+import { workerFitBackend } from './fit/workerFitBackend';
 import { COMMANDS, COMMANDS_CONTEXT, SERVICE_NAME } from './ids';
 import { previewSurfaceIn3D } from './mesh/previewSurface';
 import { runInWorker, type JobOptions } from './mesh/runInWorker';
 import { ohifSegmentationHost, type HostContext } from './segmentation/ohifHost';
 import { pickPointInViewports } from './segmentation/pickPoint';
 import type { ImageStackService, LoadedSeries } from './services/ImageStackService';
-import { downloadBytes } from './utils/download';
+import { downloadBytes, fileNameFrom } from './utils/download';
+import {
+  createFitRuntime,
+  deviceMesh,
+  findDevice,
+  fitAddTube,
+  fitLoadDevice,
+  fitMeasure,
+  fitPlaceDevice,
+  fitRemoveDevice,
+  fitReport,
+  fitSetAnatomy,
+  type FitRuntime,
+  type Placement,
+} from './workflow/deviceFit';
+import type { FitDevice } from './workflow/fitState';
 import { exportSurface, type ExportOptions } from './workflow/exportSurface';
 import { refineSegment, segmentPieces, undoRefine } from './workflow/refineSegment';
 import { thresholdSeries, type ThresholdRequest } from './workflow/thresholdSeries';
@@ -28,6 +45,37 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
   };
   const host = (s: LoadedSeries) => ohifSegmentationHost(ctx, s);
   const target = (s: LoadedSeries) => ({ dims: dimsOf(s), geometry: s.geometry });
+
+  // The device fit: one persistent worker per loaded series (it holds the prepared meshes), and
+  // the devices drawn in the viewports. A new series lets both go.
+  let fit: { seriesKey: string; runtime: FitRuntime } | undefined;
+  let display: DeviceDisplay | undefined;
+  const fitRuntime = (s: LoadedSeries): FitRuntime => {
+    if (fit?.seriesKey !== s.key) {
+      fit?.runtime.backend.dispose();
+      fit = { seriesKey: s.key, runtime: createFitRuntime(workerFitBackend()) };
+    }
+    return fit.runtime;
+  };
+  /** Draws the series' devices (and the last closest point, if it is of the active device's placement). */
+  const showFit = (s: LoadedSeries) => {
+    const state = s.workflow.fit;
+    const runtime = fitRuntime(s);
+    display ??= new DeviceDisplay(extensionManager);
+    const active = state.devices.find(d => d.id === state.activeDeviceId);
+    const last = state.last;
+    const current = active && last && last.deviceId === active.id && last.transform.every((v, i) => v === active.transform[i]);
+    display.show(
+      state.devices.map(d => {
+        const dist = runtime.distances;
+        const coloured = dist && dist.deviceId === d.id && dist.transform.every((v, i) => v === d.transform[i]);
+        return { id: d.id, mesh: deviceMesh(runtime, d), transform: d.transform, active: d.id === state.activeDeviceId, vertexDistanceMm: coloured ? dist.vertexMm : undefined };
+      }),
+      current ? last.closestPointMm : undefined,
+    );
+  };
+  /** A device as commands return it: without its file's bytes. */
+  const deviceInfo = (d: FitDevice) => ({ id: d.id, name: d.name, transform: [...d.transform], source: d.source.kind === 'tube' ? d.source : { kind: 'file' as const, fileName: d.source.fileName } });
 
   const actions = {
     /**
@@ -91,7 +139,113 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
           : 0;
       return { ...exported, previewed };
     },
+    /**
+     * Makes a segment (default the active one) the anatomy devices are measured against: meshed
+     * as Export STL meshes it (`smoothIterations`, default 20), nothing downloaded, prepared once
+     * in the fit worker. Returns the segment, its triangles, volume (mL) and whether it is closed.
+     */
+    [COMMANDS.fitSetAnatomy]: async ({ segmentIndex, smoothIterations }: { segmentIndex?: number; smoothIterations?: number } = {}) => {
+      const s = loaded();
+      const anatomy = await fitSetAnatomy(host(s), target(s), s.workflow.fit, fitRuntime(s), { segmentIndex, smoothIterations });
+      showFit(s);
+      return anatomy;
+    },
+    /** Adds a parametric tube (mm, degrees; core generateTube's frame: tip at the origin along +z) as the active device. */
+    [COMMANDS.addTube]: ({ params, transform }: { params: TubeParameters; transform?: number[] }) => {
+      const s = loaded();
+      const device = fitAddTube(s.workflow.fit, fitRuntime(s), params, transform);
+      showFit(s);
+      return deviceInfo(device);
+    },
+    /** Adds a device from STL (binary or ASCII) or OBJ bytes, in mm, as the active device. */
+    [COMMANDS.loadDevice]: ({ fileName, bytes, transform }: { fileName: string; bytes: Uint8Array; transform?: number[] }) => {
+      const s = loaded();
+      const device = fitLoadDevice(s.workflow.fit, fitRuntime(s), { fileName, bytes }, transform);
+      showFit(s);
+      return deviceInfo(device);
+    },
+    /** Removes a device (default the active one). */
+    [COMMANDS.removeDevice]: async ({ deviceId }: { deviceId?: string } = {}) => {
+      const s = loaded();
+      await fitRemoveDevice(s.workflow.fit, fitRuntime(s), deviceId);
+      showFit(s);
+    },
+    /** Makes a device the active one (the one placed, measured and reported). */
+    [COMMANDS.chooseDevice]: ({ deviceId }: { deviceId: string }) => {
+      const s = loaded();
+      s.workflow.fit.activeDeviceId = findDevice(s.workflow.fit, deviceId).id;
+      showFit(s);
+      return deviceInfo(findDevice(s.workflow.fit));
+    },
+    /**
+     * Places a device (default the active one): `{ transform }` (16 numbers or their text, a
+     * row-major 4×4, mm LPS), `{ positionMm, axis, rollDeg? }`, or a nudge `{ translateMm?,
+     * rotate?: { axis, deg } }` (turning about the device's tip). Returns the new transform.
+     */
+    [COMMANDS.placeDevice]: (placement: Placement & { deviceId?: string }) => {
+      const s = loaded();
+      const transform = fitPlaceDevice(s.workflow.fit, placement);
+      showFit(s);
+      return transform;
+    },
+    /**
+     * Measures the active device where it is: minimum clearance (mm) and where, interference (mL)
+     * and the slices it spans, inside or not. `fast`: no interference volume (while nudging).
+     */
+    [COMMANDS.measureFit]: async ({ deviceId, fast }: { deviceId?: string; fast?: boolean } = {}) => {
+      const s = loaded();
+      const r = await fitMeasure(host(s), target(s), s.workflow.fit, fitRuntime(s), { deviceId, fast });
+      showFit(s);
+      return r;
+    },
+    /** Draws the series' devices in the views again (e.g. after a saved session was restored). */
+    [COMMANDS.showDevices]: () => showFit(loaded()),
+    /** Moves the 2D views to a point (default: the last closest point). Returns how many views moved. */
+    [COMMANDS.fitJump]: ({ pointMm }: { pointMm?: Point3 } = {}) => {
+      const s = loaded();
+      const p = pointMm ?? s.workflow.fit.last?.closestPointMm;
+      if (!p) throw new ImageStackError('empty', 'measure the device first: there is no closest point yet');
+      display ??= new DeviceDisplay(extensionManager);
+      return display.jumpTo(p);
+    },
+    /**
+     * Downloads the fit report of the active device's last full measurement (JSON: numbers,
+     * transform, device parameters, anatomy segment, the series' geometry), with PNG snapshots
+     * of the slice through the closest point and of the 3D view when one is open. Returns the
+     * report and the names of the files saved.
+     */
+    [COMMANDS.fitReport]: async () => {
+      const s = loaded();
+      const report = fitReport({ ...target(s), description: s.description }, s.workflow.fit);
+      const base = fileNameFrom(`${s.description} - fit ${report.device.name}`, '');
+      const files = [`${base}.json`];
+      downloadBytes(JSON.stringify(report, null, 2), files[0], 'application/json');
+      display ??= new DeviceDisplay(extensionManager);
+      // the worst slice: the 2D views moved to the closest point, once they have rendered there
+      display.jumpTo(report.result.closest_point_mm);
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      for (const [kind, suffix] of [['2d', 'closest slice'], ['3d', '3D']] as const) {
+        const png = display.snapshot(kind);
+        if (!png) continue;
+        const name = `${base} - ${suffix}.png`;
+        const bytes = Uint8Array.from(atob(png.slice(png.indexOf(',') + 1)), c => c.charCodeAt(0));
+        downloadBytes(bytes, name, 'image/png');
+        files.push(name);
+      }
+      return { report, files };
+    },
   };
+
+  // what changes the fit's state is unsaved work for the autosave (placements are not in the labelmap)
+  const service = servicesManager.services[SERVICE_NAME] as ImageStackService;
+  for (const name of [COMMANDS.addTube, COMMANDS.loadDevice, COMMANDS.removeDevice, COMMANDS.placeDevice, COMMANDS.fitSetAnatomy]) {
+    const action = actions[name] as (...a: any[]) => unknown;
+    (actions as Record<string, unknown>)[name] = async (...a: any[]) => {
+      const result = await action(...a);
+      service.workflowChanged();
+      return result;
+    };
+  }
 
   const definitions = Object.fromEntries(Object.entries(actions).map(([name, commandFn]) => [name, { commandFn }]));
   return { actions, definitions, defaultContext: COMMANDS_CONTEXT };

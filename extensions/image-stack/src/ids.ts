@@ -36,6 +36,16 @@ export const COMMANDS = {
   undoRefine: 'imagestackUndoRefine',
   segmentPieces: 'imagestackSegmentPieces',
   exportSurface: 'imagestackExportSurface',
+  fitSetAnatomy: 'imagestackFitSetAnatomy',
+  addTube: 'imagestackAddTube',
+  loadDevice: 'imagestackLoadDevice',
+  removeDevice: 'imagestackRemoveDevice',
+  chooseDevice: 'imagestackChooseDevice',
+  placeDevice: 'imagestackPlaceDevice',
+  measureFit: 'imagestackMeasureFit',
+  fitJump: 'imagestackFitJump',
+  showDevices: 'imagestackShowDevices',
+  fitReport: 'imagestackFitReport',
 } as const;
 export const COMMANDS_CONTEXT = 'IMAGESTACK';
 

@@ -1,5 +1,7 @@
 // Test helpers for the workflow functions: kept out of src/ so the viewer never bundles them.
 import type { StackGeometry } from '@imagestack/core';
+import { FitEngine } from '../src/fit/fitEngine';
+import type { FitBackend, FitReplyFor, FitRequest } from '../src/fit/fitProtocol';
 import { runJob } from '../src/mesh/runJob';
 import type { JobRunner } from '../src/mesh/runInWorker';
 import type { SegmentationHost, SegmentInfo } from '../src/workflow/segmentationHost';
@@ -62,4 +64,18 @@ export function paintBall(labelmap: Uint8Array[], columns: number, c: [number, n
     for (let j = 0; j < slice.length / columns; j++)
       for (let i = 0; i < columns; i++) if ((i - c[0]) ** 2 + (j - c[1]) ** 2 + (k - c[2]) ** 2 <= r * r) slice[j * columns + i] = value;
   });
+}
+
+/** A FitEngine in this thread, cloning as a worker would: the fit worker's stand-in. Counts its calls by op. */
+export function inProcessFitBackend(engine = new FitEngine()): FitBackend & { engine: FitEngine; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  return {
+    engine,
+    calls,
+    async call<R extends FitRequest>(request: R) {
+      calls[request.op] = (calls[request.op] ?? 0) + 1;
+      return structuredClone(engine.handle(structuredClone(request))) as FitReplyFor<R>;
+    },
+    dispose() {},
+  };
 }

@@ -1,4 +1,9 @@
-import { createSliceDecoder, type DecodeSource, type PlannedSlice, type StackPlan } from '@imagestack/core';
+import { createSliceDecoder, setJpegWasmSource, type DecodeSource, type PlannedSlice, type StackPlan } from '@imagestack/core';
+import { jpegWasmUrl } from '../workers/spawn';
+
+// The preview decodes on this (main) thread: JPEGs need libjpeg-turbo's WebAssembly here too
+// (compiled asynchronously on first use, as the main thread requires).
+setJpegWasmSource(() => fetch(jpegWasmUrl()));
 
 /** One decoded slice for the page: full size, uncropped, as 8-bit grey for display. */
 export interface PreviewSlice {

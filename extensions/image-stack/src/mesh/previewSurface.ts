@@ -25,7 +25,8 @@ export async function previewSurfaceIn3D(extensionManager: any, stl: Uint8Array,
     for (const vp of viewports) {
       vp.removeActors?.([PREVIEW_ACTOR_UID]);
       // the volume rendering would hide the surface: the preview takes its place in this view
-      for (const entry of vp.getActors()) entry.actor?.setVisibility?.(false);
+      // (devices being fitted stay: they are checked against this very surface)
+      for (const entry of vp.getActors()) if (!String(entry.uid ?? '').startsWith('imagestack-fit-')) entry.actor?.setVisibility?.(false);
       vp.addActor({ uid: PREVIEW_ACTOR_UID, actor, referencedId: geometryId });
       vp.resetCamera?.();
       vp.render();

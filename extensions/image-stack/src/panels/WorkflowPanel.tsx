@@ -4,6 +4,7 @@ import { physicalSizeMm } from '@imagestack/core';
 import { SERVICE_NAME } from '../ids';
 import { ohifSegmentationHost } from '../segmentation/ohifHost';
 import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
+import DeviceSection from './DeviceSection';
 import DicomSection from './DicomSection';
 import ExportSection from './ExportSection';
 import SegExportButton from './SegExportButton';
@@ -13,7 +14,7 @@ import { useSegmentationVersion } from './useSegmentationVersion';
 
 const mm = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} mm`;
 
-/** The right-hand workflow panel: the loaded stack's geometry, threshold and export. */
+/** The right-hand workflow panel: the loaded stack's geometry, threshold, refine, export and device fit. */
 export default function WorkflowPanel({
   servicesManager,
   extensionManager,
@@ -79,6 +80,7 @@ export default function WorkflowPanel({
       <ThresholdSection key={`t-${series.key}`} {...common} servicesManager={servicesManager} />
       <RefineSection key={`r-${series.key}`} {...common} activeSegment={activeSegment} onChooseSegment={chooseSegment} />
       <ExportSection key={`e-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
+      <DeviceSection key={`f-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
       <SegExportButton series={series} ctx={{ servicesManager, extensionManager }} commandsManager={commandsManager} />
       <DicomSection series={series} servicesManager={servicesManager} />
     </div>

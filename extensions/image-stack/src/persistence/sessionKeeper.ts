@@ -195,6 +195,8 @@ export function startSessionKeeper(ctx: HostContext, store: SessionStore = openS
       });
       unsubscribers.push(() => sub.unsubscribe());
     }
+    // device placements and other workflow state kept beside the labelmap
+    unsubscribers.push(service.onWorkflowChanged(() => autosaver?.markDirty()));
     // brush strokes and our own writes: Cornerstone's event (OHIF's service may not relay every one)
     const { cornerstone, cornerstoneTools } = getCornerstone(ctx.extensionManager);
     const dataModified = cornerstoneTools.Enums?.Events?.SEGMENTATION_DATA_MODIFIED;

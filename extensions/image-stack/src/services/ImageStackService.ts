@@ -137,6 +137,18 @@ export class ImageStackService {
     return [...this.seriesByKey.values()].at(-1);
   }
 
+  private readonly workflowListeners = new Set<() => void>();
+
+  /** Says the workflow state changed outside the labelmap (a device placed, added, removed): unsaved work. */
+  workflowChanged(): void {
+    for (const l of this.workflowListeners) l();
+  }
+
+  onWorkflowChanged(listener: () => void): () => void {
+    this.workflowListeners.add(listener);
+    return () => this.workflowListeners.delete(listener);
+  }
+
   /** Keeps `cleanup` until the mode is left (onModeEnter and onModeExit mirror each other). */
   whileInMode(cleanup: () => void): void {
     this.modeCleanups.push(cleanup);

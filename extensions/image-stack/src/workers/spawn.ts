@@ -10,3 +10,16 @@ export function spawnMeshWorker(): Worker {
 export function spawnDecodeWorker(): Worker {
   return new Worker(new URL('./decodeWorker.ts', import.meta.url), { type: 'module' });
 }
+
+export function spawnFitWorker(): Worker {
+  return new Worker(new URL('./fitWorker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * libjpeg-turbo's WebAssembly (core's JPEG decoder, platform/core/src/decode/jpegTurbo.ts):
+ * webpack emits the file beside the plugins for this `new URL`, and the decode worker (and
+ * any thread that decodes a JPEG) passes it to core's setJpegWasmSource.
+ */
+export function jpegWasmUrl(): URL {
+  return new URL('@cwasm/jpeg-turbo/jpeg-turbo.wasm', import.meta.url);
+}

@@ -1,4 +1,5 @@
 import type { RefineStep } from '@imagestack/core';
+import { createFitState, type FitState } from './fitState';
 
 /** One thing done to a segment, as its sidecar records it. */
 export type SegmentStep =
@@ -24,13 +25,15 @@ export interface WorkflowState {
   /** Steps per segment, keyed `${segmentationId}:${segmentIndex}`. */
   history: Record<string, SegmentStep[]>;
   undo: UndoEntry[];
+  /** The device fit: devices, their placements, the anatomy segment, the last measurement. */
+  fit: FitState;
 }
 
 /** How many refine operations can be undone (each keeps one packed mask: 1/8 of the volume). */
 export const UNDO_DEPTH = 5;
 
 export function createWorkflowState(): WorkflowState {
-  return { history: {}, undo: [] };
+  return { history: {}, undo: [], fit: createFitState() };
 }
 
 const key = (segmentationId: string, segmentIndex: number) => `${segmentationId}:${segmentIndex}`;

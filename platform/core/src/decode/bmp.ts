@@ -32,6 +32,8 @@ export interface BmpHeader {
   /** Every palette entry has R = G = B: decode straight to one grey channel. */
   paletteIsGrey: boolean;
   masks: { r: number; g: number; b: number; a: number } | null;
+  /** Harmless header oddities tolerated (as Pillow does), for the stack check to show. */
+  warnings: string[];
 }
 
 function u16(b: Uint8Array, o: number): number {
@@ -65,18 +67,25 @@ export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAU
   let masksAt = -1;
   let alphaMaskToo = false;
   let os2v2 = false;
+  let planes = 1;
+  let sizeImage = 0;
+  let density: [number, number] = [0, 0];
   if (headerSize === 12) {
     // OS/2 1.x BITMAPCOREHEADER (ImageMagick's "BMP2:"): unsigned 16-bit sizes, 3-byte palette.
     width = u16(bytes, 18);
     rawHeight = u16(bytes, 20);
+    planes = u16(bytes, 22);
     bitCount = u16(bytes, 24);
     paletteEntrySize = 3;
   } else if (headerSize === 40 || headerSize === 52 || headerSize === 56 || headerSize === 108 || headerSize === 124 || (headerSize >= 16 && headerSize <= 64)) {
     os2v2 = headerSize >= 16 && headerSize <= 64 && headerSize !== 40 && headerSize !== 52 && headerSize !== 56;
     width = i32(bytes, 18);
     rawHeight = i32(bytes, 22);
+    planes = u16(bytes, 26);
     bitCount = u16(bytes, 28);
     if (headerSize >= 20) compression = u32(bytes, 30);
+    if (headerSize >= 24) sizeImage = u32(bytes, 34);
+    if (headerSize >= 32) density = [i32(bytes, 38), i32(bytes, 42)];
     if (headerSize >= 36) coloursUsed = u32(bytes, 46);
     if (!os2v2 && (compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS)) {
       if (headerSize >= 52) {
@@ -113,6 +122,9 @@ export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAU
   }
   if (compression === BI_RLE8 && bitCount !== 8) throw new ImageStackError('corrupt', `RLE8 compression with ${bitCount} bits per pixel`, name);
   if (compression === BI_RLE4 && bitCount !== 4) throw new ImageStackError('corrupt', `RLE4 compression with ${bitCount} bits per pixel`, name);
+  if ((compression === BI_RLE8 || compression === BI_RLE4) && topDown) {
+    throw new ImageStackError('corrupt', 'an RLE-compressed BMP cannot be stored top-down (the header gives a negative height)', name);
+  }
   if ((compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS) && bitCount !== 16 && bitCount !== 32) {
     throw new ImageStackError('corrupt', `bitfield compression with ${bitCount} bits per pixel`, name);
   }
@@ -121,18 +133,37 @@ export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAU
   if (masksAt >= 0) {
     if (masksAt + (alphaMaskToo ? 16 : 12) > bytes.length) throw new ImageStackError('corrupt', 'truncated BMP bitfield masks', name);
     masks = { r: u32(bytes, masksAt), g: u32(bytes, masksAt + 4), b: u32(bytes, masksAt + 8), a: alphaMaskToo ? u32(bytes, masksAt + 12) : 0 };
+    for (const [c, m] of [['red', masks.r], ['green', masks.g], ['blue', masks.b]] as const) {
+      if (m === 0) throw new ImageStackError('corrupt', `the BMP bitfield mask for ${c} is empty`, name);
+    }
   } else if (bitCount === 16) {
     masks = { r: 0x7c00, g: 0x03e0, b: 0x001f, a: 0 }; // 16-bit BI_RGB is 5-5-5
   } else if (bitCount === 32 && compression === BI_RGB) {
     masks = null; // B, G, R, unused byte
   }
 
+  const warnings: string[] = [];
+  if (planes !== 1) warnings.push(`the header gives ${planes} colour planes instead of 1 (ignored)`);
+  const [dx, dy] = density;
+  if (Math.abs(dx) > 1e6 || Math.abs(dy) > 1e6 || dx < 0 || dy < 0 || (dx > 0 && dy > 0 && Math.max(dx, dy) / Math.min(dx, dy) > 100)) {
+    warnings.push(`the header gives an implausible pixel density of ${dx} × ${dy} pixels per metre (ignored: spacing comes from the geometry you enter)`);
+  }
+  const declaredFileSize = u32(bytes, 2);
+  if (declaredFileSize !== 0 && declaredFileSize !== len) warnings.push(`the header's file size field says ${declaredFileSize} bytes, the file has ${len} (ignored)`);
   let palette: Uint8Array | null = null;
   let paletteColours = 0;
   let paletteIsGrey = false;
   if (bitCount <= 8) {
     const paletteAt = 14 + headerSize + (masksAt === 14 + headerSize ? (alphaMaskToo ? 16 : 12) : 0);
     const maxColours = 1 << bitCount;
+    if (coloursUsed > maxColours) {
+      // More colours than the indices can reach: harmless when they fit before the pixels
+      // (the extra entries are never used), absurd when they cannot.
+      if (paletteAt + coloursUsed * paletteEntrySize > Math.min(dataOffset, len)) {
+        throw new ImageStackError('corrupt', `the BMP header says the palette has ${coloursUsed} colours, more than ${bitCount}-bit indices can use (${maxColours}) and more than the file holds`, name);
+      }
+      warnings.push(`the header says the palette has ${coloursUsed} colours, more than ${bitCount}-bit indices can use (${maxColours}); the extra ones are ignored`);
+    }
     let wanted = coloursUsed > 0 && coloursUsed < maxColours ? coloursUsed : maxColours;
     // The palette ends where the pixels start: trust the offset over a lying colour count.
     const room = Math.floor(((dataOffset > paletteAt ? Math.min(dataOffset, bytes.length) : bytes.length) - paletteAt) / paletteEntrySize);
@@ -163,17 +194,61 @@ export function readBmpHeader(bytes: Uint8Array, name: string, maxPixels = DEFAU
     if (needed > len) {
       throw new ImageStackError('corrupt', `truncated: the header needs ${needed} bytes, the file has ${len}`, name);
     }
+    if (sizeImage !== 0 && sizeImage !== stride * height && sizeImage > len) warnings.push(`the header's image size field says ${sizeImage} bytes, more than the file holds (ignored: the size follows from width, height and bit depth)`);
   }
-  return { width, height, topDown, bitCount, compression, headerSize, dataOffset, stride, palette, paletteColours, paletteIsGrey, masks };
+  return { width, height, topDown, bitCount, compression, headerSize, dataOffset, stride, palette, paletteColours, paletteIsGrey, masks, warnings };
+}
+
+/**
+ * Whether the probe needs the whole file to agree with the decoder: RLE runs, and the pixel
+ * indices of a palette shorter than its bit depth allows, can only be checked in the data.
+ * `head` is the start of the file (at least its first 54 bytes).
+ */
+export function bmpNeedsWholeFile(head: Uint8Array): boolean {
+  if (head.length < 50) return false;
+  const headerSize = u32(head, 14);
+  if (headerSize < 40) return false;
+  const bitCount = u16(head, 28);
+  const compression = u32(head, 30);
+  const coloursUsed = u32(head, 46);
+  return compression === BI_RLE8 || compression === BI_RLE4 || (bitCount <= 8 && coloursUsed > 0 && coloursUsed < 1 << bitCount);
+}
+
+/** Every palette index of an uncompressed paletted BMP lies inside its palette (checked only when the palette is short). */
+function checkIndices(b: Uint8Array, h: BmpHeader, name: string): void {
+  const bits = h.bitCount;
+  if (!h.palette || h.compression !== BI_RGB || h.paletteColours >= 1 << bits) return;
+  const colours = h.paletteColours;
+  const w = h.width;
+  const perByte = 8 / bits;
+  const mask = (1 << bits) - 1;
+  for (let r = 0; r < h.height; r++) {
+    const s0 = rowStart(h, r);
+    for (let x = 0; x < w; x++) {
+      const idx = bits === 8 ? b[s0 + x] : (b[s0 + ((x / perByte) | 0)] >>> (8 - bits - (x % perByte) * bits)) & mask;
+      if (idx >= colours) throw badIndex(h, x, destRow(h, r), idx, name);
+    }
+  }
+}
+
+function badIndex(h: BmpHeader, x: number, y: number, idx: number, name: string): ImageStackError {
+  return new ImageStackError('corrupt', `BMP pixel ${x},${y} uses palette entry ${idx}, but the palette has ${h.paletteColours}`, name);
 }
 
 /** The header as a cheap description for stack planning. */
 export function probeBmp(bytes: Uint8Array, name: string, maxPixels?: number, fileSize?: number): ImageHeader {
   const h = readBmpHeader(bytes, name, maxPixels, fileSize);
+  // With the whole file: what only the data can show (RLE runs, indices past a short palette).
+  if (fileSize === undefined || bytes.length >= fileSize) {
+    if (h.compression === BI_RLE8 || h.compression === BI_RLE4) decodeRle(bytes, h, name);
+    else checkIndices(bytes, h, name);
+  }
   const channels = h.palette ? (h.paletteIsGrey ? 1 : 3) : h.masks && h.masks.a ? 4 : 3;
   const kind = h.headerSize === 12 ? 'OS/2 ' : h.headerSize === 124 ? 'v5 ' : h.headerSize === 108 ? 'v4 ' : '';
   const comp = ['', ' RLE8', ' RLE4', ' bitfields', '', '', ' bitfields+alpha'][h.compression] ?? '';
-  return { format: 'bmp', width: h.width, height: h.height, channels, bitDepth: 8, pages: 1, detail: `BMP ${kind}${h.bitCount}-bit${comp}${h.topDown ? ' top-down' : ''}` };
+  const head: ImageHeader = { format: 'bmp', width: h.width, height: h.height, channels, bitDepth: 8, pages: 1, detail: `BMP ${kind}${h.bitCount}-bit${comp}${h.topDown ? ' top-down' : ''}` };
+  if (h.warnings.length) head.warnings = h.warnings;
+  return head;
 }
 
 /** Decode a BMP to 8-bit grey (grey palettes), RGB or RGBA (bitfields with an alpha mask). */
@@ -184,7 +259,10 @@ export function decodeBmp(bytes: Uint8Array, name: string, maxPixels?: number): 
     const indices = decodeRle(bytes, h, name);
     return expandIndices(indices, h);
   }
-  if (h.palette) return decodePaletted(bytes, h);
+  if (h.palette) {
+    checkIndices(bytes, h, name);
+    return decodePaletted(bytes, h);
+  }
   if (h.bitCount === 24) return decode24(bytes, h);
   if (h.bitCount === 32 && !h.masks) return decode32Bgrx(bytes, h);
   const m = h.masks!;
@@ -397,26 +475,40 @@ function decodePaletted(b: Uint8Array, h: BmpHeader): DecodedImage {
 /**
  * Run-length decoding (RLE8, RLE4) to palette indices: encoded runs, end of line (0,0),
  * end of bitmap (0,1), delta (0,2,dx,dy) and absolute runs (0,n, n indices, padded to 16 bits).
- * Pixels a delta skips stay index 0. Runs past the row end are clipped.
+ * Pixels a delta or an early end of line or bitmap skips stay index 0 (as ImageMagick and
+ * Windows leave them). A run past the end of its row, a delta outside the image, data past
+ * the last row and an index past the palette are errors: the file is damaged, and clipping
+ * would return a wrong image without a word.
  */
 function decodeRle(b: Uint8Array, h: BmpHeader, name: string): Uint8Array {
   const w = h.width;
   const ht = h.height;
   const rle4 = h.compression === BI_RLE4;
+  const kind = rle4 ? 'RLE4' : 'RLE8';
   const idx = new Uint8Array(w * ht);
   const len = b.length;
+  // Runs may fill the row's padding (ImageMagick's encoder codes whole padded rows): those
+  // pixels are dropped. Past the padding a run is damage.
+  const padded = Math.floor((h.stride * 8) / h.bitCount);
+  const overrun = (what: string) => new ImageStackError('corrupt', `${kind} data damaged: ${what} (row ${r + 1} of ${ht}, width ${w})`, name);
   let p = h.dataOffset;
   let x = 0;
   let r = 0;
   let base = destRow(h, 0) * w;
   let ended = false;
-  while (r < ht) {
-    if (p + 1 >= len) break;
+  while (p + 1 < len) {
     const n = b[p];
     const c = b[p + 1];
     p += 2;
+    if (n === 0 && c === 1) {
+      ended = true;
+      break;
+    }
+    if (r >= ht) throw overrun('more runs after the last row');
     if (n > 0) {
-      const stop = Math.min(x + n, w);
+      if (x + n > padded) throw overrun(`a run of ${n} pixels from column ${x + 1} overruns the row`);
+      const next = x + n;
+      const stop = Math.min(next, w);
       if (rle4) {
         const hi = c >>> 4;
         const lo = c & 15;
@@ -424,23 +516,24 @@ function decodeRle(b: Uint8Array, h: BmpHeader, name: string): Uint8Array {
       } else {
         for (; x < stop; x++) idx[base + x] = c;
       }
+      x = next;
     } else if (c === 0) {
       x = 0;
       r++;
       if (r < ht) base = destRow(h, r) * w;
-    } else if (c === 1) {
-      ended = true;
-      break;
     } else if (c === 2) {
       if (p + 1 >= len) break;
       x += b[p];
       r += b[p + 1];
       p += 2;
+      if (x > w || r > ht || (r === ht && x > 0)) throw overrun('a delta moves outside the image');
       if (r < ht) base = destRow(h, r) * w;
     } else {
       const bytesUsed = rle4 ? (c + 1) >>> 1 : c;
       if (p + bytesUsed > len) throw new ImageStackError('corrupt', 'truncated: an RLE absolute run runs past the end of the file', name);
-      const stop = Math.min(x + c, w);
+      if (x + c > padded) throw overrun(`an absolute run of ${c} pixels from column ${x + 1} overruns the row`);
+      const next = x + c;
+      const stop = Math.min(next, w);
       if (rle4) {
         for (let i = 0; x < stop; i++, x++) {
           const byte = b[p + (i >>> 1)];
@@ -449,12 +542,19 @@ function decodeRle(b: Uint8Array, h: BmpHeader, name: string): Uint8Array {
       } else {
         for (let i = 0; x < stop; i++, x++) idx[base + x] = b[p + i];
       }
+      x = next;
       p += bytesUsed + (bytesUsed & 1);
     }
   }
   // Ran out of data before the end-of-bitmap mark with rows still to fill: truncated file.
   if (!ended && r < ht - 1) {
-    throw new ImageStackError('corrupt', `truncated: the ${rle4 ? 'RLE4' : 'RLE8'} data ends at row ${r + 1} of ${ht}`, name);
+    throw new ImageStackError('corrupt', `truncated: the ${kind} data ends at row ${r + 1} of ${ht}`, name);
+  }
+  const colours = h.paletteColours;
+  if (colours < 1 << h.bitCount) {
+    for (let i = 0; i < idx.length; i++) {
+      if (idx[i] >= colours) throw badIndex(h, i % w, (i / w) | 0, idx[i], name);
+    }
   }
   return idx;
 }
@@ -506,7 +606,10 @@ export function decodeBmpGrey(
   const r = region ?? { x: 0, y: 0, width: h.width, height: h.height };
   const m = h.masks;
   const bgr32 = h.bitCount === 32 && (!m || (m.r === 0xff0000 && m.g === 0xff00 && m.b === 0xff));
-  if (h.compression === BI_RGB && h.bitCount === 8 && h.palette) return paletted8Grey(bytes, h, r, into);
+  if (h.compression === BI_RGB && h.bitCount === 8 && h.palette) {
+    checkIndices(bytes, h, name);
+    return paletted8Grey(bytes, h, r, into);
+  }
   if (h.compression !== BI_RGB && !bgr32) return null; // no fused loop: the caller decodes and converts
   if (h.bitCount !== 24 && !bgr32) return null;
   const step = h.bitCount === 24 ? 3 : 4;

@@ -59,9 +59,9 @@ export function probeImage(bytes: Uint8Array, name: string, opts: ProbeOptions =
     case 'bmp':
       return probeBmp(bytes, name, opts.maxPixels, opts.fileSize);
     case 'png':
-      return probePng(bytes, name, opts.maxPixels);
+      return probePng(bytes, name, opts.maxPixels, opts.fileSize);
     case 'jpeg':
-      return probeJpeg(bytes, name, opts.maxPixels);
+      return probeJpeg(bytes, name, opts.maxPixels, opts.fileSize);
     case 'tiff':
       return probeTiff(bytes, name, opts.maxPixels);
     default:

@@ -4,3 +4,5 @@ export { sniffFormat, describeNonImage, IMAGE_EXTENSIONS } from './sniff';
 export { DEFAULT_MAX_PIXELS, checkImageSize } from './limits';
 export { decodeBmp, probeBmp, readBmpHeader, type BmpHeader } from './bmp';
 export { openTiff, type TiffFile } from './tiff';
+export { prepareJpegDecoder, setJpegWasmSource } from './jpegTurbo';
+export { probePng, decodePng } from './png';

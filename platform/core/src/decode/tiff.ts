@@ -4,15 +4,21 @@
 import type * as UTIFTypes from 'utif2';
 import { ImageStackError } from '../errors';
 import { checkImageSize, DEFAULT_MAX_PIXELS } from './limits';
+import { decodeTiffLzw } from './lzw';
 import { expandPalette, unpackBits } from './unpack';
-import type { DecodedImage, ImageHeader } from './types';
+import type { DecodedImage, ImageHeader, SampleFormat } from './types';
 
 type Ifd = UTIFTypes.IFD;
 
 // Loaded on first use (with pako, ~15 ms): decode workers reading BMPs start without it.
 let utif: typeof UTIFTypes | undefined;
 function UTIF(): typeof UTIFTypes {
-  return (utif ??= require('utif2') as typeof UTIFTypes);
+  if (!utif) {
+    utif = require('utif2') as typeof UTIFTypes;
+    // Our LZW decoder instead of utif2's, which loops forever on a damaged stream.
+    (utif.decode as unknown as { _decodeLZW: typeof decodeTiffLzw })._decodeLZW = decodeTiffLzw;
+  }
+  return utif;
 }
 
 const COMPRESSIONS: Record<number, string> = { 1: 'uncompressed', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
@@ -109,7 +115,13 @@ interface PageInfo {
   photometric: number;
   compression: number;
   channels: 1 | 2 | 3 | 4;
-  bitDepth: 8 | 16;
+  bitDepth: 8 | 16 | 32 | 64;
+  /** Real-valued grey (signed, float, 32-bit unsigned): see DecodedImage.sampleFormat. */
+  sampleFormat?: SampleFormat;
+  /** ExtraSamples 1: colour stored premultiplied by alpha. */
+  associatedAlpha: boolean;
+  /** FillOrder 2: the bits of every stored byte are reversed. */
+  reversedBits: boolean;
 }
 
 function pageInfo(ifd: Ifd, bytesLength: number, name: string, maxPixels: number): PageInfo {
@@ -125,9 +137,26 @@ function pageInfo(ifd: Ifd, bytesLength: number, name: string, maxPixels: number
   if (!COMPRESSIONS[compression]) {
     throw new ImageStackError('unsupported-format', `TIFF compression ${COMPRESSION_NAMES[compression] ?? compression} is not supported; re-save uncompressed, LZW, Deflate or PackBits`, name);
   }
-  if (sampleFormat === 3) throw new ImageStackError('unsupported-format', 'floating-point TIFF is not supported; export as 8- or 16-bit integers', name);
-  if (sampleFormat === 2) throw new ImageStackError('unsupported-format', 'signed-integer TIFF is not supported; export as unsigned 8- or 16-bit', name);
   if (planar === 2 && spp > 1) throw new ImageStackError('unsupported-format', 'TIFF with separate colour planes (PlanarConfiguration 2) is not supported', name);
+  const predictor = tag(ifd, 317, 1);
+  const fillOrder = tag(ifd, 266, 1);
+  if (fillOrder !== 1 && fillOrder !== 2) throw new ImageStackError('corrupt', `TIFF with an invalid FillOrder ${fillOrder}`, name);
+  const associatedAlpha = spp > 1 && Number((ifd['t338'] as number[] | undefined)?.[0] ?? 0) === 1;
+  const common = { width, height, bits, spp, photometric, compression, associatedAlpha, reversedBits: fillOrder === 2 };
+  // Real-valued grey: micro-CT reconstructions (32-bit float above all, signed 16-bit, 32-bit integers).
+  const real: SampleFormat | null = sampleFormat === 3 ? 'float' : sampleFormat === 2 ? 'int' : sampleFormat === 1 && bits === 32 ? 'uint' : null;
+  if (sampleFormat !== 1 && sampleFormat !== 2 && sampleFormat !== 3) throw new ImageStackError('unsupported-format', `TIFF sample format ${sampleFormat} is not supported`, name);
+  if (real) {
+    // (Signed 8-bit is refused: nothing we know of writes slices so, and Pillow cannot read it either.)
+    const ok = real === 'float' ? bits === 32 || bits === 64 : bits === 16 || bits === 32;
+    if (!ok || spp !== 1 || (photometric !== 0 && photometric !== 1) || (photometric === 0 && real === 'uint')) {
+      throw new ImageStackError('unsupported-format', `TIFF with ${spp} ${real === 'float' ? 'floating-point' : real === 'int' ? 'signed-integer' : 'unsigned'} sample${spp > 1 ? 's' : ''} of ${bits} bits (photometric ${photometric}) is not supported; only one grey channel of real values is`, name);
+    }
+    if (predictor !== 1) throw new ImageStackError('unsupported-format', `real-valued TIFF with a predictor (${predictor === 3 ? 'floating-point' : 'horizontal'}) is not supported; save it without a predictor`, name);
+    checkStrips(ifd, bytesLength, name);
+    return { ...common, channels: 1, bitDepth: bits as 8 | 16 | 32 | 64, sampleFormat: real };
+  }
+  if (predictor !== 1 && predictor !== 2) throw new ImageStackError('unsupported-format', `TIFF predictor ${predictor} is not supported`, name);
   let channels: 1 | 2 | 3 | 4;
   let bitDepth: 8 | 16 = bits === 16 ? 16 : 8;
   if (photometric === 0 || photometric === 1) {
@@ -144,7 +173,12 @@ function pageInfo(ifd: Ifd, bytesLength: number, name: string, maxPixels: number
   } else {
     throw new ImageStackError('unsupported-format', `TIFF photometric interpretation ${photometric} (not grey, RGB or palette) is not supported`, name);
   }
-  // Every strip or tile must lie inside the file: a truncated TIFF is an error, not black rows.
+  checkStrips(ifd, bytesLength, name);
+  return { ...common, channels, bitDepth };
+}
+
+/** Every strip or tile must lie inside the file: a truncated TIFF is an error, not black rows. */
+function checkStrips(ifd: Ifd, bytesLength: number, name: string): void {
   const offsets = (ifd['t273'] ?? ifd['t324']) as number[] | undefined;
   const counts = (ifd['t279'] ?? ifd['t325']) as number[] | undefined;
   if (!offsets || !offsets.length) throw new ImageStackError('corrupt', 'TIFF page without pixel data', name);
@@ -152,7 +186,30 @@ function pageInfo(ifd: Ifd, bytesLength: number, name: string, maxPixels: number
     const end = Number(offsets[i]) + Number(counts?.[i] ?? 0);
     if (end > bytesLength) throw new ImageStackError('corrupt', `truncated: TIFF pixel data runs to byte ${end}, the file has ${bytesLength}`, name);
   }
-  return { width, height, bits, spp, photometric, compression, channels, bitDepth };
+}
+
+const REVERSED = (() => {
+  const t = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    let r = 0;
+    for (let k = 0; k < 8; k++) r |= ((i >>> k) & 1) << (7 - k);
+    t[i] = r;
+  }
+  return t;
+})();
+
+/** A copy of the file with the bits of every byte of this page's strips or tiles reversed (FillOrder 2, as libtiff reads it). */
+function reverseStripBits(buffer: ArrayBuffer, ifd: Ifd): ArrayBuffer {
+  const copy = buffer.slice(0);
+  const b = new Uint8Array(copy);
+  const offsets = (ifd['t273'] ?? ifd['t324']) as number[];
+  const counts = (ifd['t279'] ?? ifd['t325']) as number[];
+  for (let i = 0; i < offsets.length; i++) {
+    const start = Number(offsets[i]);
+    const end = Math.min(b.length, start + Number(counts?.[i] ?? 0));
+    for (let j = start; j < end; j++) b[j] = REVERSED[b[j]];
+  }
+  return copy;
 }
 
 export function probeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_PIXELS): ImageHeader {
@@ -165,8 +222,9 @@ export function probeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_M
     height: first.height,
     channels: first.channels,
     bitDepth: first.bitDepth,
+    ...(first.sampleFormat ? { sampleFormat: first.sampleFormat } : {}),
     pages: pages.length,
-    detail: `TIFF ${first.bits}-bit ${kind} ${COMPRESSIONS[first.compression]}${pages.length > 1 ? `, ${pages.length} pages` : ''}`,
+    detail: `TIFF ${first.bits}-bit ${first.sampleFormat === 'float' ? 'float ' : first.sampleFormat === 'int' ? 'signed ' : ''}${kind} ${COMPRESSIONS[first.compression]}${pages.length > 1 ? `, ${pages.length} pages` : ''}`,
   };
 }
 
@@ -200,12 +258,13 @@ export function decodeTiff(bytes: Uint8Array, name: string, maxPixels = DEFAULT_
 function decodePage(buffer: ArrayBuffer, ifd: Ifd, ifds: Ifd[], name: string, maxPixels: number): DecodedImage {
   const info = pageInfo(ifd, buffer.byteLength, name, maxPixels);
   try {
-    quietly(() => (UTIF().decodeImage as (b: ArrayBuffer, i: Ifd, all?: Ifd[]) => void)(buffer, ifd, ifds));
+    const source = info.reversedBits ? reverseStripBits(buffer, ifd) : buffer;
+    quietly(() => (UTIF().decodeImage as (b: ArrayBuffer, i: Ifd, all?: Ifd[]) => void)(source, ifd, ifds));
   } catch (e) {
     throw new ImageStackError('corrupt', `TIFF pixel data could not be decoded (${String((e as Error)?.message ?? e)})`, name);
   }
   const raw = ifd.data as Uint8Array;
-  const { width, height, bits, spp, photometric, channels, bitDepth } = info;
+  const { width, height, bits, spp, photometric, channels, bitDepth, sampleFormat } = info;
   const n = width * height;
   if (!raw) throw new ImageStackError('corrupt', 'TIFF pixel data could not be decoded', name);
   // The decoder's output is kept by the IFD object; drop it so a multi-page file does not hold every page twice.
@@ -220,6 +279,7 @@ function decodePage(buffer: ArrayBuffer, ifd: Ifd, ifds: Ifd[], name: string, ma
     const { channels: c, data } = expandPalette(idx.subarray(0, n), palette);
     return { width, height, channels: c, bitDepth: 8, data };
   }
+  if (sampleFormat) return realValued(raw, info, ifd, name);
   let data: Uint8Array | Uint16Array;
   if (bits < 8) {
     data = unpackBits(raw, width, height, bits, true);
@@ -236,5 +296,69 @@ function decodePage(buffer: ArrayBuffer, ifd: Ifd, ifds: Ifd[], name: string, ma
     const max = bitDepth === 16 ? 65535 : 255;
     for (let i = 0; i < data.length; i += spp) data[i] = max - data[i];
   }
-  return { width, height, channels, bitDepth, data };
+  if (info.associatedAlpha && (spp === 2 || spp === 4)) unpremultiply(data, spp, bitDepth === 16 ? 65535 : 255);
+  return { width, height, channels, bitDepth: bitDepth as 8 | 16, data };
+}
+
+/**
+ * Colour stored premultiplied by alpha (ExtraSamples 1) back to plain colour, as Pillow
+ * (8-bit: c · 255 / a truncated) and ImageMagick (16-bit: c · 65535 / a rounded) read it,
+ * clipped; 0 where a is 0.
+ */
+function unpremultiply(data: Uint8Array | Uint16Array, spp: number, max: number): void {
+  const a0 = spp - 1;
+  const round = max > 255 ? Math.round : Math.floor;
+  for (let i = 0; i < data.length; i += spp) {
+    const a = data[i + a0];
+    if (a === max) continue;
+    for (let c = 0; c < a0; c++) data[i + c] = a === 0 ? 0 : Math.min(max, round((data[i + c] * max) / a));
+  }
+}
+
+/** Real-valued grey samples in a typed array of their own kind, native byte order. */
+function realValued(raw: Uint8Array, info: PageInfo, ifd: Ifd, name: string): DecodedImage {
+  const { width, height, bits, sampleFormat, photometric } = info;
+  const n = width * height;
+  const bytesPer = bits / 8;
+  if (raw.length < n * bytesPer) throw new ImageStackError('corrupt', 'truncated TIFF pixel data', name);
+  const le = (ifd as { isLE?: boolean }).isLE !== false;
+  // utif2 has swapped 16-bit samples to little-endian already; wider ones are as stored.
+  const dv = new DataView(raw.buffer, raw.byteOffset, n * bytesPer);
+  const littleEndian = bits === 16 ? true : le;
+  let data: DecodedImage['data'];
+  if (littleEndian) {
+    // Stored little-endian, as this machine is (every platform we run on): one copy, then a view.
+    const copy = raw.slice(0, n * bytesPer).buffer;
+    data = sampleFormat === 'float' ? (bits === 32 ? new Float32Array(copy) : new Float64Array(copy)) : sampleFormat === 'int' ? (bits === 16 ? new Int16Array(copy) : new Int32Array(copy)) : new Uint32Array(copy);
+  } else if (sampleFormat === 'float') {
+    if (bits === 32) {
+      const f = new Float32Array(n);
+      for (let i = 0; i < n; i++) f[i] = dv.getFloat32(i * 4, littleEndian);
+      data = f;
+    } else {
+      const f = new Float64Array(n);
+      for (let i = 0; i < n; i++) f[i] = dv.getFloat64(i * 8, littleEndian);
+      data = f;
+    }
+  } else if (sampleFormat === 'int') {
+    if (bits === 8) data = new Int8Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + n));
+    else if (bits === 16) {
+      const a = new Int16Array(n);
+      for (let i = 0; i < n; i++) a[i] = dv.getInt16(i * 2, littleEndian);
+      data = a;
+    } else {
+      const a = new Int32Array(n);
+      for (let i = 0; i < n; i++) a[i] = dv.getInt32(i * 4, littleEndian);
+      data = a;
+    }
+  } else {
+    const a = new Uint32Array(n);
+    for (let i = 0; i < n; i++) a[i] = dv.getUint32(i * 4, littleEndian);
+    data = a;
+  }
+  if (photometric === 0) {
+    // WhiteIsZero: negate, so larger still means brighter (as for the integer images).
+    for (let i = 0; i < n; i++) data[i] = -data[i];
+  }
+  return { width, height, channels: 1, bitDepth: bits as 8 | 16 | 32 | 64, sampleFormat, data };
 }

@@ -13,8 +13,31 @@ export interface DecodedImage {
   height: number;
   /** 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA. */
   channels: 1 | 2 | 3 | 4;
+  /** Bits per sample: 8 or 16 for unsigned integers; 8–64 for the real-valued grey of `sampleFormat`. */
+  bitDepth: 8 | 16 | 32 | 64;
+  /**
+   * Set for real-valued grey (micro-CT reconstructions in TIFF): signed integers or IEEE
+   * floats, or 32-bit unsigned integers. Absent: unsigned 8- or 16-bit samples, the usual case.
+   */
+  sampleFormat?: SampleFormat;
+  data: SampleArray;
+}
+
+/** 'uint': unsigned integers (only 32-bit ones are real-valued here), 'int': signed, 'float': IEEE. */
+export type SampleFormat = 'uint' | 'int' | 'float';
+
+export type SampleArray = Uint8Array | Uint16Array | Int8Array | Int16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+
+/** An image of unsigned 8- or 16-bit samples: every image except real-valued TIFF grey. */
+export interface IntegerImage extends DecodedImage {
   bitDepth: 8 | 16;
+  sampleFormat?: undefined;
   data: Uint8Array | Uint16Array;
+}
+
+/** Whether `img` holds real values (signed, float or 32-bit) that must be mapped to voxels by a rescale. */
+export function isRealValued(img: { bitDepth: number; sampleFormat?: SampleFormat }): boolean {
+  return img.sampleFormat !== undefined || img.bitDepth > 16;
 }
 
 /** What `decodeImage` returns: the first (or requested) page at top level, and every page decoded. */
@@ -31,11 +54,17 @@ export interface ImageHeader {
   height: number;
   /** Channels of the decoded pixels (see DecodedImage.channels); a palette counts as 3. */
   channels: 1 | 2 | 3 | 4;
-  bitDepth: 8 | 16;
+  /** See DecodedImage.bitDepth and sampleFormat. */
+  bitDepth: 8 | 16 | 32 | 64;
+  sampleFormat?: SampleFormat;
+  /** EXIF orientation (JPEG, 2–8) applied by the decoder: width and height are after it. */
+  orientation?: number;
   /** Number of images in the file (TIFF directories); 1 for the others. */
   pages: number;
   /** A short description for humans ("BMP 24-bit", "TIFF 16-bit grey LZW"). */
   detail: string;
+  /** Harmless oddities tolerated (as Pillow and libjpeg do), for the stack check to show. */
+  warnings?: string[];
 }
 
 export interface DecodeOptions {

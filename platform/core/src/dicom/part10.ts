@@ -76,6 +76,7 @@ export interface Part10Contents {
  * @param name the file as the user named it, for error messages
  */
 export function readPart10(bytes: Uint8Array, name = 'DICOM file'): Part10Contents {
+  checkElementLengths(bytes, name);
   let parsed;
   try {
     const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
@@ -97,4 +98,63 @@ export function readPart10(bytes: Uint8Array, name = 'DICOM file'): Part10Conten
   delete dataset.PixelData;
   delete dataset._vrMap;
   return { dataset, meta, pixels };
+}
+
+const LONG_VRS = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN', 'OD', 'OL', 'UC', 'UR', 'OV', 'SV', 'UV']);
+const VRS = new Set([...LONG_VRS, 'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'PN', 'SH', 'SL', 'SS', 'ST', 'TM', 'UI', 'UL', 'US']);
+
+/**
+ * Walk the elements before dcmjs does: it allocates what a value length says (hundreds of
+ * MiB for a damaged file, found by the fuzzer), so every length must fit in the file and
+ * every explicit VR must be one. Items and sequences are walked into, not over.
+ */
+function checkElementLengths(b: Uint8Array, name: string): void {
+  const n = b.length;
+  if (n < 132 || b[128] !== 0x44 || b[129] !== 0x49 || b[130] !== 0x43 || b[131] !== 0x4d) {
+    throw new ImageStackError('corrupt', 'not a readable DICOM Part-10 file (no "DICM" after the preamble)', name);
+  }
+  const u16 = (o: number) => b[o] | (b[o + 1] << 8);
+  const u32 = (o: number) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  let implicit = false;
+  // Inside encapsulated pixel data (an undefined-length OB/OW): items are fragments, not elements.
+  let fragments = false;
+  let p = 132;
+  while (p + 8 <= n) {
+    const group = u16(p);
+    const element = u16(p + 2);
+    let len: number;
+    let head: number;
+    let vr = '';
+    if (group === 0xfffe || (implicit && group !== 0x0002)) {
+      len = u32(p + 4);
+      head = 8;
+    } else {
+      vr = String.fromCharCode(b[p + 4], b[p + 5]);
+      if (!VRS.has(vr)) throw new ImageStackError('corrupt', `DICOM element (${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}) at byte ${p} has no valid VR: the file is damaged`, name);
+      if (LONG_VRS.has(vr)) {
+        if (p + 12 > n) break;
+        len = u32(p + 8);
+        head = 12;
+      } else {
+        len = u16(p + 6);
+        head = 8;
+      }
+    }
+    const tag = `(${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')})`;
+    if (len !== 0xffffffff && p + head + len > n) {
+      throw new ImageStackError('corrupt', `DICOM element ${tag} at byte ${p} claims ${len} bytes, more than the file holds (${n}): the file is truncated or damaged`, name);
+    }
+    if (group === 0x0002 && element === 0x0010) {
+      const ts = String.fromCharCode(...b.subarray(p + head, p + head + len)).replace(/[\0 ]+$/, '');
+      implicit = ts === '1.2.840.10008.1.2';
+    }
+    if (group === 0xfffe) {
+      if (element === 0xe0dd) fragments = false;
+      p += fragments && element === 0xe000 ? head + len : head;
+      continue;
+    }
+    if (len === 0xffffffff && vr !== 'SQ' && vr !== '' && vr !== 'UN') fragments = true;
+    // Into sequences and items (their contents are elements too); over every other value.
+    p += vr === 'SQ' || len === 0xffffffff ? head : head + len;
+  }
 }

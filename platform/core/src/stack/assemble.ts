@@ -19,7 +19,8 @@ export interface StackReport
   extends Pick<
     StackPlan,
     'files' | 'width' | 'height' | 'columns' | 'rows' | 'bitDepth' | 'format' | 'details' | 'skipped' | 'gaps' | 'gapPolicy' | 'memoryBytes' | 'crop' | 'downsample' | 'orient' | 'reverse'
-  > {
+  >,
+    Pick<StackPlan, 'warnings' | 'orientations' | 'values' | 'valueRange' | 'rescale'> {
   slices: number;
   /** Slices no file holds, interpolated from their neighbours at their numbered places (gapPolicy 'fill'). */
   filled: FilledSlice[];
@@ -69,6 +70,7 @@ export function sliceRequests(plan: StackPlan, maxPixels?: number, shared?: Uint
       downsample: plan.downsample,
       ...(orient ? { orient } : {}),
       maxPixels,
+      ...(plan.values ? { values: plan.values, rescale: plan.rescale } : {}),
       ...(sab ? { target: { buffer: sab, byteOffset: shared!.byteOffset + index * sliceBytes } } : {}),
     });
   });
@@ -162,6 +164,9 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
         downsample: plan.downsample,
         orient: plan.orient,
         reverse: plan.reverse,
+        warnings: plan.warnings,
+        orientations: plan.orientations,
+        ...(plan.values ? { values: plan.values, valueRange: plan.valueRange, rescale: plan.rescale } : {}),
       };
       const stack: VoxelStack | null = voxels
         ? {
@@ -172,6 +177,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
             voxels,
             sliceNames: order,
             ...(filled.length ? { filledSlices: filled.map(f => f.index) } : {}),
+            ...(plan.rescale ? { rescale: plan.rescale } : {}),
           }
         : null;
       return { stack, report };

@@ -4,7 +4,9 @@
 import { decodeBmpGrey, readBmpHeader } from '../decode/bmp';
 import { decodeImage } from '../decode/decodeImage';
 import { sniffFormat } from '../decode/sniff';
+import { prepareJpegDecoder } from '../decode/jpegTurbo';
 import { openTiff, type TiffFile } from '../decode/tiff';
+import { isRealValued, type DecodedImage, type IntegerImage, type SampleFormat } from '../decode/types';
 import { errorFromWire, errorToWire, ImageStackError, type WireError } from '../errors';
 import { orientSlice } from '../geometry/orientSlice';
 import { isIdentityOrientation, type SliceOrientation } from '../geometry/sliceOrientation';
@@ -12,6 +14,7 @@ import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { downsampleInto } from './downsample';
 import { toGrey, type GreySlice } from './grey';
 import { hashPixels } from './hash';
+import { mapToVoxels, type Rescale } from './valueRange';
 
 /** Something with the bytes of a file: a File or Blob in the browser. */
 export interface BlobLike {
@@ -38,6 +41,10 @@ export interface SliceRequest {
   /** Flip/rotate the cropped, downsampled slice (the result is then columns × rows of the oriented slice). */
   orient?: SliceOrientation;
   maxPixels?: number;
+  /** Real-valued slices (float / signed TIFF): what the plan expects of them (bitDepth is then the voxels' 16). */
+  values?: { sampleFormat: SampleFormat; bitDepth: 8 | 16 | 32 | 64 };
+  /** Real-valued slices: voxel = round((value − intercept) / slope), clamped to 0..65535. */
+  rescale?: Rescale;
   /**
    * A spent result buffer handed back for reuse (transferred with the request): the result is
    * written into it when it is large enough. Fresh multi-megabyte buffers per slice cost page
@@ -105,22 +112,36 @@ function outputArray(req: SliceRequest, n: number): Uint8Array | Uint16Array {
   return req.bitDepth === 16 ? new Uint16Array(buffer, 0, n) : new Uint8Array(buffer, 0, n);
 }
 
+function describe(img: { width: number; height: number; bitDepth: number; sampleFormat?: SampleFormat }): string {
+  return `${img.width} × ${img.height} ${img.bitDepth}-bit${img.sampleFormat ? ` ${img.sampleFormat === 'float' ? 'float' : img.sampleFormat === 'int' ? 'signed' : 'unsigned'}` : ''}`;
+}
+
+/** Check a decoded page against the plan and turn it into the grey crop (real values through the rescale). */
+function greyOf(img: DecodedImage, req: SliceRequest, out?: Uint8Array | Uint16Array): GreySlice {
+  const want = req.values ? { width: req.width, height: req.height, ...req.values } : { width: req.width, height: req.height, bitDepth: req.bitDepth };
+  if (img.width !== want.width || img.height !== want.height || img.bitDepth !== want.bitDepth || img.sampleFormat !== (want as { sampleFormat?: SampleFormat }).sampleFormat) {
+    throw new ImageStackError('mismatch', `is ${describe(img)}, but the other slices are ${describe(want)}`, req.file);
+  }
+  if (isRealValued(img)) {
+    if (!req.rescale) throw new ImageStackError('bad-argument', 'real-valued slices need a value range mapped to grey levels (measure one with sampleValueRange, or give one)', req.file);
+    const n = req.crop.width * req.crop.height;
+    const voxels = out instanceof Uint16Array && out.length >= n ? out.subarray(0, n) : new Uint16Array(n);
+    mapToVoxels(img, req.crop, req.rescale, voxels);
+    return { width: req.crop.width, height: req.crop.height, bitDepth: 16, data: voxels, colouredPixels: 0 };
+  }
+  return toGrey(img as IntegerImage, req.crop);
+}
+
 /** The grey crop of the slice: BMPs through the fused decoder (into `out` when given), the rest decoded then converted. */
 function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uint16Array, tiff?: TiffFile): GreySlice {
-  if (tiff) {
-    const img = tiff.decodePage(req.page);
-    if (img.width !== req.width || img.height !== req.height || img.bitDepth !== req.bitDepth) throw mismatch(req, img.width, img.height, img.bitDepth);
-    return toGrey(img, req.crop);
-  }
+  if (tiff) return greyOf(tiff.decodePage(req.page), req, out);
   if (sniffFormat(bytes) === 'bmp' && req.page === 0) {
     const head = readBmpHeader(bytes, req.file, req.maxPixels);
     if (head.width !== req.width || head.height !== req.height || req.bitDepth !== 8) throw mismatch(req, head.width, head.height, 8);
     const g = decodeBmpGrey(bytes, req.file, req.maxPixels, req.crop, out as Uint8Array | undefined);
     if (g) return { ...g, bitDepth: 8 };
   }
-  const img = decodeImage(bytes, req.file, { page: req.page, maxPixels: req.maxPixels });
-  if (img.width !== req.width || img.height !== req.height || img.bitDepth !== req.bitDepth) throw mismatch(req, img.width, img.height, img.bitDepth);
-  return toGrey(img, req.crop);
+  return greyOf(decodeImage(bytes, req.file, { page: req.page, maxPixels: req.maxPixels }), req, out);
 }
 
 /**
@@ -153,6 +174,27 @@ export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: Ti
   const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: req.hash === false ? '' : hashPixels(voxels) };
   if (req.target) result.inPlace = true;
   return result;
+}
+
+/** Make the asynchronous parts of a decoder ready for these bytes (the JPEG decoder's WebAssembly). */
+export async function prepareDecoders(bytes: Uint8Array): Promise<void> {
+  if (sniffFormat(bytes) === 'jpeg') await prepareJpegDecoder();
+}
+
+/**
+ * Decode one page of a source as it is stored (no grey, crop or rescale): for measuring the
+ * values of real-valued slices before the stack is loaded.
+ */
+export async function decodeSourcePage(source: DecodeSource, page: number, file: string, reader?: SourceReader, maxPixels?: number): Promise<DecodedImage> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readSource(source, reader);
+  } catch (e) {
+    if (e instanceof ImageStackError) throw e.withFile(file);
+    throw new ImageStackError('io', `could not be read (${(e as Error).message})`, file);
+  }
+  await prepareDecoders(bytes);
+  return decodeImage(bytes, file, { page, maxPixels }).pages[0];
 }
 
 /**
@@ -194,6 +236,7 @@ export function createSliceDecoder(reader?: SourceReader) {
         if (e instanceof ImageStackError) throw e.withFile(req.file);
         throw new ImageStackError('io', `could not be read (${(e as Error).message})`, req.file);
       }
+      await prepareDecoders(b);
       // Pages beyond the first mean a multi-page TIFF: parse its directories once per file.
       if (req.page > 0 && !lastTiff && sniffFormat(b) === 'tiff') lastTiff = openTiff(b, req.file, req.maxPixels);
       return decodeSliceBytes(b, req, req.page > 0 || lastTiff ? lastTiff : undefined, scratch);

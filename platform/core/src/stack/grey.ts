@@ -1,4 +1,5 @@
-import type { DecodedImage } from '../decode/types';
+import { isRealValued, type DecodedImage } from '../decode/types';
+import { ImageStackError } from '../errors';
 import type { CropRect } from '../geometry/types';
 
 /** A grey slice and how many of its pixels were coloured (R, G, B not all equal). */
@@ -20,7 +21,11 @@ export interface GreySlice {
  * region only.
  */
 export function toGrey(img: DecodedImage, region?: CropRect): GreySlice {
-  const { width, height, channels, bitDepth, data } = img;
+  if (isRealValued(img)) {
+    throw new ImageStackError('unsupported-format', `holds real values (${img.bitDepth}-bit ${img.sampleFormat ?? 'unsigned'}), which need a value range to become grey levels (stack/valueRange.ts)`);
+  }
+  const { width, height, channels, data } = img as DecodedImage & { data: Uint8Array | Uint16Array };
+  const bitDepth = img.bitDepth as 8 | 16;
   const r = region ?? { x: 0, y: 0, width, height };
   const whole = r.x === 0 && r.y === 0 && r.width === width && r.height === height;
   if (channels === 1 && whole) return { width, height, bitDepth, data, colouredPixels: 0 };

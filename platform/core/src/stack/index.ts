@@ -4,10 +4,13 @@ export { findGaps, describeGaps, checkGapPolicy, planGapFills, GAP_POLICIES, typ
 export { toGrey, type GreySlice } from './grey';
 export { downsampleInto } from './downsample';
 export { hashPixels } from './hash';
-export { planStack, formatBytes, toCropRect, DEFAULT_MAX_VOLUME_BYTES, type StackPlan, type StackPlanOptions, type StackFileInfo, type PlannedSlice, type SkippedFile } from './plan';
+export { planStack, formatBytes, toCropRect, DEFAULT_MAX_VOLUME_BYTES, type StackPlan, type StackPlanOptions, type StackFileInfo, type PlannedSlice, type SkippedFile, type FileWarning } from './plan';
+export { sampleValueRange, withValueRange, rescaleForWindow, toVoxel, mapToVoxels, DEFAULT_PERCENTILES, type Rescale, type ValueRange, type SampleValueRangeOptions } from './valueRange';
 export { sliceRequests, createStackAssembler, type StackReport, type DuplicateSlice, type FilledSlice } from './assemble';
 export {
   decodeSliceBytes,
+  decodeSourcePage,
+  prepareDecoders,
   createSliceDecoder,
   replyError,
   type SliceRequest,

@@ -1,4 +1,4 @@
-import type { ImageFormat, ImageHeader } from '../decode/types';
+import type { ImageFormat, ImageHeader, SampleFormat } from '../decode/types';
 import { ImageStackError } from '../errors';
 import { checkCrop } from '../geometry/crop';
 import { checkDownsample, downsampledLength } from '../geometry/downsample';
@@ -6,6 +6,7 @@ import { checkSliceOrientation, orientedSize, type SliceOrientation } from '../g
 import type { CropRect, DownsampleFactor } from '../geometry/types';
 import { findGaps, planGapFills, type GapFill, type GapPolicy, type SliceGap } from './gaps';
 import { naturalCompare } from './naturalSort';
+import { rescaleForWindow, type Rescale, type ValueRange } from './valueRange';
 
 /** One candidate file: its name as the user sees it, where to read it, and its header (null: not an image). */
 export interface StackFileInfo {
@@ -51,6 +52,17 @@ export interface StackPlanOptions {
   gapPolicy?: GapPolicy;
   /** Refuse volumes larger than this many bytes (default DEFAULT_MAX_VOLUME_BYTES). */
   maxVolumeBytes?: number;
+  /**
+   * Real-valued slices: the window of values mapped to voxels 0..65535 (the user's choice).
+   * Without it the window is measured on a sample of slices (see stack/valueRange.ts).
+   */
+  valueRange?: { low: number; high: number };
+}
+
+/** A harmless oddity tolerated in one file (as Pillow and libjpeg tolerate it). */
+export interface FileWarning {
+  file: string;
+  message: string;
 }
 
 export interface StackPlan {
@@ -80,6 +92,19 @@ export interface StackPlan {
   gapPolicy?: GapPolicy;
   /** Bytes of the assembled grey volume (columns × rows × slices × bytes per voxel). */
   memoryBytes: number;
+  /** Harmless oddities tolerated, per file, for the stack check to show. */
+  warnings: FileWarning[];
+  /** Files (JPEG) turned upright by their EXIF orientation (2–8; 1 is not listed). */
+  orientations: { file: string; orientation: number }[];
+  /**
+   * Real-valued slices (float, signed or 32-bit TIFF): their sample format and bits. The
+   * volume is then 16-bit (bitDepth 16) through `rescale`. Absent for 8/16-bit images.
+   */
+  values?: { sampleFormat: SampleFormat; bitDepth: 8 | 16 | 32 | 64 };
+  /** The values seen and the window mapped (real-valued slices, once chosen or measured). */
+  valueRange?: ValueRange;
+  /** real = voxel × slope + intercept (real-valued slices; DICOM RescaleSlope/Intercept on export). */
+  rescale?: Rescale;
 }
 
 /** 4 GiB − 1: the largest typed array Node 20 and Chromium allocate. */
@@ -92,7 +117,7 @@ export function toCropRect(crop: CropRect | [number, number, number, number] | u
 }
 
 function kindOf(h: ImageHeader): string {
-  return `${h.width} × ${h.height} ${h.bitDepth}-bit`;
+  return `${h.width} × ${h.height} ${h.bitDepth}-bit${h.sampleFormat ? ` ${h.sampleFormat === 'float' ? 'float' : h.sampleFormat === 'int' ? 'signed' : 'unsigned'}` : ''}`;
 }
 
 /**
@@ -124,7 +149,10 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
   if (odd) {
     throw new ImageStackError('mismatch', `is ${kindOf(odd.header)}, but the other slices are ${majority}; all slices must have the same size and bit depth`, odd.name);
   }
-  const { width, height, bitDepth } = images[0].header;
+  const { width, height, sampleFormat } = images[0].header;
+  // Real-valued slices become 16-bit voxels through a rescale.
+  const values = sampleFormat ? { sampleFormat, bitDepth: images[0].header.bitDepth } : undefined;
+  const bitDepth: 8 | 16 = values || images[0].header.bitDepth === 16 ? 16 : 8;
 
   const slices: PlannedSlice[] = [];
   for (const f of images) {
@@ -157,6 +185,13 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
   }
 
   const formats = [...new Set(images.map(f => f.header.format))] as ImageFormat[];
+  const warnings: FileWarning[] = [];
+  const orientations: StackPlan['orientations'] = [];
+  for (const f of images) {
+    for (const message of f.header.warnings ?? []) warnings.push({ file: f.name, message });
+    if (f.header.orientation && f.header.orientation !== 1) orientations.push({ file: f.name, orientation: f.header.orientation });
+  }
+  const valueWindow = values && opts.valueRange ? { valueRange: { low: opts.valueRange.low, high: opts.valueRange.high, source: 'user' as const }, rescale: rescaleForWindow(opts.valueRange.low, opts.valueRange.high) } : {};
   const detailCounts = new Map<string, number>();
   for (const f of images) detailCounts.set(f.header.detail, (detailCounts.get(f.header.detail) ?? 0) + 1);
   return {
@@ -178,6 +213,10 @@ export function planStack(files: readonly StackFileInfo[], opts: StackPlanOption
     gaps,
     ...(opts.gapPolicy ? { gapPolicy: opts.gapPolicy } : {}),
     memoryBytes,
+    warnings,
+    orientations,
+    ...(values ? { values } : {}),
+    ...valueWindow,
   };
 }
 

@@ -1,3 +1,4 @@
+import { bmpNeedsWholeFile } from '../decode/bmp';
 import { probeImage } from '../decode/decodeImage';
 import { describeNonImage, IMAGE_EXTENSIONS, sniffFormat } from '../decode/sniff';
 import { ImageStackError } from '../errors';
@@ -18,8 +19,8 @@ export interface ProbeTarget {
 }
 
 /**
- * Read one file's header, cheaply (the first 64 KiB; all of a TIFF, whose directories may lie
- * anywhere). Files that are not images are returned with header null and a reason, except
+ * Read one file's header, cheaply (the first 64 KiB of a BMP; all of a TIFF, PNG or JPEG, or
+ * an RLE BMP, whose structure the probe checks to the end). Files that are not images are returned with header null and a reason, except
  * files whose names say they are images (".bmp", ".png", …): those are errors naming the
  * file, since the user meant them as slices (a zero-byte "slice_007.bmp" is a broken stack,
  * not noise). Hidden files (".DS_Store", "._IMG1.bmp") are always skipped.
@@ -42,7 +43,11 @@ export async function probeTarget(t: ProbeTarget, maxPixels?: number): Promise<S
     }
     return { name: t.name, source: t.source, size: t.size, header: null, skipReason: describeNonImage(head, base) };
   }
-  if (format === 'tiff' && head.length < t.size) head = await read(t.size);
+  // What the decoder would refuse is refused here: TIFF directories may lie anywhere; PNG
+  // chunks are checked whole (every CRC, the image data present); a JPEG's markers up to its
+  // end (a truncated file has none). Those files are compressed, so reading them is cheap
+  // next to decoding them; a BMP's head is enough except for its RLE runs (see probeBmp).
+  if ((format === 'tiff' || format === 'png' || format === 'jpeg' || (format === 'bmp' && bmpNeedsWholeFile(head))) && head.length < t.size) head = await read(t.size);
   try {
     return { name: t.name, source: t.source, size: t.size, header: probeImage(head, t.name, { maxPixels, fileSize: t.size }) };
   } catch (e) {

@@ -1,7 +1,9 @@
 import { createStackAssembler, sliceRequests, type StackReport } from './assemble';
 import type { SourceReader } from './decodeSlice';
 import { planStack, type SkippedFile, type StackPlan, type StackPlanOptions } from './plan';
+import { decodeSourcePage, type DecodeSource } from './decodeSlice';
 import { createDecodePool, type DecodePool, type SpawnWorker } from './pool';
+import { sampleValueRange, withValueRange } from './valueRange';
 import { probeTargets, type ProbeTarget } from './probe';
 import type { VoxelStack } from './types';
 
@@ -32,7 +34,8 @@ export interface ReadSourcesOptions extends StackPlanOptions {
 
 /**
  * The whole ingestion, for any kind of source: probe headers, plan (order, size, crop,
- * downsample, memory), decode in the pool straight into one preallocated volume, report.
+ * downsample, memory; for real-valued slices the value window, measured on a sample of
+ * slices unless `valueRange` gives it), decode in the pool straight into one preallocated volume, report.
  * Node's readStack and the viewer's import both run this.
  */
 export async function readStackFromTargets(
@@ -43,7 +46,12 @@ export async function readStackFromTargets(
   const pool = opts.pool ?? createDecodePool({ workers: opts.workers ?? 0, spawn: opts.spawn, reader: opts.reader });
   try {
     const infos = await probeTargets(targets, opts.maxPixels);
-    const plan = planStack(infos, opts);
+    let plan = planStack(infos, opts);
+    // Real-valued slices with no window given: measure the default on a sample of slices.
+    if (plan.values && !plan.rescale) {
+      const p = plan;
+      plan = withValueRange(p, await sampleValueRange(p, s => decodeSourcePage(s.source as DecodeSource, s.page, s.file, opts.reader, opts.maxPixels)));
+    }
     if (opts.skipped?.length) plan.skipped.unshift(...opts.skipped);
     opts.onPlan?.(plan);
     const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels, sharedMemory: opts.sharedMemory });

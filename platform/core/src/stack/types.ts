@@ -15,6 +15,11 @@ export interface VoxelStack {
   voxels: VoxelArray;
   /** The source of each slice in slice order, as the user named it ("IMG (2).bmp", "stack.tif#3"). */
   sliceNames: string[];
+  /**
+   * Real-valued sources (float / signed TIFF): real value = voxel × slope + intercept, for
+   * DICOM's RescaleSlope / RescaleIntercept on export. Absent: the voxels are the values.
+   */
+  rescale?: { slope: number; intercept: number };
   /** Slices (indices) that no file holds: interpolated from their neighbours to fill a gap in the numbering. */
   filledSlices?: number[];
 }

@@ -1,0 +1,78 @@
+// Inputs the fuzzer (fuzz.test.ts) found, rebuilt in code: each was a hang, an untyped error
+// or a runaway allocation before its fix.
+import { buildExportRecords, part10Files } from '../../dicom/series';
+import { stackFromPart10 } from '../../dicom/readSeries';
+import { ORIENTATION_PRESETS } from '../../geometry/orientation';
+import { ImageStackError } from '../../errors';
+import { decodeImage } from '../decodeImage';
+
+/** 9-bit LZW codes, most significant bit first (TIFF LZW at its narrowest width). */
+function packCodes9(codes: number[]): Uint8Array {
+  const out = new Uint8Array(Math.ceil((codes.length * 9) / 8) + 2);
+  let bit = 0;
+  for (const c of codes) {
+    for (let k = 8; k >= 0; k--, bit++) if ((c >>> k) & 1) out[bit >>> 3] |= 0x80 >>> (bit & 7);
+  }
+  return out;
+}
+
+/** An 8-bit grey TIFF, w × h, whose one strip is `strip` with compression `compression`. */
+function greyTiff(w: number, h: number, strip: Uint8Array, compression: number): Uint8Array {
+  const entries: [number, number, number][] = [
+    [256, 3, w], [257, 3, h], [258, 3, 8], [259, 3, compression], [262, 3, 1], [273, 4, 0], [277, 3, 1], [278, 3, h], [279, 4, strip.length],
+  ];
+  const dataAt = 8 + 2 + entries.length * 12 + 4;
+  entries[5][2] = dataAt;
+  const b = new Uint8Array(dataAt + strip.length);
+  const dv = new DataView(b.buffer);
+  b.set([0x49, 0x49, 42, 0]);
+  dv.setUint32(4, 8, true);
+  dv.setUint16(8, entries.length, true);
+  entries.forEach(([tag, type, value], i) => {
+    const e = 10 + i * 12;
+    dv.setUint16(e, tag, true);
+    dv.setUint16(e + 2, type, true);
+    dv.setUint32(e + 4, 1, true);
+    if (type === 3) dv.setUint16(e + 8, value, true);
+    else dv.setUint32(e + 8, value, true);
+  });
+  b.set(strip, dataAt);
+  return b;
+}
+
+test('TIFF LZW with a code past the next table entry is an error, not an endless loop (utif2 hung)', () => {
+  // Clear, 'A', then 300 while the next entry would be 258: impossible in a valid stream.
+  const bad = greyTiff(16, 4, packCodes9([256, 65, 300, 66, 257]), 5);
+  const t0 = Date.now();
+  expect(() => decodeImage(bad, 'lzw.tif')).toThrow(ImageStackError);
+  expect(() => decodeImage(bad, 'lzw.tif')).toThrow(/^lzw\.tif: TIFF pixel data could not be decoded \(invalid LZW code 300/);
+  expect(Date.now() - t0).toBeLessThan(5000);
+  // The same decoder reads a valid stream: "A", "B", entry 258 ("AB"), then the KwKwK case: 260 ("AB" + "A").
+  const good = greyTiff(7, 1, packCodes9([256, 65, 66, 258, 260, 257]), 5);
+  expect(Array.from(decodeImage(good, 'ok.tif').data)).toEqual([65, 66, 65, 66, 65, 66, 65]);
+});
+
+test('a DICOM element whose length runs past the file is refused before dcmjs allocates it (hundreds of MiB)', () => {
+  const columns = 5;
+  const rows = 4;
+  const stack = { columns, rows, slices: 1, bitsStored: 16 as const, voxels: Uint16Array.from({ length: columns * rows }, (_, i) => i * 100), sliceNames: [] };
+  const geometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 1, originMm: [0, 0, 0] as [number, number, number], orientation: [...ORIENTATION_PRESETS.axial] as [number, number, number, number, number, number] };
+  const [file] = [...part10Files(stack, buildExportRecords(stack, geometry))];
+  const bytes = file.bytes.slice();
+  // FrameOfReferenceUID (0020,0052), VR UI: its 16-bit length set to 65535, as the fuzzer did.
+  let at = -1;
+  for (let p = 132; p + 8 < bytes.length; p++) {
+    if (bytes[p] === 0x20 && bytes[p + 1] === 0x00 && bytes[p + 2] === 0x52 && bytes[p + 3] === 0x00 && bytes[p + 4] === 0x55 && bytes[p + 5] === 0x49) {
+      at = p;
+      break;
+    }
+  }
+  expect(at).toBeGreaterThan(0);
+  bytes[at + 6] = 0xff;
+  bytes[at + 7] = 0xff;
+  const before = process.memoryUsage().arrayBuffers;
+  expect(() => stackFromPart10([{ name: 'IMG0001.dcm', bytes }])).toThrow(/^IMG0001\.dcm: DICOM element \(0020,0052\) at byte \d+ claims 65535 bytes, more than the file holds/);
+  expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+  // The untouched file still reads.
+  expect(stackFromPart10([{ name: 'IMG0001.dcm', bytes: file.bytes }]).stack.columns).toBe(columns);
+});
