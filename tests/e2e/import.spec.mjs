@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { encode as encodePng } from 'fast-png';
 import { bmp24HeaderOnly, greyToBmp24 } from '../fixtures/bmp24.mjs';
@@ -381,9 +382,11 @@ test('a slice that fails to decode in a worker stops the load with one line nami
     const data = phantom.stack.voxels.slice((k + 16) * COLUMNS * ROWS, (k + 17) * COLUMNS * ROWS);
     const png = Buffer.from(encodePng({ width: COLUMNS, height: ROWS, data, channels: 1, depth: 8 }));
     if (k === 4) {
-      // the header is fine (the check passes); the compressed pixels are garbage
+      // the header is fine (the check passes, CRCs included); the compressed pixels are garbage
       const idat = png.indexOf('IDAT');
       png.fill(0xff, idat + 6, idat + 40);
+      const length = png.readUInt32BE(idat - 4);
+      png.writeUInt32BE(zlib.crc32(png.subarray(idat, idat + 4 + length)), idat + 4 + length);
     }
     const file = path.join(pngDir, `IMG (${k + 1}).png`);
     fs.writeFileSync(file, png);
