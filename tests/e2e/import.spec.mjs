@@ -7,13 +7,15 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { encode as encodePng } from 'fast-png';
 import { bmp24HeaderOnly, greyToBmp24 } from '../fixtures/bmp24.mjs';
 import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
-const { makeHeadPhantom, deriveStackGeometry } = require('../../platform/core/dist/index.js');
+const { makeHeadPhantom, deriveStackGeometry, sliceEdgeLetters } = require('../../platform/core/dist/index.js');
+const { syntheticRuler, seededRandom } = require('../../platform/core/dist/geometry/testing/syntheticRuler.js');
 
 // Small enough to stay quick; the phantom scales its spacing to keep the same field of view.
 const COLUMNS = 96;
@@ -102,6 +104,11 @@ test('shuffled files are checked in natural order, and loading explains the miss
   assert.match(await text('imagestack-load-missing'), /Enter the slice spacing \(mm\)/);
   assert.equal(await b.page.isDisabled('[data-cy=imagestack-load]'), true);
   assert.match(await text('imagestack-physical-size'), /172\.8 × 192\.0 × unknown mm/);
+  // the phantom's burned-in ruler is the same in every slice: found, tinted, and a crop proposed
+  await b.page.waitForSelector('[data-cy=imagestack-overlay-crop]', { timeout: 30_000 });
+  assert.match(await text('imagestack-check-overlays'), /burned-in text, rulers or lines/);
+  assert.equal(await b.page.isVisible('[data-cy=imagestack-overlay-mask]'), true);
+  assert.match(await b.page.getAttribute('[data-cy=imagestack-preview-canvas]', 'aria-label'), /A at the top, P at the bottom, R on the left, L on the right/);
   await shot(b.page, 'import-check');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
@@ -295,6 +302,16 @@ test('dropped files: a gap, a coloured overlay and reversed order are shown befo
   await fill('imagestack-spacing-x', '1.8');
   await fill('imagestack-spacing-y', '1.6');
   await fill('imagestack-slice-spacing', '4.875');
+  // never silently continuous: Load waits for the choice, and the depth shown follows it
+  assert.equal(await b.page.isDisabled('[data-cy=imagestack-load]'), true);
+  assert.match(await text('imagestack-load-missing'), /Choose how to treat the missing slices/);
+  assert.match(await text('imagestack-gap-choice'), /slice number 4 is missing/);
+  assert.match(await text('imagestack-gap-choice'), /marked as filled\): 12 slices, 58\.5 mm deep.*shallower\): 11 slices, 53\.6 mm deep/);
+  await b.page.check('[data-cy=imagestack-gap-fill]');
+  assert.match(await text('imagestack-physical-size'), / × 58\.5 mm$/);
+  assert.match(await text('imagestack-check-filled'), /IMG \(4\)\.bmp/);
+  await b.page.check('[data-cy=imagestack-gap-continuous]');
+  assert.match(await text('imagestack-physical-size'), / × 53\.6 mm$/);
   await b.page.click('[data-cy=imagestack-load]');
   await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
   const names = await b.page.evaluate(() => window.services.imageStackService.latest().stack.sliceNames);
@@ -365,9 +382,11 @@ test('a slice that fails to decode in a worker stops the load with one line nami
     const data = phantom.stack.voxels.slice((k + 16) * COLUMNS * ROWS, (k + 17) * COLUMNS * ROWS);
     const png = Buffer.from(encodePng({ width: COLUMNS, height: ROWS, data, channels: 1, depth: 8 }));
     if (k === 4) {
-      // the header is fine (the check passes); the compressed pixels are garbage
+      // the header is fine (the check passes, CRCs included); the compressed pixels are garbage
       const idat = png.indexOf('IDAT');
       png.fill(0xff, idat + 6, idat + 40);
+      const length = png.readUInt32BE(idat - 4);
+      png.writeUInt32BE(zlib.crc32(png.subarray(idat, idat + 4 + length)), idat + 4 + length);
     }
     const file = path.join(pngDir, `IMG (${k + 1}).png`);
     fs.writeFileSync(file, png);
@@ -421,5 +440,191 @@ test('16-bit PNG slices load as 16-bit (a micro-CT export)', async () => {
   assert.deepEqual(stack, { bits: 16, type: 'Uint16Array', first: 'ct_0000.png', last: 'ct_0039.png' });
   const vol = await shownVolume();
   assert.deepEqual(vol.dims, [COLUMNS, ROWS, SLICES]);
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+/** Drops files (name + bytes) on the import page, as a user dragging them in. */
+async function dropFiles(entries) {
+  await b.page.evaluate(files => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.b64), c => c.charCodeAt(0))], f.name, { type: 'image/bmp' }));
+    const zone = document.querySelector('[data-cy=imagestack-dropzone]');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, entries.map(([n, bytes]) => ({ name: n, b64: Buffer.from(bytes).toString('base64') })));
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+}
+
+test('a gap filled: every slice at its numbered position in the viewer, the missing one interpolated', async () => {
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  const kept = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11]; // IMG (7).bmp is missing
+  await dropFiles(kept.map(k => [name(k), fs.readFileSync(goodFiles[k])]));
+  await fill('imagestack-spacing-x', String(SX));
+  await fill('imagestack-spacing-y', String(SY));
+  await fill('imagestack-slice-spacing', String(SZ));
+  await fill('imagestack-origin', '0, 0, 10');
+  await b.page.check('[data-cy=imagestack-gap-fill]');
+  assert.match(await text('imagestack-check-slices'), /^12 \(from 11 files\)$/);
+  await b.page.click('[data-cy=imagestack-load]');
+  await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
+  await waitForRenderedViewports(b.page, { minViewports: 1 });
+  const seen = await b.page.evaluate(() => {
+    const s = window.services.imageStackService.latest();
+    const md = window.cornerstone.metaData;
+    return {
+      names: s.stack.sliceNames,
+      // what the viewer's metadata provider gives Cornerstone for each image
+      positions: s.imageIds.map(id => md.get('imagePlaneModule', id).imagePositionPatient),
+      comments: s.instances.map(i => i.ImageComments ?? ''),
+      gaps: s.provenance.gaps,
+    };
+  });
+  assert.equal(seen.names.length, 12);
+  for (let k = 0; k < 12; k++) {
+    const p = seen.positions[k].map(Number);
+    assert.ok(Math.abs(p[0]) < 1e-6 && Math.abs(p[1]) < 1e-6 && Math.abs(p[2] - (10 + k * SZ)) < 1e-6, `slice ${k} (${seen.names[k]}) at ${p}, expected z ${10 + k * SZ}`);
+  }
+  assert.match(seen.names[6], /IMG \(7\)/);
+  assert.match(seen.comments[6], /interpolated|filled/i);
+  assert.equal(seen.comments[5].match(/interpolated|filled/i), null);
+  assert.deepEqual(seen.gaps, { policy: 'fill', missing: 1, filled: [seen.names[6]] });
+  // the filled slice lies between its neighbours (linear interpolation)
+  const mid = await b.page.evaluate(() => {
+    const s = window.services.imageStackService.latest().stack;
+    const n = s.columns * s.rows;
+    const sum = k => s.voxels.subarray(k * n, (k + 1) * n).reduce((a, v) => a + v, 0);
+    return [sum(5), sum(6), sum(7)];
+  });
+  assert.ok(Math.abs(mid[1] - (mid[0] + mid[2]) / 2) < 96 * 120 * 0.5, `sums ${mid}`);
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+test('flipped rows: the preview turns under the viewer\'s letters, and the viewer gets the turned pixels', async () => {
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  await dropFiles(goodFiles.slice(0, 6).map((f, k) => [name(k), fs.readFileSync(f)]));
+  await b.page.waitForSelector('[data-cy=imagestack-preview]');
+  const letters = async () =>
+    b.page.$eval('[data-cy=imagestack-edge-letters]', el => ({ top: el.dataset.top, bottom: el.dataset.bottom, left: el.dataset.left, right: el.dataset.right }));
+  const axial = sliceEdgeLetters([1, 0, 0, 0, 1, 0]);
+  assert.deepEqual(await letters(), axial);
+  assert.deepEqual(axial, { top: 'A', bottom: 'P', left: 'R', right: 'L' });
+  /** Where the burned-in ruler is on the preview canvas: the mean row of its brightest pixels. */
+  const rulerRow = () =>
+    b.page.$eval('[data-cy=imagestack-preview-canvas]', c => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      let y = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 255) (n++, (y += Math.floor(i / 4 / c.width)));
+      return y / n;
+    });
+  const before = await rulerRow();
+  assert.ok(before < ROWS / 4, `ruler near the top before flipping (row ${before})`);
+  await b.page.click('[data-cy=imagestack-flip-rows]');
+  await b.page.waitForFunction(() => document.querySelector('[data-cy=imagestack-flip-rows]')?.getAttribute('aria-pressed') === 'true');
+  assert.match(await text('imagestack-orientation-description'), /MIRRORS the patient/);
+  // the letters stay those of the viewer (axial); the capture turned under them
+  assert.deepEqual(await letters(), axial);
+  assert.match(await text('imagestack-capture-letters'), /top P, bottom A/);
+  const afterFlip = await b.page.waitForFunction(r => {
+    const c = document.querySelector('[data-cy=imagestack-preview-canvas]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    let y = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 255) (n++, (y += Math.floor(i / 4 / c.width)));
+    return y / n > (3 * r) / 4 ? y / n : false;
+  }, ROWS);
+  assert.ok(Math.abs((await afterFlip.jsonValue()) - (ROWS - 1 - before)) < 1e-6);
+  await shot(b.page, 'import-flipped');
+  await fill('imagestack-spacing-x', String(SX));
+  await fill('imagestack-spacing-y', String(SY));
+  await fill('imagestack-slice-spacing', String(SZ));
+  await b.page.click('[data-cy=imagestack-load]');
+  await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=/, { timeout: 60_000 });
+  const got = await b.page.evaluate(() => {
+    const s = window.services.imageStackService.latest();
+    return { iop: s.instances[0].ImageOrientationPatient.map(Number), orientation: s.provenance.orientation, row0: Array.from(s.stack.voxels.subarray(0, s.stack.columns)) };
+  });
+  assert.deepEqual(sliceEdgeLetters(got.iop), axial, 'the viewer labels the slices as the preview did');
+  assert.deepEqual(got.orientation, { flip: 'rows', rotate: 0 });
+  // row 0 in the viewer is the capture's last row
+  assert.deepEqual(got.row0, Array.from(phantom.stack.voxels.subarray((ROWS - 1) * COLUMNS, ROWS * COLUMNS)));
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+test('a burned-in ruler of 333 px calibrated by its ticks within 0.5 %, from a rough line', async t => {
+  const W = 680;
+  const H = 620;
+  const spacing = 0.15; // 50 mm = 333.3 px
+  const rand = seededRandom(11);
+  const slices = [0, 1, 2].map(k =>
+    syntheticRuler({ width: W, height: H, spacingMm: spacing, start: [150.4, 560.3], anatomy: { cx: 340, cy: 280, rx: 200 + 10 * k, ry: 180 }, noise: 4, rand }).pixels,
+  );
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  await dropFiles(slices.map((g, k) => [`cap_${k + 1}.bmp`, greyToBmp24(g, W, H)]));
+  await b.page.waitForSelector('[data-cy=imagestack-preview]');
+  await b.page.click('[data-cy=imagestack-tool-ruler]');
+  // a rough drag: ends 2–3 px off the end ticks, a little slanted
+  const box = await b.page.locator('[data-cy=imagestack-preview]').boundingBox();
+  const at = (px, py) => [box.x + ((px + 0.5) / W) * box.width, box.y + ((py + 0.5) / H) * box.height];
+  await b.page.mouse.move(...at(148, 562));
+  await b.page.mouse.down();
+  await b.page.mouse.move(...at(300, 561), { steps: 4 });
+  await b.page.mouse.move(...at(486, 559), { steps: 4 });
+  await b.page.mouse.up();
+  await fill('imagestack-ruler-length', '50');
+  const drawn = Number(await b.page.inputValue('[data-cy=imagestack-spacing-x]'));
+  await b.page.click('[data-cy=imagestack-detect-ticks]');
+  await b.page.waitForSelector('[data-cy=imagestack-ticks-result]');
+  const result = await text('imagestack-ticks-result');
+  assert.match(result, /6 ticks, 5 gaps: 50 mm over [\d.]+ px \(fitted\), residual [\d.]+ px: \d\.\d{4} mm per pixel ± [\d.]+ %/);
+  const sx = Number(await b.page.inputValue('[data-cy=imagestack-spacing-x]'));
+  assert.match(await b.page.inputValue('[data-cy=imagestack-spacing-x]'), /^0\.\d{4}$/, '4 significant figures');
+  assert.ok(Math.abs(sx / spacing - 1) < 0.005, `ticks give ${sx} mm, true ${spacing} (the drawn line gave ${drawn})`);
+  const pct = Number(/± ([\d.]+) %/.exec(result)[1]);
+  assert.ok(pct < 0.5, `uncertainty ${pct} %`);
+  t.diagnostic(`drawn line: ${drawn} mm/px; ticks: ${result} (true ${spacing}, error ${((sx / spacing - 1) * 100).toFixed(3)} %)`);
+  assert.equal(await b.page.inputValue('[data-cy=imagestack-spacing-y]'), await b.page.inputValue('[data-cy=imagestack-spacing-x]'));
+
+  // zoom: up to 8×, the pixel grid drawn; an end dragged and nudged by 0.1 px with Shift+arrow
+  const zooms = [];
+  while (!(await b.page.isDisabled('[data-cy=imagestack-zoom-in]'))) {
+    await b.page.click('[data-cy=imagestack-zoom-in]');
+    zooms.push(await text('imagestack-zoom'));
+  }
+  assert.deepEqual(zooms, ['1.5×', '2×', '3×', '4×', '6×', '8×']);
+  assert.equal(await b.page.isDisabled('[data-cy=imagestack-zoom-in]'), true);
+  assert.equal(await b.page.locator('[data-cy=imagestack-pixel-grid]').count(), 1);
+  const x1 = Number(await b.page.inputValue('[data-cy=imagestack-ruler1-x1]'));
+  const y1 = Number(await b.page.inputValue('[data-cy=imagestack-ruler1-y1]'));
+  await b.page.focus('[data-cy=imagestack-ruler1-to]');
+  await b.page.keyboard.press('Shift+ArrowLeft');
+  await b.page.keyboard.press('Shift+ArrowLeft');
+  assert.ok(Math.abs(Number(await b.page.inputValue('[data-cy=imagestack-ruler1-x1]')) - (x1 - 0.2)) < 0.011);
+  await b.page.keyboard.press('ArrowUp');
+  assert.ok(Math.abs(Number(await b.page.inputValue('[data-cy=imagestack-ruler1-y1]')) - (y1 - 1)) < 0.011);
+  // moving an end makes the tick fit stale: the result goes, the spacing is the line's again
+  assert.equal(await b.page.locator('[data-cy=imagestack-ticks-result]').count(), 0);
+  // an end dragged (at 8×, the view scrolled to it)
+  await b.page.locator('[data-cy=imagestack-ruler1-to]').scrollIntoViewIfNeeded();
+  const end = await b.page.locator('[data-cy=imagestack-ruler1-to]').boundingBox();
+  const cx = end.x + end.width / 2;
+  const cy = end.y + end.height / 2;
+  await b.page.mouse.move(cx, cy);
+  await b.page.mouse.down();
+  await b.page.mouse.move(cx + 12, cy, { steps: 3 });
+  await b.page.mouse.up();
+  const moved = Number(await b.page.inputValue('[data-cy=imagestack-ruler1-x1]'));
+  const zoomed = (await b.page.locator('[data-cy=imagestack-preview]').boundingBox()).width / W;
+  assert.ok(Math.abs(moved - (x1 - 0.2 + 12 / zoomed)) < 0.5, `end moved to ${moved}, from ${x1 - 0.2} by ${12 / zoomed}`);
+  assert.equal(Number(await b.page.inputValue('[data-cy=imagestack-ruler1-x0]')).toFixed(0), '148', 'the other end stays');
+  // the wheel zooms too (over the preview), out to 1×
+  await b.page.locator('[data-cy=imagestack-preview-scroll]').hover();
+  for (let i = 0; i < 6; i++) await b.page.mouse.wheel(0, 100);
+  await b.page.waitForFunction(() => document.querySelector('[data-cy=imagestack-zoom]')?.textContent === '1×');
+  assert.equal(await b.page.isDisabled('[data-cy=imagestack-zoom-out]'), true);
+  await shot(b.page, 'import-ticks');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

@@ -119,7 +119,7 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
       const s = loaded();
       const exported = await exportSurface(
         host(s),
-        { dims: dimsOf(s), geometry: s.geometry, description: s.description, sliceNames: s.stack.sliceNames },
+        { dims: dimsOf(s), geometry: s.geometry, description: s.description, sliceNames: s.stack.sliceNames, provenance: s.provenance },
         s.workflow,
         options,
         runInWorker,

@@ -2,14 +2,24 @@ import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } 
 import { Button, toast } from '@ohif/ui-next';
 import {
   blobTargets,
+  captureEdgeLetters,
+  describeGaps,
+  describeSliceOrientation,
+  detectOverlays,
+  fitRulerTicks,
   hashPixels,
   relativeNames,
   lineLengthMm,
   formatBytes,
   ImageStackError,
   makeHeadPhantom,
+  mirrorsCapture,
+  ORIENTATION_PRESETS,
+  overlaySampleIndices,
   planStack,
   probeTargets,
+  sliceEdgeLetters,
+  type Orientation6,
   type StackPlan,
   type StackReport,
   type VoxelStack,
@@ -23,8 +33,8 @@ import { loadStack } from './loadStack';
 import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
-import { shownError, type ShownError } from '../utils/errors';
-import { importReducer, INITIAL_IMPORT } from './importSession';
+import { errorLine, shownError, type ShownError } from '../utils/errors';
+import { importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
@@ -36,7 +46,6 @@ import { rebuildStack } from '../persistence/rebuildStack';
 import { checkRecord, type SessionRecord, type SessionSource } from '../persistence/sessionRecord';
 import { openSessionStore } from '../persistence/sessionStore';
 import type { LoadedSeries } from '../services/ImageStackService';
-import { errorLine } from '../utils/errors';
 
 /**
  * The landing page (route "/"): where a user brings a folder of slices, checks the stack,
@@ -47,6 +56,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
   const [session, dispatch] = useReducer(importReducer, INITIAL_IMPORT);
   const { files, droppedFolder, unreadable, infos, probing, probeError, reverse, downsample, crop, cropText, form, tool, lines, rulerMm, calibration, previews, previewIndex, preview, progress, loadError, status } = session;
+  const { gapPolicy, orient, zoom, lineText, ticks, overlays } = session;
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const folderInputRef = useRef<HTMLInputElement>(null);
   const [dragOver, setDragOver] = useState(false);
   const lost = new URLSearchParams(window.location.search).has('lost');
   const abortRef = useRef<AbortController | null>(null);
@@ -127,7 +139,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         },
         (done, total) => dispatch({ type: 'restoreProgress', done, total }),
       );
-      const series = service.addStack(stack, record.geometry, record.description, record.notes, { uids: record.uids, identity: record.identity });
+      const series = service.addStack(stack, record.geometry, record.description, record.notes, {
+        restored: { uids: record.uids, identity: record.identity },
+        provenance: record.provenance,
+      });
       dispatch({ type: 'restoreDiscarded' });
       navigateTo(viewerPath(ROUTE_NAME, series.studyInstanceUID));
     } catch (e) {
@@ -184,11 +199,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const planned = useMemo((): { plan?: StackPlan; error?: ShownError } => {
     if (!infos || !base.plan) return {};
     try {
-      return { plan: planStack(infos, { reverse, crop, downsample }) };
+      return { plan: planStack(infos, { reverse, crop, downsample, orient, gapPolicy }) };
     } catch (e) {
       return { error: shownError(e) };
     }
-  }, [infos, base.plan, reverse, crop, downsample]);
+  }, [infos, base.plan, reverse, crop, downsample, orient, gapPolicy]);
   const plan = planned.plan;
   const wholeWidth = base.plan?.width ?? 0;
   const wholeHeight = base.plan?.height ?? 0;
@@ -215,6 +230,36 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
       }
     })();
   }, [base.plan, firstSlice, lastSlice, generation]);
+  // The overlay check: a few slices spread over the stack, decoded here once per set of files
+  // (burned-in text, rulers and frames are the pixels that do not change between them).
+  useEffect(() => {
+    const p = base.plan;
+    if (!p || p.slices.length < 2) return;
+    let stale = false;
+    (async () => {
+      try {
+        const greys: Uint8Array[] = [];
+        for (const i of overlaySampleIndices(p.slices.length, 4)) {
+          if (stale) return;
+          greys.push((await decodePreviewSlice(p, p.slices[i])).grey);
+        }
+        const d = detectOverlays(greys, p.width, p.height);
+        if (!stale) {
+          dispatch({
+            type: 'overlays',
+            generation,
+            finding: { mask: d.mask, width: d.width, height: d.height, fraction: d.fraction, boxes: d.boxes, crop: d.crop, sampled: greys.length },
+          });
+        }
+      } catch (e) {
+        // the check is advice: a slice that cannot be decoded is reported by the previews and the load
+        console.warn(`[imagestack] overlay check: ${errorLine(e)}`);
+      }
+    })();
+    return () => {
+      stale = true;
+    };
+  }, [base.plan, generation]);
   const sliceCount = base.plan?.slices.length ?? 0;
   const shownIndex = Math.min(previewIndex ?? Math.floor((sliceCount - 1) / 2), Math.max(0, sliceCount - 1));
   const shownSlice = base.plan?.slices[shownIndex];
@@ -270,8 +315,20 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     if (report.colouredSlices) {
       warnings.push(`${report.colouredSlices} slice(s) have coloured pixels (${(report.colouredFraction * 100).toFixed(2)} %): overlays are converted to grey`);
     }
-    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings);
-    await rememberImport(series, filesSource(files, plan, droppedFolder, session.handles), { reverse, crop, downsample }, form);
+    if (report.filled.length) {
+      warnings.push(
+        `${report.filled.length} missing slice(s) filled by interpolation of their neighbours: ${report.filled.slice(0, 3).map(f => f.slice).join(', ')}${report.filled.length > 3 ? ', …' : ''}`,
+      );
+    }
+    const provenance = {
+      calibration: session.calibrationRecord ?? { method: 'typed' as const },
+      orientation: plan.orient,
+      ...(plan.gaps.length && plan.gapPolicy
+        ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled: report.filled.map(f => f.slice) } }
+        : {}),
+    };
+    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, { provenance });
+    await rememberImport(series, filesSource(files, plan, droppedFolder, session.handles), { reverse, crop, downsample, orient, gapPolicy }, form);
     for (const w of warnings) {
       try {
         (toast?.warning ?? toast)?.(w);
@@ -299,7 +356,15 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
   const error = probeError || base.error || planned.error || loadError;
   const loading = !!progress;
-  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading;
+  const gapped = !!base.plan?.gaps.length;
+  const missingCount = base.plan?.gaps.reduce((n, g) => n + g.missingCount, 0) ?? 0;
+  /** What each gap choice makes of the stack: its slices, and its depth once the slice spacing is known. */
+  const depthOf = (n: number) => {
+    const z = Number(form.sliceSpacing);
+    return `: ${n} slices${z > 0 ? `, ${(n * z).toFixed(1)} mm deep` : ''}`;
+  };
+
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy);
   const loadHint = loading
     ? ''
     : !files.length
@@ -308,7 +373,44 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         ? 'Reading the file headers…'
         : error
           ? 'Fix the error above first'
-          : (geometry.missing ?? '');
+          : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : ''));
+  const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
+  const mirrored = mirrorsCapture(orient);
+  const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
+  const onZoom = useCallback((step: 1 | -1) => dispatch({ type: 'zoom', step }), []);
+  const detectTicks = () => {
+    const l = lines.ruler1;
+    const mm = Number(rulerMm.ruler1);
+    if (!preview || !l) {
+      dispatch({ type: 'ticksFailed', text: 'Draw or type the ruler line first.' });
+      return;
+    }
+    if (!(mm > 0)) {
+      dispatch({ type: 'ticksFailed', text: 'Type the length of the ruler line in mm first.' });
+      return;
+    }
+    try {
+      const fit = fitRulerTicks(preview.grey, preview.width, preview.height, { x0: l.from[0], y0: l.from[1], x1: l.to[0], y1: l.to[1] }, mm);
+      dispatch({ type: 'ticksFitted', fit, lengthMm: mm });
+    } catch (e) {
+      dispatch({ type: 'ticksFailed', text: errorLine(e) });
+    }
+  };
+  const lineFields = (which: RulerName) => (
+    <div className="flex flex-wrap items-end gap-2" data-cy={`imagestack-${which}-coordinates`}>
+      {(['x0', 'y0', 'x1', 'y1'] as const).map((k, i) => (
+        <Field key={k} label={`${which === 'ruler1' ? 'Ruler' : 'Second line'} ${k} (px)`}>
+          <input
+            data-cy={`imagestack-${which}-${k}`}
+            className={`${inputClass} w-20`}
+            inputMode="decimal"
+            value={lineText[which]?.[i] ?? ''}
+            onChange={e => dispatch({ type: 'lineText', which, index: i as 0 | 1 | 2 | 3, value: e.target.value })}
+          />
+        </Field>
+      ))}
+    </div>
+  );
   const skipped = [...unreadable, ...(base.plan?.skipped ?? [])];
   /** Leave the file an error is about out of the stack (the user's choice, never automatic). */
   const leaveOut = (e: ShownError) => {
@@ -354,51 +456,61 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
           <div className="text-lg">Drop a folder or files of BMP, PNG, JPEG or TIFF slices</div>
           <div className="text-muted-foreground text-xs">Read in this browser tab only: nothing is uploaded.</div>
           <div className="flex gap-3">
-            <label className="cursor-pointer">
-              <span className="text-primary underline">Choose files</span>
-              <input
-                data-cy="imagestack-file-input"
-                type="file"
-                multiple
-                disabled={loading}
-                className="hidden"
-                onChange={e => {
-                  takeFiles(Array.from(e.currentTarget.files ?? []));
-                  e.currentTarget.value = '';
-                }}
-              />
-            </label>
-            <label
-              className="cursor-pointer"
-              onClick={e => {
+            <Button data-cy="imagestack-choose-files" variant="secondary" disabled={loading} onClick={() => fileInputRef.current?.click()}>
+              Choose files
+            </Button>
+            <Button
+              data-cy="imagestack-choose-folder"
+              variant="secondary"
+              disabled={loading}
+              onClick={() => {
                 // Chromium's folder picker gives a handle that survives a reload (autosave reads
                 // the slices again through it); elsewhere, and if it fails, the plain input
-                if (loading || !canPickWithHandles() || e.target !== e.currentTarget.firstChild) return;
-                e.preventDefault();
-                const input = e.currentTarget.querySelector('input');
+                if (!canPickWithHandles()) {
+                  folderInputRef.current?.click();
+                  return;
+                }
                 pickFolderWithHandle().then(
                   picked => picked && takeFiles(picked.files, [], picked.folder, picked.handles),
                   err => {
                     console.warn('[imagestack] the folder picker failed; using the file input', err);
-                    input?.click();
+                    folderInputRef.current?.click();
                   },
                 );
               }}
             >
-              <span className="text-primary underline">Choose a folder</span>
-              <input
-                data-cy="imagestack-folder-input"
-                type="file"
-                multiple
-                disabled={loading}
-                className="hidden"
-                {...({ webkitdirectory: '', directory: '' } as any)}
-                onChange={e => {
-                  takeFiles(Array.from(e.currentTarget.files ?? []));
-                  e.currentTarget.value = '';
-                }}
-              />
-            </label>
+              Choose a folder
+            </Button>
+            {/* the real pickers, opened by the buttons (a hidden input is never reached with Tab) */}
+            <input
+              ref={fileInputRef}
+              data-cy="imagestack-file-input"
+              type="file"
+              multiple
+              tabIndex={-1}
+              aria-hidden="true"
+              disabled={loading}
+              className="hidden"
+              onChange={e => {
+                takeFiles(Array.from(e.currentTarget.files ?? []));
+                e.currentTarget.value = '';
+              }}
+            />
+            <input
+              ref={folderInputRef}
+              data-cy="imagestack-folder-input"
+              type="file"
+              multiple
+              tabIndex={-1}
+              aria-hidden="true"
+              disabled={loading}
+              className="hidden"
+              {...({ webkitdirectory: '', directory: '' } as any)}
+              onChange={e => {
+                takeFiles(Array.from(e.currentTarget.files ?? []));
+                e.currentTarget.value = '';
+              }}
+            />
           </div>
           {files.length > 0 && (
             <div className="text-muted-foreground text-sm" data-cy="imagestack-file-count">
@@ -411,7 +523,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
           <div className="flex items-center gap-3">
             <div
               data-cy="imagestack-error"
-              className="min-w-0 flex-1 truncate rounded border px-3 py-2 text-sm"
+              role="alert"
+              className
+="min-w-0 flex-1 truncate rounded border px-3 py-2 text-sm"
               style={{ ...BAD, borderColor: '#b91c1c', background: 'rgba(127, 29, 29, 0.35)' }}
               title={error.line}
             >
@@ -449,15 +563,75 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                     {label}
                   </button>
                 ))}
+                <span className="text-muted-foreground ml-2">Zoom:</span>
+                <button
+                  type="button"
+                  data-cy="imagestack-zoom-out"
+                  aria-label="Zoom out"
+                  disabled={zoom <= 1}
+                  className="border-input rounded border px-2 py-1"
+                  onClick={() => dispatch({ type: 'zoom', step: -1 })}
+                >
+                  −
+                </button>
+                <span data-cy="imagestack-zoom" aria-live="polite" className="w-8 text-center">
+                  {zoom}×
+                </span>
+                <button
+                  type="button"
+                  data-cy="imagestack-zoom-in"
+                  aria-label="Zoom in"
+                  disabled={zoom >= 8}
+                  className="border-input rounded border px-2 py-1"
+                  onClick={() => dispatch({ type: 'zoom', step: 1 })}
+                >
+                  +
+                </button>
+              </div>
+              <div className="flex flex-wrap items-center gap-2 text-sm" data-cy="imagestack-orientation-controls">
+                <span className="text-muted-foreground">Turn the slices:</span>
+                <button
+                  type="button"
+                  data-cy="imagestack-flip-rows"
+                  aria-pressed={orient.flip === 'rows' || orient.flip === 'both'}
+                  className={`rounded border px-2 py-1 ${orient.flip === 'rows' || orient.flip === 'both' ? 'border-primary text-primary' : 'border-input'}`}
+                  onClick={() => dispatch({ type: 'flipRows' })}
+                >
+                  Flip rows (upside down)
+                </button>
+                <button
+                  type="button"
+                  data-cy="imagestack-flip-columns"
+                  aria-pressed={orient.flip === 'columns' || orient.flip === 'both'}
+                  className={`rounded border px-2 py-1 ${orient.flip === 'columns' || orient.flip === 'both' ? 'border-primary text-primary' : 'border-input'}`}
+                  onClick={() => dispatch({ type: 'flipColumns' })}
+                >
+                  Flip columns (left ↔ right)
+                </button>
+                <button type="button" data-cy="imagestack-rotate" className={`rounded border px-2 py-1 ${orient.rotate ? 'border-primary text-primary' : 'border-input'}`} onClick={() => dispatch({ type: 'rotate' })}>
+                  Rotate 90° clockwise{orient.rotate ? ` (now ${orient.rotate}°)` : ''}
+                </button>
+              </div>
+              <div data-cy="imagestack-orientation-description" aria-live="polite" className="text-xs" style={{ maxWidth: 640, ...(mirrored ? WARN : {}) }}>
+                {describeSliceOrientation(orient)} The letters at the edges are those the viewer will show ({form.orientation}).
+              </div>
+              <div data-cy="imagestack-capture-letters" className="text-muted-foreground text-xs" style={{ maxWidth: 640 }}>
+                On the capture as it was: top {captureLetters.top}, bottom {captureLetters.bottom}, left {captureLetters.left}, right {captureLetters.right} (match them to letters burned into it).
               </div>
               {preview ? (
                 <PreviewCanvas
                   slice={preview}
+                  orient={orient}
                   crop={crop ?? { x: 0, y: 0, width: base.plan.width, height: base.plan.height }}
                   lines={lines}
                   tool={tool}
                   onCrop={c => dispatch({ type: 'crop', crop: c, width: wholeWidth, height: wholeHeight })}
                   onLine={(which, line) => dispatch({ type: 'line', which, line })}
+                  onNudge={(which, end, dx, dy) => dispatch({ type: 'nudge', which, end, dx, dy })}
+                  zoom={zoom}
+                  onZoom={onZoom}
+                  letters={edgeLetters}
+                  overlayMask={overlays && overlays.fraction > 0 && overlays.width === preview.width ? overlays.mask : undefined}
                 />
               ) : (
                 <div className="text-muted-foreground text-sm">Decoding the first slice…</div>
@@ -507,6 +681,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                       />
                     </Field>
                   )}
+                  <Button data-cy="imagestack-detect-ticks" variant="secondary" disabled={!lines.ruler1 || !preview} onClick={detectTicks}>
+                    Detect ticks
+                  </Button>
                   {(lines.ruler1 || lines.ruler2) && (
                     <button
                       type="button"
@@ -518,9 +695,17 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                   )}
                 </div>
               )}
+              {rulerNeeded && lineFields('ruler1')}
+              {rulerNeeded && (tool === 'ruler2' || lines.ruler2) && lineFields('ruler2')}
+              {ticks.text && (
+                <div data-cy="imagestack-ticks-result" aria-live="polite" className="text-sm" style={{ maxWidth: 640, ...(ticks.error ? BAD : {}) }}>
+                  {ticks.text}
+                </div>
+              )}
               {calibration.text && (
                 <div
                   data-cy="imagestack-calibration-result"
+                  aria-live="polite"
                   className={`text-sm ${calibration.error ? '' : 'text-muted-foreground'}`}
                   style={{ maxWidth: 640, ...(calibration.error ? BAD : {}) }}
                 >
@@ -551,7 +736,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
             {/* right: the check, the volume's options, the geometry, load */}
             <section className="flex flex-col gap-4">
-              <StackCheck plan={plan ?? base.plan} base={base.plan} skipped={skipped} coloured={coloured} />
+              <StackCheck plan={plan ?? base.plan} base={base.plan} skipped={skipped} coloured={coloured} overlays={overlays} onAcceptOverlayCrop={() => dispatch({ type: 'acceptOverlayCrop' })} />
 
               <VolumeOptions
                 cropText={cropText}
@@ -575,6 +760,19 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
               )}
               <GeometryFields form={form} onChange={f => dispatch({ type: 'form', form: f })} state={geometry} />
 
+              {gapped && (
+                <fieldset data-cy="imagestack-gap-choice" className="border-input flex flex-col gap-1 rounded border p-3 text-sm" style={gapPolicy ? undefined : { borderColor: '#ca8a04' }}>
+                  <legend className="px-1">Missing slices: {describeGaps(base.plan.gaps)}</legend>
+                  <label className="flex items-center gap-2">
+                    <input data-cy="imagestack-gap-fill" type="radio" name="imagestack-gaps" checked={gapPolicy === 'fill'} onChange={() => dispatch({ type: 'gapPolicy', policy: 'fill' })} />
+                    Keep every slice at its numbered position and fill each missing one (interpolated from its neighbours, marked as filled){depthOf(sliceCount + missingCount)}
+                  </label>
+                  <label className="flex items-center gap-2">
+                    <input data-cy="imagestack-gap-continuous" type="radio" name="imagestack-gaps" checked={gapPolicy === 'continuous'} onChange={() => dispatch({ type: 'gapPolicy', policy: 'continuous' })} />
+                    Treat the stack as continuous (the slices after a gap move up: the volume is shallower){depthOf(sliceCount)}
+                  </label>
+                </fieldset>
+              )}
               <div className="flex flex-col gap-2">
                 <div className="flex items-center gap-3">
                   <Button data-cy="imagestack-load" disabled={!canLoad} onClick={onLoad} title={loadHint || 'Decode the slices and open them in the viewer'}>
@@ -586,7 +784,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                     </Button>
                   )}
                   {loadHint && (
-                    <span data-cy="imagestack-load-missing" className="text-sm" style={WARN}>
+                    <span data-cy="imagestack-load-missing" aria-live="polite" className="text-sm" style={WARN}>
                       {loadHint}
                     </span>
                   )}
@@ -616,7 +814,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
           </span>
         </section>
         {status && (
-          <div data-cy="imagestack-status" className="text-sm">
+          <div data-cy="imagestack-status" role="status" className="text-sm">
+
             {status}
           </div>
         )}

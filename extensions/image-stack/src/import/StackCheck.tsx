@@ -1,5 +1,6 @@
 import React from 'react';
 import { formatBytes, type SkippedFile, type StackPlan } from '@imagestack/core';
+import type { OverlayFinding } from './importSession';
 import type { PreviewSlice } from './previewSlice';
 import { WARN } from './ui';
 
@@ -24,13 +25,19 @@ export default function StackCheck({
   base,
   skipped,
   coloured,
+  overlays,
+  onAcceptOverlayCrop,
 }: {
   plan: StackPlan;
   base: StackPlan;
   skipped: SkippedFile[];
   coloured: PreviewSlice[];
+  overlays?: OverlayFinding;
+  onAcceptOverlayCrop?(): void;
 }) {
   const reverse = base.reverse;
+  const filled = plan.slices.filter(s => s.fill);
+  const accepted = overlays?.crop && plan.crop.x === overlays.crop.x && plan.crop.y === overlays.crop.y && plan.crop.width === overlays.crop.width && plan.crop.height === overlays.crop.height;
   return (
     <div data-cy="imagestack-stack-check" className="border-input rounded border p-3 text-sm">
       <div className="mb-2 text-base">Stack check</div>
@@ -63,6 +70,23 @@ export default function StackCheck({
                 .map(g => `${g.missingCount} missing between ${g.after} and ${g.before}`)
                 .join('; ') + (base.gaps.length > 3 ? ` … (${base.gaps.length})` : '')
             : 'none in the numbering'}
+          {filled.length > 0 && (
+            <div data-cy="imagestack-check-filled" title={filled.map(f => f.name).join('\n')}>
+              filled (interpolated): {filled.slice(0, 3).map(f => f.name).join(', ')}
+              {filled.length > 3 ? ` … (${filled.length})` : ''}
+            </div>
+          )}
+          {base.gaps.length > 0 && plan.gapPolicy === 'continuous' && <div data-cy="imagestack-check-continuous">stacked as continuous: the slices after a gap move up</div>}
+        </dd>
+        <dt className="text-muted-foreground">Overlays</dt>
+        <dd data-cy="imagestack-check-overlays" style={overlays?.crop ? WARN : undefined}>
+          {!overlays
+            ? base.slices.length < 2
+              ? 'one slice: nothing to compare'
+              : 'checking a few slices…'
+            : overlays.crop
+              ? `burned-in text, rulers or lines on ${(overlays.fraction * 100).toFixed(1)} % of the slice (tinted on the preview; ${overlays.sampled} slices compared)`
+              : `none found (${overlays.sampled} slices compared)`}
         </dd>
         <dt className="text-muted-foreground">Duplicates</dt>
         <dd className="text-muted-foreground">checked while loading (identical slices are reported)</dd>
@@ -71,6 +95,22 @@ export default function StackCheck({
           {skipped.length ? skipped.slice(0, 4).map(s => `${s.name} (${s.reason})`).join(', ') + (skipped.length > 4 ? `, … ${skipped.length} in all` : '') : 'none'}
         </dd>
       </dl>
+      {overlays?.crop && (
+        <div className="mt-2 flex flex-wrap items-center gap-2">
+          <span data-cy="imagestack-overlay-crop">
+            Proposed crop without them: x {overlays.crop.x}, y {overlays.crop.y}, {overlays.crop.width} × {overlays.crop.height} px
+          </span>
+          {accepted ? (
+            <span className="text-muted-foreground" data-cy="imagestack-overlay-crop-accepted">
+              (in use; edit it in the crop fields)
+            </span>
+          ) : (
+            <button type="button" data-cy="imagestack-accept-overlay-crop" className="border-primary text-primary rounded border px-2 py-1" onClick={onAcceptOverlayCrop}>
+              Use this crop
+            </button>
+          )}
+        </div>
+      )}
       {coloured.length > 0 && (
         <div data-cy="imagestack-coloured-warning" className="mt-2" style={WARN}>
           Coloured pixels in {coloured.map(c => c.name).join(' and ')} (

@@ -1,5 +1,5 @@
 import { planStack, type StackFileInfo } from '@imagestack/core';
-import { EMPTY_GEOMETRY_FORM, formatSizeMm, formatSpacing, readGeometryForm } from './geometryForm';
+import { EMPTY_GEOMETRY_FORM, formatSizeMm, readGeometryForm } from './geometryForm';
 
 function plan(opts: Parameters<typeof planStack>[1] = {}, slices = 40) {
   const infos: StackFileInfo[] = Array.from({ length: slices }, (_, k) => ({
@@ -63,12 +63,5 @@ describe('readGeometryForm', () => {
 
   it('asks for the slices before anything else', () => {
     expect(readGeometryForm({ ...EMPTY_GEOMETRY_FORM, spacingX: '1', spacingY: '1', sliceSpacing: '1' }, undefined).missing).toBe('Add the slices first');
-  });
-});
-
-describe('formatSpacing', () => {
-  it('keeps 4 decimals without trailing zeros', () => {
-    expect(formatSpacing(50 / 28)).toBe('1.7857');
-    expect(formatSpacing(0.9)).toBe('0.9');
   });
 });

@@ -71,7 +71,8 @@ export function readGeometryForm(values: GeometryFormValues, plan: StackPlan | u
 
   // The size per axis as soon as that axis's spacing is known (a stand-in of 1 mm elsewhere is never shown).
   let sizeMm: GeometryFormState['sizeMm'] = [null, null, null];
-  const transforms = plan ? { crop: plan.crop, downsample: plan.downsample, reverse: plan.reverse } : {};
+  // the plan itself: crop, downsample, flip/rotate (with the capture's width and height), reverse
+  const transforms = plan ?? {};
   if (plan) {
     const g = deriveStackGeometry(
       { pixelSpacingXMm: x.value ?? 1, pixelSpacingYMm: y.value ?? 1, sliceSpacingMm: z.value ?? 1, originMm: [0, 0, 0], orientation },
@@ -97,9 +98,4 @@ export function readGeometryForm(values: GeometryFormValues, plan: StackPlan | u
 /** "86.4 × 96.0 × 52.0 mm", with "unknown" for an axis whose spacing is not given. */
 export function formatSizeMm(size: GeometryFormState['sizeMm']): string {
   return `${size.map(v => (v === null ? 'unknown' : v.toFixed(1))).join(' × ')} mm`;
-}
-
-/** A spacing as the form shows it: enough digits for 0.1 µm, no trailing zeros. */
-export function formatSpacing(mm: number): string {
-  return String(Number(mm.toFixed(4)));
 }

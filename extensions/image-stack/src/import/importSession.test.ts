@@ -35,9 +35,10 @@ describe('importReducer', () => {
       { type: 'line', which: 'ruler1', line: { from: [10, 20], to: [110, 20] } },
       { type: 'rulerMm', which: 'ruler1', value: '50' },
     ]);
-    expect(s.form.spacingX).toBe('0.5');
-    expect(s.form.spacingY).toBe('0.5');
-    expect(s.calibration.text).toMatch(/50 mm over 100.0 pixels: 0.5 mm per pixel/);
+    expect(s.form.spacingX).toBe('0.5000');
+    expect(s.form.spacingY).toBe('0.5000');
+    expect(s.calibration.text).toMatch(/50 mm over 100.0 pixels: 0.5000 mm per pixel/);
+    expect(s.calibrationRecord).toEqual({ method: 'one-ruler', lines: [{ x0: 10, y0: 20, x1: 110, y1: 20, lengthMm: 50 }] });
   });
 
   it('two ruler lines give non-square pixels', () => {
@@ -47,7 +48,8 @@ describe('importReducer', () => {
       { type: 'line', which: 'ruler2', line: { from: [0, 0], to: [0, 100] } },
       { type: 'rulerMm', which: 'ruler2', value: '80' },
     ]);
-    expect([s.form.spacingX, s.form.spacingY]).toEqual(['0.5', '0.8']);
+    expect([s.form.spacingX, s.form.spacingY]).toEqual(['0.5000', '0.8000']);
+    expect(s.calibrationRecord?.method).toBe('two-rulers');
   });
 
   it('asks for the length before calibrating, and says why a line cannot be used', () => {
@@ -76,6 +78,81 @@ describe('importReducer', () => {
     expect(started.progress).toEqual({ done: 4, total: 10, startedMs: 5 });
     expect(importReducer(started, { type: 'loadCancelled' })).toMatchObject({ progress: null, status: 'Loading cancelled: nothing was loaded.' });
     expect(importReducer(started, { type: 'loadFailed', error: { line: 'x.bmp: bad' } })).toMatchObject({ progress: null, loadError: { line: 'x.bmp: bad' } });
+  });
+
+  it('a gapped stack waits for the user: no policy until chosen, and a new set of files forgets it', () => {
+    const s = run([{ type: 'files', files: [file('a1.bmp'), file('a3.bmp')] }]);
+    expect(s.gapPolicy).toBeUndefined();
+    const chosen = importReducer(s, { type: 'gapPolicy', policy: 'fill' });
+    expect(chosen.gapPolicy).toBe('fill');
+    expect(importReducer(chosen, { type: 'gapPolicy', policy: 'continuous' }).gapPolicy).toBe('continuous');
+    expect(importReducer(chosen, { type: 'files', files: [file('b.bmp')] }).gapPolicy).toBeUndefined();
+  });
+
+  it('flip rows, flip columns and rotate compose into one SliceOrientation', () => {
+    expect(run([{ type: 'flipRows' }]).orient).toEqual({ flip: 'rows', rotate: 0 });
+    expect(run([{ type: 'flipRows' }, { type: 'flipColumns' }]).orient.flip).toBe('both');
+    expect(run([{ type: 'flipRows' }, { type: 'flipColumns' }, { type: 'flipRows' }]).orient.flip).toBe('columns');
+    expect(run([{ type: 'flipColumns' }, { type: 'flipColumns' }]).orient.flip).toBe('none');
+    expect(run([{ type: 'rotate' }, { type: 'rotate' }, { type: 'rotate' }]).orient.rotate).toBe(270);
+    expect(run([{ type: 'rotate' }, { type: 'rotate' }, { type: 'rotate' }, { type: 'rotate' }]).orient.rotate).toBe(0);
+    expect(run([{ type: 'rotate', degrees: -90 }]).orient.rotate).toBe(270);
+  });
+
+  it('zoom steps from 1 to 8 and stops there', () => {
+    const up = Array.from({ length: 10 }, () => ({ type: 'zoom', step: 1 }) as ImportAction);
+    expect(run(up).zoom).toBe(8);
+    expect(run([...up, { type: 'zoom', step: -1 }]).zoom).toBe(6);
+    expect(run([{ type: 'zoom', step: -1 }]).zoom).toBe(1);
+  });
+
+  it('ruler ends can be typed (a half-typed number is not a line) and nudged by 0.1 px', () => {
+    let s = run([{ type: 'rulerMm', which: 'ruler1', value: '50' }]);
+    for (const [i, v] of ['10', '20', '110'].entries()) s = importReducer(s, { type: 'lineText', which: 'ruler1', index: i as 0 | 1 | 2, value: v });
+    expect(s.lines.ruler1).toBeUndefined();
+    s = importReducer(s, { type: 'lineText', which: 'ruler1', index: 3, value: '20' });
+    expect(s.lines.ruler1).toEqual({ from: [10, 20], to: [110, 20] });
+    expect(s.form.spacingX).toBe('0.5000');
+    s = importReducer(s, { type: 'nudge', which: 'ruler1', end: 'to', dx: 0.1, dy: 0 });
+    expect(s.lines.ruler1!.to).toEqual([110.1, 20]);
+    expect(s.lineText.ruler1).toEqual(['10', '20', '110.1', '20']);
+    expect(s.form.spacingX).toBe(String((50 / 100.1).toPrecision(4)));
+    s = importReducer(s, { type: 'lineText', which: 'ruler1', index: 0, value: '1e' });
+    expect(s.lines.ruler1!.from).toEqual([10, 20]);
+    expect(importReducer(s, { type: 'nudge', which: 'ruler2', end: 'to', dx: 1, dy: 0 })).toBe(s);
+  });
+
+  it('a tick fit sets the spacing to 4 significant figures and is what the sidecar records; retyping makes it typed', () => {
+    const fit = {
+      spacingMm: 0.479912,
+      lengthPx: 104.185,
+      residualPx: 0.21,
+      uncertaintyPct: 0.26,
+      ticks: [{ x: 1, y: 2 }, { x: 3, y: 2 }],
+      line: { x0: 1, y0: 2, x1: 105.185, y1: 2 },
+      intervals: 5,
+      tickSpacingPx: 20.837,
+    };
+    const s = run([{ type: 'ticksFitted', fit, lengthMm: 50 }]);
+    expect(s.form.spacingX).toBe('0.4799');
+    expect(s.form.spacingY).toBe('0.4799');
+    expect(s.ticks.text).toMatch(/104\.19 px \(fitted\), residual 0\.21 px: 0\.4799 mm per pixel ± 0\.26 %/);
+    expect(s.calibrationRecord).toMatchObject({ method: 'ticks', uncertaintyPct: 0.26, ticks: 2 });
+    expect(importReducer(s, { type: 'form', form: { ...s.form, sliceSpacing: '1' } }).calibrationRecord?.method).toBe('ticks');
+    expect(importReducer(s, { type: 'form', form: { ...s.form, spacingX: '0.5' } }).calibrationRecord).toBeUndefined();
+    // moving the line makes the fit stale
+    expect(importReducer(s, { type: 'line', which: 'ruler1', line: { from: [0, 0], to: [9, 0] } }).ticks.fit).toBeUndefined();
+  });
+
+  it('the overlay check proposes a crop that the user accepts (then edits in the crop fields)', () => {
+    const finding = { mask: new Uint8Array(4), width: 2, height: 2, fraction: 0.25, boxes: [], crop: { x: 0, y: 1, width: 2, height: 1 }, sampled: 4 };
+    const s = run([{ type: 'files', files: [file('a.bmp')] }]);
+    expect(importReducer(s, { type: 'overlays', generation: s.generation - 1, finding }).overlays).toBeUndefined();
+    const found = importReducer(s, { type: 'overlays', generation: s.generation, finding });
+    const accepted = importReducer(found, { type: 'acceptOverlayCrop' });
+    expect(accepted.crop).toEqual({ x: 0, y: 1, width: 2, height: 1 });
+    expect(accepted.cropText).toEqual({ x: '0', y: '1', width: '2', height: '1' });
+    expect(importReducer(accepted, { type: 'cropText', key: 'width', value: '1' }).crop).toEqual({ x: 0, y: 1, width: 1, height: 1 });
   });
 });
 

@@ -1,6 +1,23 @@
-import { calibrateSpacing, ImageStackError, parseCrop, type CropRect, type DownsampleFactor, type StackFileInfo } from '@imagestack/core';
+import {
+  calibrateSpacing,
+  formatPercent,
+  formatSpacingMm,
+  ImageStackError,
+  parseCrop,
+  tickCalibrationRecord,
+  type CalibrationRecord,
+  type CropRect,
+  type DownsampleFactor,
+  type GapPolicy,
+  type RulerTickFit,
+  type SliceFlip,
+  type SliceOrientation,
+  type SliceRotation,
+  type StackFileInfo,
+} from '@imagestack/core';
 import { errorLine, type ShownError } from '../utils/errors';
-import { EMPTY_GEOMETRY_FORM, formatSpacing, type GeometryFormValues } from './geometryForm';
+import { EMPTY_GEOMETRY_FORM, type GeometryFormValues } from './geometryForm';
+import type { PixelPoint } from '@imagestack/core';
 import type { DrawnLine, PreviewTool } from './PreviewCanvas';
 import type { PreviewSlice } from './previewSlice';
 import type { SavedHandles } from '../persistence/fileHandles';
@@ -8,6 +25,21 @@ import { restoreOffer, type SessionRecord } from '../persistence/sessionRecord';
 
 export type RulerName = 'ruler1' | 'ruler2';
 export type CropText = { x: string; y: string; width: string; height: string };
+/** A ruler line's end points as typed: x0, y0, x1, y1 (pixels of the capture). */
+export type LineText = [string, string, string, string];
+/** The overlay check's result, as the page keeps it (the mask is capture pixels, width × height). */
+export interface OverlayFinding {
+  mask: Uint8Array;
+  width: number;
+  height: number;
+  fraction: number;
+  boxes: CropRect[];
+  crop: CropRect | null;
+  /** How many slices were compared. */
+  sampled: number;
+}
+/** The preview's zoom: 1 (fit) to 8. */
+export const ZOOM_STEPS = [1, 1.5, 2, 3, 4, 6, 8] as const;
 
 /** The autosaved session the page offers to restore (persistence/). */
 export interface RestoreState {
@@ -59,6 +91,19 @@ export interface ImportSession {
   progress: { done: number; total: number; startedMs: number } | null;
   loadError: ShownError | null;
   status: string;
+  /** How a gapped stack is loaded: undefined until the user chooses (never silently continuous). */
+  gapPolicy?: GapPolicy;
+  /** Flip and turn of the slices (capture → viewer), previewed live. */
+  orient: Required<SliceOrientation>;
+  /** The preview's zoom (ZOOM_STEPS). */
+  zoom: number;
+  /** The ruler line ends as typed (kept apart from `lines`: a half-typed number is not a line yet). */
+  lineText: Partial<Record<RulerName, LineText>>;
+  /** The last tick fit of ruler line 1, and its line as it was when fitted. */
+  ticks: { fit?: RulerTickFit; lengthMm?: number; text: string; error?: boolean };
+  /** Where the spacing in the form came from (for the sidecar); cleared when the user retypes it. */
+  calibrationRecord?: CalibrationRecord;
+  overlays?: OverlayFinding;
   /** A saved session to offer, until it is restored or discarded. */
   restore: RestoreState | null;
 }
@@ -87,6 +132,17 @@ export type ImportAction =
   | { type: 'loadCancelled' }
   | { type: 'loaded' }
   | { type: 'status'; text: string }
+  | { type: 'gapPolicy'; policy: GapPolicy }
+  | { type: 'flipRows' }
+  | { type: 'flipColumns' }
+  | { type: 'rotate'; degrees?: 90 | -90 }
+  | { type: 'zoom'; step: 1 | -1 }
+  | { type: 'lineText'; which: RulerName; index: 0 | 1 | 2 | 3; value: string }
+  | { type: 'nudge'; which: RulerName; end: 'from' | 'to'; dx: number; dy: number }
+  | { type: 'ticksFitted'; fit: RulerTickFit; lengthMm: number }
+  | { type: 'ticksFailed'; text: string }
+  | { type: 'overlays'; generation: number; finding: OverlayFinding }
+  | { type: 'acceptOverlayCrop' }
   | { type: 'savedSession'; record: SessionRecord }
   | { type: 'restoreNeedsFiles'; line: string }
   | { type: 'restoreStarted' }
@@ -116,8 +172,35 @@ export const INITIAL_IMPORT: ImportSession = {
   progress: null,
   loadError: null,
   status: '',
+  orient: { flip: 'none', rotate: 0 },
+  zoom: 1,
+  lineText: {},
+  ticks: { text: '' },
   restore: null,
 };
+
+/** rows/columns flags ↔ SliceFlip. */
+function toggleFlip(flip: SliceFlip, axis: 'rows' | 'columns'): SliceFlip {
+  let rows = flip === 'rows' || flip === 'both';
+  let columns = flip === 'columns' || flip === 'both';
+  if (axis === 'rows') rows = !rows;
+  else columns = !columns;
+  return rows && columns ? 'both' : rows ? 'rows' : columns ? 'columns' : 'none';
+}
+
+/** A pixel coordinate as the line fields show it (two decimals, no trailing zeros). */
+const coordText = (v: number) => String(Math.round(v * 100) / 100);
+const lineTextOf = (l: DrawnLine): LineText => [coordText(l.from[0]), coordText(l.from[1]), coordText(l.to[0]), coordText(l.to[1])];
+
+/** A line changed: its text follows, the tick fit of ruler 1 is stale, the spacing is recalibrated. */
+function withLine(s: ImportSession, which: RulerName, line: DrawnLine, text?: LineText): ImportSession {
+  return recalibrate({
+    ...s,
+    lines: { ...s.lines, [which]: line },
+    lineText: { ...s.lineText, [which]: text ?? lineTextOf(line) },
+    ticks: which === 'ruler1' ? { text: '' } : s.ticks,
+  });
+}
 
 const hasGeometry = (f: GeometryFormValues) => !!(f.spacingX || f.spacingY || f.sliceSpacing || f.origin);
 const cropTextOf = (c: CropRect): CropText => ({ x: String(c.x), y: String(c.y), width: String(c.width), height: String(c.height) });
@@ -136,12 +219,17 @@ function recalibrate(s: ImportSession): ImportSession {
   const second = s.lines.ruler2 && Number(s.rulerMm.ruler2) > 0 ? { ...s.lines.ruler2, lengthMm: Number(s.rulerMm.ruler2) } : undefined;
   try {
     const spacing = calibrateSpacing({ ...first, lengthMm: len1 }, second);
-    const x = formatSpacing(spacing.pixelSpacingXMm);
-    const y = formatSpacing(spacing.pixelSpacingYMm);
+    const x = formatSpacingMm(spacing.pixelSpacingXMm);
+    const y = formatSpacingMm(spacing.pixelSpacingYMm);
     const px = Math.hypot(first.to[0] - first.from[0], first.to[1] - first.from[1]);
+    const asRecord = (l: DrawnLine, lengthMm: number) => ({ x0: l.from[0], y0: l.from[1], x1: l.to[0], y1: l.to[1], lengthMm });
     return {
       ...s,
       form: { ...s.form, spacingX: x, spacingY: y },
+      calibrationRecord: {
+        method: second ? 'two-rulers' : 'one-ruler',
+        lines: [asRecord(first, len1), ...(second ? [asRecord(second, second.lengthMm)] : [])],
+      },
       calibration: {
         text: second
           ? `From two lines: x ${x} mm, y ${y} mm per pixel.`
@@ -194,18 +282,21 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
         throw e;
       }
     }
-    case 'form':
-      return { ...s, form: a.form };
+    case 'form': {
+      // a spacing typed over a calibrated one is the user's own value ('typed' in the sidecar)
+      const retyped = a.form.spacingX !== s.form.spacingX || a.form.spacingY !== s.form.spacingY;
+      return { ...s, form: a.form, calibrationRecord: retyped ? undefined : s.calibrationRecord };
+    }
     case 'usePreviousGeometry':
       return s.previousForm ? { ...s, form: s.previousForm, previousForm: undefined } : s;
     case 'tool':
       return { ...s, tool: a.tool };
     case 'line':
-      return recalibrate({ ...s, lines: { ...s.lines, [a.which]: a.line } });
+      return withLine(s, a.which, a.line);
     case 'rulerMm':
       return recalibrate({ ...s, rulerMm: { ...s.rulerMm, [a.which]: a.value } });
     case 'clearLines':
-      return { ...s, lines: {}, calibration: { text: '' } };
+      return { ...s, lines: {}, lineText: {}, ticks: { text: '' }, calibration: { text: '' } };
     case 'previews':
       return a.generation === s.generation ? { ...s, previews: { first: a.first, last: a.last } } : s;
     case 'previewIndex':
@@ -224,6 +315,58 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
       return { ...s, progress: null };
     case 'status':
       return { ...s, status: a.text };
+    case 'gapPolicy':
+      return { ...s, gapPolicy: a.policy };
+    case 'flipRows':
+      return { ...s, orient: { ...s.orient, flip: toggleFlip(s.orient.flip, 'rows') } };
+    case 'flipColumns':
+      return { ...s, orient: { ...s.orient, flip: toggleFlip(s.orient.flip, 'columns') } };
+    case 'rotate':
+      return { ...s, orient: { ...s.orient, rotate: (((s.orient.rotate + (a.degrees ?? 90)) % 360) + 360) % 360 as SliceRotation } };
+    case 'zoom': {
+      const i = ZOOM_STEPS.findIndex(z => z >= s.zoom);
+      const next = ZOOM_STEPS[Math.max(0, Math.min(ZOOM_STEPS.length - 1, (i < 0 ? ZOOM_STEPS.length - 1 : i) + a.step))];
+      return next === s.zoom ? s : { ...s, zoom: next };
+    }
+    case 'lineText': {
+      const text = [...(s.lineText[a.which] ?? ['', '', '', ''])] as LineText;
+      text[a.index] = a.value;
+      const v = text.map(t => (t.trim() ? Number(t) : NaN));
+      if (!v.every(Number.isFinite)) return { ...s, lineText: { ...s.lineText, [a.which]: text } }; // half-typed
+      return withLine(s, a.which, { from: [v[0], v[1]], to: [v[2], v[3]] }, text);
+    }
+    case 'nudge': {
+      const l = s.lines[a.which];
+      if (!l) return s;
+      const p = l[a.end];
+      const moved: PixelPoint = [Math.round((p[0] + a.dx) * 1000) / 1000, Math.round((p[1] + a.dy) * 1000) / 1000];
+      return withLine(s, a.which, { ...l, [a.end]: moved });
+    }
+    case 'ticksFitted': {
+      const { fit, lengthMm } = a;
+      const x = formatSpacingMm(fit.spacingMm);
+      return {
+        ...s,
+        form: { ...s.form, spacingX: x, spacingY: x },
+        calibrationRecord: tickCalibrationRecord(fit, lengthMm),
+        ticks: {
+          fit,
+          lengthMm,
+          text:
+            `${fit.ticks.length} ticks, ${fit.intervals} gaps: ${lengthMm} mm over ${fit.lengthPx.toFixed(2)} px (fitted), ` +
+            `residual ${fit.residualPx.toFixed(2)} px: ${x} mm per pixel ± ${formatPercent(fit.uncertaintyPct)} %`,
+        },
+        calibration: { text: `From the ruler's ticks: ${x} mm per pixel (square pixels).` },
+      };
+    }
+    case 'ticksFailed':
+      return { ...s, ticks: { text: a.text, error: true } };
+    case 'overlays':
+      return a.generation === s.generation ? { ...s, overlays: a.finding } : s;
+    case 'acceptOverlayCrop': {
+      const c = s.overlays?.crop;
+      return c ? { ...s, crop: c, cropText: cropTextOf(c) } : s;
+    }
     case 'savedSession':
       return { ...s, restore: { record: a.record, offer: restoreOffer(a.record), phase: 'offered' } };
     case 'restoreNeedsFiles':

@@ -6,7 +6,7 @@ import type { SavedHandles } from './fileHandles';
 
 /** The first record of a session, written when the stack opens: the import's inputs and the series' identity, no labelmap yet. */
 export function importRecord(
-  series: Pick<LoadedSeries, 'description' | 'geometry' | 'stack' | 'uids' | 'identity' | 'notes'>,
+  series: Pick<LoadedSeries, 'description' | 'geometry' | 'stack' | 'uids' | 'identity' | 'notes'> & Partial<Pick<LoadedSeries, 'provenance'>>,
   { source, plan, form }: { source: SessionSource; plan: SessionRecord['plan']; form?: GeometryFormValues },
   now: number = Date.now(),
 ): SessionRecord {
@@ -22,6 +22,7 @@ export function importRecord(
     uids: series.uids,
     identity: series.identity,
     notes: series.notes,
+    ...(series.provenance ? { provenance: series.provenance } : {}),
     extra: {},
   };
 }

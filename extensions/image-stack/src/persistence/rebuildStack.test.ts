@@ -60,6 +60,21 @@ describe('rebuilding a saved stack', () => {
     expect(loaded).toEqual([['IMG (4).bmp', 'IMG (3).bmp', 'IMG (2).bmp', 'IMG (1).bmp']]);
   });
 
+  it('a flipped, turned stack with a filled gap is planned again the same way', async () => {
+    const { d, loaded } = deps();
+    const gapped = [files[0], files[1], files[3]]; // IMG (3).bmp was missing
+    const record = filesRecord({
+      source: { kind: 'files', files: gapped.map(f => ({ name: f.name, size: f.size, lastModified: 0 })), firstSlice: { name: 'IMG (1).bmp', hash: 'h0' } },
+      plan: { reverse: false, downsample: 1, crop: { x: 1, y: 1, width: 6, height: 4 }, orient: { flip: 'rows', rotate: 90 }, gapPolicy: 'fill' },
+      dims: { columns: 4, rows: 6, slices: 4 },
+    });
+    const stack = await rebuildStack(record, gapped, d);
+    // turned 90°: columns and rows swap; the missing number is a filled slice at its place
+    expect(stack).toMatchObject({ columns: 4, rows: 6, slices: 4 });
+    expect(loaded[0]).toHaveLength(4);
+    expect(loaded[0][2]).toMatch(/IMG \(3\)/);
+  });
+
   it('missing or resized files are named, and nothing is decoded', async () => {
     const { d, loaded } = deps();
     await expect(rebuildStack(filesRecord(), files.slice(0, 3), d)).rejects.toThrow(/1 of the 4 saved files are missing: IMG \(4\)\.bmp/);

@@ -38,7 +38,8 @@ export async function rebuildStack<F extends { name: string; size: number }>(
   const matched = matchPickedFiles(source.files, files);
   if (!matched.files) throw new ImageStackError('mismatch', matched.difference!);
   const infos = await deps.probe(matched.files);
-  const plan = deps.plan(infos, { reverse: record.plan.reverse, crop: record.plan.crop, downsample: record.plan.downsample });
+  const { reverse, crop, downsample, orient, gapPolicy } = record.plan;
+  const plan = deps.plan(infos, { reverse, crop, downsample, orient, gapPolicy });
   const first = plan.slices[0];
   const firstFile = matched.files.find(f => f.name === first?.file);
   if (!first || first.name !== source.firstSlice.name || !firstFile) {

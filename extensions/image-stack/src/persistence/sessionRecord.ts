@@ -1,4 +1,5 @@
-import type { CropRect, DownsampleFactor, SeriesIdentity, SeriesUids, StackGeometry } from '@imagestack/core';
+import type { CropRect, DownsampleFactor, GapPolicy, SeriesIdentity, SeriesUids, SliceOrientation, StackGeometry } from '@imagestack/core';
+import type { ImportProvenance } from '../services/ImageStackService';
 import type { GeometryFormValues } from '../import/geometryForm';
 
 /** Bumped when the record's shape changes; a record of another version is not restored. */
@@ -59,8 +60,10 @@ export interface SessionRecord {
   savedAt: number;
   description: string;
   source: SessionSource;
-  /** The options the plan was made with (the files' order, crop and downsample). */
-  plan: { reverse: boolean; crop?: CropRect; downsample: DownsampleFactor };
+  /** The options the plan was made with (the files' order, crop, downsample, flip/turn and gap policy). */
+  plan: { reverse: boolean; crop?: CropRect; downsample: DownsampleFactor; orient?: SliceOrientation; gapPolicy?: GapPolicy };
+  /** The import's calibration, orientation and gaps, for the sidecars of a restored series. */
+  provenance?: ImportProvenance;
   /** The geometry form as the user typed it, and the StackGeometry of the assembled volume. */
   form?: GeometryFormValues;
   geometry: StackGeometry;

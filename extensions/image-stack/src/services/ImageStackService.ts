@@ -1,4 +1,4 @@
-import type { SeriesIdentity, SeriesUids, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
+import type { CalibrationRecord, GapRecord, SeriesIdentity, SeriesUids, SliceOrientation, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
 import { createSeriesUids, sliceView, voxelHistogram, windowFromHistogram } from '@imagestack/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
@@ -13,6 +13,8 @@ export interface LoadedSeries {
   description: string;
   /** What the import found worth knowing (duplicate slices, coloured overlays), in the user's words. */
   notes: string[];
+  /** How the import got its scale, turn and gaps: what the sidecar of every export records. */
+  provenance: ImportProvenance;
   /** Made once per import: the viewer, the zip and the PACS copy share them. */
   uids: SeriesUids;
   /** Window centre/width from the data (1st–99th percentile), shared by viewer and export. */
@@ -34,6 +36,21 @@ export interface LoadedSeries {
   studyInstanceUID: string;
   seriesInstanceUID: string;
   imageIds: string[];
+}
+
+/** See LoadedSeries.provenance (the sample phantom has none). */
+export interface ImportProvenance {
+  calibration?: CalibrationRecord;
+  orientation?: SliceOrientation;
+  gaps?: GapRecord;
+}
+
+/** What addStack takes beside the stack itself. */
+export interface AddStackOptions {
+  /** The import's calibration, orientation and gaps (the sidecar records them). */
+  provenance?: ImportProvenance;
+  /** [autosave] a restored session keeps its series' UIDs and date (persistence/). */
+  restored?: { uids: SeriesUids; identity: SeriesIdentity };
 }
 
 type Listener = (series: LoadedSeries) => void;
@@ -60,14 +77,8 @@ export class ImageStackService {
    * Adds a stack as a new synthetic study and returns it. The previous stack is let go: a tab
    * holds one stack at a time (a 2 GB seed stack is about 0.7 GB of voxels; two would not fit).
    */
-  addStack(
-    stack: VoxelStack,
-    geometry: StackGeometry,
-    description: string,
-    notes: string[] = [],
-    // [autosave] a restored session keeps its series' UIDs and date (persistence/)
-    restored?: { uids: SeriesUids; identity: SeriesIdentity },
-  ): LoadedSeries {
+  addStack(stack: VoxelStack, geometry: StackGeometry, description: string, notes: string[] = [], options: AddStackOptions = {}): LoadedSeries {
+    const { provenance = {}, restored } = options;
     this.seriesByKey.clear();
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
@@ -83,6 +94,7 @@ export class ImageStackService {
       geometry,
       description,
       notes,
+      provenance,
       uids,
       window,
       identity,

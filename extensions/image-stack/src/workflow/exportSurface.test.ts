@@ -28,6 +28,18 @@ describe('exportSurface', () => {
     expect(sidecar.operations[1]).toMatchObject({ lower: 20, upper: 40 });
     expect(r.stl.byteLength).toBe(84 + 50 * r.stats.triangles);
 
+    // the import's calibration, orientation and gaps go into the sidecar as given; none when not given
+    expect(sidecar.calibration).toBeUndefined();
+    const provenance = {
+      calibration: { method: 'ticks' as const, lines: [{ x0: 1, y0: 2, x1: 300, y1: 2, lengthMm: 50 }], uncertaintyPct: 0.2, ticks: 6, residualPx: 0.1 },
+      orientation: { flip: 'rows' as const, rotate: 0 as const },
+      gaps: { policy: 'fill' as const, missing: 1, filled: ['a013.bmp (interpolated)'] },
+    };
+    const recorded = JSON.parse((await exportSurface(host, { ...series, provenance }, state, {}, inProcess)).sidecar);
+    expect(recorded.calibration).toEqual(provenance.calibration);
+    expect(recorded.orientation).toMatchObject({ flip: 'rows', rotate: 0, mirrorsCapture: true });
+    expect(recorded.gaps).toEqual(provenance.gaps);
+
     // renamed in OHIF's list: the next export carries the new name
     host.renameSegment('seg-1', 1, 'airway');
     expect((await exportSurface(host, series, state, {}, inProcess)).fileName).toBe('CT head - airway.stl');

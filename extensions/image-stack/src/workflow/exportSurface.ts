@@ -1,4 +1,4 @@
-import { ImageStackError, meshSidecar, type MeshFrame, type MeshStats, type RefineStep, type StackGeometry } from '@imagestack/core';
+import { ImageStackError, meshSidecar, type MeshFrame, type MeshSidecarInput, type MeshStats, type RefineStep, type StackGeometry } from '@imagestack/core';
 import type { JobOptions, JobRunner } from '../mesh/runInWorker';
 import { fileNameFrom } from '../utils/download';
 import { targetSegment } from './refineSegment';
@@ -12,6 +12,8 @@ export interface ExportSeries {
   /** The series description: the start of every file name. */
   description: string;
   sliceNames: string[];
+  /** The import's calibration, orientation and gaps, recorded in the sidecar as given. */
+  provenance?: Pick<MeshSidecarInput, 'calibration' | 'orientation' | 'gaps'>;
 }
 
 export interface ExportOptions {
@@ -78,6 +80,7 @@ export async function exportSurface(host: SegmentationHost, series: ExportSeries
     inputs: names.length > 2 ? [names[0], '…', names.at(-1)!] : names,
     geometry: series.geometry,
     dims: series.dims,
+    ...series.provenance,
     operations: [
       { op: 'segment', segment: segmentIndex ?? 'all', label: segmentLabel },
       ...(segmentIndex === undefined ? [] : segmentHistory(state, segmentationId, segmentIndex)),
