@@ -84,8 +84,16 @@ export function readPart10(bytes: Uint8Array, name = 'DICOM file'): Part10Conten
   } catch (e) {
     throw new ImageStackError('corrupt', `not a readable DICOM Part-10 file (${(e as Error).message})`, name);
   }
-  const dataset = DicomMetaDictionary.naturalizeDataset(parsed.dict);
-  const meta = DicomMetaDictionary.naturalizeDataset(parsed.meta);
+  let dataset: Record<string, any>;
+  let meta: Record<string, any>;
+  try {
+    // dcmjs trusts the dictionary's VR over the file's: an element whose VR was changed (a
+    // PersonName stored as numbers, found by the fuzzer) throws a plain Error here
+    dataset = DicomMetaDictionary.naturalizeDataset(parsed.dict);
+    meta = DicomMetaDictionary.naturalizeDataset(parsed.meta);
+  } catch (e) {
+    throw new ImageStackError('corrupt', `has an element dcmjs cannot read (${(e as Error).message})`, name);
+  }
   const ts = meta.TransferSyntaxUID;
   if (ts !== EXPLICIT_VR_LITTLE_ENDIAN && ts !== '1.2.840.10008.1.2') {
     throw new ImageStackError('unsupported-format', `transfer syntax ${String(ts)} is compressed or big endian; only uncompressed little endian is read`, name);

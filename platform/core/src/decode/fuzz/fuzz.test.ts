@@ -8,7 +8,8 @@
 // header and within maxPixels; no input slower than 1 s; no allocation beyond what the
 // validated header allows (ArrayBuffer memory checked after each input).
 //
-//   npm run test:fuzz                 the bounded run in `npm test` (IMAGESTACK_FUZZ_SECONDS=50)
+//   npm run test:fuzz                 the bounded run in `npm test`: the first 150,000 mutants of the
+//                                     fixed seed, at most 60 s (IMAGESTACK_FUZZ_INPUTS, _SECONDS)
 //   npm run test:fuzz:long            a long run (IMAGESTACK_FUZZ_SECONDS=1800)
 //   IMAGESTACK_FUZZ_SEED=n            another sequence; failing inputs are written to the temp folder
 // Under plain `npm run test:unit` it runs for 3 s. Every failure found becomes a regression test
@@ -27,6 +28,12 @@ import { mutate, type Format } from '../../../../../tests/fixtures/fuzz/mutate';
 import { seedCorpus, type Seed } from '../../../../../tests/fixtures/fuzz/seeds';
 
 const SECONDS = Number(process.env.IMAGESTACK_FUZZ_SECONDS ?? 3);
+/**
+ * At most this many mutants (default: no cap). `npm test` caps the count, so its run is the same
+ * sequence on every machine — a faster one must not walk further into new ground than the run
+ * that was checked; a slower one stops at the time limit, on a prefix of it.
+ */
+const MAX_INPUTS = Number(process.env.IMAGESTACK_FUZZ_INPUTS ?? Infinity);
 const SEED = Number(process.env.IMAGESTACK_FUZZ_SEED ?? 20261201);
 const MAX_PIXELS = 1 << 20;
 const SLOW_MS = 1000;
@@ -143,7 +150,7 @@ test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${SECONDS} s o
   }
   const deadline = Date.now() + SECONDS * 1000;
   const crashDir = path.join(os.tmpdir(), 'imagestack-fuzz-failures');
-  while (Date.now() < deadline && failures.length < 20) {
+  while (inputs < MAX_INPUTS && Date.now() < deadline && failures.length < 20) {
     // Newer corpus entries (new outcomes) are tried more often.
     const i = r() < 0.5 && corpus.length > seeds.length ? seeds.length + Math.floor(r() * (corpus.length - seeds.length)) : Math.floor(r() * corpus.length);
     const parent = corpus[i];

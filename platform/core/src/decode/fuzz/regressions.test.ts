@@ -76,3 +76,31 @@ test('a DICOM element whose length runs past the file is refused before dcmjs al
   // The untouched file still reads.
   expect(stackFromPart10([{ name: 'IMG0001.dcm', bytes: file.bytes }]).stack.columns).toBe(columns);
 });
+
+test('a PersonName tag holding a number (a tag renumbered: WindowCenter became PerformingPhysicianName) is a typed error naming the file, not a dcmjs crash', () => {
+  const columns = 3;
+  const rows = 2;
+  const stack = { columns, rows, slices: 1, bitsStored: 8 as const, voxels: Uint8Array.from({ length: columns * rows }, (_, i) => i * 40), sliceNames: [] };
+  const geometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 1, originMm: [0, 0, 0] as [number, number, number], orientation: [...ORIENTATION_PRESETS.axial] as [number, number, number, number, number, number] };
+  const [file] = [...part10Files(stack, buildExportRecords(stack, geometry))];
+  const bytes = file.bytes.slice();
+  // WindowCenter (0028,1050) VR DS → group 0008: (0008,1050) is PerformingPhysicianName, VR PN
+  // in dcmjs's dictionary, which then puts name accessors on a number (what the fuzzer made)
+  let at = -1;
+  for (let p = 132; p + 8 < bytes.length; p++) {
+    if (bytes[p] === 0x28 && bytes[p + 1] === 0x00 && bytes[p + 2] === 0x50 && bytes[p + 3] === 0x10 && bytes[p + 4] === 0x44 && bytes[p + 5] === 0x53) {
+      at = p;
+      break;
+    }
+  }
+  expect(at).toBeGreaterThan(0);
+  bytes[at] = 0x08;
+  let error: unknown;
+  try {
+    stackFromPart10([{ name: 'IMG0001.dcm', bytes }]);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ImageStackError);
+  expect((error as ImageStackError).userMessage()).toMatch(/^IMG0001\.dcm: has an element dcmjs cannot read/);
+});
