@@ -127,9 +127,19 @@ function checkElementLengths(b: Uint8Array, name: string): void {
   // Inside encapsulated pixel data (an undefined-length OB/OW): items are fragments, not elements.
   let fragments = false;
   let p = 132;
+  /** Where (0002,0000) says the File Meta group ends: dcmjs reads the dataset from there. */
+  let metaEnd: number | undefined;
   while (p + 8 <= n) {
     const group = u16(p);
     const element = u16(p + 2);
+    if (metaEnd !== undefined && group !== 0x0002) {
+      // a group length that disagrees with its elements makes dcmjs start the dataset mid-element
+      // and read lengths out of other bytes (a 1 GiB allocation, found by the fuzzer)
+      if (p !== metaEnd) {
+        throw new ImageStackError('corrupt', `the File Meta group length (0002,0000) says it ends at byte ${metaEnd}, its elements end at byte ${p}: the file is damaged`, name);
+      }
+      metaEnd = undefined;
+    }
     let len: number;
     let head: number;
     let vr = '';
@@ -152,6 +162,7 @@ function checkElementLengths(b: Uint8Array, name: string): void {
     if (len !== 0xffffffff && p + head + len > n) {
       throw new ImageStackError('corrupt', `DICOM element ${tag} at byte ${p} claims ${len} bytes, more than the file holds (${n}): the file is truncated or damaged`, name);
     }
+    if (group === 0x0002 && element === 0x0000 && len === 4) metaEnd = p + head + 4 + u32(p + head);
     if (group === 0x0002 && element === 0x0010) {
       const ts = String.fromCharCode(...b.subarray(p + head, p + head + len)).replace(/[\0 ]+$/, '');
       implicit = ts === '1.2.840.10008.1.2';

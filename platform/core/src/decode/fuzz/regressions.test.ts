@@ -104,3 +104,20 @@ test('a PersonName tag holding a number (a tag renumbered: WindowCenter became P
   expect(error).toBeInstanceOf(ImageStackError);
   expect((error as ImageStackError).userMessage()).toMatch(/^IMG0001\.dcm: has an element dcmjs cannot read/);
 });
+
+test('a File Meta group length that disagrees with its elements is refused before dcmjs reads the dataset from the wrong byte (1 GiB allocated)', () => {
+  const columns = 3;
+  const rows = 2;
+  const stack = { columns, rows, slices: 1, bitsStored: 8 as const, voxels: new Uint8Array(columns * rows), sliceNames: [] };
+  const geometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 1, originMm: [0, 0, 0] as [number, number, number], orientation: [...ORIENTATION_PRESETS.axial] as [number, number, number, number, number, number] };
+  const [file] = [...part10Files(stack, buildExportRecords(stack, geometry))];
+  const bytes = file.bytes.slice();
+  // (0002,0000) UL at byte 132: its value (at 140) made 20 bytes short of the group's elements
+  expect([bytes[132], bytes[133], bytes[134], bytes[135], String.fromCharCode(bytes[136], bytes[137])]).toEqual([2, 0, 0, 0, 'UL']);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(140, view.getUint32(140, true) - 20, true);
+  const before = process.memoryUsage().arrayBuffers;
+  expect(() => stackFromPart10([{ name: 'IMG0001.dcm', bytes }])).toThrow(/^IMG0001\.dcm: the File Meta group length \(0002,0000\) says it ends at byte \d+, its elements end at byte \d+/);
+  expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+  expect(stackFromPart10([{ name: 'IMG0001.dcm', bytes: file.bytes }]).stack.columns).toBe(columns);
+});
