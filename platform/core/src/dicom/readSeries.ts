@@ -44,6 +44,15 @@ function personName(v: unknown): string | undefined {
  */
 export function stackFromPart10(files: readonly NamedBytes[]): DicomSeriesStack {
   if (files.length === 0) throw new ImageStackError('empty', 'no DICOM files given');
+  try {
+    return seriesStack(files);
+  } catch (e) {
+    // a check below the file level (spacing, orientation) names no file: the series' first does
+    throw e instanceof ImageStackError ? e.withFile(files[0].name) : e;
+  }
+}
+
+function seriesStack(files: readonly NamedBytes[]): DicomSeriesStack {
   const slices = files.map(f => ({ name: f.name, ...readPart10(f.bytes, f.name) }));
   const first = slices[0];
   const d0 = first.dataset;
