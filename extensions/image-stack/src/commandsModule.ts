@@ -240,8 +240,10 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
   const service = servicesManager.services[SERVICE_NAME] as ImageStackService;
   for (const name of [COMMANDS.addTube, COMMANDS.loadDevice, COMMANDS.removeDevice, COMMANDS.placeDevice, COMMANDS.fitSetAnatomy]) {
     const action = actions[name] as (...a: any[]) => unknown;
-    (actions as Record<string, unknown>)[name] = async (...a: any[]) => {
-      const result = await action(...a);
+    // the command keeps its own return: a synchronous one (placeDevice's transform) stays synchronous
+    (actions as Record<string, unknown>)[name] = (...a: any[]) => {
+      const result = action(...a);
+      if (result instanceof Promise) return result.then(r => (service.workflowChanged(), r));
       service.workflowChanged();
       return result;
     };
