@@ -38,8 +38,9 @@ const dimsOf = (s: LoadedSeries): [number, number, number] => [s.stack.columns, 
  */
 export default function getCommandsModule({ servicesManager, extensionManager }: HostContext) {
   const ctx: HostContext = { servicesManager, extensionManager };
+  const service = servicesManager.services[SERVICE_NAME] as ImageStackService;
   const loaded = (): LoadedSeries => {
-    const series = (servicesManager.services[SERVICE_NAME] as ImageStackService).latest();
+    const series = service.latest();
     if (!series) throw new ImageStackError('empty', 'no image stack is loaded in this tab: import one on the start page first');
     return series;
   };
@@ -76,6 +77,12 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
   };
   /** A device as commands return it: without its file's bytes. */
   const deviceInfo = (d: FitDevice) => ({ id: d.id, name: d.name, transform: [...d.transform], source: d.source.kind === 'tube' ? d.source : { kind: 'file' as const, fileName: d.source.fileName } });
+
+  /** The fit's state changed: redraw the devices, and tell the autosave (placements are not in the labelmap). */
+  const fitChanged = (s: LoadedSeries) => {
+    showFit(s);
+    service.workflowChanged();
+  };
 
   const actions = {
     /**
@@ -147,28 +154,28 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
     [COMMANDS.fitSetAnatomy]: async ({ segmentIndex, smoothIterations }: { segmentIndex?: number; smoothIterations?: number } = {}) => {
       const s = loaded();
       const anatomy = await fitSetAnatomy(host(s), target(s), s.workflow.fit, fitRuntime(s), { segmentIndex, smoothIterations });
-      showFit(s);
+      fitChanged(s);
       return anatomy;
     },
     /** Adds a parametric tube (mm, degrees; core generateTube's frame: tip at the origin along +z) as the active device. */
     [COMMANDS.addTube]: ({ params, transform }: { params: TubeParameters; transform?: number[] }) => {
       const s = loaded();
       const device = fitAddTube(s.workflow.fit, fitRuntime(s), params, transform);
-      showFit(s);
+      fitChanged(s);
       return deviceInfo(device);
     },
     /** Adds a device from STL (binary or ASCII) or OBJ bytes, in mm, as the active device. */
     [COMMANDS.loadDevice]: ({ fileName, bytes, transform }: { fileName: string; bytes: Uint8Array; transform?: number[] }) => {
       const s = loaded();
       const device = fitLoadDevice(s.workflow.fit, fitRuntime(s), { fileName, bytes }, transform);
-      showFit(s);
+      fitChanged(s);
       return deviceInfo(device);
     },
     /** Removes a device (default the active one). */
     [COMMANDS.removeDevice]: async ({ deviceId }: { deviceId?: string } = {}) => {
       const s = loaded();
       await fitRemoveDevice(s.workflow.fit, fitRuntime(s), deviceId);
-      showFit(s);
+      fitChanged(s);
     },
     /** Makes a device the active one (the one placed, measured and reported). */
     [COMMANDS.chooseDevice]: ({ deviceId }: { deviceId: string }) => {
@@ -185,7 +192,7 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
     [COMMANDS.placeDevice]: (placement: Placement & { deviceId?: string }) => {
       const s = loaded();
       const transform = fitPlaceDevice(s.workflow.fit, placement);
-      showFit(s);
+      fitChanged(s);
       return transform;
     },
     /**
@@ -235,19 +242,6 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
       return { report, files };
     },
   };
-
-  // what changes the fit's state is unsaved work for the autosave (placements are not in the labelmap)
-  const service = servicesManager.services[SERVICE_NAME] as ImageStackService;
-  for (const name of [COMMANDS.addTube, COMMANDS.loadDevice, COMMANDS.removeDevice, COMMANDS.placeDevice, COMMANDS.fitSetAnatomy]) {
-    const action = actions[name] as (...a: any[]) => unknown;
-    // the command keeps its own return: a synchronous one (placeDevice's transform) stays synchronous
-    (actions as Record<string, unknown>)[name] = (...a: any[]) => {
-      const result = action(...a);
-      if (result instanceof Promise) return result.then(r => (service.workflowChanged(), r));
-      service.workflowChanged();
-      return result;
-    };
-  }
 
   const definitions = Object.fromEntries(Object.entries(actions).map(([name, commandFn]) => [name, { commandFn }]));
   return { actions, definitions, defaultContext: COMMANDS_CONTEXT };

@@ -26,6 +26,12 @@ export function viewportsShowing({ servicesManager }: HostContext, displaySetIns
   return ids;
 }
 
+/** The derived image ids of a labelmap segmentation (Cornerstone keeps them in one of two places). */
+export function labelmapImageIds(cornerstoneTools: any, segmentationId: string): string[] {
+  const L = cornerstoneTools.segmentation.state.getSegmentation(segmentationId)?.representationData?.Labelmap;
+  return L?.imageIds ?? L?.labelmaps?.[L?.primaryLabelmapId]?.imageIds ?? [];
+}
+
 /**
  * The labelmap as per-slice arrays in our slice order: Cornerstone keeps one derived image per
  * source slice; each is matched to our slice through the image it was derived from, so the
@@ -34,9 +40,7 @@ export function viewportsShowing({ servicesManager }: HostContext, displaySetIns
 function labelmapSlices(ctx: HostContext, series: LoadedSeries, segmentationId: string): Uint8Array[] {
   const { cornerstone, cornerstoneTools } = getCornerstone(ctx.extensionManager);
   const service: ImageStackService = ctx.servicesManager.services[SERVICE_NAME];
-  const seg = cornerstoneTools.segmentation.state.getSegmentation(segmentationId);
-  const L = seg?.representationData?.Labelmap;
-  const imageIds: string[] = L?.imageIds ?? L?.labelmaps?.[L?.primaryLabelmapId]?.imageIds ?? [];
+  const imageIds = labelmapImageIds(cornerstoneTools, segmentationId);
   const slices: Uint8Array[] = new Array(series.stack.slices);
   for (const id of imageIds) {
     const image = cornerstone.cache.getImage(id);

@@ -2,7 +2,7 @@ import { SERVICE_NAME } from '../ids';
 import { previewSurfaceIn3D, setPreviewVisible } from '../mesh/previewSurface';
 import type { ImageStackService } from '../services/ImageStackService';
 import { getCornerstone } from '../utils/cornerstone';
-import type { HostContext } from './ohifHost';
+import { labelmapImageIds, type HostContext } from './ohifHost';
 
 /**
  * One surface in 3D for our series: the one the export wrote. OHIF adds a Surface
@@ -19,8 +19,7 @@ export function keepOneSurfaceIn3D(ctx: HostContext): () => void {
   const { cornerstone, cornerstoneTools } = getCornerstone(ctx.extensionManager);
 
   const isOurs = (segmentationId: string) => {
-    const L = cornerstoneTools.segmentation.state.getSegmentation(segmentationId)?.representationData?.Labelmap;
-    const first = (L?.imageIds ?? L?.labelmaps?.[L?.primaryLabelmapId]?.imageIds ?? [])[0];
+    const first = labelmapImageIds(cornerstoneTools, segmentationId)[0];
     const image = first && cornerstone.cache.getImage(first);
     return !!(image && service.resolveImageId(image.referencedImageId));
   };

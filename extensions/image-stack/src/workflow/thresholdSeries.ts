@@ -81,7 +81,7 @@ export async function thresholdSeries(host: SegmentationHost, source: ThresholdS
       if (v >= lower && v <= upper) {
         const d = dst[i];
         // other segments keep their voxels: a threshold only takes background and its own
-        if (d !== segmentIndex && d === 0) {
+        if (d === 0) {
           dst[i] = segmentIndex;
           changed = true;
         }
