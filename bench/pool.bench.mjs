@@ -22,36 +22,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { make24, median } from './lib/bmpFiles.mjs';
+import { parallelCapacity } from './lib/parallelCapacity.mjs';
 
 const require = createRequire(import.meta.url);
 const core = require('../platform/core/dist/index.js');
 const coreNode = require('../platform/core/dist/node.js');
-
-/**
- * How much parallel CPU the machine gives right now: the same pure-CPU loop in 1 and in 2
- * worker_threads at once; 2.0 is two free cores. (Sessions share this machine, and its
- * second core has been seen to vanish for seconds at a time.)
- */
-async function parallelCapacity() {
-  const { Worker } = await import('node:worker_threads');
-  const code = `const { parentPort } = require('node:worker_threads'); let x = 0; const t = Date.now(); for (let i = 0; i < 2e8; i++) x = (x + i * 7) | 0; parentPort.postMessage(Date.now() - t + (x & 0));`;
-  const run = n =>
-    Promise.all(Array.from({ length: n }, () => new Promise(resolve => {
-      const w = new Worker(code, { eval: true });
-      w.on('message', ms => {
-        resolve(ms);
-        void w.terminate();
-      });
-    })));
-  // Least disturbed of three tries each: the fastest single run, the fastest pair.
-  let one = Infinity;
-  let two = Infinity;
-  for (let i = 0; i < 3; i++) {
-    one = Math.min(one, (await run(1))[0]);
-    two = Math.min(two, Math.max(...(await run(2))));
-  }
-  return Math.round(((2 * one) / two) * 100) / 100;
-}
 
 /** Threads per core and cores as the guest sees them (a VM's vCPUs may still share a host core). */
 function topology() {
@@ -183,7 +158,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'imagestack-pool-bench-'));
 let sink = 0;
 try {
   const loadBefore = os.loadavg().map(r2);
-  const capacityBefore = await parallelCapacity();
+  const capacityBefore = await parallelCapacity(2e8);
   let bytes = 0;
   for (let k = 0; k < SLICES; k++) {
     const f = make24(W, H, k + 2);
@@ -260,7 +235,7 @@ try {
         coldSharedCeiling,
       },
       target: { speedup2vs1: 1.7 },
-      parallelCapacity: { before: capacityBefore, after: await parallelCapacity(), ideal: 2 },
+      parallelCapacity: { before: capacityBefore, after: await parallelCapacity(2e8), ideal: 2 },
       cpus: os.cpus().length,
       topology: topology(),
       loadAverage: { before: loadBefore, after: os.loadavg().map(r2) },

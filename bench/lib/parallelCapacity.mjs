@@ -1,10 +1,10 @@
 // How much parallel CPU the machine gives right now: the same pure-CPU loop in 1 and in 2
 // worker_threads at once, the least disturbed of three tries each; 2.0 is two free cores, 1.0 is
-// one core's worth shared by both (sessions share this machine). Same probe as pool.bench.mjs.
+// one core's worth shared by both (sessions share this machine). `iterations`: the loop's length.
 import { Worker } from 'node:worker_threads';
 
-export async function parallelCapacity() {
-  const code = `const { parentPort } = require('node:worker_threads'); let x = 0; const t = Date.now(); for (let i = 0; i < 1e8; i++) x = (x + i * 7) | 0; parentPort.postMessage(Date.now() - t + (x & 0));`;
+export async function parallelCapacity(iterations = 1e8) {
+  const code = `const { parentPort } = require('node:worker_threads'); let x = 0; const t = Date.now(); for (let i = 0; i < ${iterations}; i++) x = (x + i * 7) | 0; parentPort.postMessage(Date.now() - t + (x & 0));`;
   const run = n =>
     Promise.all(Array.from({ length: n }, () => new Promise(resolve => {
       const w = new Worker(code, { eval: true });
