@@ -87,13 +87,13 @@ export default function ThresholdSection({ series, segments, commandsManager, se
                 onChange={e => setUpper(e.target.value)}
               />
             </label>
-            <span data-cy="imagestack-threshold-unit" className="text-muted-foreground">
-              {captureWindow ? 'HU (approx.)' : 'grey levels'}
+            <span data-cy="imagestack-threshold-unit" className="text-muted-foreground whitespace-nowrap" title={captureWindow ? 'approximate HU, from the capture window' : 'grey levels as stored'}>
+              {captureWindow ? 'HU' : 'grey'}
             </span>
           </div>
           {captureWindow && (
             <div data-cy="imagestack-threshold-grey" className="text-muted-foreground text-xs" title={`Capture window ${captureWindowLabel(captureWindow)}: one grey level is ${huStep(captureWindow).toFixed(2)} HU`}>
-              {reading.grey ? `= grey levels ${reading.grey[0]}–${reading.grey[1]} ` : ''}(capture window {captureWindowLabel(captureWindow)}, {huStep(captureWindow).toFixed(2)} HU a step)
+              {reading.grey ? `= grey levels ${reading.grey[0]}–${reading.grey[1]} ` : ''}(approximate HU: capture window {captureWindowLabel(captureWindow)}, {huStep(captureWindow).toFixed(2)} HU a step)
             </div>
           )}
           <label className="flex items-center justify-between gap-2">
