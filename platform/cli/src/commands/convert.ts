@@ -167,10 +167,6 @@ export const convert: Command = {
   summary: 'slices → a DICOM CT series (files, optionally sent by STOW-RS)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const args = parseConvertArgs(argv);
     let stack: VoxelStack;
     let geometry: StackGeometry;
