@@ -1,5 +1,5 @@
 import type { StowFailure, StowResult, SyntheticCtRecord } from '@imagestack/core';
-import { buildExportRecords, isImageStackError, part10Files, stowInstances, zipPart10FilesAsync } from '@imagestack/core';
+import { buildExportRecords, isImageStackError, part10Files, realValueRescale, stowInstances, zipPart10FilesAsync } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { fileNameFrom } from '../utils/download';
 
@@ -13,10 +13,12 @@ export function pacsStudyPath(routeName: string, studyInstanceUID: string): stri
 
 /**
  * The 'export' records of the series the user is looking at: core's one builder with the
- * import's UIDs, window and identity (its date included), so the saved series is the viewed one.
+ * import's UIDs, window and identity (its date included), so the saved series is the viewed one;
+ * a stack of real-valued slices keeps the source's values through RescaleSlope/Intercept (the
+ * value window chosen at the stack check).
  */
 export function exportRecordsOf(series: LoadedSeries): SyntheticCtRecord[] {
-  return buildExportRecords(series.stack, series.geometry, { identity: series.identity, uids: series.uids, window: series.window });
+  return buildExportRecords(series.stack, series.geometry, { identity: series.identity, uids: series.uids, window: series.window, rescale: realValueRescale(series.stack) });
 }
 
 /** What a Blob of the zip is built from: chunks are folded into Blobs as they come, so the page does not hold a second copy in JS arrays. */

@@ -3,6 +3,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
+  realValueRescale,
   buildExportRecords,
   captureWindowLabel,
   captureWindowFromRescale,
@@ -194,7 +195,7 @@ export const convert: Command = {
       identity = { description: basename(resolve(args.inputs[0])) };
       // real-valued slices (float or 32-bit TIFF) were mapped into 16-bit voxels: the files keep
       // the source's values through RescaleSlope/Intercept (their unit is the source's, unknown here)
-      if (stack.rescale) rescale = { ...stack.rescale, type: 'US', description: 'voxel values mapped from the real values of the source slices' };
+      rescale = realValueRescale(stack) ?? rescale;
     }
     const token = io.env[TOKEN_ENV] || undefined;
     const result = await convertStack(stack, geometry, {

@@ -23,6 +23,15 @@ export interface ExportSeriesOptions {
   rescale?: Rescale;
 }
 
+/**
+ * The rescale of a stack built from real-valued slices (float or 32-bit TIFF mapped into 16-bit
+ * voxels): the viewer and the exported files keep the source's values through
+ * RescaleSlope/Intercept (their unit is the source's, unknown here: 'US'). None for grey levels.
+ */
+export function realValueRescale(stack: Pick<VoxelStack, 'rescale'>): Rescale | undefined {
+  return stack.rescale ? { ...stack.rescale, type: 'US', description: 'voxel values mapped from the real values of the source slices' } : undefined;
+}
+
 /** The 'export' records of a whole stack, with the window taken from its voxels. */
 export function buildExportRecords(stack: VoxelStack, geometry: StackGeometry, options: ExportSeriesOptions = {}): SyntheticCtRecord[] {
   return buildSeriesRecords(stack, geometry, options.uids ?? createSeriesUids(stack.slices), {
