@@ -6,8 +6,7 @@ import { fileNameFrom } from '../utils/download';
 
 const geometry: StackGeometry = { pixelSpacingXMm: 0.9, pixelSpacingYMm: 0.8, sliceSpacingMm: 1.3, originMm: [1, 2, 3], orientation: [1, 0, 0, 0, 1, 0] };
 
-function series(): LoadedSeries {
-  const stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] };
+function series(stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] }): LoadedSeries {
   const uids = createSeriesUids(3);
   const window = windowFromVoxels(stack.voxels);
   // the import dates its identity once (ImageStackService.addStack)
@@ -30,6 +29,25 @@ test('the export records are the viewed ones but 16-bit: same UIDs, geometry, wi
   });
   const [first] = part10Files(s.stack, records);
   expect(Array.from(readPart10(first.bytes).pixels)).toEqual(Array.from(s.stack.voxels.subarray(0, 24)));
+});
+
+test('a stack of real values (a float TIFF mapped into 16-bit voxels) is exported with them through RescaleSlope/Intercept; the viewer shows its stored voxels', () => {
+  // the window -500..1000 chosen at the stack check: real = voxel · 1500/65535 − 500
+  const rescale = { slope: 1500 / 65535, intercept: -500 };
+  const s = series({ columns: 6, rows: 4, slices: 3, bitsStored: 16, voxels: Uint16Array.from({ length: 72 }, (_, i) => i * 900), sliceNames: [], rescale });
+  const records = exportRecordsOf(s);
+  records.forEach((r, k) => {
+    // the viewer's image loader hands Cornerstone the stored voxels (and their window), not pre-scaled values
+    expect([s.instances[k].RescaleSlope, s.instances[k].RescaleIntercept].map(Number)).toEqual([1, 0]);
+    expect(Number(r.RescaleSlope)).toBeCloseTo(rescale.slope, 9);
+    expect(Number(r.RescaleIntercept)).toBe(-500);
+  });
+  // voxel 900 of the first file is -500 + 900 · 1500/65535 ≈ -479.4 in the source's units
+  const [first] = part10Files(s.stack, records);
+  const read = readPart10(first.bytes);
+  expect(read.pixels[1] * Number(records[0].RescaleSlope) + Number(records[0].RescaleIntercept)).toBeCloseTo(-500 + (900 * 1500) / 65535, 3);
+  // grey-level stacks stay identity
+  expect([exportRecordsOf(series())[0].RescaleSlope, exportRecordsOf(series())[0].RescaleIntercept].map(Number)).toEqual([1, 0]);
 });
 
 test('names and numbers for people', () => {

@@ -154,8 +154,8 @@ export default function StackCheck({
               ) : (
                 plan.rescale && (
                   <div data-cy="imagestack-value-mapping">
-                    {valueText(plan.rescale.intercept)} to {valueText(plan.rescale.intercept + 65535 * plan.rescale.slope)} → grey levels 0 to 65535 (values outside are clipped);
-                    the viewer and DICOM export keep the source&apos;s values: RescaleSlope {valueText(plan.rescale.slope)}, RescaleIntercept {valueText(plan.rescale.intercept)}
+                    {valueText(plan.rescale.intercept)} to {valueText(plan.rescale.intercept + 65535 * plan.rescale.slope)} → the viewer&apos;s grey levels 0 to 65535 (values outside are clipped);
+                    DICOM export keeps the source&apos;s values: RescaleSlope {valueText(plan.rescale.slope)}, RescaleIntercept {valueText(plan.rescale.intercept)}
                   </div>
                 )
               )}
