@@ -1,4 +1,4 @@
-import { createSeriesUids, readPart10, part10Files, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { createSeriesUids, parseCaptureWindow, readPart10, part10Files, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { buildViewerInstances } from '../services/viewerInstances';
 import { checkDicomWeb, exportRecordsOf, failureSummary, pacsResultLine, pacsStudyPath } from './dicomExport';
@@ -6,14 +6,17 @@ import { fileNameFrom } from '../utils/download';
 
 const geometry: StackGeometry = { pixelSpacingXMm: 0.9, pixelSpacingYMm: 0.8, sliceSpacingMm: 1.3, originMm: [1, 2, 3], orientation: [1, 0, 0, 0, 1, 0] };
 
-function series(stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] }): LoadedSeries {
+function series(
+  provenance: LoadedSeries['provenance'] = {},
+  stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] },
+): LoadedSeries {
   const uids = createSeriesUids(3);
   const window = windowFromVoxels(stack.voxels);
   // the import dates its identity once (ImageStackService.addStack)
   const identity = { description: 'scan: a/b', date: new Date(Date.UTC(2025, 4, 6, 7, 8, 9)) };
   const imageIds = ['imagestack:k/0', 'imagestack:k/1', 'imagestack:k/2'];
   const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
-  return { key: 'k', stack, geometry, description: identity.description, uids, window, identity, instances, studyInstanceUID: uids.studyInstanceUID, seriesInstanceUID: uids.seriesInstanceUID, imageIds };
+  return { key: 'k', stack, geometry, description: identity.description, provenance, uids, window, identity, instances, studyInstanceUID: uids.studyInstanceUID, seriesInstanceUID: uids.seriesInstanceUID, imageIds };
 }
 
 test('the export records are the viewed ones but 16-bit: same UIDs, geometry, window and study date', () => {
@@ -31,10 +34,22 @@ test('the export records are the viewed ones but 16-bit: same UIDs, geometry, wi
   expect(Array.from(readPart10(first.bytes).pixels)).toEqual(Array.from(s.stack.voxels.subarray(0, 24)));
 });
 
+test('with the import\'s capture window the files say approximate HU; the viewer\'s records stay grey levels', () => {
+  const s = series({ captureWindow: parseCaptureWindow('bone') });
+  const records = exportRecordsOf(s);
+  expect(records.map(r => [r.RescaleType, r.RescaleIntercept])).toEqual([['HU', -450], ['HU', -450], ['HU', -450]]);
+  expect(records[0].RescaleSlope).toBeCloseTo(1500 / 255, 12);
+  // the window centre/width are mapped to HU too, from the same grey window the viewer shows
+  expect(records[0].WindowCenter).toBeCloseTo(s.window.center * (1500 / 255) - 450, 6);
+  expect(s.instances.map(r => [r.BitsAllocated, r.RescaleSlope, r.RescaleIntercept, r.RescaleType])).toEqual(Array(3).fill([8, 1, 0, undefined]));
+  // without one: grey levels, no RescaleType
+  expect(exportRecordsOf(series()).map(r => r.RescaleType)).toEqual([undefined, undefined, undefined]);
+});
+
 test('a stack of real values (a float TIFF mapped into 16-bit voxels) is exported with them through RescaleSlope/Intercept; the viewer shows its stored voxels', () => {
   // the window -500..1000 chosen at the stack check: real = voxel · 1500/65535 − 500
   const rescale = { slope: 1500 / 65535, intercept: -500 };
-  const s = series({ columns: 6, rows: 4, slices: 3, bitsStored: 16, voxels: Uint16Array.from({ length: 72 }, (_, i) => i * 900), sliceNames: [], rescale });
+  const s = series({}, { columns: 6, rows: 4, slices: 3, bitsStored: 16, voxels: Uint16Array.from({ length: 72 }, (_, i) => i * 900), sliceNames: [], rescale });
   const records = exportRecordsOf(s);
   records.forEach((r, k) => {
     // the viewer's image loader hands Cornerstone the stored voxels (and their window), not pre-scaled values
@@ -44,10 +59,7 @@ test('a stack of real values (a float TIFF mapped into 16-bit voxels) is exporte
   });
   // voxel 900 of the first file is -500 + 900 · 1500/65535 ≈ -479.4 in the source's units
   const [first] = part10Files(s.stack, records);
-  const read = readPart10(first.bytes);
-  expect(read.pixels[1] * Number(records[0].RescaleSlope) + Number(records[0].RescaleIntercept)).toBeCloseTo(-500 + (900 * 1500) / 65535, 3);
-  // grey-level stacks stay identity
-  expect([exportRecordsOf(series())[0].RescaleSlope, exportRecordsOf(series())[0].RescaleIntercept].map(Number)).toEqual([1, 0]);
+  expect(readPart10(first.bytes).pixels[1] * Number(records[0].RescaleSlope) + Number(records[0].RescaleIntercept)).toBeCloseTo(-500 + (900 * 1500) / 65535, 3);
 });
 
 test('names and numbers for people', () => {

@@ -1,5 +1,5 @@
 import type { StowFailure, StowResult, SyntheticCtRecord } from '@imagestack/core';
-import { buildExportRecords, isImageStackError, part10Files, realValueRescale, stowInstances, zipPart10FilesAsync } from '@imagestack/core';
+import { buildExportRecords, isImageStackError, part10Files, stowInstances, zipPart10FilesAsync } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { fileNameFrom } from '../utils/download';
 
@@ -13,12 +13,14 @@ export function pacsStudyPath(routeName: string, studyInstanceUID: string): stri
 
 /**
  * The 'export' records of the series the user is looking at: core's one builder with the
- * import's UIDs, window and identity (its date included), so the saved series is the viewed one;
- * a stack of real-valued slices keeps the source's values through RescaleSlope/Intercept (the
- * value window chosen at the stack check).
+ * import's UIDs, window and identity (its date included), so the saved series is the viewed one.
+ * The viewer's own records stay 8-bit grey levels (an HU rescale would make Cornerstone's volume
+ * float, R32F); only these files carry the capture window's HU.
  */
 export function exportRecordsOf(series: LoadedSeries): SyntheticCtRecord[] {
-  return buildExportRecords(series.stack, series.geometry, { identity: series.identity, uids: series.uids, window: series.window, rescale: realValueRescale(series.stack) });
+  // the capture window (if the user gave one) maps the grey values back to approximate HU: core's
+  // exportRescale, the same rule as `imagestack convert --capture-window`
+  return buildExportRecords(series.stack, series.geometry, { identity: series.identity, uids: series.uids, window: series.window, captureWindow: series.provenance.captureWindow });
 }
 
 /** What a Blob of the zip is built from: chunks are folded into Blobs as they come, so the page does not hold a second copy in JS arrays. */

@@ -37,7 +37,8 @@ import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
 import { errorLine, shownError, type ShownError } from '../utils/errors';
-import { chosenValueRange, importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
+import { captureWindowOf, chosenValueRange, importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
+import CaptureWindowFields from './CaptureWindowFields';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
@@ -299,6 +300,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   }, [viewable, shownSlice, generation]);
 
   const geometry = useMemo(() => readGeometryForm(form, plan), [form, plan]);
+  const capture = captureWindowOf(session.captureWindow);
 
   const onLoad = async () => {
     if (!plan || !geometry.stackGeometry) return;
@@ -344,6 +346,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     const provenance = {
       calibration: session.calibrationRecord ?? { method: 'typed' as const },
       orientation: plan.orient,
+      // autosaved with the provenance (importRecord) and so restored with it
+      ...(capture.window ? { captureWindow: capture.window } : {}),
       ...(plan.gaps.length && plan.gapPolicy
         ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled: report.filled.map(f => f.slice) } }
         : {}),
@@ -385,8 +389,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     return `: ${n} slices${z > 0 ? `, ${(n * z).toFixed(1)} mm deep` : ''}`;
   };
 
+  // a capture window maps 8-bit grey levels; a 16-bit or real-valued stack has its own values
+  const captureProblem = capture.problem ?? (capture.window && plan && plan.bitDepth !== 8 ? `A capture window maps 8-bit grey levels to HU; this stack is ${plan.bitDepth}-bit: choose "none"` : undefined);
+  // real-valued slices: loaded only through a value window (measured, or typed and valid)
   const valuesPending = !!plan?.values && !plan.rescale;
-  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !valuesPending;
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !captureProblem && !valuesPending;
   const loadHint = loading
     ? ''
     : !files.length
@@ -399,7 +406,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
             ? valueChoice && 'error' in valueChoice
               ? valueChoice.error
               : 'Measuring the values of a few slices…'
-            : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : ''));
+            : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : (captureProblem ?? '')));
   const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
   const mirrored = mirrorsCapture(orient);
   const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
@@ -783,6 +790,12 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 onDownsample={value => dispatch({ type: 'downsample', value })}
                 reverse={reverse}
                 onReverse={value => dispatch({ type: 'reverse', value })}
+              />
+
+              <CaptureWindowFields
+                value={session.captureWindow}
+                onChoice={choice => dispatch({ type: 'captureWindow', choice })}
+                onText={(key, value) => dispatch({ type: 'captureWindowText', key, value })}
               />
 
               {session.previousForm && (
