@@ -76,12 +76,11 @@ function checkIfdChain(buffer: ArrayBuffer, name: string): void {
   const u16 = (o: number) => (le ? b[o] | (b[o + 1] << 8) : (b[o] << 8) | b[o + 1]);
   const u32 = (o: number) => (le ? (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0 : ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0);
   if (n < 8) throw new ImageStackError('corrupt', 'truncated TIFF header', name);
-  const seen = new Set<number>();
+  /** Directories already checked (a directory shared by pages, such as one EXIF block, is checked once). */
+  const checked = new Set<number>();
   /** One directory's entries; returns the offsets of the directories they point to. */
   const checkDirectory = (off: number, what: string): number[] => {
-    if (seen.has(off)) throw new ImageStackError('corrupt', `the TIFF ${what} chain loops back on itself`, name);
     if (off + 2 > n) throw new ImageStackError('corrupt', `truncated: a TIFF ${what} at byte ${off} lies beyond the end of the file (${n} bytes)`, name);
-    seen.add(off);
     const entries = u16(off);
     const next = off + 2 + entries * 12;
     if (next + 4 > n) throw new ImageStackError('corrupt', `truncated: the TIFF ${what} at byte ${off} runs past the end of the file`, name);
@@ -108,18 +107,25 @@ function checkIfdChain(buffer: ArrayBuffer, name: string): void {
       }
       else if (type === 3) for (let k = 0; k < count; k++) pointed.push(u16(at + 2 * k));
     }
+    checked.add(off);
     return pointed;
   };
-  const checkSubDirectories = (offsets: number[], depth: number): void => {
+  /** Sub-directories, depth first; `path`: the directories above (one of them again is a loop utif2 recurses into forever). */
+  const checkSubDirectories = (offsets: number[], path: number[]): void => {
     for (const o of offsets) {
-      if (depth > 8) throw new ImageStackError('corrupt', 'TIFF sub-directories nested more than 8 deep', name);
-      checkSubDirectories(checkDirectory(o, 'sub-directory'), depth + 1);
+      if (path.includes(o)) throw new ImageStackError('corrupt', 'the TIFF sub-directory chain loops back on itself', name);
+      if (path.length > 8) throw new ImageStackError('corrupt', 'TIFF sub-directories nested more than 8 deep', name);
+      if (checked.has(o)) continue;
+      checkSubDirectories(checkDirectory(o, 'sub-directory'), [...path, o]);
     }
   };
+  const chain = new Set<number>();
   let off = u32(4);
   if (off === 0) throw new ImageStackError('corrupt', 'TIFF without an image directory', name);
   while (off !== 0) {
-    checkSubDirectories(checkDirectory(off, 'directory'), 0);
+    if (chain.has(off)) throw new ImageStackError('corrupt', 'the TIFF directory chain loops back on itself', name);
+    chain.add(off);
+    checkSubDirectories(checkDirectory(off, 'directory'), [off]);
     off = u32(off + 2 + u16(off) * 12);
   }
 }
