@@ -52,8 +52,12 @@ const MAX_INPUTS = Number(process.env.IMAGESTACK_FUZZ_INPUTS ?? (process.env.IMA
 const SEED = Number(process.env.IMAGESTACK_FUZZ_SEED ?? 20261201);
 const MAX_PIXELS = 1 << 20;
 const SLOW_MS = 1000;
-/** Corpus entries added beyond the seeds, at most. */
-const MAX_CORPUS = 3000;
+/**
+ * Corpus entries added beyond the seeds, at most: for new blocks, and (fewer: PNG's error texts
+ * alone filled the corpus, and new blocks found later had no room) for a new outcome only.
+ */
+const MAX_BY_COVERAGE = 3000;
+const MAX_BY_OUTCOME = 1000;
 /** Inputs per coverage take. */
 const BATCH = 32;
 /** IMAGESTACK_FUZZ_TRACE=file: each input is written there before it runs (what a hang was stuck on). */
@@ -156,6 +160,15 @@ test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${MAX_INPUTS =
   const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'warn').mockImplementation(() => {})];
   const r = lcg(SEED);
   const corpus: Seed[] = [...seeds];
+  const formats = [...new Set(seeds.map(s => s.format))];
+  const byFormatCorpus = formats.map(f => {
+    const entries = seeds.filter(s => s.format === f);
+    return { format: f, seeds: entries.length, entries };
+  });
+  const add = (s: Seed) => {
+    corpus.push(s);
+    byFormatCorpus.find(p => p.format === s.format)!.entries.push(s);
+  };
   const seen = new Set<string>();
   const failures: string[] = [];
   const byFormat = new Map<Format, number>();
@@ -179,10 +192,12 @@ test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${MAX_INPUTS =
     // A batch of mutants, then one coverage take for all of them (a take costs ~15 inputs).
     batch.length = 0;
     for (let k = 0; k < BATCH && inputs < MAX_INPUTS; k++) {
-      // Newer corpus entries (new blocks or outcomes) are tried more often.
-      const i = r() < 0.5 && corpus.length > seeds.length ? seeds.length + Math.floor(r() * (corpus.length - seeds.length)) : Math.floor(r() * corpus.length);
-      const parent = corpus[i];
-      const mate = corpus[Math.floor(r() * corpus.length)];
+      // A format first, each as often (else the formats with most seeds and outcomes, PNG
+      // above all, took most of the run), then an entry of it; newer ones are tried more often.
+      const pool = byFormatCorpus[Math.floor(r() * byFormatCorpus.length)];
+      const grown = pool.entries.length - pool.seeds;
+      const parent = pool.entries[r() < 0.5 && grown > 0 ? pool.seeds + Math.floor(r() * grown) : Math.floor(r() * pool.entries.length)];
+      const mate = pool.entries[Math.floor(r() * pool.entries.length)];
       const bytes = mutate(parent.format, parent.bytes, r, mate.format === parent.format ? mate.bytes : undefined);
       const name = `fuzz-${inputs}.${parent.format === 'jpeg' ? 'jpg' : parent.format === 'dicom' ? 'dcm' : parent.format === 'tiff' ? 'tif' : parent.format}`;
       inputs++;
@@ -205,7 +220,7 @@ test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${MAX_INPUTS =
       if (!seen.has(o.signature)) {
         seen.add(o.signature);
         byOutcome++;
-        if (corpus.length < seeds.length + MAX_CORPUS) corpus.push({ name: `${name}<${parent.name}`, format: parent.format, bytes });
+        if (byOutcome <= MAX_BY_OUTCOME) add({ name: `${name}<${parent.name}`, format: parent.format, bytes });
       }
     }
     // New blocks in the batch: find the inputs that covered them by halving it (a take costs
@@ -223,7 +238,7 @@ test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${MAX_INPUTS =
         }
         byCoverage++;
         const m = part[0];
-        if (corpus.length < seeds.length + MAX_CORPUS && !corpus.some(c => c.bytes === m.bytes)) corpus.push({ name: `${m.name}<${m.parent.name}`, format: m.parent.format, bytes: m.bytes });
+        if (byCoverage <= MAX_BY_COVERAGE && !corpus.some(c => c.bytes === m.bytes)) add({ name: `${m.name}<${m.parent.name}`, format: m.parent.format, bytes: m.bytes });
         return;
       }
       const half = part.length >> 1;
