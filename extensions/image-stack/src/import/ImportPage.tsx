@@ -214,7 +214,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
       range => dispatch({ type: 'valueSample', generation, range }),
       e => dispatch({ type: 'probeFailed', generation, error: shownError(e) }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // not on base.plan: it changes with every keystroke in the window fields, the sample does not
   }, [needsSample, generation]);
 
   // The volume that will be built: with the crop and downsample, checked against the memory limit.
