@@ -100,3 +100,10 @@ export function takeNewCoverage(commit = true): number {
 export function coverageSummary(): { scripts: number; coveredChars: number; blocks: number } {
   return { scripts: ever.size, coveredChars, blocks };
 }
+
+/** Stop counting (the jest worker goes on to other test files, which need no block counters). */
+export function stopBlockCoverage(): void {
+  post('Profiler.stopPreciseCoverage');
+  post('Profiler.disable');
+  session.disconnect();
+}

@@ -27,7 +27,7 @@
 //   IMAGESTACK_FUZZ_SEED=n    another sequence; failing inputs are written to the temp folder
 // Every failure found becomes a regression test in regressions.test.ts with its input built in code.
 // First: block coverage must be on before the decoders compile (see blockCoverage.ts).
-import { coverageSummary, takeNewCoverage } from './blockCoverage';
+import { coverageSummary, stopBlockCoverage, takeNewCoverage } from './blockCoverage';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -150,6 +150,8 @@ function timed(format: Format, bytes: Uint8Array, name: string): Outcome & { ms:
   const ms = performance.now() - t0;
   return { ...o, ms, allocated: process.memoryUsage().arrayBuffers - before };
 }
+
+afterAll(stopBlockCoverage);
 
 test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${MAX_INPUTS === Infinity ? `${SECONDS} s of` : `${MAX_INPUTS} (at most ${SECONDS} s)`} coverage-guided structured mutations`, async () => {
   const { seeds, fromSuites } = seedCorpus();
