@@ -1,5 +1,6 @@
 // Assembles the deployable viewer in platform/app/dist:
 //   1. checks the unpacked prebuilt OHIF viewer against the pin (ohif-dist.lock.json) and copies it
+//   1b. serves the host's ITK-wasm interpolation pipeline from our origin (itk-pipelines.cjs)
 //   2. finds the host's React / ReactDOM / @ohif/core / @ohif/ui-next (host-modules.cjs) and
 //      writes the shims our plugins import instead of bundling second copies
 //   3. bundles our extension, mode and web workers with webpack as ES modules
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import hostModules from './host-modules.cjs';
 import lockTools from './ohif-dist-lock.cjs';
+import itkPipelines from './itk-pipelines.cjs';
 
 const { findHostModules, shimSource, bridgeScript } = hostModules;
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +38,15 @@ if (!fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf8') !== lockTool
 fs.rmSync(out, { recursive: true, force: true });
 process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
 fs.cpSync(src, out, { recursive: true, filter: p => !PRUNE.includes(path.relative(src, p).split(path.sep)[0]) });
+
+// ---- 1b. the ITK-wasm pipeline of "Interpolate Labelmap", from our origin ------------------
+try {
+  const itk = itkPipelines.servePipelines(out, appDir);
+  console.log(`[build] ${itkPipelines.PACKAGE}@${itk.version} served at ${itk.base} (default rewritten in ${itk.chunk})`);
+} catch (e) {
+  console.error(`[build] ${e.message}`);
+  process.exit(1);
+}
 
 // ---- 2. host shims -------------------------------------------------------------------------
 let host;
