@@ -44,3 +44,27 @@ export function stlMeasures({ tri, triangles }) {
   }
   return { volumeMl: vol6 / 6 / 1000, bbox, closedAndOriented: closed };
 }
+
+/** Number of pieces: groups of triangles joined through shared edges (touching at a corner is two). */
+export function stlPieces({ tri, triangles }) {
+  const parent = Int32Array.from({ length: triangles }, (_, i) => i);
+  const find = i => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const vid = (t, c) => `${tri[t * 9 + c * 3]},${tri[t * 9 + c * 3 + 1]},${tri[t * 9 + c * 3 + 2]}`;
+  const byEdge = new Map();
+  for (let t = 0; t < triangles; t++) {
+    const ids = [vid(t, 0), vid(t, 1), vid(t, 2)];
+    for (let e = 0; e < 3; e++) {
+      const [a, b] = [ids[e], ids[(e + 1) % 3]];
+      const k = a < b ? `${a}|${b}` : `${b}|${a}`;
+      const other = byEdge.get(k);
+      if (other === undefined) byEdge.set(k, t);
+      else parent[find(t)] = find(other);
+    }
+  }
+  let n = 0;
+  for (let t = 0; t < triangles; t++) if (find(t) === t) n++;
+  return n;
+}

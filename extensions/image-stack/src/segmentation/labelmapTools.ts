@@ -11,7 +11,9 @@ import { COMMANDS_CONTEXT } from '../ids';
 
 /**
  * Tools of the host's segmentation tab hidden in our mode, with why. Brush, Eraser, Threshold,
- * Shapes and Segment Bidirectional stay (each has an e2e test on our series).
+ * Shapes, Interpolate Labelmap and Segment Bidirectional stay (each has an e2e test on our
+ * series). Interpolate Labelmap runs an ITK-wasm pipeline that the host would fetch from a CDN;
+ * the build serves it from our origin instead (platform/app/scripts/itk-pipelines.cjs).
  */
 export const HIDDEN_LABELMAP_TOOLS: Readonly<Record<string, string>> = {
   // "Labelmap Assist" (slice propagation) and "Marker Guided Labelmap" run SAM: the first use
@@ -24,11 +26,6 @@ export const HIDDEN_LABELMAP_TOOLS: Readonly<Record<string, string>> = {
   // for our series, its hover probe rejects both sealed air pockets of the sample (a sinus
   // 16×12×12 mm and the airway) as "no proper region" and a click paints nothing.
   ClickSegment: 'PET only; its lesion probe finds no region on our series',
-  // "Interpolate Labelmap" loads its ITK-wasm pipeline from a CDN at run time: refused by the
-  // Content-Security-Policy, so the interpolation fails with a console warning and paints
-  // nothing. (Serving @itk-wasm/morphological-contour-interpolation's pipeline from our origin
-  // would make it work; not done yet.)
-  InterpolateLabelmap: 'loads its ITK-wasm pipeline from a CDN at run time',
   // "Labelmap Edit with Contour": in the MPR layout OHIF keeps Crosshairs on (Shift+click), and
   // Cornerstone's contour-to-labelmap step then throws on the Crosshairs annotations
   // ("td.data.handles.points is not iterable"): the contour is drawn, the labelmap is not
