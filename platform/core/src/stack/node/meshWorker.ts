@@ -8,12 +8,15 @@ import { codedBmpSlice } from '../codedSlice';
 import { edgeCountsOf, edgeCountsOfIncidences } from '../../mesh/meshStats';
 import { smoothVertexRange, vertexIncidencesOf } from '../../mesh/smoothMesh';
 import { writeStlBinary } from '../../mesh/writeStl';
-import { createSliceDecoder, type SliceRequest } from '../decodeSlice';
+import type { createSliceDecoder, SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
 import type { MeshWorkerReply, MeshWorkerRequest } from './meshThreads';
 
-const decoder = createSliceDecoder(createFileReader());
 const reader = createFileReader();
+// The decoders (PNG, JPEG's WebAssembly, TIFF) load when a slice is not a BMP the thread reads
+// straight from its bytes: a thread meshing BMPs starts without them.
+let decoder: ReturnType<typeof createSliceDecoder> | undefined;
+const sliceDecoder = async () => (decoder ??= (await import('../decodeSlice')).createSliceDecoder(createFileReader()));
 
 /** Every thread of a smoothing run waits here after each term; control[2] = 1 is an abort. */
 function barrier(control: Int32Array, threads: number): void {
@@ -50,7 +53,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
       }
       if (coded) slab.push(coded);
       else {
-        const result = await decoder.decode(spare ? ({ ...r, into: spare } as SliceRequest) : r);
+        const result = await (await sliceDecoder()).decode(spare ? ({ ...r, into: spare } as SliceRequest) : r);
         slab.push(result.voxels);
         spare = result.voxels.buffer as ArrayBuffer;
       }
