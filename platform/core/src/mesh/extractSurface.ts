@@ -122,6 +122,10 @@ export interface SurfaceSlab {
   triangles: Uint32Array;
   /** Id of the first vertex on slice k1−1's own (x and y) edges: the next slab's references start there. */
   lastSliceFirstVertex: number;
+  /** How many vertices lie on slice k1−1's x and y edges (ids lastSliceFirstVertex onwards): the next slab's prime count. */
+  lastSliceEdgeVertices: number;
+  /** How many vertices of slice k0−1 (the slab before's) the triangles name as 0xFFFFFFFF − i. */
+  primeVertices: number;
 }
 
 /**
@@ -171,6 +175,7 @@ export function createSlabExtractor(dims: [number, number, number], k0: number, 
   if (k0 === 0) m.plane(-1, null, false);
   let next = k0 ? k0 - 1 : 0;
   let lastSliceFirstVertex = 0;
+  let lastSliceEdgeVertices = 0;
   return {
     /** The slice the next push is taken to be. */
     get nextSlice() {
@@ -182,13 +187,14 @@ export function createSlabExtractor(dims: [number, number, number], k0: number, 
       else {
         lastSliceFirstVertex = m.vertexCount();
         m.plane(next, slice, false);
+        lastSliceEdgeVertices = m.planeEdgeVertices();
       }
       next++;
     },
     finish(): SurfaceSlab {
       if (next !== k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} finished after slice ${next - 1}`);
       if (k1 === nz) m.plane(nz, null, false);
-      return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex };
+      return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex, lastSliceEdgeVertices, primeVertices: m.primeCount() };
     },
   };
 }
@@ -268,8 +274,11 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
   };
 
   /** Processes sample plane k (−1 and nz are the zero padding; `slice` is null for them). */
+  // Vertices on the x and y edges of the last plane processed.
+  let edgeVertices = 0;
   const plane = (k: number, slice: SliceArray | CodedSlice | null, prime: boolean): void => {
     priming = prime;
+    const planeFirst = vertexCount;
     if (slice && 'inside' in slice) {
       binarizeCodedInto(slice, nx, ny, codedPairs, B);
     } else if (slice) {
@@ -298,6 +307,8 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
         }
       }
     }
+
+    edgeVertices = prime ? primeCount : vertexCount - planeFirst;
 
     if (!prime && k > -1 && (A.any || B.any)) {
       // z edges between plane A (k − 1) and plane B (k): where the same row differs.
@@ -402,7 +413,7 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
     [yA, yB] = [yB, yA];
   };
 
-  return { plane, pos, tri, vertexCount: () => vertexCount };
+  return { plane, pos, tri, vertexCount: () => vertexCount, primeCount: () => primeCount, planeEdgeVertices: () => edgeVertices };
 }
 
 /**
