@@ -334,10 +334,6 @@ export function startMeshThreads(threads: number): MeshThreads {
     },
     async encodeStl(mesh, frame) {
       const nt = mesh.triangles.length / 3;
-      const nv = mesh.positions.length / 3;
-      for (let i = 0; i < mesh.triangles.length; i++) {
-        if (mesh.triangles[i] >= nv) throw new Error(`mesh/writeStlBinary: triangle ${Math.floor(i / 3)} names vertex ${mesh.triangles[i]} of ${nv}`);
-      }
       const out = new SharedArrayBuffer(84 + 50 * nt);
       const bytes = new Uint8Array(out);
       writeStlBinaryHeader(bytes, nt, { frame });

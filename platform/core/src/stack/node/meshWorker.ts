@@ -110,7 +110,13 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     return { reply: { op: 'measure', id: req.id, measures }, transfer: [] };
   }
   if (req.op === 'stl') {
-    writeStlBinaryTriangles({ positions: new Float32Array(req.positions), triangles: new Uint32Array(req.triangles) }, req.t0, req.t1, new Uint8Array(req.out));
+    const mesh = { positions: new Float32Array(req.positions), triangles: new Uint32Array(req.triangles) };
+    // writeStlBinary's check, for this thread's triangles
+    const nv = mesh.positions.length / 3;
+    for (let i = 3 * req.t0; i < 3 * req.t1; i++) {
+      if (mesh.triangles[i] >= nv) throw new Error(`mesh/writeStlBinary: triangle ${Math.floor(i / 3)} names vertex ${mesh.triangles[i]} of ${nv}`);
+    }
+    writeStlBinaryTriangles(mesh, req.t0, req.t1, new Uint8Array(req.out));
     return { reply: { op: 'stl', id: req.id }, transfer: [] };
   }
   if (req.op === 'topology') {
