@@ -313,12 +313,15 @@ describe('coded slices (a BMP\'s rows read in place) give the mesh of their deco
     { dims: [13, 9, 7] as [number, number, number], step: 1 as const, lead: 1 },
     { dims: [16, 8, 6] as [number, number, number], step: 1 as const, lead: 2 },
     { dims: [11, 10, 5] as [number, number, number], step: 3 as const, lead: 1 },
+    { dims: [11, 10, 5] as [number, number, number], step: 3 as const, lead: 4 },
+    { dims: [16, 9, 5] as [number, number, number], step: 3 as const, lead: 0 },
     { dims: [8, 7, 5] as [number, number, number], step: 4 as const, lead: 0 },
   ])('$dims, $step byte(s) per pixel, rows from byte $lead', ({ dims, step, lead }) => {
     const [nx, ny, nz] = dims;
     const r = rand(nx * 97 + step);
     const inside = new Uint8Array(256).map(() => (r() < 0.5 ? 1 : 0));
-    const stride = step * nx + 3;
+    // rows at multiples of 4 bytes when `lead` is (24-bit rows four pixels at a time)
+    const stride = (step * nx + 3 + 3) & ~3;
     const coded: CodedSlice[] = [];
     const voxels = new Uint8Array(nx * ny * nz);
     for (let k = 0; k < nz; k++) {
