@@ -34,7 +34,8 @@ import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
 import { errorLine, shownError, type ShownError } from '../utils/errors';
-import { importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
+import { importReducer, INITIAL_IMPORT, loadGate, type RulerName } from './importSession';
+import { browserVolumeLimits } from './gpuLimits';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
@@ -58,6 +59,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const { files, droppedFolder, unreadable, infos, probing, probeError, reverse, downsample, crop, cropText, form, tool, lines, rulerMm, calibration, previews, previewIndex, preview, progress, loadError, status } = session;
   const { gapPolicy, orient, zoom, lineText, ticks, overlays } = session;
   const fileInputRef = useRef<HTMLInputElement>(null);
+  // this browser's GPU texture limit and memory budget, asked once per page
+  useEffect(() => dispatch({ type: 'limits', limits: browserVolumeLimits() }), []);
   const folderInputRef = useRef<HTMLInputElement>(null);
   const [dragOver, setDragOver] = useState(false);
   const lost = new URLSearchParams(window.location.search).has('lost');
@@ -364,7 +367,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     return `: ${n} slices${z > 0 ? `, ${(n * z).toFixed(1)} mm deep` : ''}`;
   };
 
-  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy);
+  // the estimate is the decision: a volume over the GPU's texture limit or the memory budget waits for a crop, a downsample or "Load anyway"
+  const gate = loadGate(session, plan);
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !gate.blocked;
   const loadHint = loading
     ? ''
     : !files.length
@@ -373,7 +378,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         ? 'Reading the file headers…'
         : error
           ? 'Fix the error above first'
-          : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : ''));
+          : gate.blocked ||
+            (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : ''));
   const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
   const mirrored = mirrorsCapture(orient);
   const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
@@ -736,7 +742,16 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
             {/* right: the check, the volume's options, the geometry, load */}
             <section className="flex flex-col gap-4">
-              <StackCheck plan={plan ?? base.plan} base={base.plan} skipped={skipped} coloured={coloured} overlays={overlays} onAcceptOverlayCrop={() => dispatch({ type: 'acceptOverlayCrop' })} />
+              <StackCheck
+                plan={plan ?? base.plan}
+                base={base.plan}
+                skipped={skipped}
+                coloured={coloured}
+                overlays={overlays}
+                onAcceptOverlayCrop={() => dispatch({ type: 'acceptOverlayCrop' })}
+                fit={gate.fit}
+                limits={session.limits}
+              />
 
               <VolumeOptions
                 cropText={cropText}
@@ -746,6 +761,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 onDownsample={value => dispatch({ type: 'downsample', value })}
                 reverse={reverse}
                 onReverse={value => dispatch({ type: 'reverse', value })}
+                fit={gate.fit}
+                onCrop={c => dispatch({ type: 'crop', crop: c, width: wholeWidth, height: wholeHeight })}
+                overLimits={session.overLimits}
+                onOverLimits={value => dispatch({ type: 'overLimits', value })}
               />
 
               {session.previousForm && (

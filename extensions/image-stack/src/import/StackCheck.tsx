@@ -2,7 +2,8 @@ import React from 'react';
 import { formatBytes, type SkippedFile, type StackPlan } from '@imagestack/core';
 import type { OverlayFinding } from './importSession';
 import type { PreviewSlice } from './previewSlice';
-import { WARN } from './ui';
+import { BAD, WARN } from './ui';
+import { fitSummary, type VolumeFit, type VolumeLimits } from './volumeFit';
 
 function stackFacts(plan: StackPlan): Array<[string, string]> {
   const facts: Array<[string, string]> = [
@@ -27,6 +28,8 @@ export default function StackCheck({
   coloured,
   overlays,
   onAcceptOverlayCrop,
+  fit,
+  limits,
 }: {
   plan: StackPlan;
   base: StackPlan;
@@ -34,6 +37,8 @@ export default function StackCheck({
   coloured: PreviewSlice[];
   overlays?: OverlayFinding;
   onAcceptOverlayCrop?(): void;
+  fit?: VolumeFit | null;
+  limits?: VolumeLimits;
 }) {
   const reverse = base.reverse;
   const filled = plan.slices.filter(s => s.fill);
@@ -48,6 +53,14 @@ export default function StackCheck({
             <dd data-cy={`imagestack-check-${k.toLowerCase().replace(/\s+/g, '-')}`}>{v}</dd>
           </React.Fragment>
         ))}
+        {fit && limits && (
+          <>
+            <dt className="text-muted-foreground">Fits</dt>
+            <dd data-cy="imagestack-check-fits" style={fit.problems.length ? BAD : undefined}>
+              {fit.problems.length ? `no: ${fit.problems.map(p => p.text).join('; ')}` : `yes: ${fitSummary(fit, limits)}`}
+            </dd>
+          </>
+        )}
         <dt className="text-muted-foreground">Order</dt>
         <dd data-cy="imagestack-check-order" className="truncate" title={base.slices.map(s => s.name).join(', ')}>
           {base.slices[0].name} … {base.slices.at(-1)!.name}
