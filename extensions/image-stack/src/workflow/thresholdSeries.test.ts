@@ -59,4 +59,20 @@ describe('thresholdSeries', () => {
     await thresholdSeries(host, source, createWorkflowState(), { lower: 35, upper: 65 }); // slices 1 and 2 (30 voxels each)
     expect(modified).toEqual([{ slices: [1, 2], segmentIndex: 1 }]);
   });
+
+  it('reports its progress by slices and yields to the page when it runs long, with the same result', async () => {
+    const { host, count } = memoryHost(dims);
+    // every clock reading is 150 ms later, so the loop reports and yields before every slice
+    let t = 0;
+    const now = jest.spyOn(performance, 'now').mockImplementation(() => (t += 150));
+    const seen: Array<[number, number]> = [];
+    try {
+      const r = await thresholdSeries(host, source, createWorkflowState(), { lower: 10, upper: 39, onProgress: (d, total) => seen.push([d, total]) });
+      expect(r.voxels).toBe(30);
+    } finally {
+      now.mockRestore();
+    }
+    expect(count(1)).toBe(30);
+    expect(seen).toEqual([[0, 4], [1, 4], [2, 4], [3, 4], [4, 4]]);
+  });
 });
