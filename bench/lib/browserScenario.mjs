@@ -128,7 +128,11 @@ const COPY_HOOK = () => {
   const timer = setInterval(() => install() && clearInterval(timer), 50);
 };
 
-/** The main thread's ArrayBuffers by size, biggest holders first (diagnosis, IMAGESTACK_SCENARIO_HEAP=1). */
+/**
+ * The main thread's big (≥ 1 MB) ArrayBuffers from a heap snapshot: their total, exact and
+ * free of the resident set's noise (a volume-sized copy kept anywhere shows as one more), and
+ * the biggest with their holders.
+ */
 async function arrayBufferCensus(page) {
   const cdp = await page.context().newCDPSession(page);
   const chunks = [];
@@ -140,7 +144,7 @@ async function arrayBufferCensus(page) {
   const nf = m.node_fields.length;
   const ef = m.edge_fields.length;
   const types = m.node_types[0];
-  const [iType, iName, iSize, iEdges] = ['type', 'name', 'self_size', 'edge_count'].map(k => m.node_fields.indexOf(k));
+  const [iType, iName, iSize, iEdges, iId] = ['type', 'name', 'self_size', 'edge_count', 'id'].map(k => m.node_fields.indexOf(k));
   const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map(k => m.edge_fields.indexOf(k));
   const nodes = snap.nodes;
   const edges = snap.edges;
@@ -159,15 +163,38 @@ async function arrayBufferCensus(page) {
   }
   const big = [];
   let total = 0;
+  let arrayBuffers = 0;
+  const ids = new Map();
   for (let i = 0; i < count; i++) {
     const size = nodes[i * nf + iSize];
     if (size >= 1e6) {
       total += size;
+      if (snap.strings[nodes[i * nf + iName]] === 'system / JSArrayBufferData') {
+        arrayBuffers += size;
+        ids.set(nodes[i * nf + iId], size);
+      }
       big.push({ type: types[nodes[i * nf + iType]], name: snap.strings[nodes[i * nf + iName]], MB: +(size / MB).toFixed(1), by: (retainers.get(i) ?? []).slice(0, 3) });
     }
   }
   big.sort((a, b) => b.MB - a.MB);
-  return { totalOver1MB: Math.round(total / MB), count: big.length, biggest: big.slice(0, 25) };
+  // snapshot ids are stable within a page: `since(earlier)` is the big buffers made after it (the ones freed meanwhile do not count)
+  const since = earlier => +([...ids].filter(([id]) => !earlier.ids.has(id)).reduce((n, [, size]) => n + size, 0) / MB).toFixed(1);
+  return { totalOver1MB: Math.round(total / MB), arrayBuffersOver1MB: +(arrayBuffers / MB).toFixed(1), count: big.length, biggest: big.slice(0, 12), ids, since };
+}
+
+/** A CPU profile's self time by function (ms), biggest first, and where each was in the page's scripts. */
+function topSelfTime(profile) {
+  const byId = new Map(profile.nodes.map(n => [n.id, n]));
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return { totalMs: Math.round(total), top: [...self].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, ms]) => `${Math.round(ms)} ms ${k}`) };
 }
 
 async function gc(page) {
@@ -236,7 +263,7 @@ async function importStack(page, files, crop) {
  * `baselineDir`); `greyBytes` is the cropped 8-bit volume. Returns the JSON the bench prints.
  * `steps`: which of 'threshold' and 'export' to run after the load.
  */
-export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, steps = ['threshold', 'export'], log = () => {} }) {
+export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, steps = ['threshold', 'export'], anchor = true, census = !!process.env.IMAGESTACK_SCENARIO_HEAP, onImportPage, log = () => {} }) {
   const list = d => fs.readdirSync(d).sort().map(f => path.join(d, f));
   const files = list(dir);
   const viewer = await startViewer();
@@ -249,10 +276,13 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
     await page.goto(viewer.url + '/');
     mem.refresh();
 
-    // the time anchor: just reading the files, twice (the second from a warm cache)
-    const reads = [await readAnchor(page, files), await readAnchor(page, files)];
-    out.readAnchor = { seconds: +Math.min(...reads.map(r => r.seconds)).toFixed(2), all: reads.map(r => +r.seconds.toFixed(2)), megabytes: Math.round(reads[0].bytes / MB) };
-    log(`read anchor: ${out.readAnchor.all.join(', ')} s for ${out.readAnchor.megabytes} MB`);
+    if (onImportPage) await onImportPage(page);
+    if (anchor) {
+      // the time anchor: just reading the files, twice (the second from a warm cache)
+      const reads = [await readAnchor(page, files), await readAnchor(page, files)];
+      out.readAnchor = { seconds: +Math.min(...reads.map(r => r.seconds)).toFixed(2), all: reads.map(r => +r.seconds.toFixed(2)), megabytes: Math.round(reads[0].bytes / MB) };
+      log(`read anchor: ${out.readAnchor.all.join(', ')} s for ${out.readAnchor.megabytes} MB`);
+    }
 
     // the memory anchor: the viewer showing a 3-slice stack of the same captures
     await importStack(page, list(baselineDir), crop);
@@ -265,6 +295,8 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
     const base = mem.now();
     mem.mark();
     out.baseline = { rendererMB: Math.round(base.renderer / MB), gpuMB: Math.round(base.gpu / MB) };
+    const heapBase = census ? await arrayBufferCensus(page) : null;
+    if (heapBase) out.baseline.arrayBuffersMB = heapBase.arrayBuffersOver1MB;
     log(`baseline: renderer ${out.baseline.rendererMB} MB, GPU process ${out.baseline.gpuMB} MB`);
 
     // back to the import page in the same tab (the decode workers are kept), the big stack
@@ -274,6 +306,13 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
     out.fitCheck = fitText;
     const beforeLoad = mem.now();
     mem.mark();
+    // IMAGESTACK_SCENARIO_PROFILE=1: a CPU profile of the page's main thread from Load to the volume ready (diagnosis)
+    const profiler = process.env.IMAGESTACK_SCENARIO_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await profiler.send('Profiler.start');
+    }
     const t0 = performance.now();
     await page.click('[data-cy=imagestack-load]');
     await page.waitForURL(/\/imagestack\?/, { timeout: 600_000 });
@@ -283,6 +322,11 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
     await page.waitForFunction(volumeReady, null, { timeout: 600_000, polling: 100 });
     const readyS = (performance.now() - t0) / 1000;
     const loadPeak = mem.mark();
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop');
+      await profiler.detach();
+      out.profile = topSelfTime(profile);
+    }
     await page.waitForTimeout(1000);
     await gc(page);
     const loaded = mem.now();
@@ -299,7 +343,11 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       rendererAnonAboveBaselineMB: Math.round((loaded.rendererAnon - base.rendererAnon) / MB),
       rendererShmemAboveBaselineMB: Math.round((loaded.rendererShmem - base.rendererShmem) / MB),
     };
-    if (process.env.IMAGESTACK_SCENARIO_HEAP) out.load.heap = await arrayBufferCensus(page);
+    if (census) {
+      const heap = await arrayBufferCensus(page);
+      out.load.arrayBuffersNewMB = heap.since(heapBase);
+      out.load.heap = { arrayBuffersOver1MB: heap.arrayBuffersOver1MB, biggest: heap.biggest };
+    }
     log(`load: first slice ${out.load.firstSliceS} s, volume ready ${out.load.volumeReadyS} s, renderer +${out.load.rendererAboveBaselineMB} MB (peak +${out.load.rendererPeakAboveBaselineMB})`);
 
     // 8-bit end to end
@@ -325,12 +373,15 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       await page.waitForSelector('[data-cy=imagestack-threshold-min]', { timeout: 120_000 });
       await page.fill('[data-cy=imagestack-threshold-min]', '128');
       await page.fill('[data-cy=imagestack-threshold-max]', '255');
+      await page.evaluate(() => {
+        window.__imagestackThresholdProgress = 0;
+        new MutationObserver(() => {
+          if (document.querySelector('[data-cy=imagestack-threshold-progress]')) window.__imagestackThresholdProgress++;
+        }).observe(document.body, { childList: true, subtree: true, attributes: true });
+      });
       mem.mark();
       const t1 = performance.now();
       await page.click('[data-cy=imagestack-threshold-apply]');
-      const sawProgress = await page
-        .waitForFunction(() => /Thresholding/.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 10_000, polling: 50 })
-        .then(() => true, () => false);
       await page.waitForFunction(() => /^Segment \d+ /.test(document.querySelector('[data-cy=imagestack-threshold-result]')?.textContent ?? ''), null, { timeout: 600_000, polling: 250 });
       const thresholdS = (performance.now() - t1) / 1000;
       const peak = mem.mark();
@@ -339,12 +390,17 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       const after = mem.now();
       out.threshold = {
         s: +thresholdS.toFixed(2),
-        progressShown: sawProgress,
+        progressShown: (await page.evaluate(() => window.__imagestackThresholdProgress)) > 0,
         result: await page.textContent('[data-cy=imagestack-threshold-result]'),
         rendererAboveBaselineMB: Math.round((after.renderer - base.renderer) / MB),
         rendererPeakAboveBaselineMB: Math.round((peak.renderer - base.renderer) / MB),
         gpuAboveBaselineMB: Math.round((after.gpu - base.gpu) / MB),
       };
+      if (census) {
+        const heap = await arrayBufferCensus(page);
+        out.threshold.arrayBuffersNewMB = heap.since(heapBase);
+        out.threshold.heap = { arrayBuffersOver1MB: heap.arrayBuffersOver1MB, biggest: heap.biggest };
+      }
       log(`threshold: ${out.threshold.s} s, renderer +${out.threshold.rendererAboveBaselineMB} MB (peak +${out.threshold.rendererPeakAboveBaselineMB})`);
     }
 
@@ -379,7 +435,9 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
     const g = greyBytes / MB;
     out.ratios = {
       firstSliceS: out.load.firstSliceS,
-      volumeReadyToRead: +(out.load.volumeReadyS / out.readAnchor.seconds).toFixed(2),
+      ...(out.readAnchor ? { volumeReadyToRead: +(out.load.volumeReadyS / out.readAnchor.seconds).toFixed(2) } : {}),
+      // the main thread's big ArrayBuffers made since the baseline, against the grey volume
+      ...(census ? { arrayBuffersToGrey: +(out.load.arrayBuffersNewMB / g).toFixed(2), ...(out.threshold ? { arrayBuffersWithLabelmapToGrey: +(out.threshold.arrayBuffersNewMB / g).toFixed(2) } : {}) } : {}),
       rendererToGrey: +(out.load.rendererAboveBaselineMB / g).toFixed(2),
       rendererPeakToGrey: +(out.load.rendererPeakAboveBaselineMB / g).toFixed(2),
       ...(out.threshold
@@ -401,14 +459,14 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
  * Generates the captures (and the 3-slice baseline stack) in a temp folder, runs the browser
  * measurement, removes them. `slices` is the size knob (330: the seed's ~2 GB).
  */
-export async function runBrowserCaptureScenario({ width = 1920, height = 1080, slices = 330, crop = [210, 40, 1500, 1000], steps, log = () => {} } = {}) {
+export async function runBrowserCaptureScenario({ width = 1920, height = 1080, slices = 330, crop = [210, 40, 1500, 1000], log = () => {}, ...options } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imagestack-browser-captures-'));
   try {
     const t0 = performance.now();
     const bytes = writeCaptureStack(path.join(tmp, 'captures'), { width, height, slices, crop });
     writeCaptureStack(path.join(tmp, 'baseline'), { width, height, slices: 3, crop });
     log(`wrote ${slices} captures, ${Math.round(bytes / MB)} MB, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const r = await runBrowserScenario({ dir: path.join(tmp, 'captures'), baselineDir: path.join(tmp, 'baseline'), crop, greyBytes: crop[2] * crop[3] * slices, steps, log });
+    const r = await runBrowserScenario({ dir: path.join(tmp, 'captures'), baselineDir: path.join(tmp, 'baseline'), crop, greyBytes: crop[2] * crop[3] * slices, log, ...options });
     return { stack: { files: slices, width, height, bitDepth: 24, megabytes: Math.round(bytes / MB), crop }, ...r };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
