@@ -343,6 +343,13 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       rendererAnonAboveBaselineMB: Math.round((loaded.rendererAnon - base.rendererAnon) / MB),
       rendererShmemAboveBaselineMB: Math.round((loaded.rendererShmem - base.rendererShmem) / MB),
     };
+    if (process.env.IMAGESTACK_SCENARIO_WORKER_GC) {
+      // diagnosis: what the page's idle workers hold in garbage (needs Chromium's --js-flags=--expose-gc)
+      for (const w of page.workers()) await w.evaluate(() => globalThis.gc?.()).catch(() => {});
+      await page.waitForTimeout(500);
+      out.load.afterWorkerGcAboveBaselineMB = Math.round((mem.now().renderer - base.renderer) / MB);
+      out.load.workers = page.workers().length;
+    }
     if (census) {
       const heap = await arrayBufferCensus(page);
       out.load.arrayBuffersNewMB = heap.since(heapBase);

@@ -1,5 +1,6 @@
 // The kept decode pool with core's real pool and an in-process fake worker (the same message
-// protocol, replies on a later tick): two loads in one tab spawn the workers once.
+// protocol, replies on a later tick): loads in one tab find their workers already started, and
+// the workers that read a stack are replaced by fresh ones after it (their garbage goes with them).
 import { createDecodePool, createSliceDecoder, ImageStackError, type SliceRequest, type SpawnWorker } from '@imagestack/core';
 import { writeBmp } from '../../../../tests/fixtures/images/bmpWriter';
 import { keptPool } from './keptPool';
@@ -19,13 +20,21 @@ const slices = (n: number, bad?: number): SliceRequest[] =>
     downsample: 1,
   }));
 
-function fakeSpawn(log: { spawned: number; terminated: number }, crash?: { now: boolean }): SpawnWorker {
+interface Log {
+  spawned: number;
+  terminated: number;
+  /** Worker number (in spawn order) of each request. */
+  servedBy: number[];
+}
+
+function fakeSpawn(log: Log, crash?: { now: boolean }): SpawnWorker {
   return ({ onReply, onError }) => {
-    log.spawned++;
+    const me = ++log.spawned;
     const decoder = createSliceDecoder();
     let alive = true;
     return {
       post(req) {
+        log.servedBy.push(me);
         setTimeout(async () => {
           if (!alive) return;
           if (crash?.now) return onError(new Error('worker crashed'));
@@ -48,26 +57,37 @@ const load = (kept: ReturnType<typeof keptPool>, reqs: SliceRequest[], signal?: 
     return n;
   });
 
-test('the workers are spawned by the first load and reused by the next ones, also after a bad slice or a cancel', async () => {
-  const log = { spawned: 0, terminated: 0 };
+test('each load finds two workers already started; the ones that read a stack are replaced after it, also after a bad slice or a cancel', async () => {
+  const log: Log = { spawned: 0, terminated: 0, servedBy: [] };
   const kept = keptPool(() => createDecodePool({ workers: 2, spawn: fakeSpawn(log) }));
   expect(log.spawned).toBe(0); // nothing before the first load
   expect(await load(kept, slices(5))).toBe(5);
-  expect(log).toEqual({ spawned: 2, terminated: 0 });
+  expect(new Set(log.servedBy)).toEqual(new Set([1, 2]));
+  // the used workers ended, two fresh ones wait for the next load
+  expect(log).toMatchObject({ spawned: 4, terminated: 2 });
+  log.servedBy = [];
   expect(await load(kept, slices(7))).toBe(7);
-  // a slice's own error is the file's, not the pool's: the pool stays
+  expect(new Set(log.servedBy)).toEqual(new Set([3, 4])); // no spawn inside the load
   await expect(load(kept, slices(4, 2))).rejects.toBeInstanceOf(ImageStackError);
   const ac = new AbortController();
   ac.abort();
   await expect(load(kept, slices(4), ac.signal)).rejects.toThrow(/cancelled/);
   expect(await load(kept, slices(3))).toBe(3);
-  expect(log).toEqual({ spawned: 2, terminated: 0 });
+  expect(log.spawned - log.terminated).toBe(2); // never more than two alive
   kept.close();
-  expect(log.terminated).toBe(2);
+  expect(log.spawned).toBe(log.terminated);
 });
 
-test('a worker that dies drops the pool: the next load starts fresh workers', async () => {
-  const log = { spawned: 0, terminated: 0 };
+test('two loads at once share the workers; they are replaced when the last one ends', async () => {
+  const log: Log = { spawned: 0, terminated: 0, servedBy: [] };
+  const kept = keptPool(() => createDecodePool({ workers: 2, spawn: fakeSpawn(log) }));
+  expect(await Promise.all([load(kept, slices(4)), load(kept, slices(6))])).toEqual([4, 6]);
+  expect(new Set(log.servedBy)).toEqual(new Set([1, 2]));
+  expect(log).toMatchObject({ spawned: 4, terminated: 2 });
+});
+
+test('a worker that dies fails its load; the next load has fresh workers', async () => {
+  const log: Log = { spawned: 0, terminated: 0, servedBy: [] };
   const crash = { now: false };
   const kept = keptPool(() => createDecodePool({ workers: 2, spawn: fakeSpawn(log, crash) }));
   expect(await load(kept, slices(2))).toBe(2);
@@ -75,5 +95,5 @@ test('a worker that dies drops the pool: the next load starts fresh workers', as
   await expect(load(kept, slices(2))).rejects.toThrow(/a decode worker failed: worker crashed/);
   crash.now = false;
   expect(await load(kept, slices(2))).toBe(2);
-  expect(log.spawned).toBe(4);
+  expect(log.spawned - log.terminated).toBe(2);
 });

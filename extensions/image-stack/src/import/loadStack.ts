@@ -22,7 +22,7 @@ function spawnDecodeWorker(): WebWorkerLike {
   return spawnDecodeWebWorker() as unknown as WebWorkerLike;
 }
 
-/** The tab's decode workers: started by the first load, kept for the next ones (as many as the cores allow, up to two). */
+/** The tab's decode workers (as many as the cores allow, up to two): started by the first load; each later load finds fresh ones already started (keptPool). */
 export const decodeWorkers = keptPool(() => createDecodePool({ workers: decodeWorkerCount(Infinity), spawn: webWorkerSpawner(spawnDecodeWorker) }));
 
 /**
