@@ -71,16 +71,16 @@ test('a 200 MB capture stack: refused over the texture limit first; then 8-bit, 
     assert.equal(r.volume.sliceVoxels, 'Uint8Array');
     assert.equal(r.volume.stackVoxels, 'Uint8Array');
     // no full copy of the volume asked of Cornerstone, none kept anywhere on the main thread:
-    // the big buffers made by the load are the volume and the kept decode pool's few slice
-    // buffers (measured 1.15 here, where a slice is 3 % of the volume), and with the
-    // threshold's labelmap one volume more (2.15); a kept copy adds 1 to either
+    // the big buffers made by the load are the volume (measured 1.03: a slice is 3 % of it),
+    // and with the threshold's labelmap one volume more (2.03); a kept copy adds 1 to either
     assert.deepEqual(r.fullCopies, []);
-    assert.ok(r.ratios.arrayBuffersToGrey >= 0.95 && r.ratios.arrayBuffersToGrey <= 1.3, `big ArrayBuffers after the load: ${r.ratios.arrayBuffersToGrey} × the grey volume`);
-    assert.ok(r.ratios.arrayBuffersWithLabelmapToGrey >= 1.9 && r.ratios.arrayBuffersWithLabelmapToGrey <= 2.4, `big ArrayBuffers with the labelmap: ${r.ratios.arrayBuffersWithLabelmapToGrey} × the grey volume`);
+    assert.ok(r.ratios.arrayBuffersToGrey >= 0.95 && r.ratios.arrayBuffersToGrey <= 1.1, `big ArrayBuffers after the load: ${r.ratios.arrayBuffersToGrey} × the grey volume`);
+    assert.ok(r.ratios.arrayBuffersWithLabelmapToGrey >= 1.9 && r.ratios.arrayBuffersWithLabelmapToGrey <= 2.2, `big ArrayBuffers with the labelmap: ${r.ratios.arrayBuffersWithLabelmapToGrey} × the grey volume`);
     // the renderer's resident set: at 50 MB of volume the viewer's own cost of a series (WebGL
-    // transfer buffers, worker heaps: about 150–200 MB) dominates, so the bound is loose here
-    // (measured 4.7–5.3); a widening to 16 bits or float (4× on upload) goes far past it
-    assert.ok(r.ratios.rendererToGrey <= 7.5, `renderer above the baseline: ${r.ratios.rendererToGrey} × the grey volume`);
+    // transfer buffers, about 80 MB, and the like) dominates, so the bound is loose here
+    // (measured 3.2; 4.7–5.3 while the decode workers kept their garbage); a widening to 16 bits
+    // or float (4× on upload) goes far past it
+    assert.ok(r.ratios.rendererToGrey <= 5.5, `renderer above the baseline: ${r.ratios.rendererToGrey} × the grey volume`);
     assert.ok(r.export.triangles > 0 && r.export.progressUpdates > 0, 'the export finished with progress');
     assert.equal(r.threshold.progressShown, true, 'the threshold showed no progress');
   } finally {
