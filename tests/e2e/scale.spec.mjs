@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runBrowserCaptureScenario } from '../../bench/lib/browserScenario.mjs';
+import { shot } from './lib/browser.mjs';
 
 /** A 24-bit BMP of a grey ramp. */
 function bmp24(width, height) {
@@ -52,6 +53,7 @@ test('a 200 MB capture stack: refused over the texture limit first; then 8-bit, 
         assert.equal(await page.isDisabled('[data-cy=imagestack-load]'), true);
         assert.match(await page.textContent('[data-cy=imagestack-load-missing]'), /^Too large for this browser/);
         assert.match(await page.textContent('[data-cy=imagestack-check-fits]'), /^no: /);
+        await shot(page, 'import-too-large');
         // the offered downsample fits: Load is enabled, the check says why
         await page.click('[data-cy=imagestack-fit-downsample]');
         await page.waitForSelector('[data-cy=imagestack-too-large]', { state: 'detached', timeout: 30_000 });
