@@ -34,8 +34,9 @@ import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
 import { errorLine, shownError, type ShownError } from '../utils/errors';
-import { importReducer, INITIAL_IMPORT, loadGate, type RulerName } from './importSession';
+import { captureWindowOf, importReducer, INITIAL_IMPORT, loadGate, type RulerName } from './importSession';
 import { browserVolumeLimits } from './gpuLimits';
+import CaptureWindowFields from './CaptureWindowFields';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
@@ -281,6 +282,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   }, [base.plan, shownSlice, generation]);
 
   const geometry = useMemo(() => readGeometryForm(form, plan), [form, plan]);
+  const capture = captureWindowOf(session.captureWindow);
 
   const onLoad = async () => {
     if (!plan || !geometry.stackGeometry) return;
@@ -326,6 +328,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     const provenance = {
       calibration: session.calibrationRecord ?? { method: 'typed' as const },
       orientation: plan.orient,
+      // autosaved with the provenance (importRecord) and so restored with it
+      ...(capture.window ? { captureWindow: capture.window } : {}),
       ...(plan.gaps.length && plan.gapPolicy
         ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled: report.filled.map(f => f.slice) } }
         : {}),
@@ -367,9 +371,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     return `: ${n} slices${z > 0 ? `, ${(n * z).toFixed(1)} mm deep` : ''}`;
   };
 
+  // a capture window maps 8-bit grey levels; a 16-bit or real-valued stack has its own values
+  const captureProblem = capture.problem ?? (capture.window && plan && plan.bitDepth !== 8 ? `A capture window maps 8-bit grey levels to HU; this stack is ${plan.bitDepth}-bit: choose "none"` : undefined);
   // the estimate is the decision: a volume over the GPU's texture limit or the memory budget waits for a crop, a downsample or "Load anyway"
   const gate = loadGate(session, plan);
-  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !gate.blocked;
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !captureProblem && !gate.blocked;
   const loadHint = loading
     ? ''
     : !files.length
@@ -378,8 +384,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         ? 'Reading the file headers…'
         : error
           ? 'Fix the error above first'
-          : gate.blocked ||
-            (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : ''));
+          : gate.blocked || (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : (captureProblem ?? '')));
   const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
   const mirrored = mirrorsCapture(orient);
   const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
@@ -765,6 +770,12 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 onCrop={c => dispatch({ type: 'crop', crop: c, width: wholeWidth, height: wholeHeight })}
                 overLimits={session.overLimits}
                 onOverLimits={value => dispatch({ type: 'overLimits', value })}
+              />
+
+              <CaptureWindowFields
+                value={session.captureWindow}
+                onChoice={choice => dispatch({ type: 'captureWindow', choice })}
+                onText={(key, value) => dispatch({ type: 'captureWindowText', key, value })}
               />
 
               {session.previousForm && (
