@@ -1,6 +1,6 @@
 // The 2 GB scenario's browser half, small (33 captures of 1920 × 1080 24-bit BMP, about
-// 200 MB, cropped to 1500 × 1000): loaded through the real import page, thresholded and
-// exported, asserting memory RATIOS only (never times; `npm run bench -- --scenario 2gb` has
+// 200 MB, cropped to 1500 × 1000): loaded through the real import page and thresholded,
+// asserting memory RATIOS only (never times; `npm run bench -- --scenario 2gb` has
 // those). Before it, the import page's size decision: a stack wider than this GPU's largest 3D
 // texture is refused before loading, with the numbers, until it is downsampled.
 import assert from 'node:assert/strict';
@@ -31,12 +31,15 @@ function bmp24(width, height) {
 test('a 200 MB capture stack: refused over the texture limit first; then 8-bit, no full copy, one volume of memory, two with a labelmap', { timeout: 600_000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imagestack-scale-'));
   let textureCheck;
+  const started = performance.now();
   try {
     const r = await runBrowserCaptureScenario({
       slices: 33,
       anchor: false,
       census: true,
-      log: s => console.log(`[scale] ${s}`),
+      // the export's memory and progress are the bench's to measure: keep this test cheap
+      steps: ['threshold'],
+      log: s => console.log(`[scale ${((performance.now() - started) / 1000).toFixed(0)} s] ${s}`),
       async onImportPage(page) {
         const max = await page.evaluate(() => {
           const gl = document.createElement('canvas').getContext('webgl2');
@@ -83,7 +86,6 @@ test('a 200 MB capture stack: refused over the texture limit first; then 8-bit, 
     // (measured 3.2; 4.7–5.3 while the decode workers kept their garbage); a widening to 16 bits
     // or float (4× on upload) goes far past it
     assert.ok(r.ratios.rendererToGrey <= 5.5, `renderer above the baseline: ${r.ratios.rendererToGrey} × the grey volume`);
-    assert.ok(r.export.triangles > 0 && r.export.progressUpdates > 0, 'the export finished with progress');
     assert.equal(r.threshold.progressShown, true, 'the threshold showed no progress');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
