@@ -9,24 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runBrowserCaptureScenario } from '../../bench/lib/browserScenario.mjs';
+import { bmp24 } from '../../bench/lib/captureScenario.mjs';
 import { shot } from './lib/browser.mjs';
 
 /** A 24-bit BMP of a grey ramp. */
-function bmp24(width, height) {
-  const stride = Math.ceil((3 * width) / 4) * 4;
-  const file = Buffer.alloc(54 + stride * height);
-  file.write('BM', 0, 'latin1');
-  file.writeUInt32LE(file.length, 2);
-  file.writeUInt32LE(54, 10);
-  file.writeUInt32LE(40, 14);
-  file.writeInt32LE(width, 18);
-  file.writeInt32LE(height, 22);
-  file.writeUInt16LE(1, 26);
-  file.writeUInt16LE(24, 28);
-  file.writeUInt32LE(stride * height, 34);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) file.fill(x & 255, 54 + y * stride + 3 * x, 54 + y * stride + 3 * x + 3);
-  return file;
-}
+const rampBmp = (width, height) => bmp24(width, height, (_y, row) => {
+  for (let x = 0; x < width; x++) row.fill(x & 255, 3 * x, 3 * x + 3);
+});
 
 test('a 200 MB capture stack: refused over the texture limit first; then 8-bit, no full copy, one volume of memory, two with a labelmap', { timeout: 600_000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imagestack-scale-'));
@@ -48,7 +37,7 @@ test('a 200 MB capture stack: refused over the texture limit first; then 8-bit, 
         assert.ok(max > 0, 'no WebGL2 in this Chromium');
         const wide = path.join(tmp, 'wide');
         fs.mkdirSync(wide);
-        for (const k of [1, 2]) fs.writeFileSync(path.join(wide, `W${k}.bmp`), bmp24(max + 1, 4));
+        for (const k of [1, 2]) fs.writeFileSync(path.join(wide, `W${k}.bmp`), rampBmp(max + 1, 4));
         await page.setInputFiles('[data-cy=imagestack-file-input]', fs.readdirSync(wide).map(f => path.join(wide, f)));
         for (const [cy, v] of [['imagestack-spacing-x', '1'], ['imagestack-spacing-y', '1'], ['imagestack-slice-spacing', '1']]) await page.fill(`[data-cy=${cy}]`, v);
         const problem = await page.textContent('[data-cy=imagestack-too-large-texture]', { timeout: 60_000 });
