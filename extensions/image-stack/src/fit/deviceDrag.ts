@@ -25,8 +25,9 @@ const is3D = (vp: any) => vp?.type === 'volume3d';
  * "Move device" in the host's 3D views: while on, a press on the device (inside its projected
  * outline's box) drags it in the plane of the screen; with Shift it turns like a trackball about
  * its centre, with Ctrl (or ⌘) it rolls about the view axis. A press elsewhere is the camera's,
- * as always. The press is taken in the capture phase, before Cornerstone's tools see it, so the
- * camera does not turn under the drag. The math is dragPlacement (tested); this is the glue.
+ * as always. The press is taken as a pointer event in the capture phase, before the host sees
+ * it (its pointerdown cancels the mouse events that would follow), and cancelled, so the camera
+ * does not turn under the drag. The math is dragPlacement (tested); this is the glue.
  */
 export class DeviceDrag {
   private handlers?: DragHandlers;
@@ -61,29 +62,30 @@ export class DeviceDrag {
     for (const vp of this.viewports()) {
       const el: HTMLElement | undefined = vp.element;
       if (!el || !is3D(vp) || this.attached.has(el)) continue;
-      const down = (e: MouseEvent) => this.press(el, e);
-      el.addEventListener('mousedown', down, true);
+      const down = (e: PointerEvent) => this.press(el, e);
+      el.addEventListener('pointerdown', down, true);
       el.dataset.imagestackMoveDevice = 'on';
       this.attached.set(el, () => {
-        el.removeEventListener('mousedown', down, true);
+        el.removeEventListener('pointerdown', down, true);
         delete el.dataset.imagestackMoveDevice;
       });
     }
   }
 
-  private press(el: HTMLElement, e: MouseEvent) {
+  private press(el: HTMLElement, e: PointerEvent) {
     const h = this.handlers;
     const vp = this.viewports().find(v => v.element === el);
     const device = h?.device();
     if (!h || !vp || !device || e.button !== 0) return;
     const rect = el.getBoundingClientRect();
-    const at = (ev: MouseEvent): [number, number] => [ev.clientX - rect.left, ev.clientY - rect.top];
+    const at = (ev: PointerEvent): [number, number] => [ev.clientX - rect.left, ev.clientY - rect.top];
     if (!onDevice(vp, device, at(e))) return;
     e.stopImmediatePropagation();
     e.preventDefault();
     const kind: DragKind = e.shiftKey ? 'turn' : e.ctrlKey || e.metaKey ? 'roll' : 'move';
     let last = at(e);
-    const move = (ev: MouseEvent) => {
+    const move = (ev: PointerEvent) => {
+      if (ev.pointerId !== e.pointerId) return;
       ev.stopImmediatePropagation();
       ev.preventDefault();
       const p = at(ev);
@@ -95,14 +97,17 @@ export class DeviceDrag {
       if (!current || !camera?.viewUp || !camera?.viewPlaneNormal) return;
       h.onDrag(dragPlacement(camera, dx, dy, kind, { mmPerPixel: mmPerPixel(vp, current.centreMm, camera), centreMm: current.centreMm }));
     };
-    const up = (ev: MouseEvent) => {
+    const up = (ev: PointerEvent) => {
+      if (ev.pointerId !== e.pointerId) return;
       ev.stopImmediatePropagation();
-      document.removeEventListener('mousemove', move, true);
-      document.removeEventListener('mouseup', up, true);
+      document.removeEventListener('pointermove', move, true);
+      document.removeEventListener('pointerup', up, true);
+      document.removeEventListener('pointercancel', up, true);
       h.onEnd();
     };
-    document.addEventListener('mousemove', move, true);
-    document.addEventListener('mouseup', up, true);
+    document.addEventListener('pointermove', move, true);
+    document.addEventListener('pointerup', up, true);
+    document.addEventListener('pointercancel', up, true);
   }
 }
 
