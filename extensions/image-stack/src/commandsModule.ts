@@ -98,7 +98,7 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
      */
     [COMMANDS.threshold]: (req: ThresholdRequest) => {
       const s = loaded();
-      return thresholdSeries(host(s), { voxels: s.stack.voxels, columns: s.stack.columns, rows: s.stack.rows, slices: s.stack.slices, geometry: s.geometry }, s.workflow, req);
+      return thresholdSeries(host(s), { voxels: s.stack.voxels, columns: s.stack.columns, rows: s.stack.rows, slices: s.stack.slices, geometry: s.geometry, captureWindow: s.provenance.captureWindow }, s.workflow, req);
     },
     /** One refine step on a segment (default: the active one), off the main thread; undoable. Returns volumes before and after (mL). */
     [COMMANDS.refine]: ({ step, segmentIndex, signal, onProgress }: { step: RefineStep; segmentIndex?: number } & JobOptions) => {

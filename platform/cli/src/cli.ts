@@ -26,6 +26,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`imagestack: unknown command "${name}"\n${USAGE}\n`);
     return 2;
   }
+  // One place answers `--help` for every command, before its arguments are parsed.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage + '\n');
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (e) {

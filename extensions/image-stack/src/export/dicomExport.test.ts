@@ -1,4 +1,4 @@
-import { createSeriesUids, readPart10, part10Files, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { createSeriesUids, parseCaptureWindow, readPart10, part10Files, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { buildViewerInstances } from '../services/viewerInstances';
 import { checkDicomWeb, exportRecordsOf, failureSummary, pacsResultLine, pacsStudyPath } from './dicomExport';
@@ -6,7 +6,7 @@ import { fileNameFrom } from '../utils/download';
 
 const geometry: StackGeometry = { pixelSpacingXMm: 0.9, pixelSpacingYMm: 0.8, sliceSpacingMm: 1.3, originMm: [1, 2, 3], orientation: [1, 0, 0, 0, 1, 0] };
 
-function series(): LoadedSeries {
+function series(provenance: LoadedSeries['provenance'] = {}): LoadedSeries {
   const stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] };
   const uids = createSeriesUids(3);
   const window = windowFromVoxels(stack.voxels);
@@ -14,7 +14,7 @@ function series(): LoadedSeries {
   const identity = { description: 'scan: a/b', date: new Date(Date.UTC(2025, 4, 6, 7, 8, 9)) };
   const imageIds = ['imagestack:k/0', 'imagestack:k/1', 'imagestack:k/2'];
   const instances = buildViewerInstances({ stack, geometry, uids, window, identity, imageIds });
-  return { key: 'k', stack, geometry, description: identity.description, uids, window, identity, instances, studyInstanceUID: uids.studyInstanceUID, seriesInstanceUID: uids.seriesInstanceUID, imageIds };
+  return { key: 'k', stack, geometry, description: identity.description, provenance, uids, window, identity, instances, studyInstanceUID: uids.studyInstanceUID, seriesInstanceUID: uids.seriesInstanceUID, imageIds };
 }
 
 test('the export records are the viewed ones but 16-bit: same UIDs, geometry, window and study date', () => {
@@ -30,6 +30,18 @@ test('the export records are the viewed ones but 16-bit: same UIDs, geometry, wi
   });
   const [first] = part10Files(s.stack, records);
   expect(Array.from(readPart10(first.bytes).pixels)).toEqual(Array.from(s.stack.voxels.subarray(0, 24)));
+});
+
+test('with the import\'s capture window the files say approximate HU; the viewer\'s records stay grey levels', () => {
+  const s = series({ captureWindow: parseCaptureWindow('bone') });
+  const records = exportRecordsOf(s);
+  expect(records.map(r => [r.RescaleType, r.RescaleIntercept])).toEqual([['HU', -450], ['HU', -450], ['HU', -450]]);
+  expect(records[0].RescaleSlope).toBeCloseTo(1500 / 255, 12);
+  // the window centre/width are mapped to HU too, from the same grey window the viewer shows
+  expect(records[0].WindowCenter).toBeCloseTo(s.window.center * (1500 / 255) - 450, 6);
+  expect(s.instances.map(r => [r.BitsAllocated, r.RescaleSlope, r.RescaleIntercept, r.RescaleType])).toEqual(Array(3).fill([8, 1, 0, undefined]));
+  // without one: grey levels, no RescaleType
+  expect(exportRecordsOf(series()).map(r => r.RescaleType)).toEqual([undefined, undefined, undefined]);
 });
 
 test('names and numbers for people', () => {

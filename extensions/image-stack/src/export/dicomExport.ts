@@ -14,9 +14,13 @@ export function pacsStudyPath(routeName: string, studyInstanceUID: string): stri
 /**
  * The 'export' records of the series the user is looking at: core's one builder with the
  * import's UIDs, window and identity (its date included), so the saved series is the viewed one.
+ * The viewer's own records stay 8-bit grey levels (an HU rescale would make Cornerstone's volume
+ * float, R32F); only these files carry the capture window's HU.
  */
 export function exportRecordsOf(series: LoadedSeries): SyntheticCtRecord[] {
-  return buildExportRecords(series.stack, series.geometry, { identity: series.identity, uids: series.uids, window: series.window });
+  // the capture window (if the user gave one) maps the grey values back to approximate HU: core's
+  // exportRescale, the same rule as `imagestack convert --capture-window`
+  return buildExportRecords(series.stack, series.geometry, { identity: series.identity, uids: series.uids, window: series.window, captureWindow: series.provenance.captureWindow });
 }
 
 /** What a Blob of the zip is built from: chunks are folded into Blobs as they come, so the page does not hold a second copy in JS arrays. */

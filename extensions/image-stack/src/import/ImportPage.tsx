@@ -34,7 +34,8 @@ import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
 import { errorLine, shownError, type ShownError } from '../utils/errors';
-import { importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
+import { captureWindowOf, importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
+import CaptureWindowFields from './CaptureWindowFields';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
 import { BAD, Field, inputClass, WARN } from './ui';
@@ -278,6 +279,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   }, [base.plan, shownSlice, generation]);
 
   const geometry = useMemo(() => readGeometryForm(form, plan), [form, plan]);
+  const capture = captureWindowOf(session.captureWindow);
 
   const onLoad = async () => {
     if (!plan || !geometry.stackGeometry) return;
@@ -323,6 +325,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     const provenance = {
       calibration: session.calibrationRecord ?? { method: 'typed' as const },
       orientation: plan.orient,
+      // autosaved with the provenance (importRecord) and so restored with it
+      ...(capture.window ? { captureWindow: capture.window } : {}),
       ...(plan.gaps.length && plan.gapPolicy
         ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled: report.filled.map(f => f.slice) } }
         : {}),
@@ -364,7 +368,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     return `: ${n} slices${z > 0 ? `, ${(n * z).toFixed(1)} mm deep` : ''}`;
   };
 
-  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy);
+  // a capture window maps 8-bit grey levels; a 16-bit or real-valued stack has its own values
+  const captureProblem = capture.problem ?? (capture.window && plan && plan.bitDepth !== 8 ? `A capture window maps 8-bit grey levels to HU; this stack is ${plan.bitDepth}-bit: choose "none"` : undefined);
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !captureProblem;
   const loadHint = loading
     ? ''
     : !files.length
@@ -373,7 +379,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         ? 'Reading the file headers…'
         : error
           ? 'Fix the error above first'
-          : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : ''));
+          : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : (captureProblem ?? '')));
   const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
   const mirrored = mirrorsCapture(orient);
   const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
@@ -746,6 +752,12 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 onDownsample={value => dispatch({ type: 'downsample', value })}
                 reverse={reverse}
                 onReverse={value => dispatch({ type: 'reverse', value })}
+              />
+
+              <CaptureWindowFields
+                value={session.captureWindow}
+                onChoice={choice => dispatch({ type: 'captureWindow', choice })}
+                onText={(key, value) => dispatch({ type: 'captureWindowText', key, value })}
               />
 
               {session.previousForm && (

@@ -1,6 +1,7 @@
 import React from 'react';
 import { formatBytes, type SkippedFile, type StackPlan } from '@imagestack/core';
 import type { OverlayFinding } from './importSession';
+import { overlayHint } from './overlayHint';
 import type { PreviewSlice } from './previewSlice';
 import { WARN } from './ui';
 
@@ -37,6 +38,7 @@ export default function StackCheck({
 }) {
   const reverse = base.reverse;
   const filled = plan.slices.filter(s => s.fill);
+  const hint = overlayHint(overlays, plan.crop);
   const accepted = overlays?.crop && plan.crop.x === overlays.crop.x && plan.crop.y === overlays.crop.y && plan.crop.width === overlays.crop.width && plan.crop.height === overlays.crop.height;
   return (
     <div data-cy="imagestack-stack-check" className="border-input rounded border p-3 text-sm">
@@ -79,12 +81,12 @@ export default function StackCheck({
           {base.gaps.length > 0 && plan.gapPolicy === 'continuous' && <div data-cy="imagestack-check-continuous">stacked as continuous: the slices after a gap move up</div>}
         </dd>
         <dt className="text-muted-foreground">Overlays</dt>
-        <dd data-cy="imagestack-check-overlays" style={overlays?.crop ? WARN : undefined}>
+        <dd data-cy="imagestack-check-overlays" style={hint && !hint.cropped ? WARN : undefined}>
           {!overlays
             ? base.slices.length < 2
               ? 'one slice: nothing to compare'
               : 'checking a few slices…'
-            : overlays.crop
+            : overlays.fraction > 0
               ? `burned-in text, rulers or lines on ${(overlays.fraction * 100).toFixed(1)} % of the slice (tinted on the preview; ${overlays.sampled} slices compared)`
               : `none found (${overlays.sampled} slices compared)`}
         </dd>
@@ -95,6 +97,11 @@ export default function StackCheck({
           {skipped.length ? skipped.slice(0, 4).map(s => `${s.name} (${s.reason})`).join(', ') + (skipped.length > 4 ? `, … ${skipped.length} in all` : '') : 'none'}
         </dd>
       </dl>
+      {hint && (
+        <div data-cy="imagestack-overlay-hint" data-cropped={hint.cropped} className="mt-2" style={hint.cropped ? undefined : WARN} aria-live="polite">
+          {hint.text}
+        </div>
+      )}
       {overlays?.crop && (
         <div className="mt-2 flex flex-wrap items-center gap-2">
           <span data-cy="imagestack-overlay-crop">

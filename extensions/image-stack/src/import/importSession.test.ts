@@ -1,4 +1,4 @@
-import { importReducer, INITIAL_IMPORT, type ImportAction, type ImportSession } from './importSession';
+import { captureWindowOf, importReducer, INITIAL_IMPORT, type ImportAction, type ImportSession } from './importSession';
 
 const file = (name: string) => ({ name, size: 10 }) as unknown as File;
 const run = (actions: ImportAction[], from: ImportSession = INITIAL_IMPORT) => actions.reduce(importReducer, from);
@@ -187,5 +187,46 @@ describe('importReducer: the autosaved session', () => {
     const a = run([{ type: 'files', files: [file('a.bmp')], handles }]);
     expect(a.handles).toBe(handles);
     expect(importReducer(a, { type: 'files', files: [file('b.bmp')] }).handles).toBeUndefined();
+  });
+
+  describe('capture window', () => {
+    it('none by default: grey levels, nothing to explain', () => {
+      expect(INITIAL_IMPORT.captureWindow.choice).toBe('none');
+      expect(captureWindowOf(INITIAL_IMPORT.captureWindow)).toEqual({});
+    });
+
+    it('a named window fills in its level and width and keeps its name', () => {
+      const s = run([{ type: 'captureWindow', choice: 'bone' }]);
+      expect(s.captureWindow).toEqual({ choice: 'bone', level: '300', width: '1500' });
+      const w = captureWindowOf(s.captureWindow);
+      expect(w.window).toEqual({ level: 300, width: 1500, name: 'bone' });
+      expect(w.explains).toMatch(/Grey 0 reads as -450 HU, grey 255 as 1050 HU, 5\.88 HU a grey level/);
+      expect(captureWindowOf(run([{ type: 'captureWindow', choice: 'lung' }]).captureWindow).window).toEqual({ level: -600, width: 1500, name: 'lung' });
+      expect(captureWindowOf(run([{ type: 'captureWindow', choice: 'brain' }]).captureWindow).window).toEqual({ level: 40, width: 80, name: 'brain' });
+      expect(captureWindowOf(run([{ type: 'captureWindow', choice: 'wide' }]).captureWindow).window).toEqual({ level: 0, width: 2000, name: 'wide' });
+    });
+
+    it('editing a named window makes it the user\'s own (no name); custom starts from the numbers shown', () => {
+      const s = run([
+        { type: 'captureWindow', choice: 'bone' },
+        { type: 'captureWindowText', key: 'width', value: '2000' },
+      ]);
+      expect(s.captureWindow).toEqual({ choice: 'custom', level: '300', width: '2000' });
+      expect(captureWindowOf(s.captureWindow).window).toEqual({ level: 300, width: 2000 });
+      expect(run([{ type: 'captureWindow', choice: 'lung' }, { type: 'captureWindow', choice: 'custom' }]).captureWindow).toEqual({ choice: 'custom', level: '-600', width: '1500' });
+    });
+
+    it('a half-typed or impossible window is a problem, not a window; none clears it', () => {
+      const half = run([{ type: 'captureWindow', choice: 'custom' }, { type: 'captureWindowText', key: 'level', value: '40' }]);
+      expect(captureWindowOf(half.captureWindow)).toEqual({ problem: expect.stringMatching(/level and width in HU/) });
+      const zero = importReducer(half, { type: 'captureWindowText', key: 'width', value: '0' });
+      expect(captureWindowOf(zero.captureWindow).problem).toMatch(/width must be above 0 HU/);
+      expect(importReducer(zero, { type: 'captureWindow', choice: 'none' }).captureWindow).toEqual(INITIAL_IMPORT.captureWindow);
+    });
+
+    it('a new set of files starts without one (the new captures may have another window)', () => {
+      const s = run([{ type: 'captureWindow', choice: 'bone' }, { type: 'files', files: [file('b1.png')] }]);
+      expect(s.captureWindow.choice).toBe('none');
+    });
   });
 });

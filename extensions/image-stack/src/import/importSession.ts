@@ -1,11 +1,17 @@
 import {
   calibrateSpacing,
+  captureWindow as checkedCaptureWindow,
+  greyToHu,
+  huStep,
+  NAMED_CAPTURE_WINDOWS,
   formatPercent,
   formatSpacingMm,
   ImageStackError,
   parseCrop,
   tickCalibrationRecord,
   type CalibrationRecord,
+  type CaptureWindow,
+  type CaptureWindowName,
   type CropRect,
   type DownsampleFactor,
   type GapPolicy,
@@ -38,6 +44,41 @@ export interface OverlayFinding {
   /** How many slices were compared. */
   sampled: number;
 }
+/**
+ * The window the screen captures were taken with, as the page keeps it: none (grey levels), a
+ * named window (core's NAMED_CAPTURE_WINDOWS) or a level and width typed in HU.
+ */
+export interface CaptureWindowText {
+  choice: 'none' | CaptureWindowName | 'custom';
+  /** Level and width in HU as typed (a named window fills them in). */
+  level: string;
+  width: string;
+}
+export const NO_CAPTURE_WINDOW: CaptureWindowText = { choice: 'none', level: '', width: '' };
+
+/**
+ * The capture window the fields say, checked by core: none, the window, or what is wrong with
+ * it (a half-typed level or width) and the sentence that explains the mapping.
+ */
+export function captureWindowOf(t: CaptureWindowText): { window?: CaptureWindow; problem?: string; explains?: string } {
+  if (t.choice === 'none') return {};
+  const level = Number(t.level);
+  const width = Number(t.width);
+  if (t.level.trim() === '' || t.width.trim() === '' || !Number.isFinite(level) || !Number.isFinite(width)) {
+    return { problem: 'Type the capture window\'s level and width in HU (or choose "none")' };
+  }
+  try {
+    const w = checkedCaptureWindow(level, width, t.choice === 'custom' ? undefined : t.choice);
+    return {
+      window: w,
+      explains: `Grey 0 reads as ${+greyToHu(w, 0).toFixed(1)} HU, grey 255 as ${+greyToHu(w, 255).toFixed(1)} HU, ${+huStep(w).toFixed(2)} HU a grey level (approximate: values outside the window were clipped by the capture).`,
+    };
+  } catch (e) {
+    if (e instanceof ImageStackError) return { problem: errorLine(e) };
+    throw e;
+  }
+}
+
 /** The preview's zoom: 1 (fit) to 8. */
 export const ZOOM_STEPS = [1, 1.5, 2, 3, 4, 6, 8] as const;
 
@@ -104,6 +145,8 @@ export interface ImportSession {
   /** Where the spacing in the form came from (for the sidecar); cleared when the user retypes it. */
   calibrationRecord?: CalibrationRecord;
   overlays?: OverlayFinding;
+  /** The window the captures were taken with (approximate HU), or none: grey levels. */
+  captureWindow: CaptureWindowText;
   /** A saved session to offer, until it is restored or discarded. */
   restore: RestoreState | null;
 }
@@ -143,6 +186,8 @@ export type ImportAction =
   | { type: 'ticksFailed'; text: string }
   | { type: 'overlays'; generation: number; finding: OverlayFinding }
   | { type: 'acceptOverlayCrop' }
+  | { type: 'captureWindow'; choice: CaptureWindowText['choice'] }
+  | { type: 'captureWindowText'; key: 'level' | 'width'; value: string }
   | { type: 'savedSession'; record: SessionRecord }
   | { type: 'restoreNeedsFiles'; line: string }
   | { type: 'restoreStarted' }
@@ -176,6 +221,7 @@ export const INITIAL_IMPORT: ImportSession = {
   zoom: 1,
   lineText: {},
   ticks: { text: '' },
+  captureWindow: NO_CAPTURE_WINDOW,
   restore: null,
 };
 
@@ -366,6 +412,17 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
     case 'acceptOverlayCrop': {
       const c = s.overlays?.crop;
       return c ? { ...s, crop: c, cropText: cropTextOf(c) } : s;
+    }
+    case 'captureWindow': {
+      if (a.choice === 'none') return { ...s, captureWindow: NO_CAPTURE_WINDOW };
+      if (a.choice === 'custom') return { ...s, captureWindow: { ...s.captureWindow, choice: 'custom' } };
+      const named = NAMED_CAPTURE_WINDOWS[a.choice];
+      return { ...s, captureWindow: { choice: a.choice, level: String(named.level), width: String(named.width) } };
+    }
+    case 'captureWindowText': {
+      // a named window edited is the user's own numbers: custom (a name would no longer be true)
+      const t = { ...s.captureWindow, [a.key]: a.value };
+      return { ...s, captureWindow: { ...t, choice: 'custom' } };
     }
     case 'savedSession':
       return { ...s, restore: { record: a.record, offer: restoreOffer(a.record), phase: 'offered' } };

@@ -1,10 +1,26 @@
 import React, { useEffect, useRef } from 'react';
+import type { CaptureWindow } from '@imagestack/core';
+import { boundText } from '../workflow/thresholdRange';
 
 /**
  * The data's own histogram (log counts) with the chosen range shaded: what the user needs to
- * pick a threshold on 0–255 data instead of OHIF's fixed −1000…1000 HU scale.
+ * pick a threshold on 0–255 data instead of OHIF's fixed −1000…1000 HU scale. The bins are the
+ * stored grey levels; with a capture window the axis reads in approximate HU.
  */
-export default function Histogram({ histogram, lower, upper, maxValue }: { histogram: Float64Array; lower: number; upper: number; maxValue: number }) {
+export default function Histogram({
+  histogram,
+  lower,
+  upper,
+  maxValue,
+  captureWindow,
+}: {
+  histogram: Float64Array;
+  /** The shaded inclusive range, in stored grey levels (lower > upper: none). */
+  lower: number;
+  upper: number;
+  maxValue: number;
+  captureWindow?: CaptureWindow;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -27,5 +43,17 @@ export default function Histogram({ histogram, lower, upper, maxValue }: { histo
       ctx.fillRect(x, h - barHeight, 1, barHeight);
     }
   }, [histogram, lower, upper, maxValue]);
-  return <canvas ref={ref} width={256} height={60} className="w-full" data-cy="imagestack-histogram" aria-label="Histogram of voxel values" />;
+  const scale = { maxValue, captureWindow };
+  const unit = captureWindow ? ' HU' : '';
+  const mid = Math.round(maxValue / 2);
+  return (
+    <div className="flex flex-col">
+      <canvas ref={ref} width={256} height={60} className="w-full" data-cy="imagestack-histogram" aria-label={`Histogram of voxel values${captureWindow ? ' (axis in approximate HU)' : ''}`} />
+      <div data-cy="imagestack-histogram-axis" className="text-muted-foreground flex justify-between text-xs">
+        <span>{boundText(scale, 0, 'lower') + unit}</span>
+        <span>{boundText(scale, mid, 'lower') + unit}</span>
+        <span>{boundText(scale, maxValue, 'upper') + unit}</span>
+      </div>
+    </div>
+  );
 }

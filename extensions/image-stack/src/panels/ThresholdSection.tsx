@@ -1,11 +1,13 @@
 import React, { useState } from 'react';
 import { Button, PanelSection } from '@ohif/ui-next';
+import { captureWindowLabel, huStep } from '@imagestack/core';
 import { COMMANDS, IDS } from '../ids';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { errorLine } from '../utils/errors';
 import type { ThresholdResult } from '../workflow/thresholdSeries';
 import type { SegmentInfo } from '../workflow/segmentationHost';
 import { otsuThreshold } from '../segmentation/otsu';
+import { boundText, readThresholdBounds, type ThresholdScale } from '../workflow/thresholdRange';
 import Histogram from './Histogram';
 import { usePanelState } from './usePanelState';
 
@@ -19,25 +21,21 @@ const NEW = 'new';
  */
 export default function ThresholdSection({ series, segments, commandsManager, servicesManager }: { series: LoadedSeries; segments: SegmentInfo[]; commandsManager: any; servicesManager: any }) {
   const maxValue = series.stack.bitsStored === 8 ? 255 : 65535;
-  const [lower, setLower] = usePanelState(series, 'thresholdLower', () => String(otsuThreshold(series.histogram)));
-  const [upper, setUpper] = usePanelState(series, 'thresholdUpper', String(maxValue));
+  // with the import's capture window the bounds are typed and shown in approximate HU; the
+  // labelmap is made from the grey levels they select (workflow/thresholdRange.ts)
+  const captureWindow = series.stack.bitsStored === 8 ? series.provenance.captureWindow : undefined;
+  const scale: ThresholdScale = { maxValue, captureWindow };
+  const [lower, setLower] = usePanelState(series, 'thresholdLower', () => boundText(scale, otsuThreshold(series.histogram), 'lower'));
+  const [upper, setUpper] = usePanelState(series, 'thresholdUpper', () => boundText(scale, maxValue, 'upper'));
   const [into, setInto] = useState<string>(NEW);
   const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = usePanelState(series, 'thresholdMessage', '');
-  const lo = Number(lower);
-  const hi = Number(upper);
+  const reading = readThresholdBounds(scale, lower, upper);
   const target = into === NEW ? undefined : segments.find(s => String(s.index) === into);
   const problem =
-    lower.trim() === '' || upper.trim() === '' || !Number.isInteger(lo) || !Number.isInteger(hi)
-      ? 'Enter whole numbers for both ends of the range'
-      : lo < 0 || hi > maxValue
-        ? `The range must lie within 0–${maxValue}`
-        : lo > hi
-          ? 'The lower value is above the upper value'
-          : target && !replace
-            ? `Tick "replace" to overwrite segment ${target.index} "${target.label}", or choose a new segment`
-            : '';
+    reading.problem ?? (target && !replace ? `Tick "replace" to overwrite segment ${target.index} "${target.label}", or choose a new segment` : '');
+  const [lo, hi] = reading.grey ?? [-1, -2];
 
   const apply = async () => {
     setBusy(true);
@@ -65,17 +63,39 @@ export default function ThresholdSection({ series, segments, commandsManager, se
       <PanelSection.Header>Threshold</PanelSection.Header>
       <PanelSection.Content>
         <div className="flex flex-col gap-2 p-3">
-          <Histogram histogram={series.histogram} lower={problem ? -1 : lo} upper={problem ? -2 : hi} maxValue={maxValue} />
+          <Histogram histogram={series.histogram} lower={lo} upper={hi} maxValue={maxValue} captureWindow={captureWindow} />
           <div className="flex items-center gap-2">
             <label className="flex items-center gap-1">
               From
-              <input data-cy="imagestack-threshold-min" className={inputClass} type="number" min={0} max={maxValue} value={lower} onChange={e => setLower(e.target.value)} />
+              <input
+                data-cy="imagestack-threshold-min"
+                className={inputClass}
+                type="number"
+                {...(captureWindow ? { step: 'any' } : { min: 0, max: maxValue })}
+                value={lower}
+                onChange={e => setLower(e.target.value)}
+              />
             </label>
             <label className="flex items-center gap-1">
               to
-              <input data-cy="imagestack-threshold-max" className={inputClass} type="number" min={0} max={maxValue} value={upper} onChange={e => setUpper(e.target.value)} />
+              <input
+                data-cy="imagestack-threshold-max"
+                className={inputClass}
+                type="number"
+                {...(captureWindow ? { step: 'any' } : { min: 0, max: maxValue })}
+                value={upper}
+                onChange={e => setUpper(e.target.value)}
+              />
             </label>
+            <span data-cy="imagestack-threshold-unit" className="text-muted-foreground whitespace-nowrap" title={captureWindow ? 'approximate HU, from the capture window' : 'grey levels as stored'}>
+              {captureWindow ? 'HU' : 'grey'}
+            </span>
           </div>
+          {captureWindow && (
+            <div data-cy="imagestack-threshold-grey" className="text-muted-foreground text-xs" title={`Capture window ${captureWindowLabel(captureWindow)}: one grey level is ${huStep(captureWindow).toFixed(2)} HU`}>
+              {reading.grey ? `= grey levels ${reading.grey[0]}–${reading.grey[1]} ` : ''}(approximate HU: capture window {captureWindowLabel(captureWindow)}, {huStep(captureWindow).toFixed(2)} HU a step)
+            </div>
+          )}
           <label className="flex items-center justify-between gap-2">
             Into
             <select

@@ -1,4 +1,4 @@
-import type { CalibrationRecord, GapRecord, SeriesIdentity, SeriesUids, SliceOrientation, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
+import type { CalibrationRecord, CaptureWindow, GapRecord, SeriesIdentity, SeriesUids, SliceOrientation, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
 import { createSeriesUids, sliceView, voxelHistogram, windowFromHistogram } from '@imagestack/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
@@ -43,6 +43,12 @@ export interface ImportProvenance {
   calibration?: CalibrationRecord;
   orientation?: SliceOrientation;
   gaps?: GapRecord;
+  /**
+   * The window the screen captures were taken with, as the user gave it on the import page:
+   * thresholds and histograms read in approximate HU, the sidecar records both, the exported
+   * DICOM says HU through RescaleSlope/Intercept. The viewer's volume stays 8-bit grey levels.
+   */
+  captureWindow?: CaptureWindow;
 }
 
 /** What addStack takes beside the stack itself. */

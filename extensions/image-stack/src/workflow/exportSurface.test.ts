@@ -1,3 +1,4 @@
+import { greyToHu, parseCaptureWindow } from '@imagestack/core';
 import { GEOMETRY, inProcess, memoryHost, paintBall } from '../../testing/workflowFakes';
 import { exportSurface } from './exportSurface';
 import { refineSegment } from './refineSegment';
@@ -39,6 +40,9 @@ describe('exportSurface', () => {
     expect(recorded.calibration).toEqual(provenance.calibration);
     expect(recorded.orientation).toMatchObject({ flip: 'rows', rotate: 0, mirrorsCapture: true });
     expect(recorded.gaps).toEqual(provenance.gaps);
+    // the threshold that made the segment, in grey levels; no capture window: no HU anywhere
+    expect(recorded.threshold).toEqual([20, 40]);
+    expect(recorded.captureWindow).toBeUndefined();
 
     // renamed in OHIF's list: the next export carries the new name
     host.renameSegment('seg-1', 1, 'airway');
@@ -49,5 +53,21 @@ describe('exportSurface', () => {
     const { host } = memoryHost(dims);
     await host.createLabelmap({ index: 1, label: 'nothing' });
     await expect(exportSurface(host, series, createWorkflowState(), {}, inProcess)).rejects.toThrow(/segment 1 "nothing" is empty: nothing to export/);
+  });
+
+  it('with a capture window the sidecar records the grey threshold and its approximate HU, and the HU step', async () => {
+    const { host } = memoryHost(dims);
+    const state = createWorkflowState();
+    const bone = parseCaptureWindow('bone');
+    const voxels = new Uint8Array(dims[0] * dims[1] * dims[2]);
+    paintBall(Array.from({ length: dims[2] }, (_, k) => voxels.subarray(k * dims[0] * dims[1], (k + 1) * dims[0] * dims[1])), dims[0], [10, 9, 7], 5, 200);
+    await thresholdSeries(host, { voxels, columns: dims[0], rows: dims[1], slices: dims[2], geometry: GEOMETRY, captureWindow: bone }, state, { lower: 115, upper: 255 });
+    const r = await exportSurface(host, { ...series, provenance: { captureWindow: bone } }, state, {}, inProcess);
+    expect(r.fileName).toBe('CT head - Threshold 226–1050 HU.stl');
+    const sidecar = JSON.parse(r.sidecar);
+    expect(sidecar.threshold).toEqual([115, 255]);
+    expect(sidecar.captureWindow).toMatchObject({ level: 300, width: 1500, name: 'bone', thresholdHu: [greyToHu(bone, 115), 1050] });
+    expect(sidecar.captureWindow.huStep).toBeCloseTo(1500 / 255, 12);
+    expect(sidecar.operations[1]).toMatchObject({ op: 'threshold', lower: 115, upper: 255, lowerHu: greyToHu(bone, 115), upperHu: 1050 });
   });
 });

@@ -12,8 +12,8 @@ export interface ExportSeries {
   /** The series description: the start of every file name. */
   description: string;
   sliceNames: string[];
-  /** The import's calibration, orientation and gaps, recorded in the sidecar as given. */
-  provenance?: Pick<MeshSidecarInput, 'calibration' | 'orientation' | 'gaps'>;
+  /** The import's calibration, orientation, gaps and capture window, recorded in the sidecar as given. */
+  provenance?: Pick<MeshSidecarInput, 'calibration' | 'orientation' | 'gaps' | 'captureWindow'>;
 }
 
 export interface ExportOptions {
@@ -75,15 +75,20 @@ export async function exportSurface(host: SegmentationHost, series: ExportSeries
   const base = fileNameFrom(`${series.description} - ${segmentLabel}`, '');
   const fileName = `${base}.stl`;
   const names = series.sliceNames;
+  const history = segmentIndex === undefined ? [] : segmentHistory(state, segmentationId, segmentIndex);
+  // the threshold that made the segment (a threshold starts its history), in grey levels; with a
+  // capture window the sidecar adds its approximate HU
+  const made = history[0]?.op === 'threshold' ? history[0] : undefined;
   const sidecar = meshSidecar({
     files: [fileName],
     inputs: names.length > 2 ? [names[0], '…', names.at(-1)!] : names,
     geometry: series.geometry,
     dims: series.dims,
     ...series.provenance,
+    ...(made ? { threshold: [made.lower, made.upper] as [number, number] } : {}),
     operations: [
       { op: 'segment', segment: segmentIndex ?? 'all', label: segmentLabel },
-      ...(segmentIndex === undefined ? [] : segmentHistory(state, segmentationId, segmentIndex)),
+      ...history,
       ...built.operations,
     ],
     stats: built.stats,

@@ -1,4 +1,4 @@
-import { voxelVolumeMl } from '@imagestack/core';
+import { greyToHu, parseCaptureWindow, voxelVolumeMl } from '@imagestack/core';
 import { GEOMETRY, memoryHost } from '../../testing/workflowFakes';
 import { thresholdSeries } from './thresholdSeries';
 import { createWorkflowState, segmentHistory } from './workflowState';
@@ -58,5 +58,18 @@ describe('thresholdSeries', () => {
     const { host, modified } = memoryHost(dims);
     await thresholdSeries(host, source, createWorkflowState(), { lower: 35, upper: 65 }); // slices 1 and 2 (30 voxels each)
     expect(modified).toEqual([{ slices: [1, 2], segmentIndex: 1 }]);
+  });
+
+  it('with a capture window: the labelmap is still grey levels, the segment is named and recorded in approximate HU too', async () => {
+    const { host, count } = memoryHost(dims);
+    const state = createWorkflowState();
+    const bone = parseCaptureWindow('bone');
+    const r = await thresholdSeries(host, { ...source, captureWindow: bone }, state, { lower: 100, upper: 119 });
+    expect(count(1)).toBe(20); // the same grey levels as without a window
+    // grey 100 = 138.2 HU (shown rounded down), 119 = 250.0 HU (rounded up): the text selects the same levels
+    expect(r.label).toBe('Threshold 138–250 HU');
+    const [step] = segmentHistory(state, 'seg-1', 1);
+    expect(step).toMatchObject({ op: 'threshold', lower: 100, upper: 119 });
+    expect(step.op === 'threshold' && [step.lowerHu, step.upperHu]).toEqual([greyToHu(bone, 100), greyToHu(bone, 119)]);
   });
 });

@@ -1,5 +1,6 @@
-import { ImageStackError, voxelVolumeMl, type StackGeometry, type VoxelArray } from '@imagestack/core';
+import { greyToHu, ImageStackError, voxelVolumeMl, type CaptureWindow, type StackGeometry, type VoxelArray } from '@imagestack/core';
 import type { SegmentationHost } from './segmentationHost';
+import { huText } from './thresholdRange';
 import { recordStep, type WorkflowState } from './workflowState';
 
 /** The series a threshold reads: its voxels (slice after slice) and geometry. */
@@ -9,6 +10,8 @@ export interface ThresholdSource {
   rows: number;
   slices: number;
   geometry: StackGeometry;
+  /** The window the captures were taken with (the import's): the segment is then named and recorded in approximate HU too. */
+  captureWindow?: CaptureWindow;
 }
 
 export interface ThresholdRequest {
@@ -29,8 +32,9 @@ export interface ThresholdResult {
   volume_mL: number;
 }
 
-/** The label a threshold gives its segment: the range, in the user's scale. */
-export const thresholdLabel = (lower: number, upper: number) => `Threshold ${lower}–${upper}`;
+/** The label a threshold gives its segment: the range, in the user's scale (approximate HU with a capture window). */
+export const thresholdLabel = (lower: number, upper: number, w?: CaptureWindow) =>
+  w ? `Threshold ${huText(w, lower, 'lower')}–${huText(w, upper, 'upper')} HU` : `Threshold ${lower}–${upper}`;
 
 /**
  * Whole-volume threshold into a segment: voxels with lower ≤ value ≤ upper become the
@@ -45,7 +49,7 @@ export async function thresholdSeries(host: SegmentationHost, source: ThresholdS
   if (!Number.isFinite(lower) || !Number.isFinite(upper) || lower > upper) {
     throw new ImageStackError('bad-argument', `the threshold range ${lower}–${upper} is empty: the lower value must not be above the upper one`);
   }
-  const label = thresholdLabel(lower, upper);
+  const label = thresholdLabel(lower, upper, source.captureWindow);
   let segmentationId = host.findLabelmap();
   let segmentIndex: number;
   if (!segmentationId) {
@@ -95,6 +99,7 @@ export async function thresholdSeries(host: SegmentationHost, source: ThresholdS
   }
   host.dataModified(segmentationId, modified, segmentIndex);
   const volume_mL = count * voxelVolumeMl(source.geometry);
-  recordStep(state, segmentationId, segmentIndex, { op: 'threshold', lower, upper, voxels: count, volume_mL });
+  const w = source.captureWindow;
+  recordStep(state, segmentationId, segmentIndex, { op: 'threshold', lower, upper, ...(w ? { lowerHu: greyToHu(w, lower), upperHu: greyToHu(w, upper) } : {}), voxels: count, volume_mL });
   return { segmentationId, segmentIndex, label, voxels: count, volume_mL };
 }

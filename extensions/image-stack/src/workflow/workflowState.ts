@@ -3,7 +3,8 @@ import { createFitState, type FitState } from './fitState';
 
 /** One thing done to a segment, as its sidecar records it. */
 export type SegmentStep =
-  | { op: 'threshold'; lower: number; upper: number; voxels: number; volume_mL: number }
+  /** lower/upper: the inclusive grey range; with a capture window also their approximate HU. */
+  | { op: 'threshold'; lower: number; upper: number; lowerHu?: number; upperHu?: number; voxels: number; volume_mL: number }
   | (RefineStep & { volumeBefore_mL: number; volume_mL: number });
 
 /** The last refine operations, newest last, each able to put the segment back as it was. */

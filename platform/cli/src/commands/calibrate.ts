@@ -82,10 +82,6 @@ export const calibrate: Command = {
   summary: 'pixel spacing from a burned-in ruler on one slice (optionally fitted to its ticks)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const a = parseArgs(argv);
     let bytes: Uint8Array;
     try {

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
   buildExportRecords,
+  exportRescale,
   captureWindowLabel,
   captureWindowFromRescale,
   captureWindowRescale,
@@ -89,11 +90,9 @@ async function prepareOut(out: string): Promise<void> {
  */
 export async function convertStack(stack: VoxelStack, geometry: StackGeometry, options: ConvertOptions): Promise<ConvertResult> {
   const out = resolve(options.out);
-  if (options.captureWindow && stack.bitsStored !== 8) {
-    throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
-  }
+  // core's one rule for what the files' values mean (the viewer's zip and PACS copy use it too)
+  const rescale = exportRescale(stack, options);
   await prepareOut(out);
-  const rescale = options.captureWindow ? captureWindowRescale(options.captureWindow) : options.rescale;
   const records = buildExportRecords(stack, geometry, { identity: options.identity, rescale });
 
   const fileOf = new Map<string, string>();
@@ -168,10 +167,6 @@ export const convert: Command = {
   summary: 'slices → a DICOM CT series (files, optionally sent by STOW-RS)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const args = parseConvertArgs(argv);
     let stack: VoxelStack;
     let geometry: StackGeometry;
@@ -192,9 +187,8 @@ export const convert: Command = {
       if (warning) io.stderr(`imagestack convert: ${warning}\n`);
       ({ stack, geometry } = await readSlices(args.inputs, g, io));
       identity = { description: basename(resolve(args.inputs[0])) };
-      // real-valued slices (float or 32-bit TIFF) were mapped into 16-bit voxels: the files keep
-      // the source's values through RescaleSlope/Intercept (their unit is the source's, unknown here)
-      if (stack.rescale) rescale = { ...stack.rescale, type: 'US', description: 'voxel values mapped from the real values of the source slices' };
+      // real-valued slices (float or 32-bit TIFF) were mapped into 16-bit voxels: exportRescale
+      // keeps the source's values through RescaleSlope/Intercept (their unit unknown here)
     }
     const token = io.env[TOKEN_ENV] || undefined;
     const result = await convertStack(stack, geometry, {

@@ -119,10 +119,6 @@ export const fit: Command = {
   summary: 'a device placed in a lumen: minimum clearance (mm, where), interference (mL)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const args = parseFitArgs(argv);
     const anatomy = await anatomyMesh(args, io);
     const device = await readMeshFile(args.device);

@@ -114,10 +114,6 @@ export const info: Command = {
   summary: 'describe a stack of slices: order, size, gaps, duplicates, colour, memory',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const a = parseArgs(argv);
     const report = await inspectStack(a.inputs, {
       reverse: a.reverse,

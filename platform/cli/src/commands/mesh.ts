@@ -355,10 +355,6 @@ export const mesh: Command = {
   summary: 'slices → a closed surface in mm (STL), thresholded, smoothed, decimated',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const { args, result, geometry, dims, imported, stl, captureWindow } = await surfaceFromSlices(argv, io);
     const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;

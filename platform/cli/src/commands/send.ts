@@ -43,10 +43,6 @@ export const send: Command = {
   summary: 'DICOM files → a DICOMweb server by STOW-RS, unchanged (e.g. to resend what failed)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const args = parseSendArgs(argv);
     const files = await dicomInputs(args.inputs);
     if (!files) throw new ImageStackError('unsupported-format', 'holds no DICOM Part-10 files: send takes the files convert wrote', args.inputs[0]);

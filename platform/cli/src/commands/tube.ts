@@ -66,10 +66,6 @@ export const tube: Command = {
   summary: 'a parametric tube (outer/inner diameter, length, bend, cuff) as a closed STL in mm',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
     const { params, stl, ascii, json } = parseTubeArgs(argv);
     const mesh = generateTube(params); // ImageStackError('bad-argument') names the parameter
     const path = resolve(stl);

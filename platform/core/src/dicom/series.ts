@@ -1,4 +1,6 @@
+import { ImageStackError } from '../errors';
 import type { StackGeometry } from '../geometry/types';
+import { captureWindowRescale, type CaptureWindow } from '../hu/captureWindow';
 import { sliceView, type VoxelStack } from '../stack/types';
 import { writePart10 } from './part10';
 import { buildSeriesRecords, type Rescale, type SeriesIdentity, type SyntheticCtRecord } from './records';
@@ -19,8 +21,29 @@ export interface ExportSeriesOptions {
   uids?: SeriesUids;
   /** Defaults to windowFromVoxels(stack.voxels). */
   window?: VoiWindow;
-  /** What the stored values mean (e.g. captureWindowRescale: approximate HU); grey levels without. */
+  /**
+   * The window the captures were taken with: the files then say approximate HU through
+   * RescaleSlope/Intercept (captureWindowRescale), RescaleType HU. 8-bit stacks only; wins over
+   * `rescale`.
+   */
+  captureWindow?: CaptureWindow;
+  /** What the stored values mean (e.g. a DICOM input's own rescale); see exportRescale. */
   rescale?: Rescale;
+}
+
+/**
+ * What an exported series' stored values mean, decided in one place for the CLI and the viewer:
+ * a capture window's approximate HU (8-bit only), else the given rescale, else a real-valued
+ * stack's mapping back to its source values (units unknown: 'US'), else none (grey levels).
+ */
+export function exportRescale(stack: Pick<VoxelStack, 'bitsStored' | 'rescale'>, options: Pick<ExportSeriesOptions, 'captureWindow' | 'rescale'> = {}): Rescale | undefined {
+  if (options.captureWindow) {
+    if (stack.bitsStored !== 8) throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${stack.bitsStored}-bit`);
+    return captureWindowRescale(options.captureWindow);
+  }
+  if (options.rescale) return options.rescale;
+  if (stack.rescale) return { ...stack.rescale, type: 'US', description: 'voxel values mapped from the real values of the source slices' };
+  return undefined;
 }
 
 /** The 'export' records of a whole stack, with the window taken from its voxels. */
@@ -29,7 +52,7 @@ export function buildExportRecords(stack: VoxelStack, geometry: StackGeometry, o
     storage: 'export',
     identity: options.identity,
     window: options.window ?? windowFromVoxels(stack.voxels),
-    rescale: options.rescale,
+    rescale: exportRescale(stack, options),
   });
 }
 
