@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+import { openSample, shot } from './lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
 const { PHANTOM_AIR_RANGE, PHANTOM_ANATOMY } = require('../../platform/core/dist/index.js');
@@ -17,23 +17,15 @@ const TUBE = { od: 10, id: 7, length: 60 };
 const TIP_Z = -80; // the tube runs z −80..−20 mm, well inside the airway (it ends at z 10 mm)
 const WALL_SHIFT_MM = 8; // 8 + 5 > 9: the tube's side goes 4 mm through the wall
 
-let viewer;
 let b;
 before(async () => {
-  viewer = await startViewer();
-  b = await openBrowser({ downloads: true });
-  await b.page.goto(viewer.url + '/');
-  await b.page.click('[data-cy=imagestack-load-sample]');
-  await waitForRenderedViewports(b.page, { minViewports: 3 });
+  b = await openSample({ downloads: true });
 });
 
 /** The id of the 2D view looking along z (the axial MPR). */
 const axialViewportId = page =>
   page.evaluate(() => window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type !== 'volume3d' && Math.abs(v.getCamera().viewPlaneNormal?.[2] ?? 0) > 0.99).id);
-after(async () => {
-  await b?.browser.close();
-  await viewer?.close();
-});
+after(() => b?.close());
 
 /** Row-major 4×4: the device's +z along the patient's z, its tip at (x, y, z). */
 const matrixAt = ([x, y, z]) => [1, 0, 0, x, 0, 1, 0, y, 0, 0, 1, z, 0, 0, 0, 1];

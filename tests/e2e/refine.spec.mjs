@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+import { openSample, shot } from './lib/browser.mjs';
 import { readBinaryStl, stlMeasures } from './lib/stl.mjs';
 
 const require = createRequire(import.meta.url);
@@ -17,19 +17,11 @@ const airway = PHANTOM_ANATOMY.airway;
 const airwayMl = phantom.airwayVolumeMl;
 
 const WALL_MM = 2;
-let viewer;
 let b;
 before(async () => {
-  viewer = await startViewer();
-  b = await openBrowser({ downloads: true });
-  await b.page.goto(viewer.url + '/');
-  await b.page.click('[data-cy=imagestack-load-sample]');
-  await waitForRenderedViewports(b.page, { minViewports: 3 });
+  b = await openSample({ downloads: true });
 });
-after(async () => {
-  await b?.browser.close();
-  await viewer?.close();
-});
+after(() => b?.close());
 
 const resultText = () => b.page.textContent('[data-cy=imagestack-refine-result]');
 /** The "before → after" volumes of the last refine step, mL. */

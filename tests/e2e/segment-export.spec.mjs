@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+import { openSample, shot } from './lib/browser.mjs';
 import { readBinaryStl, stlMeasures } from './lib/stl.mjs';
 
 // The phantom's skull (platform/core/src/sample/headPhantom.ts): semi-axes 70, 85, 88 mm, 6 mm thick.
@@ -13,19 +13,11 @@ const outer = [70, 85, 88];
 const inner = outer.map(a => a - 6);
 const skullMl = ((4 / 3) * Math.PI * (outer[0] * outer[1] * outer[2] - inner[0] * inner[1] * inner[2])) / 1000;
 
-let viewer;
 let b;
 before(async () => {
-  viewer = await startViewer();
-  b = await openBrowser({ downloads: true });
-  await b.page.goto(viewer.url + '/');
-  await b.page.click('[data-cy=imagestack-load-sample]');
-  await waitForRenderedViewports(b.page, { minViewports: 3 });
+  b = await openSample({ downloads: true });
 });
-after(async () => {
-  await b?.browser.close();
-  await viewer?.close();
-});
+after(() => b?.close());
 
 test('the threshold range is on the data\'s own 0–255 scale and explains a bad range', async () => {
   const { page } = b;

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openBrowser, SHOTS, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+import { SHOTS, openSample, shot } from './lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
 const core = require('../../platform/core/dist/index.js');
@@ -30,20 +30,12 @@ const DRAWN = 12;
 const t0 = Date.now();
 const log = msg => console.error(`[volume3d +${((Date.now() - t0) / 1000).toFixed(0)} s] ${msg}`);
 
-let viewer;
 let b;
 before(async () => {
-  viewer = await startViewer();
   // a smaller page than the other specs: SwiftShader's 3D render time grows with the canvas
-  b = await openBrowser({ width: 1200, height: 800 });
-  await b.page.goto(viewer.url + '/');
-  await b.page.click('[data-cy=imagestack-load-sample]');
-  await waitForRenderedViewports(b.page, { minViewports: 3 });
+  b = await openSample({ width: 1200, height: 800 });
 });
-after(async () => {
-  await b?.browser.close();
-  await viewer?.close();
-});
+after(() => b?.close());
 
 test("OHIF's 3D menu offers the stack's presets first, and its 3D layouts open with the default", async () => {
   const { page } = b;

@@ -4,6 +4,7 @@ import getCustomizationModule from './getCustomizationModule';
 import getDataSourcesModule from './getDataSourcesModule';
 import getPanelModule from './getPanelModule';
 import getUtilityModule from './getUtilityModule';
+import { enterLabelmapToolsFrom3D } from './segmentation/labelmapTools';
 import { keepOneSurfaceIn3D } from './segmentation/oneSurface3D';
 import { ImageStackService } from './services/ImageStackService';
 import { startSessionKeeper } from './persistence/sessionKeeper';
@@ -15,9 +16,11 @@ const extension = {
     servicesManager.registerService(ImageStackService.REGISTRATION);
   },
   /** Our series get one surface in 3D, the exported one (segmentation/oneSurface3D.ts). */
-  onModeEnter({ servicesManager, extensionManager }: { servicesManager: any; extensionManager: any }) {
+  onModeEnter({ servicesManager, extensionManager, commandsManager }: { servicesManager: any; extensionManager: any; commandsManager: any }) {
     const service: ImageStackService = servicesManager.services[SERVICE_NAME];
     service.whileInMode(keepOneSurfaceIn3D({ servicesManager, extensionManager }));
+    // OHIF's labelmap tools can be chosen while the 3D view is active: they paint in the last 2D view
+    service.whileInMode(enterLabelmapToolsFrom3D({ servicesManager, extensionManager, commandsManager }));
     // [autosave] restores a saved labelmap, then saves the session as the user works (persistence/)
     service.whileInMode(startSessionKeeper({ servicesManager, extensionManager }));
   },

@@ -81,3 +81,32 @@ export async function waitForRenderedViewports(page, { minViewports = 1, timeout
     { timeout, polling: 500 },
   );
 }
+
+/**
+ * The set-up most specs share: our server, one Chromium page, the start page's "Load sample",
+ * and the sample shown in the MPR layout's viewports. Returns the page with its errors and
+ * `close()` (browser, then server) for the spec's `after`. One call per spec: its tests share
+ * the opened viewer.
+ */
+export async function openSample({ width, height, downloads, minViewports = 3, timeout } = {}) {
+  const viewer = await startViewer();
+  let b;
+  try {
+    b = await openBrowser({ width, height, downloads });
+    await b.page.goto(viewer.url + '/');
+    await b.page.click('[data-cy=imagestack-load-sample]');
+    await waitForRenderedViewports(b.page, { minViewports, timeout });
+  } catch (e) {
+    await b?.browser.close();
+    await viewer.close();
+    throw e;
+  }
+  return {
+    ...b,
+    url: viewer.url,
+    close: async () => {
+      await b.browser.close();
+      await viewer.close();
+    },
+  };
+}

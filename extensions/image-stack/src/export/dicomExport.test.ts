@@ -6,8 +6,10 @@ import { fileNameFrom } from '../utils/download';
 
 const geometry: StackGeometry = { pixelSpacingXMm: 0.9, pixelSpacingYMm: 0.8, sliceSpacingMm: 1.3, originMm: [1, 2, 3], orientation: [1, 0, 0, 0, 1, 0] };
 
-function series(provenance: LoadedSeries['provenance'] = {}): LoadedSeries {
-  const stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] };
+function series(
+  provenance: LoadedSeries['provenance'] = {},
+  stack: VoxelStack = { columns: 6, rows: 4, slices: 3, bitsStored: 8, voxels: Uint8Array.from({ length: 72 }, (_, i) => (i * 7) % 256), sliceNames: [] },
+): LoadedSeries {
   const uids = createSeriesUids(3);
   const window = windowFromVoxels(stack.voxels);
   // the import dates its identity once (ImageStackService.addStack)
@@ -42,6 +44,22 @@ test('with the import\'s capture window the files say approximate HU; the viewer
   expect(s.instances.map(r => [r.BitsAllocated, r.RescaleSlope, r.RescaleIntercept, r.RescaleType])).toEqual(Array(3).fill([8, 1, 0, undefined]));
   // without one: grey levels, no RescaleType
   expect(exportRecordsOf(series()).map(r => r.RescaleType)).toEqual([undefined, undefined, undefined]);
+});
+
+test('a stack of real values (a float TIFF mapped into 16-bit voxels) is exported with them through RescaleSlope/Intercept; the viewer shows its stored voxels', () => {
+  // the window -500..1000 chosen at the stack check: real = voxel · 1500/65535 − 500
+  const rescale = { slope: 1500 / 65535, intercept: -500 };
+  const s = series({}, { columns: 6, rows: 4, slices: 3, bitsStored: 16, voxels: Uint16Array.from({ length: 72 }, (_, i) => i * 900), sliceNames: [], rescale });
+  const records = exportRecordsOf(s);
+  records.forEach((r, k) => {
+    // the viewer's image loader hands Cornerstone the stored voxels (and their window), not pre-scaled values
+    expect([s.instances[k].RescaleSlope, s.instances[k].RescaleIntercept].map(Number)).toEqual([1, 0]);
+    expect(Number(r.RescaleSlope)).toBeCloseTo(rescale.slope, 9);
+    expect(Number(r.RescaleIntercept)).toBe(-500);
+  });
+  // voxel 900 of the first file is -500 + 900 · 1500/65535 ≈ -479.4 in the source's units
+  const [first] = part10Files(s.stack, records);
+  expect(readPart10(first.bytes).pixels[1] * Number(records[0].RescaleSlope) + Number(records[0].RescaleIntercept)).toBeCloseTo(-500 + (900 * 1500) / 65535, 3);
 });
 
 test('names and numbers for people', () => {

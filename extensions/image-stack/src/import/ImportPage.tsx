@@ -3,6 +3,7 @@ import { Button, toast } from '@ohif/ui-next';
 import {
   blobTargets,
   captureEdgeLetters,
+  decodeSourcePage,
   describeGaps,
   describeSliceOrientation,
   detectOverlays,
@@ -18,7 +19,9 @@ import {
   overlaySampleIndices,
   planStack,
   probeTargets,
+  sampleValueRange,
   sliceEdgeLetters,
+  type DecodeSource,
   type Orientation6,
   type StackPlan,
   type StackReport,
@@ -34,7 +37,7 @@ import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
 import { errorLine, shownError, type ShownError } from '../utils/errors';
-import { captureWindowOf, importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
+import { captureWindowOf, chosenValueRange, importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
 import CaptureWindowFields from './CaptureWindowFields';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
@@ -57,7 +60,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
   const [session, dispatch] = useReducer(importReducer, INITIAL_IMPORT);
   const { files, droppedFolder, unreadable, infos, probing, probeError, reverse, downsample, crop, cropText, form, tool, lines, rulerMm, calibration, previews, previewIndex, preview, progress, loadError, status } = session;
-  const { gapPolicy, orient, zoom, lineText, ticks, overlays } = session;
+  const { gapPolicy, orient, zoom, lineText, ticks, overlays, values } = session;
+  // Real-valued slices: the window mapped to grey levels (the sample's percentiles until the user types others).
+  const valueChoice = chosenValueRange(session);
+  const valueRange = valueChoice && 'low' in valueChoice ? valueChoice : undefined;
   const fileInputRef = useRef<HTMLInputElement>(null);
   const folderInputRef = useRef<HTMLInputElement>(null);
   const [dragOver, setDragOver] = useState(false);
@@ -190,21 +196,36 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const base = useMemo((): { plan?: StackPlan; error?: ShownError } => {
     if (!infos) return {};
     try {
-      return { plan: planStack(infos, { reverse, maxVolumeBytes: Number.POSITIVE_INFINITY }) };
+      return { plan: planStack(infos, { reverse, maxVolumeBytes: Number.POSITIVE_INFINITY, valueRange }) };
     } catch (e) {
       return { error: shownError(e) };
     }
-  }, [infos, reverse]);
+  }, [infos, reverse, valueRange?.low, valueRange?.high]);
+  // Previews of real-valued slices wait for their value window (they are shown through it).
+  const viewable = base.plan && (!base.plan.values || base.plan.rescale) ? base.plan : undefined;
+
+  // Real-valued slices (float or 32-bit TIFF): measure their values on a few slices, here, once
+  // per set of files; the 0.1–99.9 percentiles become the default window.
+  const needsSample = !!base.plan?.values && !values.measured;
+  useEffect(() => {
+    const p = base.plan;
+    if (!p || !needsSample) return;
+    sampleValueRange(p, s => decodeSourcePage(s.source as DecodeSource, s.page, s.file)).then(
+      range => dispatch({ type: 'valueSample', generation, range }),
+      e => dispatch({ type: 'probeFailed', generation, error: shownError(e) }),
+    );
+    // not on base.plan: it changes with every keystroke in the window fields, the sample does not
+  }, [needsSample, generation]);
 
   // The volume that will be built: with the crop and downsample, checked against the memory limit.
   const planned = useMemo((): { plan?: StackPlan; error?: ShownError } => {
     if (!infos || !base.plan) return {};
     try {
-      return { plan: planStack(infos, { reverse, crop, downsample, orient, gapPolicy }) };
+      return { plan: planStack(infos, { reverse, crop, downsample, orient, gapPolicy, valueRange }) };
     } catch (e) {
       return { error: shownError(e) };
     }
-  }, [infos, base.plan, reverse, crop, downsample, orient, gapPolicy]);
+  }, [infos, base.plan, reverse, crop, downsample, orient, gapPolicy, valueRange?.low, valueRange?.high]);
   const plan = planned.plan;
   const wholeWidth = base.plan?.width ?? 0;
   const wholeHeight = base.plan?.height ?? 0;
@@ -219,7 +240,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const firstSlice = base.plan?.slices[0];
   const lastSlice = base.plan?.slices.at(-1);
   useEffect(() => {
-    const p = base.plan;
+    const p = viewable;
     if (!p || !firstSlice || !lastSlice) return;
     (async () => {
       try {
@@ -230,11 +251,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         dispatch({ type: 'probeFailed', generation, error: shownError(e) });
       }
     })();
-  }, [base.plan, firstSlice, lastSlice, generation]);
+  }, [viewable, firstSlice, lastSlice, generation]);
   // The overlay check: a few slices spread over the stack, decoded here once per set of files
   // (burned-in text, rulers and frames are the pixels that do not change between them).
   useEffect(() => {
-    const p = base.plan;
+    const p = viewable;
     if (!p || p.slices.length < 2) return;
     let stale = false;
     (async () => {
@@ -260,12 +281,12 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     return () => {
       stale = true;
     };
-  }, [base.plan, generation]);
+  }, [viewable, generation]);
   const sliceCount = base.plan?.slices.length ?? 0;
   const shownIndex = Math.min(previewIndex ?? Math.floor((sliceCount - 1) / 2), Math.max(0, sliceCount - 1));
   const shownSlice = base.plan?.slices[shownIndex];
   useEffect(() => {
-    const p = base.plan;
+    const p = viewable;
     if (!p || !shownSlice) return;
     // a short pause, so dragging the slider decodes only where it stops
     const timer = setTimeout(async () => {
@@ -276,7 +297,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
       }
     }, 60);
     return () => clearTimeout(timer);
-  }, [base.plan, shownSlice, generation]);
+  }, [viewable, shownSlice, generation]);
 
   const geometry = useMemo(() => readGeometryForm(form, plan), [form, plan]);
   const capture = captureWindowOf(session.captureWindow);
@@ -370,7 +391,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
   // a capture window maps 8-bit grey levels; a 16-bit or real-valued stack has its own values
   const captureProblem = capture.problem ?? (capture.window && plan && plan.bitDepth !== 8 ? `A capture window maps 8-bit grey levels to HU; this stack is ${plan.bitDepth}-bit: choose "none"` : undefined);
-  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !captureProblem;
+  // real-valued slices: loaded only through a value window (measured, or typed and valid)
+  const valuesPending = !!plan?.values && !plan.rescale;
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !captureProblem && !valuesPending;
   const loadHint = loading
     ? ''
     : !files.length
@@ -379,7 +402,11 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         ? 'Reading the file headers…'
         : error
           ? 'Fix the error above first'
-          : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : (captureProblem ?? '')));
+          : valuesPending
+            ? valueChoice && 'error' in valueChoice
+              ? valueChoice.error
+              : 'Measuring the values of a few slices…'
+            : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : (captureProblem ?? '')));
   const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
   const mirrored = mirrorsCapture(orient);
   const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
@@ -742,7 +769,18 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
 
             {/* right: the check, the volume's options, the geometry, load */}
             <section className="flex flex-col gap-4">
-              <StackCheck plan={plan ?? base.plan} base={base.plan} skipped={skipped} coloured={coloured} overlays={overlays} onAcceptOverlayCrop={() => dispatch({ type: 'acceptOverlayCrop' })} />
+              <StackCheck
+                plan={plan ?? base.plan}
+                base={base.plan}
+                skipped={skipped}
+                coloured={coloured}
+                overlays={overlays}
+                onAcceptOverlayCrop={() => dispatch({ type: 'acceptOverlayCrop' })}
+                values={values}
+                valueError={valueChoice && 'error' in valueChoice ? valueChoice.error : undefined}
+                onValueText={(key, value) => dispatch({ type: 'valueRangeText', key, value })}
+                onValueDefault={() => dispatch({ type: 'valueRangeDefault' })}
+              />
 
               <VolumeOptions
                 cropText={cropText}

@@ -1,9 +1,24 @@
 import React from 'react';
 import { formatBytes, type SkippedFile, type StackPlan } from '@imagestack/core';
-import type { OverlayFinding } from './importSession';
+import { valueText, type ImportSession, type OverlayFinding } from './importSession';
 import { overlayHint } from './overlayHint';
 import type { PreviewSlice } from './previewSlice';
-import { WARN } from './ui';
+import { inputClass, WARN } from './ui';
+
+/** EXIF orientation 2–8: what the decoder did to turn the photo upright. */
+const EXIF_ORIENTATION: Record<number, string> = {
+  2: 'mirrored left–right',
+  3: 'turned 180°',
+  4: 'mirrored top–bottom',
+  5: 'mirrored along the main diagonal',
+  6: 'turned 90° clockwise',
+  7: 'mirrored along the other diagonal',
+  8: 'turned 90° anticlockwise',
+};
+
+function sampleKind(v: NonNullable<StackPlan['values']>): string {
+  return `${v.bitDepth}-bit ${v.sampleFormat === 'float' ? 'floating-point' : v.sampleFormat === 'int' ? 'signed integer' : 'unsigned integer'} values`;
+}
 
 function stackFacts(plan: StackPlan): Array<[string, string]> {
   const facts: Array<[string, string]> = [
@@ -28,6 +43,10 @@ export default function StackCheck({
   coloured,
   overlays,
   onAcceptOverlayCrop,
+  values,
+  valueError,
+  onValueText,
+  onValueDefault,
 }: {
   plan: StackPlan;
   base: StackPlan;
@@ -35,7 +54,14 @@ export default function StackCheck({
   coloured: PreviewSlice[];
   overlays?: OverlayFinding;
   onAcceptOverlayCrop?(): void;
+  /** Real-valued slices: the measured sample and the window as typed. */
+  values?: ImportSession['values'];
+  valueError?: string;
+  onValueText?(key: 'low' | 'high', value: string): void;
+  onValueDefault?(): void;
 }) {
+  const measured = values?.measured;
+  const isDefault = !!measured && values!.low === valueText(measured.low) && values!.high === valueText(measured.high);
   const reverse = base.reverse;
   const filled = plan.slices.filter(s => s.fill);
   const hint = overlayHint(overlays, plan.crop);
@@ -90,6 +116,76 @@ export default function StackCheck({
               ? `burned-in text, rulers or lines on ${(overlays.fraction * 100).toFixed(1)} % of the slice (tinted on the preview; ${overlays.sampled} slices compared)`
               : `none found (${overlays.sampled} slices compared)`}
         </dd>
+        {plan.values && (
+          <>
+            <dt className="text-muted-foreground">Values</dt>
+            <dd data-cy="imagestack-check-values">
+              {sampleKind(plan.values)}
+              {measured
+                ? `: ${valueText(measured.min ?? measured.low)} to ${valueText(measured.max ?? measured.high)} in ${measured.sampled?.length ?? 0} sampled slice${measured.sampled?.length === 1 ? '' : 's'}` +
+                  (measured.nonFinite ? ` (${measured.nonFinite} not finite: NaN or infinite, shown black)` : '')
+                : ': measuring a few slices…'}
+            </dd>
+            <dt className="text-muted-foreground">Grey levels</dt>
+            <dd data-cy="imagestack-check-grey-levels">
+              {measured && (
+                <div className="flex flex-wrap items-center gap-2">
+                  <label>
+                    black at{' '}
+                    <input data-cy="imagestack-value-low" className={inputClass} style={{ width: '8em' }} inputMode="decimal" value={values!.low} onChange={e => onValueText?.('low', e.target.value)} />
+                  </label>
+                  <label>
+                    white at{' '}
+                    <input data-cy="imagestack-value-high" className={inputClass} style={{ width: '8em' }} inputMode="decimal" value={values!.high} onChange={e => onValueText?.('high', e.target.value)} />
+                  </label>
+                  {isDefault ? (
+                    <span className="text-muted-foreground" data-cy="imagestack-value-source">
+                      (the {measured.percentiles?.[0] ?? 0.1}–{measured.percentiles?.[1] ?? 99.9} percentiles of the sample)
+                    </span>
+                  ) : (
+                    <button type="button" data-cy="imagestack-value-default" className="border-primary text-primary rounded border px-2 py-1" onClick={onValueDefault}>
+                      Use the {measured.percentiles?.[0] ?? 0.1}–{measured.percentiles?.[1] ?? 99.9} percentiles
+                    </button>
+                  )}
+                </div>
+              )}
+              {valueError ? (
+                <div style={WARN} data-cy="imagestack-value-error">
+                  {valueError}
+                </div>
+              ) : (
+                plan.rescale && (
+                  <div data-cy="imagestack-value-mapping">
+                    {valueText(plan.rescale.intercept)} to {valueText(plan.rescale.intercept + 65535 * plan.rescale.slope)} → the viewer&apos;s grey levels 0 to 65535 (values outside are clipped);
+                    DICOM export keeps the source&apos;s values: RescaleSlope {valueText(plan.rescale.slope)}, RescaleIntercept {valueText(plan.rescale.intercept)}
+                  </div>
+                )
+              )}
+            </dd>
+          </>
+        )}
+        {plan.orientations.length > 0 && (
+          <>
+            <dt className="text-muted-foreground">Orientation</dt>
+            <dd data-cy="imagestack-check-orientation" title={plan.orientations.map(o => `${o.file}: EXIF orientation ${o.orientation}`).join('\n')}>
+              EXIF orientation applied:{' '}
+              {plan.orientations
+                .slice(0, 3)
+                .map(o => `${o.file} (${o.orientation}: ${EXIF_ORIENTATION[o.orientation] ?? 'unknown'})`)
+                .join(', ')}
+              {plan.orientations.length > 3 ? `, … ${plan.orientations.length} files in all` : ''}
+            </dd>
+          </>
+        )}
+        {plan.warnings.length > 0 && (
+          <>
+            <dt className="text-muted-foreground">Header oddities</dt>
+            <dd data-cy="imagestack-check-warnings" style={WARN} title={plan.warnings.map(w => `${w.file}: ${w.message}`).join('\n')}>
+              tolerated: {plan.warnings.slice(0, 3).map(w => `${w.file}: ${w.message}`).join('; ')}
+              {plan.warnings.length > 3 ? `; … ${plan.warnings.length} in all` : ''}
+            </dd>
+          </>
+        )}
         <dt className="text-muted-foreground">Duplicates</dt>
         <dd className="text-muted-foreground">checked while loading (identical slices are reported)</dd>
         <dt className="text-muted-foreground">Skipped</dt>

@@ -1,4 +1,4 @@
-import { captureWindowOf, importReducer, INITIAL_IMPORT, type ImportAction, type ImportSession } from './importSession';
+import { captureWindowOf, chosenValueRange, importReducer, INITIAL_IMPORT, valueText, type ImportAction, type ImportSession } from './importSession';
 
 const file = (name: string) => ({ name, size: 10 }) as unknown as File;
 const run = (actions: ImportAction[], from: ImportSession = INITIAL_IMPORT) => actions.reduce(importReducer, from);
@@ -228,5 +228,42 @@ describe('importReducer: the autosaved session', () => {
       const s = run([{ type: 'captureWindow', choice: 'bone' }, { type: 'files', files: [file('b1.png')] }]);
       expect(s.captureWindow.choice).toBe('none');
     });
+  });
+});
+
+describe('importReducer: the value window of real-valued slices', () => {
+  const measured = { min: -1024.5, max: 3071.25, low: -1000.123456789, high: 2999.5, source: 'percentiles' as const, percentiles: [0.1, 99.9] as [number, number], sampled: ['ct1.tif', 'ct5.tif'] };
+
+  it('defaults to the sample\'s percentiles, once they are measured for these files', () => {
+    const a = run([{ type: 'files', files: [file('ct1.tif')] }]);
+    expect(chosenValueRange(a)).toBeUndefined();
+    const measuredA = importReducer(a, { type: 'valueSample', generation: a.generation, range: measured });
+    expect(measuredA.values).toMatchObject({ low: '-1000.12', high: '2999.5' });
+    expect(chosenValueRange(measuredA)).toEqual({ low: -1000.12, high: 2999.5 });
+    // a sample measured for older files is dropped
+    const b = importReducer(a, { type: 'files', files: [file('other.tif')] });
+    expect(importReducer(b, { type: 'valueSample', generation: a.generation, range: measured }).values.measured).toBeUndefined();
+  });
+
+  it('the user chooses the window; half-typed or reversed numbers are not a window, with the reason; the default comes back in one step', () => {
+    const s = run([
+      { type: 'files', files: [file('ct1.tif')] },
+      { type: 'valueSample', generation: 1, range: measured },
+      { type: 'valueRangeText', key: 'low', value: '-200' },
+      { type: 'valueRangeText', key: 'high', value: '1500' },
+    ]);
+    expect(chosenValueRange(s)).toEqual({ low: -200, high: 1500 });
+    expect(chosenValueRange(importReducer(s, { type: 'valueRangeText', key: 'high', value: '' }))).toEqual({ error: 'Type two numbers: the values mapped to black and to white.' });
+    expect(chosenValueRange(importReducer(s, { type: 'valueRangeText', key: 'high', value: '-300' }))).toEqual({
+      error: 'The value mapped to white (-300) must be larger than the one mapped to black (-200).',
+    });
+    const back = importReducer(s, { type: 'valueRangeDefault' });
+    expect(chosenValueRange(back)).toEqual({ low: -1000.12, high: 2999.5 });
+    // a new set of files forgets the window with the sample
+    expect(importReducer(back, { type: 'files', files: [file('x.tif')] }).values).toEqual({ low: '', high: '' });
+  });
+
+  it('shows values with six significant digits', () => {
+    expect([valueText(0.000123456789), valueText(-1000.123456), valueText(65535), valueText(1e-12)]).toEqual(['0.000123457', '-1000.12', '65535', '1e-12']);
   });
 });

@@ -20,6 +20,7 @@ import {
   type SliceOrientation,
   type SliceRotation,
   type StackFileInfo,
+  type ValueRange,
 } from '@imagestack/core';
 import { errorLine, type ShownError } from '../utils/errors';
 import { EMPTY_GEOMETRY_FORM, type GeometryFormValues } from './geometryForm';
@@ -149,6 +150,30 @@ export interface ImportSession {
   captureWindow: CaptureWindowText;
   /** A saved session to offer, until it is restored or discarded. */
   restore: RestoreState | null;
+  /**
+   * Real-valued slices (float or 32-bit TIFF): the values measured on a sample of slices, and
+   * the window mapped to the viewer's grey levels as typed (the percentiles until the user
+   * types other numbers). See chosenValueRange.
+   */
+  values: { measured?: ValueRange; low: string; high: string };
+}
+
+/** A value as the range fields show it: six significant digits, no trailing zeros. */
+export function valueText(v: number): string {
+  return String(Number(v.toPrecision(6)));
+}
+
+/**
+ * The window of real values the user chose (or the measured default), as numbers, or the reason
+ * the fields are not a window yet. Undefined until a sample has been measured.
+ */
+export function chosenValueRange(s: Pick<ImportSession, 'values'>): { low: number; high: number } | { error: string } | undefined {
+  if (!s.values.measured) return undefined;
+  const low = s.values.low.trim() ? Number(s.values.low) : NaN;
+  const high = s.values.high.trim() ? Number(s.values.high) : NaN;
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return { error: 'Type two numbers: the values mapped to black and to white.' };
+  if (!(high > low)) return { error: `The value mapped to white (${s.values.high.trim()}) must be larger than the one mapped to black (${s.values.low.trim()}).` };
+  return { low, high };
 }
 
 export type ImportAction =
@@ -193,7 +218,10 @@ export type ImportAction =
   | { type: 'restoreStarted' }
   | { type: 'restoreProgress'; done: number; total: number }
   | { type: 'restoreFailed'; line: string }
-  | { type: 'restoreDiscarded' };
+  | { type: 'restoreDiscarded' }
+  | { type: 'valueSample'; generation: number; range: ValueRange }
+  | { type: 'valueRangeText'; key: 'low' | 'high'; value: string }
+  | { type: 'valueRangeDefault' };
 
 const EMPTY_CROP_TEXT: CropText = { x: '', y: '', width: '', height: '' };
 
@@ -223,6 +251,7 @@ export const INITIAL_IMPORT: ImportSession = {
   ticks: { text: '' },
   captureWindow: NO_CAPTURE_WINDOW,
   restore: null,
+  values: { low: '', high: '' },
 };
 
 /** rows/columns flags ↔ SliceFlip. */
@@ -442,5 +471,12 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
         : s;
     case 'restoreDiscarded':
       return { ...s, restore: null };
+    case 'valueSample':
+      // the default window: the sample's percentiles (what the user typed for older files is dropped with them)
+      return a.generation === s.generation ? { ...s, values: { measured: a.range, low: valueText(a.range.low), high: valueText(a.range.high) } } : s;
+    case 'valueRangeText':
+      return { ...s, values: { ...s.values, [a.key]: a.value } };
+    case 'valueRangeDefault':
+      return s.values.measured ? { ...s, values: { ...s.values, low: valueText(s.values.measured.low), high: valueText(s.values.measured.high) } } : s;
   }
 }

@@ -18,7 +18,7 @@ export interface PreviewSlice {
 
 /**
  * Decodes one planned slice on this thread, uncropped and at full resolution, with the same
- * decode step the workers run. Only the first and last slices are decoded before loading.
+ * decode step the workers run (real-valued slices need the plan's rescale). Only the first and last slices are decoded before loading.
  */
 export async function decodePreviewSlice(plan: StackPlan, slice: PlannedSlice): Promise<PreviewSlice> {
   const { width, height, bitDepth } = plan;
@@ -32,6 +32,8 @@ export async function decodePreviewSlice(plan: StackPlan, slice: PlannedSlice): 
     bitDepth,
     crop: { x: 0, y: 0, width, height },
     downsample: 1,
+    // real-valued slices are shown through the value window chosen at the stack check
+    ...(plan.values ? { values: plan.values, rescale: plan.rescale } : {}),
   });
   let grey: Uint8Array;
   if (r.voxels instanceof Uint8Array) grey = r.voxels;

@@ -1,6 +1,7 @@
 import { STACK_PRESET_NAMES, volumePresetsFromHistogram, type StackVolumePresets, type VolumeRenderingPreset } from '@imagestack/core';
 import type { LoadedSeries } from '../services/ImageStackService';
 import { withThresholdBrushRange } from '../segmentation/thresholdBrushRange';
+import { withLabelmapToolsFrom3D } from '../segmentation/labelmapTools';
 
 /** OHIF's customization holding the segmentation toolbar's buttons (the threshold brush's range among them). */
 export const SEGMENTATION_BUTTONS_CUSTOMIZATION = 'cornerstone.segmentationToolbarButtons';
@@ -84,7 +85,7 @@ export function enterStackVolumeRendering(services: Services, viewportPresets: V
   upsertViewportPresets(viewportPresets, presets);
   // read when the mode registers its toolbar: so this runs before the base mode's onModeEnter
   services.customizationService.setGlobalCustomization(SEGMENTATION_BUTTONS_CUSTOMIZATION, {
-    $apply: (buttons: any[]) => withThresholdBrushRange(buttons, thresholdBrushRangeFor(classes)),
+    $apply: (buttons: any[]) => withLabelmapToolsFrom3D(withThresholdBrushRange(buttons, thresholdBrushRangeFor(classes))),
   });
   services.customizationService.setGlobalCustomization(VOLUME_RENDERING_CUSTOMIZATION, {
     volumeRenderingPresets: { $set: menuPresets(presets, viewportPresets) },

@@ -58,9 +58,16 @@ function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 /** Bytes per value of each TIFF field type (BYTE, ASCII, SHORT, LONG, RATIONAL, …, LONG8). */
 const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
 
+/** Tags whose values point to directories utif2 reads too: SubIFDs, EXIF, GPS, DNG private data, Fuji. */
+const SUB_IFD_TAGS = new Set([330, 34665, 34853, 50740, 61440]);
+
 /**
- * Walk the chain of image directories before utif2 does: it loops forever on a chain that
- * points back to itself or past the end of the file (a truncated TIFF).
+ * Walk every image directory before utif2 does: the main chain, which utif2 loops on forever
+ * when it points back to itself or past the end of the file (a truncated TIFF), and the
+ * directories its entries point to (SubIFDs, EXIF, GPS), which utif2 reads as well, with no
+ * loop guard and no bound on their counts (an EXIF pointer into pixel data made it read
+ * millions of entries: 1.5 s). Every value stored outside its entry must lie inside the file,
+ * so the work of reading a directory is bounded by the file's size.
  */
 function checkIfdChain(buffer: ArrayBuffer, name: string): void {
   const b = new Uint8Array(buffer);
@@ -69,26 +76,57 @@ function checkIfdChain(buffer: ArrayBuffer, name: string): void {
   const u16 = (o: number) => (le ? b[o] | (b[o + 1] << 8) : (b[o] << 8) | b[o + 1]);
   const u32 = (o: number) => (le ? (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0 : ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0);
   if (n < 8) throw new ImageStackError('corrupt', 'truncated TIFF header', name);
-  const seen = new Set<number>();
-  let off = u32(4);
-  if (off === 0) throw new ImageStackError('corrupt', 'TIFF without an image directory', name);
-  while (off !== 0) {
-    if (seen.has(off)) throw new ImageStackError('corrupt', 'the TIFF directory chain loops back on itself', name);
-    if (off + 2 > n) throw new ImageStackError('corrupt', `truncated: a TIFF directory at byte ${off} lies beyond the end of the file (${n} bytes)`, name);
+  /** Directories already checked (a directory shared by pages, such as one EXIF block, is checked once). */
+  const checked = new Set<number>();
+  /** One directory's entries; returns the offsets of the directories they point to. */
+  const checkDirectory = (off: number, what: string): number[] => {
+    if (off + 2 > n) throw new ImageStackError('corrupt', `truncated: a TIFF ${what} at byte ${off} lies beyond the end of the file (${n} bytes)`, name);
     const entries = u16(off);
     const next = off + 2 + entries * 12;
-    if (next + 4 > n) throw new ImageStackError('corrupt', `truncated: the TIFF directory at byte ${off} runs past the end of the file`, name);
+    if (next + 4 > n) throw new ImageStackError('corrupt', `truncated: the TIFF ${what} at byte ${off} runs past the end of the file`, name);
+    const pointed: number[] = [];
     // Every value stored outside its entry must lie inside the file: a lying count made
     // utif2 read millions of entries past the end (seconds per file).
     for (let e = off + 2; e < next; e += 12) {
-      const size = TYPE_SIZES[u16(e + 2)] ?? 0;
-      const bytes = size * u32(e + 4);
+      const type = u16(e + 2);
+      const size = TYPE_SIZES[type] ?? 0;
+      const count = u32(e + 4);
+      const bytes = size * count;
       if (bytes > 4 && u32(e + 8) + bytes > n) {
-        throw new ImageStackError('corrupt', `truncated: TIFF tag ${u16(e)} has ${u32(e + 4)} values running past the end of the file`, name);
+        throw new ImageStackError('corrupt', `truncated: TIFF tag ${u16(e)} has ${count} values running past the end of the file`, name);
       }
+      const t = u16(e);
+      if (!SUB_IFD_TAGS.has(t) || count === 0) continue;
+      // utif2 follows LONG/IFD values (SubIFDs may be several), and a DNG private pointer in the first bytes of its data.
+      const at = bytes > 4 ? u32(e + 8) : e + 8;
+      if (type === 4 || type === 13) for (let k = 0; k < count; k++) pointed.push(u32(at + 4 * k));
+      else if (t === 50740 && (type === 1 || type === 7) && count >= 4) {
+        // as utif2 does: only a pointer to something that looks like a directory
+        const p = u32(at);
+        if (p + 2 <= n && u16(p) < 300) pointed.push(p);
+      }
+      else if (type === 3) for (let k = 0; k < count; k++) pointed.push(u16(at + 2 * k));
     }
-    seen.add(off);
-    off = u32(next);
+    checked.add(off);
+    return pointed;
+  };
+  /** Sub-directories, depth first; `path`: the directories above (one of them again is a loop utif2 recurses into forever). */
+  const checkSubDirectories = (offsets: number[], path: number[]): void => {
+    for (const o of offsets) {
+      if (path.includes(o)) throw new ImageStackError('corrupt', 'the TIFF sub-directory chain loops back on itself', name);
+      if (path.length > 8) throw new ImageStackError('corrupt', 'TIFF sub-directories nested more than 8 deep', name);
+      if (checked.has(o)) continue;
+      checkSubDirectories(checkDirectory(o, 'sub-directory'), [...path, o]);
+    }
+  };
+  const chain = new Set<number>();
+  let off = u32(4);
+  if (off === 0) throw new ImageStackError('corrupt', 'TIFF without an image directory', name);
+  while (off !== 0) {
+    if (chain.has(off)) throw new ImageStackError('corrupt', 'the TIFF directory chain loops back on itself', name);
+    chain.add(off);
+    checkSubDirectories(checkDirectory(off, 'directory'), [off]);
+    off = u32(off + 2 + u16(off) * 12);
   }
 }
 
@@ -153,7 +191,7 @@ function pageInfo(ifd: Ifd, bytesLength: number, name: string, maxPixels: number
       throw new ImageStackError('unsupported-format', `TIFF with ${spp} ${real === 'float' ? 'floating-point' : real === 'int' ? 'signed-integer' : 'unsigned'} sample${spp > 1 ? 's' : ''} of ${bits} bits (photometric ${photometric}) is not supported; only one grey channel of real values is`, name);
     }
     if (predictor !== 1) throw new ImageStackError('unsupported-format', `real-valued TIFF with a predictor (${predictor === 3 ? 'floating-point' : 'horizontal'}) is not supported; save it without a predictor`, name);
-    checkStrips(ifd, bytesLength, name);
+    checkStrips(ifd, bytesLength, name, width, height);
     return { ...common, channels: 1, bitDepth: bits as 8 | 16 | 32 | 64, sampleFormat: real };
   }
   if (predictor !== 1 && predictor !== 2) throw new ImageStackError('unsupported-format', `TIFF predictor ${predictor} is not supported`, name);
@@ -173,15 +211,36 @@ function pageInfo(ifd: Ifd, bytesLength: number, name: string, maxPixels: number
   } else {
     throw new ImageStackError('unsupported-format', `TIFF photometric interpretation ${photometric} (not grey, RGB or palette) is not supported`, name);
   }
-  checkStrips(ifd, bytesLength, name);
+  checkStrips(ifd, bytesLength, name, width, height);
   return { ...common, channels, bitDepth };
 }
 
-/** Every strip or tile must lie inside the file: a truncated TIFF is an error, not black rows. */
-function checkStrips(ifd: Ifd, bytesLength: number, name: string): void {
-  const offsets = (ifd['t273'] ?? ifd['t324']) as number[] | undefined;
-  const counts = (ifd['t279'] ?? ifd['t325']) as number[] | undefined;
+/** A tile may hold at most this many pixels, or four times the image's, whichever is more. */
+const TILE_PIXELS_FLOOR = 1 << 20;
+
+/**
+ * Every strip or tile must lie inside the file: a truncated TIFF is an error, not black rows.
+ * Tiles must have a size, and one the image can use: utif2 allocates a whole tile before it
+ * decodes one (a TileLength of 65535 on a 100 × 40 image made 100 MiB), so a tile beyond four
+ * times the image (and beyond 1024 × 1024) is refused, and so are fewer tiles than the image needs.
+ */
+function checkStrips(ifd: Ifd, bytesLength: number, name: string, width: number, height: number): void {
+  const tiled = ifd['t322'] != null;
+  const offsets = (tiled ? ifd['t324'] : (ifd['t273'] ?? ifd['t324'])) as number[] | undefined;
+  const counts = (tiled ? ifd['t325'] : (ifd['t279'] ?? ifd['t325'])) as number[] | undefined;
   if (!offsets || !offsets.length) throw new ImageStackError('corrupt', 'TIFF page without pixel data', name);
+  if (tiled) {
+    const tw = tag(ifd, 322, 0);
+    const th = tag(ifd, 323, 0);
+    if (!(tw > 0 && th > 0)) throw new ImageStackError('corrupt', `TIFF tiles of an impossible size ${tw} × ${th}`, name);
+    if (tw * th > Math.max(4 * width * height, TILE_PIXELS_FLOOR)) {
+      throw new ImageStackError('corrupt', `TIFF tiles of ${tw} × ${th} pixels for a ${width} × ${height} image (more than four times the image: a damaged or lying header?)`, name);
+    }
+    const tiles = Math.ceil(width / tw) * Math.ceil(height / th);
+    if (offsets.length < tiles || !counts || counts.length < tiles) {
+      throw new ImageStackError('corrupt', `TIFF with ${Math.min(offsets.length, counts?.length ?? 0)} tile offsets and counts for an image of ${tiles} tiles`, name);
+    }
+  }
   for (let i = 0; i < offsets.length; i++) {
     const end = Number(offsets[i]) + Number(counts?.[i] ?? 0);
     if (end > bytesLength) throw new ImageStackError('corrupt', `truncated: TIFF pixel data runs to byte ${end}, the file has ${bytesLength}`, name);

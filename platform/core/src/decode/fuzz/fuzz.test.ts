@@ -1,19 +1,33 @@
-// A seeded, outcome-guided structured-mutation fuzzer over every decoder, the stack probe, the
-// slice decoder and the DICOM read path (dicom/readSeries.ts). jazzer.js was the first
-// choice: 4.0.0 installs but its prebuilt native addon needs glibc 2.38 (Debian 12 has 2.36),
-// and 2.1.0 downloads its addon at install time, which cannot work here; so this is ours.
-// Guidance: a mutant whose outcome (decoded shape, or error text without its numbers) is new
-// joins the corpus, so the run keeps reaching new checks instead of repeating the first one.
+// A seeded, coverage-guided structured-mutation fuzzer over every decoder, the stack probe, the
+// slice decoder and the DICOM read path (dicom/readSeries.ts).
+//
+// Why ours and not one from npm (checked again for this file): jazzer.js 4.0.0 (the latest)
+// ships only prebuilt addons, whose Linux one needs glibc 2.38 (Debian 12 has 2.36), and no
+// sources to rebuild it; 2.1.0 ships the addon's sources, but its install downloads a prebuilt
+// binary or else builds against a libFuzzer fork that its CMake file downloads (Debian's
+// libclang-rt libFuzzer lacks the fork's hooks the addon calls, e.g. __jazzer_set_death_callback),
+// so neither installs from the lock file without network; npm has no pure-JS coverage-guided
+// fuzzer. So the guidance is V8's own block coverage (blockCoverage.ts: the inspector's precise
+// coverage, restricted to our decode/, stack/ and dicom/ scripts): a mutant that covers a
+// source block no earlier input covered joins the corpus, and so does one whose outcome
+// (decoded shape, or error text without its numbers) is new. Coverage is taken once per batch
+// of inputs (a take costs about 15 inputs) and a batch that found blocks is halved to find the
+// inputs that did.
+//
 // Oracles, per input: only ImageStackErrors naming the file; an image consistent with its
 // header and within maxPixels; no input slower than 1 s; no allocation beyond what the
 // validated header allows (ArrayBuffer memory checked after each input).
 //
-//   npm run test:fuzz                 the bounded run in `npm test`: the first 60,000 mutants of the
-//                                     fixed seed, at most 60 s (IMAGESTACK_FUZZ_INPUTS, _SECONDS)
-//   npm run test:fuzz:long            a long run (IMAGESTACK_FUZZ_SECONDS=1800)
-//   IMAGESTACK_FUZZ_SEED=n            another sequence; failing inputs are written to the temp folder
-// Under plain `npm run test:unit` (so in `npm test`) it runs the first 5,000 mutants, at most 3 s. Every failure found becomes a regression test
-// in regressions.test.ts with its input generated in code.
+// Runs (the sequence is fixed by the seed; a run is a prefix of it):
+//   npm test (test:unit)      the first 15,000 mutants, about 60 s here: a fixed count, not a time,
+//                             so a faster machine checks the same inputs instead of walking
+//                             further into ground nobody checked (IMAGESTACK_FUZZ_INPUTS)
+//   npm run test:fuzz         60 s of mutants, however many that is (IMAGESTACK_FUZZ_SECONDS)
+//   npm run test:fuzz:long    30 minutes
+//   IMAGESTACK_FUZZ_SEED=n    another sequence; failing inputs are written to the temp folder
+// Every failure found becomes a regression test in regressions.test.ts with its input built in code.
+// First: block coverage must be on before the decoders compile (see blockCoverage.ts).
+import { coverageSummary, stopBlockCoverage, takeNewCoverage } from './blockCoverage';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,16 +41,25 @@ import { isRealValued, type ImageHeader } from '../types';
 import { mutate, type Format } from '../../../../../tests/fixtures/fuzz/mutate';
 import { seedCorpus, type Seed } from '../../../../../tests/fixtures/fuzz/seeds';
 
-const SECONDS = Number(process.env.IMAGESTACK_FUZZ_SECONDS ?? 3);
+/** At most this long (npm test's count stops well before; a slower machine checks a prefix). */
+const SECONDS = Number(process.env.IMAGESTACK_FUZZ_SECONDS ?? 240);
 /**
  * At most this many mutants (default: no cap). `npm test` caps the count, so its run is the same
  * sequence on every machine — a faster one must not walk further into new ground than the run
  * that was checked; a slower one stops at the time limit, on a prefix of it.
  */
-const MAX_INPUTS = Number(process.env.IMAGESTACK_FUZZ_INPUTS ?? (process.env.IMAGESTACK_FUZZ_SECONDS ? Infinity : 5000));
+const MAX_INPUTS = Number(process.env.IMAGESTACK_FUZZ_INPUTS ?? (process.env.IMAGESTACK_FUZZ_SECONDS ? Infinity : 15000));
 const SEED = Number(process.env.IMAGESTACK_FUZZ_SEED ?? 20261201);
 const MAX_PIXELS = 1 << 20;
 const SLOW_MS = 1000;
+/**
+ * Corpus entries added beyond the seeds, at most: for new blocks, and (fewer: PNG's error texts
+ * alone filled the corpus, and new blocks found later had no room) for a new outcome only.
+ */
+const MAX_BY_COVERAGE = 3000;
+const MAX_BY_OUTCOME = 1000;
+/** Inputs per coverage take. */
+const BATCH = 32;
 /** IMAGESTACK_FUZZ_TRACE=file: each input is written there before it runs (what a hang was stuck on). */
 const TRACE = process.env.IMAGESTACK_FUZZ_TRACE;
 /** ArrayBuffer memory one input may leave allocated: a few copies of the largest image the limit allows. */
@@ -128,7 +151,9 @@ function timed(format: Format, bytes: Uint8Array, name: string): Outcome & { ms:
   return { ...o, ms, allocated: process.memoryUsage().arrayBuffers - before };
 }
 
-test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${SECONDS} s of structured mutations`, async () => {
+afterAll(stopBlockCoverage);
+
+test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${MAX_INPUTS === Infinity ? `${SECONDS} s of` : `${MAX_INPUTS} (at most ${SECONDS} s)`} coverage-guided structured mutations`, async () => {
   const { seeds, fromSuites } = seedCorpus();
   // eslint-disable-next-line no-console
   if (!fromSuites) console.warn('fuzz: ../shared/external-suites is absent; seeding with generated fixtures only');
@@ -137,51 +162,98 @@ test(`fuzz: decoders, probe, slice decoder and DICOM read survive ${SECONDS} s o
   const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'warn').mockImplementation(() => {})];
   const r = lcg(SEED);
   const corpus: Seed[] = [...seeds];
+  const formats = [...new Set(seeds.map(s => s.format))];
+  const byFormatCorpus = formats.map(f => {
+    const entries = seeds.filter(s => s.format === f);
+    return { format: f, seeds: entries.length, entries };
+  });
+  const add = (s: Seed) => {
+    corpus.push(s);
+    byFormatCorpus.find(p => p.format === s.format)!.entries.push(s);
+  };
   const seen = new Set<string>();
   const failures: string[] = [];
   const byFormat = new Map<Format, number>();
   let inputs = 0;
   let slowest = { ms: 0, name: '' };
-  // Every seed once, as is: they must pass too.
+  let byCoverage = 0;
+  let byOutcome = 0;
+  // Every seed once, as is: they must pass too (and their coverage is the start).
+  takeNewCoverage(false); // loading and preparing the decoders is no input's coverage
   for (const s of seeds) {
     const o = timed(s.format, s.bytes, s.name);
     seen.add(o.signature);
     if (o.failure) failures.push(`seed ${s.name}: ${o.failure}`);
   }
-  const deadline = Date.now() + SECONDS * 1000;
+  takeNewCoverage();
+  const started = Date.now();
+  const deadline = started + SECONDS * 1000;
   const crashDir = path.join(os.tmpdir(), 'imagestack-fuzz-failures');
+  const batch: { parent: Seed; bytes: Uint8Array; name: string }[] = [];
   while (inputs < MAX_INPUTS && Date.now() < deadline && failures.length < 20) {
-    // Newer corpus entries (new outcomes) are tried more often.
-    const i = r() < 0.5 && corpus.length > seeds.length ? seeds.length + Math.floor(r() * (corpus.length - seeds.length)) : Math.floor(r() * corpus.length);
-    const parent = corpus[i];
-    const mate = corpus[Math.floor(r() * corpus.length)];
-    const bytes = mutate(parent.format, parent.bytes, r, mate.format === parent.format ? mate.bytes : undefined);
-    const name = `fuzz-${inputs}.${parent.format === 'jpeg' ? 'jpg' : parent.format === 'dicom' ? 'dcm' : parent.format === 'tiff' ? 'tif' : parent.format}`;
-    inputs++;
-    byFormat.set(parent.format, (byFormat.get(parent.format) ?? 0) + 1);
-    if (TRACE) fs.writeFileSync(TRACE, bytes);
-    let o = timed(parent.format, bytes, name);
-    if (o.ms > SLOW_MS) o = timed(parent.format, bytes, name); // once more: the machine is shared
-    let failure = o.failure;
-    if (!failure && o.ms > SLOW_MS) failure = `took ${o.ms.toFixed(0)} ms (limit ${SLOW_MS})`;
-    if (!failure && o.allocated > ALLOC_LIMIT) failure = `left ${(o.allocated / 2 ** 20).toFixed(0)} MiB of ArrayBuffers allocated (limit ${(ALLOC_LIMIT / 2 ** 20).toFixed(0)})`;
-    if (o.ms > slowest.ms) slowest = { ms: o.ms, name: `${name} from ${parent.name}` };
-    if (failure) {
-      fs.mkdirSync(crashDir, { recursive: true });
-      const file = path.join(crashDir, `${createHash('sha1').update(bytes).digest('hex').slice(0, 12)}-${name}`);
-      fs.writeFileSync(file, bytes);
-      failures.push(`${name} (a mutant of ${parent.name}, saved as ${file}): ${failure}`);
-      continue;
+    // A batch of mutants, then one coverage take for all of them (a take costs ~15 inputs).
+    batch.length = 0;
+    for (let k = 0; k < BATCH && inputs < MAX_INPUTS; k++) {
+      // A format first, each as often (else the formats with most seeds and outcomes, PNG
+      // above all, took most of the run), then an entry of it; newer ones are tried more often.
+      const pool = byFormatCorpus[Math.floor(r() * byFormatCorpus.length)];
+      const grown = pool.entries.length - pool.seeds;
+      const parent = pool.entries[r() < 0.5 && grown > 0 ? pool.seeds + Math.floor(r() * grown) : Math.floor(r() * pool.entries.length)];
+      const mate = pool.entries[Math.floor(r() * pool.entries.length)];
+      const bytes = mutate(parent.format, parent.bytes, r, mate.format === parent.format ? mate.bytes : undefined);
+      const name = `fuzz-${inputs}.${parent.format === 'jpeg' ? 'jpg' : parent.format === 'dicom' ? 'dcm' : parent.format === 'tiff' ? 'tif' : parent.format}`;
+      inputs++;
+      byFormat.set(parent.format, (byFormat.get(parent.format) ?? 0) + 1);
+      if (TRACE) fs.writeFileSync(TRACE, bytes);
+      let o = timed(parent.format, bytes, name);
+      if (o.ms > SLOW_MS) o = timed(parent.format, bytes, name); // once more: the machine is shared
+      let failure = o.failure;
+      if (!failure && o.ms > SLOW_MS) failure = `took ${o.ms.toFixed(0)} ms (limit ${SLOW_MS})`;
+      if (!failure && o.allocated > ALLOC_LIMIT) failure = `left ${(o.allocated / 2 ** 20).toFixed(0)} MiB of ArrayBuffers allocated (limit ${(ALLOC_LIMIT / 2 ** 20).toFixed(0)})`;
+      if (o.ms > slowest.ms) slowest = { ms: o.ms, name: `${name} from ${parent.name}` };
+      if (failure) {
+        fs.mkdirSync(crashDir, { recursive: true });
+        const file = path.join(crashDir, `${createHash('sha1').update(bytes).digest('hex').slice(0, 12)}-${name}`);
+        fs.writeFileSync(file, bytes);
+        failures.push(`${name} (a mutant of ${parent.name}, saved as ${file}): ${failure}`);
+        continue;
+      }
+      batch.push({ parent, bytes, name });
+      if (!seen.has(o.signature)) {
+        seen.add(o.signature);
+        byOutcome++;
+        if (byOutcome <= MAX_BY_OUTCOME) add({ name: `${name}<${parent.name}`, format: parent.format, bytes });
+      }
     }
-    if (!seen.has(o.signature)) {
-      seen.add(o.signature);
-      if (corpus.length < seeds.length + 3000) corpus.push({ name: `${name}<${parent.name}`, format: parent.format, bytes });
-    }
+    // New blocks in the batch: find the inputs that covered them by halving it (a take costs
+    // more than a run), in order, so an input is kept only for blocks no earlier one covered.
+    if (takeNewCoverage(false) === 0) continue;
+    const attribute = (part: typeof batch, known: boolean): void => {
+      if (!known) {
+        for (const m of part) run(m.parent.format, m.bytes, m.name);
+        if (takeNewCoverage(part.length === 1) === 0) return;
+      }
+      if (part.length === 1) {
+        if (known) {
+          run(part[0].parent.format, part[0].bytes, part[0].name);
+          if (takeNewCoverage() === 0) return;
+        }
+        byCoverage++;
+        const m = part[0];
+        if (byCoverage <= MAX_BY_COVERAGE && !corpus.some(c => c.bytes === m.bytes)) add({ name: `${m.name}<${m.parent.name}`, format: m.parent.format, bytes: m.bytes });
+        return;
+      }
+      const half = part.length >> 1;
+      attribute(part.slice(0, half), false);
+      attribute(part.slice(half), false);
+    };
+    attribute(batch, true);
   }
   for (const q of quiet) q.mockRestore();
+  const cov = coverageSummary();
   // eslint-disable-next-line no-console
   console.log(
-    `fuzz: ${inputs} inputs in ${SECONDS} s (seed ${SEED}; ${[...byFormat].map(([f, n]) => `${f} ${n}`).join(', ')}), ${seeds.length} seeds${fromSuites ? ' with the public suites' : ''}, ${seen.size} distinct outcomes, corpus grew by ${corpus.length - seeds.length}; slowest ${slowest.ms.toFixed(0)} ms (${slowest.name})`,
+    `fuzz: ${inputs} inputs${inputs < MAX_INPUTS && MAX_INPUTS !== Infinity ? ` of ${MAX_INPUTS} (stopped at the ${SECONDS} s limit)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}; ${[...byFormat].map(([f, n]) => `${f} ${n}`).join(', ')}), ${seeds.length} seeds${fromSuites ? ' with the public suites' : ''}, ${seen.size} distinct outcomes, corpus grew by ${corpus.length - seeds.length} (${byCoverage} covered new blocks, ${byOutcome} had a new outcome); block coverage of ${cov.scripts} scripts: ${cov.coveredChars} source characters in ${cov.blocks} stretches; slowest ${slowest.ms.toFixed(0)} ms (${slowest.name})`,
   );
   expect(failures).toEqual([]);
 }, (SECONDS + 120) * 1000);
