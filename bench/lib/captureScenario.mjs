@@ -17,7 +17,7 @@ const cli = path.join(here, '../../platform/cli/dist/cli.js');
 const MB = 1e6;
 
 /** A 24-bit bottom-up BMP whose rows `fillRow(y, bgrRow)` fills, top row first. */
-function bmp24(width, height, fillRow) {
+export function bmp24(width, height, fillRow) {
   const stride = Math.ceil((3 * width) / 4) * 4;
   const file = Buffer.alloc(54 + stride * height);
   file.write('BM', 0, 'latin1');

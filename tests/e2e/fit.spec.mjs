@@ -181,3 +181,142 @@ test('the device is an actor in the 3D view at its placement, coloured by distan
   await shot(page, 'fit-3d');
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
+
+/** The active device's placement and numbers the panel shows now. */
+async function shown(page) {
+  return page.evaluate(() => {
+    const el = document.querySelector('[data-cy=imagestack-fit-result]');
+    return {
+      full: el?.dataset.full === 'true',
+      placement: el?.dataset.placement?.split(',').map(Number),
+      clearance: document.querySelector('[data-cy=imagestack-fit-clearance]')?.textContent.trim(),
+    };
+  });
+}
+
+test('"Move device": a drag on the device in the 3D view moves it in the screen plane (the nudges’ command) and the clearance follows', async () => {
+  const { page } = b;
+  page.setDefaultTimeout(240_000);
+  const before = await shown(page);
+  assert.ok(before.full && before.placement, 'a full measurement to start from');
+  await page.click('[data-cy=imagestack-fit-move-device]');
+  await page.waitForSelector('[data-imagestack-move-device=on]');
+  // from the device's middle towards the airway's axis, as the 3D view projects them
+  const [cx, cy] = airway.centreMm;
+  const path = await page.evaluate(
+    ({ centre, towards }) => {
+      const vp = window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d');
+      const r = vp.element.getBoundingClientRect();
+      const a = vp.worldToCanvas(centre), b = vp.worldToCanvas(towards);
+      const d = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+      // 30 px in the direction of the axis (or straight right if it is along the view)
+      const ux = d > 2 ? (b[0] - a[0]) / d : 1, uy = d > 2 ? (b[1] - a[1]) / d : 0;
+      return { x: r.left + a[0], y: r.top + a[1], ux, uy, inside: a[0] >= 0 && a[1] >= 0 && a[0] <= r.width && a[1] <= r.height };
+    },
+    { centre: [before.placement[3], cy, TIP_Z + TUBE.length / 2], towards: [cx, cy, TIP_Z + TUBE.length / 2] },
+  );
+  assert.ok(path.inside, `the device's middle is off the 3D view: ${JSON.stringify(path)}`);
+  await page.mouse.move(path.x, path.y);
+  await page.mouse.down();
+  // one step (each step re-renders the 3D view, seconds in SwiftShader on a loaded machine)
+  await page.mouse.move(path.x + 30 * path.ux, path.y + 30 * path.uy);
+  await page.mouse.up();
+  const after = await page
+    .waitForFunction(
+      was => {
+        const el = document.querySelector('[data-cy=imagestack-fit-result]');
+        const m = el?.dataset.placement?.split(',').map(Number);
+        return el?.dataset.full === 'true' && el.dataset.measuring === 'false' && m && m.some((v, i) => Math.abs(v - was[i]) > 1e-6) ? m : null;
+      },
+      before.placement,
+      { timeout: 240_000, polling: 500 },
+    )
+    .catch(async e => {
+      const error = await page.textContent('[data-cy=imagestack-fit-error]', { timeout: 1000 }).catch(() => '');
+      throw new Error(`the drag did not move the device: ${JSON.stringify(await shown(page))} ${error} (${e.message})`);
+    });
+  const m = await after.jsonValue();
+  // moved, not turned: the rotation part is as it was; the tip moved in the view plane
+  assert.deepEqual(m.filter((_, i) => i % 4 !== 3), before.placement.filter((_, i) => i % 4 !== 3));
+  const moved = Math.hypot(m[3] - before.placement[3], m[7] - before.placement[7], m[11] - before.placement[11]);
+  assert.ok(moved > 0.5, `the drag moved the device ${moved} mm`);
+  assert.match(await page.inputValue('[data-cy=imagestack-fit-transform]'), new RegExp(`^1, 0, 0, ${Number(m[3].toFixed(6))}\\n`));
+  const now = await shown(page);
+  assert.notEqual(now.clearance, before.clearance, `the clearance stayed ${now.clearance}`);
+  // off again: a press in the 3D view is the camera's
+  await page.click('[data-cy=imagestack-fit-move-device]');
+  await page.waitForFunction(() => !document.querySelector('[data-imagestack-move-device=on]'));
+  await shot(page, 'fit-dragged');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
+/** Width, height, bit depth and colour type from a PNG's signature and IHDR chunk. */
+function pngHeader(bytes) {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  assert.ok(sig.every((v, i) => bytes[i] === v), 'not a PNG signature');
+  assert.equal(bytes.subarray(12, 16).toString('latin1'), 'IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), bitDepth: bytes[24], colourType: bytes[25] };
+}
+
+test('the report’s PNGs are real images of the worst slice (with the device drawn) and of the 3D view', async () => {
+  const { page } = b;
+  page.setDefaultTimeout(240_000);
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-cy=imagestack-fit-result]');
+    return el?.dataset.full === 'true' && el.dataset.measuring === 'false' && !document.querySelector('[data-cy=imagestack-fit-report]')?.disabled;
+  });
+  const downloads = [];
+  const three = new Promise(resolve => {
+    const take = d => {
+      downloads.push(d);
+      if (downloads.length === 3) {
+        page.off('download', take);
+        resolve();
+      }
+    };
+    page.on('download', take);
+  });
+  await page.click('[data-cy=imagestack-fit-report]');
+  await Promise.race([three, new Promise((_, reject) => setTimeout(() => reject(new Error(`report: ${downloads.map(d => d.suggestedFilename())} of 3 files`)), 120_000))]);
+  const byName = Object.fromEntries(await Promise.all(downloads.map(async d => [d.suggestedFilename(), fs.readFileSync(await d.path())])));
+  const name = suffix => Object.keys(byName).find(n => n.endsWith(suffix));
+  assert.ok(name('.json') && name(' - closest slice.png') && name(' - 3D.png'), `report files: ${Object.keys(byName)}`);
+
+  // the canvases the snapshots are of: the first 2D view (moved to the closest point) and the 3D view
+  const sizes = await page.evaluate(() => {
+    const vps = window.cornerstone.getRenderingEngines()[0].getViewports();
+    const size = v => [v.canvas.width, v.canvas.height];
+    return { '2d': size(vps.find(v => v.type !== 'volume3d')), '3d': size(vps.find(v => v.type === 'volume3d')) };
+  });
+  for (const [kind, suffix] of [['2d', ' - closest slice.png'], ['3d', ' - 3D.png']]) {
+    const bytes = byName[name(suffix)];
+    const h = pngHeader(bytes);
+    assert.deepEqual([h.width, h.height], sizes[kind], `${kind} PNG ${h.width}×${h.height}, its view ${sizes[kind]}`);
+    assert.equal(h.bitDepth, 8);
+    // decoded by the browser: pixels unlike the background (the corner), and in the slice the device's outline or marker
+    const stats = await page.evaluate(async b64 => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let other = 0, device = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) other++;
+        // the active device's contour (#38bdf8) or the closest-point marker (#f97316)
+        const near = (r, g, bl) => Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - bl) < 60;
+        if (near(56, 189, 248) || near(249, 115, 22)) device++;
+      }
+      return { pixels: d.length / 4, other, device };
+    }, bytes.toString('base64'));
+    assert.ok(stats.other > 0.01 * stats.pixels, `${kind} PNG is nearly blank: ${JSON.stringify(stats)}`);
+    if (kind === '2d') assert.ok(stats.device > 20, `the closest slice shows no device outline or marker: ${JSON.stringify(stats)}`);
+  }
+  const report = JSON.parse(byName[name('.json')].toString('utf8'));
+  assert.equal(report.kind, 'imagestack-device-fit');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});

@@ -1,5 +1,6 @@
 import { ImageStackError, voxelAtPointMm, type Point3, type RefineStep, type TubeParameters } from '@imagestack/core';
 import { DeviceDisplay } from './fit/deviceDisplay';
+import { DeviceDrag } from './fit/deviceDrag';
 import { workerFitBackend } from './fit/workerFitBackend';
 import { COMMANDS, COMMANDS_CONTEXT, SERVICE_NAME } from './ids';
 import { previewSurfaceIn3D } from './mesh/previewSurface';
@@ -10,15 +11,18 @@ import type { ImageStackService, LoadedSeries } from './services/ImageStackServi
 import { downloadBytes, fileNameFrom } from './utils/download';
 import {
   createFitRuntime,
+  deviceCentreMm,
   deviceMesh,
   findDevice,
   fitAddTube,
+  fitAnatomyStatus,
   fitLoadDevice,
   fitMeasure,
   fitPlaceDevice,
   fitRemoveDevice,
   fitReport,
   fitSetAnatomy,
+  fitUpdateAnatomy,
   type FitRuntime,
   type Placement,
 } from './workflow/deviceFit';
@@ -51,6 +55,7 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
   // the devices drawn in the viewports. A new series lets both go.
   let fit: { seriesKey: string; runtime: FitRuntime } | undefined;
   let display: DeviceDisplay | undefined;
+  let drag: DeviceDrag | undefined;
   const fitRuntime = (s: LoadedSeries): FitRuntime => {
     if (fit?.seriesKey !== s.key) {
       fit?.runtime.backend.dispose();
@@ -74,6 +79,7 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
       }),
       current ? last.closestPointMm : undefined,
     );
+    drag?.attach();
   };
   /** A device as commands return it: without its file's bytes. */
   const deviceInfo = (d: FitDevice) => ({ id: d.id, name: d.name, transform: [...d.transform], source: d.source.kind === 'tube' ? d.source : { kind: 'file' as const, fileName: d.source.fileName } });
@@ -156,6 +162,41 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
       const anatomy = await fitSetAnatomy(host(s), target(s), s.workflow.fit, fitRuntime(s), { segmentIndex, smoothIterations });
       fitChanged(s);
       return anatomy;
+    },
+    /**
+     * Whether the anatomy is still its segment's voxels: 'current', 'changed' (refined or painted
+     * since "Use this segment": the numbers are of the old surface), 'gone', or 'none'.
+     */
+    [COMMANDS.fitAnatomyStatus]: () => {
+      const s = loaded();
+      return fitAnatomyStatus(host(s), target(s), s.workflow.fit);
+    },
+    /** Makes the anatomy again from its segment as it is now (same segment and smoothing). Returns the anatomy. */
+    [COMMANDS.fitUpdateAnatomy]: async () => {
+      const s = loaded();
+      const anatomy = await fitUpdateAnatomy(host(s), target(s), s.workflow.fit, fitRuntime(s));
+      fitChanged(s);
+      return anatomy;
+    },
+    /**
+     * "Move device" in the 3D views: `enabled` with `onDrag(placement)` (a nudge, to run through
+     * placeDevice as the panel's nudges do) and `onEnd()`; a press on the active device drags
+     * it (Shift turns, Ctrl rolls), elsewhere the camera's. Returns whether on and in how many 3D views.
+     */
+    [COMMANDS.fitDragMode]: ({ enabled, onDrag, onEnd }: { enabled: boolean; onDrag?: (p: Placement) => void; onEnd?: () => void }) => {
+      drag ??= new DeviceDrag(extensionManager);
+      if (!enabled || !onDrag) return drag.set(undefined);
+      return drag.set({
+        device: () => {
+          const s = service.latest();
+          const d = s?.workflow.fit.devices.find(x => x.id === s.workflow.fit.activeDeviceId);
+          if (!s || !d) return undefined;
+          const runtime = fitRuntime(s);
+          return { mesh: deviceMesh(runtime, d), transform: d.transform, centreMm: deviceCentreMm(runtime, d) };
+        },
+        onDrag,
+        onEnd: () => onEnd?.(),
+      });
     },
     /** Adds a parametric tube (mm, degrees; core generateTube's frame: tip at the origin along +z) as the active device. */
     [COMMANDS.addTube]: ({ params, transform }: { params: TubeParameters; transform?: number[] }) => {

@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '../../..');
 test('convert and mesh stay within 1.5 × the grey volume + 200 MB on ~200 MB of captures', () => {
   const r = spawnSync(process.execPath, [path.join(root, 'bench/scenario-2gb.mjs')], {
     encoding: 'utf8',
-    env: { ...process.env, SCENARIO_SLICES: '33', SCENARIO_COMMANDS: 'convert,mesh,meshSmooth' },
+    env: { ...process.env, SCENARIO_SLICES: '33', SCENARIO_PARTS: 'cli', SCENARIO_COMMANDS: 'convert,mesh,meshSmooth' }, // the browser half is tests/e2e/scale.spec.mjs
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`the scenario failed: ${r.stderr.slice(-2000)}`);

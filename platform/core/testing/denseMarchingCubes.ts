@@ -1,8 +1,10 @@
 import { ImageStackError } from '../src/errors';
-import { CASE_EDGES, CASE_OFFSETS } from '../src/mesh/caseTable';
+import { packedCaseTable } from '../src/mesh/caseTable';
 import type { ExtractSurfaceOptions } from '../src/mesh/extractSurface';
 import { GrowableFloat32, GrowableUint32 } from '../src/mesh/growable';
 import type { Mesh, SliceArray, SliceSource } from '../src/mesh/types';
+
+const { offsets: CASE_OFFSETS, edges: CASE_EDGES } = packedCaseTable();
 
 // The straightforward marching cubes (every cube visited) that extractSurfaceVoxels replaced with
 // a transition-driven walk. Kept as the reference the tests compare the fast one against.

@@ -37,7 +37,8 @@ import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
 import { errorLine, shownError, type ShownError } from '../utils/errors';
-import { captureWindowOf, chosenValueRange, importReducer, INITIAL_IMPORT, type RulerName } from './importSession';
+import { captureWindowOf, chosenValueRange, importReducer, INITIAL_IMPORT, loadGate, type RulerName } from './importSession';
+import { browserVolumeLimits } from './gpuLimits';
 import CaptureWindowFields from './CaptureWindowFields';
 import StackCheck from './StackCheck';
 import Thumb from './Thumb';
@@ -65,6 +66,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const valueChoice = chosenValueRange(session);
   const valueRange = valueChoice && 'low' in valueChoice ? valueChoice : undefined;
   const fileInputRef = useRef<HTMLInputElement>(null);
+  // this browser's GPU texture limit and memory budget, asked once per page
+  useEffect(() => dispatch({ type: 'limits', limits: browserVolumeLimits() }), []);
   const folderInputRef = useRef<HTMLInputElement>(null);
   const [dragOver, setDragOver] = useState(false);
   const lost = new URLSearchParams(window.location.search).has('lost');
@@ -393,7 +396,9 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
   const captureProblem = capture.problem ?? (capture.window && plan && plan.bitDepth !== 8 ? `A capture window maps 8-bit grey levels to HU; this stack is ${plan.bitDepth}-bit: choose "none"` : undefined);
   // real-valued slices: loaded only through a value window (measured, or typed and valid)
   const valuesPending = !!plan?.values && !plan.rescale;
-  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !captureProblem && !valuesPending;
+  // the estimate is the decision: a volume over the GPU's texture limit or the memory budget waits for a crop, a downsample or "Load anyway"
+  const gate = loadGate(session, plan);
+  const canLoad = !!plan && !!geometry.stackGeometry && !error && !loading && (!gapped || !!gapPolicy) && !captureProblem && !valuesPending && !gate.blocked;
   const loadHint = loading
     ? ''
     : !files.length
@@ -406,7 +411,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
             ? valueChoice && 'error' in valueChoice
               ? valueChoice.error
               : 'Measuring the values of a few slices…'
-            : (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : (captureProblem ?? '')));
+            : gate.blocked || (geometry.missing ?? (gapped && !gapPolicy ? 'Choose how to treat the missing slices' : (captureProblem ?? '')));
   const edgeLetters = sliceEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6);
   const mirrored = mirrorsCapture(orient);
   const captureLetters = captureEdgeLetters([...ORIENTATION_PRESETS[form.orientation]] as Orientation6, orient);
@@ -780,6 +785,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 valueError={valueChoice && 'error' in valueChoice ? valueChoice.error : undefined}
                 onValueText={(key, value) => dispatch({ type: 'valueRangeText', key, value })}
                 onValueDefault={() => dispatch({ type: 'valueRangeDefault' })}
+                fit={gate.fit}
+                limits={session.limits}
               />
 
               <VolumeOptions
@@ -790,6 +797,10 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
                 onDownsample={value => dispatch({ type: 'downsample', value })}
                 reverse={reverse}
                 onReverse={value => dispatch({ type: 'reverse', value })}
+                fit={gate.fit}
+                onCrop={c => dispatch({ type: 'crop', crop: c, width: wholeWidth, height: wholeHeight })}
+                overLimits={session.overLimits}
+                onOverLimits={value => dispatch({ type: 'overLimits', value })}
               />
 
               <CaptureWindowFields

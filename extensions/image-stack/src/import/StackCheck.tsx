@@ -3,7 +3,8 @@ import { formatBytes, type SkippedFile, type StackPlan } from '@imagestack/core'
 import { valueText, type ImportSession, type OverlayFinding } from './importSession';
 import { overlayHint } from './overlayHint';
 import type { PreviewSlice } from './previewSlice';
-import { inputClass, WARN } from './ui';
+import { BAD, inputClass, WARN } from './ui';
+import { fitSummary, type VolumeFit, type VolumeLimits } from './volumeFit';
 
 /** EXIF orientation 2–8: what the decoder did to turn the photo upright. */
 const EXIF_ORIENTATION: Record<number, string> = {
@@ -47,6 +48,8 @@ export default function StackCheck({
   valueError,
   onValueText,
   onValueDefault,
+  fit,
+  limits,
 }: {
   plan: StackPlan;
   base: StackPlan;
@@ -59,6 +62,8 @@ export default function StackCheck({
   valueError?: string;
   onValueText?(key: 'low' | 'high', value: string): void;
   onValueDefault?(): void;
+  fit?: VolumeFit | null;
+  limits?: VolumeLimits;
 }) {
   const measured = values?.measured;
   const isDefault = !!measured && values!.low === valueText(measured.low) && values!.high === valueText(measured.high);
@@ -76,6 +81,14 @@ export default function StackCheck({
             <dd data-cy={`imagestack-check-${k.toLowerCase().replace(/\s+/g, '-')}`}>{v}</dd>
           </React.Fragment>
         ))}
+        {fit && limits && (
+          <>
+            <dt className="text-muted-foreground">Fits</dt>
+            <dd data-cy="imagestack-check-fits" style={fit.problems.length ? BAD : undefined}>
+              {fit.problems.length ? `no: ${fit.problems.map(p => p.text).join('; ')}` : `yes: ${fitSummary(fit, limits)}`}
+            </dd>
+          </>
+        )}
         <dt className="text-muted-foreground">Order</dt>
         <dd data-cy="imagestack-check-order" className="truncate" title={base.slices.map(s => s.name).join(', ')}>
           {base.slices[0].name} … {base.slices.at(-1)!.name}

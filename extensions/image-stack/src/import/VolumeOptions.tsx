@@ -1,6 +1,7 @@
 import React from 'react';
-import type { DownsampleFactor } from '@imagestack/core';
-import { Field, inputClass } from './ui';
+import type { CropRect, DownsampleFactor } from '@imagestack/core';
+import { BAD, Field, inputClass } from './ui';
+import { mib, type VolumeFit } from './volumeFit';
 
 export type CropText = { x: string; y: string; width: string; height: string };
 
@@ -13,6 +14,10 @@ export default function VolumeOptions({
   onDownsample,
   reverse,
   onReverse,
+  fit,
+  onCrop,
+  overLimits,
+  onOverLimits,
 }: {
   cropText: CropText;
   onCropText(key: keyof CropText, value: string): void;
@@ -21,7 +26,13 @@ export default function VolumeOptions({
   onDownsample(f: DownsampleFactor): void;
   reverse: boolean;
   onReverse(reverse: boolean): void;
+  /** The planned volume against this browser's limits (volumeFit); its problems block Load until fixed or overridden. */
+  fit?: VolumeFit | null;
+  onCrop?(crop: CropRect): void;
+  overLimits?: boolean;
+  onOverLimits?(value: boolean): void;
 }) {
+  const tooLarge = !!fit?.problems.length;
   return (
     <div className="border-input flex flex-col gap-3 rounded border p-3 text-sm">
       <div className="text-base">Volume</div>
@@ -59,6 +70,37 @@ export default function VolumeOptions({
           Reverse slice order
         </label>
       </div>
+      {tooLarge && fit && (
+        <div data-cy="imagestack-too-large" role="alert" className="flex flex-col gap-2" style={BAD}>
+          <div>Too large for this browser:</div>
+          <ul className="ml-4 list-disc">
+            {fit.problems.map(p => (
+              <li key={p.kind} data-cy={`imagestack-too-large-${p.kind}`}>
+                {p.text}
+              </li>
+            ))}
+          </ul>
+          <div className="flex flex-wrap items-center gap-2">
+            {fit.downsample && (
+              <button type="button" data-cy="imagestack-fit-downsample" className="border-primary text-primary rounded border px-2 py-1" onClick={() => onDownsample(fit.downsample!.factor)}>
+                Downsample by {fit.downsample.factor}: {fit.downsample.columns} × {fit.downsample.rows} × {fit.slices}, {mib(fit.downsample.bytes)} MiB
+              </button>
+            )}
+            {fit.crop && onCrop && (
+              <button type="button" data-cy="imagestack-fit-crop" className="border-primary text-primary rounded border px-2 py-1" onClick={() => onCrop(fit.crop!)}>
+                Crop the centre to {fit.crop.width} × {fit.crop.height} px
+              </button>
+            )}
+            {fit.tooManySlices && <span>Load fewer slices (choose a part of the files).</span>}
+          </div>
+          {onOverLimits && (
+            <label className="flex items-center gap-2">
+              <input data-cy="imagestack-load-anyway" type="checkbox" checked={!!overLimits} onChange={e => onOverLimits(e.target.checked)} />
+              Load anyway (the tab may run out of memory, or the views stay black)
+            </label>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { captureWindowOf, chosenValueRange, importReducer, INITIAL_IMPORT, valueText, type ImportAction, type ImportSession } from './importSession';
+import { captureWindowOf, chosenValueRange, importReducer, INITIAL_IMPORT, loadGate, valueText, type ImportAction, type ImportSession } from './importSession';
 
 const file = (name: string) => ({ name, size: 10 }) as unknown as File;
 const run = (actions: ImportAction[], from: ImportSession = INITIAL_IMPORT) => actions.reduce(importReducer, from);
@@ -265,5 +265,35 @@ describe('importReducer: the value window of real-valued slices', () => {
 
   it('shows values with six significant digits', () => {
     expect([valueText(0.000123456789), valueText(-1000.123456), valueText(65535), valueText(1e-12)]).toEqual(['0.000123457', '-1000.12', '65535', '1e-12']);
+  });
+});
+
+describe('loadGate', () => {
+  const plan = (width: number, height: number, slices: number) =>
+    ({ crop: { x: 0, y: 0, width, height }, downsample: 1, orient: { flip: 'none', rotate: 0 }, slices: Array.from({ length: slices }), bitDepth: 8 }) as unknown as import('@imagestack/core').StackPlan;
+  const limits = { max3DTextureSize: 2048, budgetBytes: 100 * 2 ** 20, budgetSource: 'test' };
+
+  it('lets a volume that fits load, and blocks one that does not with the reason until the user overrides', () => {
+    const s = run([{ type: 'limits', limits }]);
+    expect(loadGate(s, plan(1000, 1000, 50)).blocked).toBe('');
+    const big = loadGate(s, plan(1000, 1000, 200));
+    expect(big.fit?.problems.map(p => p.kind)).toEqual(['memory']);
+    expect(big.blocked).toMatch(/^Too large for this browser: the 8-bit volume needs about 191 MiB, over this tab's budget of 100 MiB \(test\)\. Crop or downsample \(below\), or tick "Load anyway"/);
+    const overridden = importReducer(s, { type: 'overLimits', value: true });
+    expect(loadGate(overridden, plan(1000, 1000, 200)).blocked).toBe('');
+    // a new size is a new decision: the override is cleared
+    expect(importReducer(overridden, { type: 'downsample', value: 2 }).overLimits).toBe(false);
+    expect(importReducer(overridden, { type: 'crop', crop: { x: 0, y: 0, width: 10, height: 10 }, width: 1000, height: 1000 }).overLimits).toBe(false);
+    const typed = { ...overridden, cropText: { x: '0', y: '0', width: '1000', height: '1000' } };
+    expect(importReducer(typed, { type: 'cropText', key: 'width', value: '900' }).overLimits).toBe(false);
+    // the browser's limits stay known for the next set of files; the override does not
+    const next = importReducer(overridden, { type: 'files', files: [file('x.bmp')] });
+    expect(next.limits).toEqual(limits);
+    expect(next.overLimits).toBe(false);
+  });
+
+  it('says nothing before the limits or the plan are known', () => {
+    expect(loadGate(INITIAL_IMPORT, plan(10, 10, 1))).toEqual({ fit: null, blocked: '' });
+    expect(loadGate(run([{ type: 'limits', limits }]), undefined)).toEqual({ fit: null, blocked: '' });
   });
 });

@@ -29,6 +29,8 @@ import type { DrawnLine, PreviewTool } from './PreviewCanvas';
 import type { PreviewSlice } from './previewSlice';
 import type { SavedHandles } from '../persistence/fileHandles';
 import { restoreOffer, type SessionRecord } from '../persistence/sessionRecord';
+import { volumeFit, type VolumeFit, type VolumeLimits } from './volumeFit';
+import type { StackPlan } from '@imagestack/core';
 
 export type RulerName = 'ruler1' | 'ruler2';
 export type CropText = { x: string; y: string; width: string; height: string };
@@ -156,6 +158,10 @@ export interface ImportSession {
    * types other numbers). See chosenValueRange.
    */
   values: { measured?: ValueRange; low: string; high: string };
+  /** This browser's GPU texture limit and memory budget (asked once by the page); undefined: not yet known. */
+  limits?: VolumeLimits;
+  /** The user chose to load a volume over the limits anyway (cleared when the volume's size changes). */
+  overLimits: boolean;
 }
 
 /** A value as the range fields show it: six significant digits, no trailing zeros. */
@@ -221,7 +227,9 @@ export type ImportAction =
   | { type: 'restoreDiscarded' }
   | { type: 'valueSample'; generation: number; range: ValueRange }
   | { type: 'valueRangeText'; key: 'low' | 'high'; value: string }
-  | { type: 'valueRangeDefault' };
+  | { type: 'valueRangeDefault' }
+  | { type: 'limits'; limits: VolumeLimits }
+  | { type: 'overLimits'; value: boolean };
 
 const EMPTY_CROP_TEXT: CropText = { x: '', y: '', width: '', height: '' };
 
@@ -252,6 +260,7 @@ export const INITIAL_IMPORT: ImportSession = {
   captureWindow: NO_CAPTURE_WINDOW,
   restore: null,
   values: { low: '', high: '' },
+  overLimits: false,
 };
 
 /** rows/columns flags ↔ SliceFlip. */
@@ -333,6 +342,7 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
         previousForm: hasGeometry(s.form) ? s.form : s.previousForm,
         // the saved session stays on offer until a new stack is loaded over it
         restore: s.restore,
+        limits: s.limits,
       };
     case 'probed':
       return a.generation === s.generation ? { ...s, infos: a.infos, probing: false } : s;
@@ -343,15 +353,15 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
     case 'reverse':
       return { ...s, reverse: a.value };
     case 'downsample':
-      return { ...s, downsample: a.value };
+      return { ...s, downsample: a.value, overLimits: false };
     case 'crop':
-      return { ...s, crop: a.crop, cropText: cropTextOf(a.crop ?? { x: 0, y: 0, width: a.width, height: a.height }) };
+      return { ...s, crop: a.crop, cropText: cropTextOf(a.crop ?? { x: 0, y: 0, width: a.width, height: a.height }), overLimits: false };
     case 'cropText': {
       const cropText = { ...s.cropText, [a.key]: a.value };
       try {
         // core's parser (whole pixels, width and height ≥ 1); whether it fits the slices is
         // the plan's to say, with the numbers, where the page shows errors
-        return { ...s, cropText, crop: parseCrop([cropText.x, cropText.y, cropText.width, cropText.height].join(',')) };
+        return { ...s, cropText, crop: parseCrop([cropText.x, cropText.y, cropText.width, cropText.height].join(',')), overLimits: false };
       } catch (e) {
         if (e instanceof ImageStackError) return { ...s, cropText }; // half-typed: not a crop yet
         throw e;
@@ -440,7 +450,7 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
       return a.generation === s.generation ? { ...s, overlays: a.finding } : s;
     case 'acceptOverlayCrop': {
       const c = s.overlays?.crop;
-      return c ? { ...s, crop: c, cropText: cropTextOf(c) } : s;
+      return c ? { ...s, crop: c, cropText: cropTextOf(c), overLimits: false } : s;
     }
     case 'captureWindow': {
       if (a.choice === 'none') return { ...s, captureWindow: NO_CAPTURE_WINDOW };
@@ -478,5 +488,22 @@ export function importReducer(s: ImportSession, a: ImportAction): ImportSession 
       return { ...s, values: { ...s.values, [a.key]: a.value } };
     case 'valueRangeDefault':
       return s.values.measured ? { ...s, values: { ...s.values, low: valueText(s.values.measured.low), high: valueText(s.values.measured.high) } } : s;
+    case 'limits':
+      return { ...s, limits: a.limits };
+    case 'overLimits':
+      return { ...s, overLimits: a.value };
   }
+}
+
+/**
+ * Whether Load may start, as far as the volume's size goes: the planned volume against this
+ * browser's limits (volumeFit). `blocked` is the reason shown beside the disabled Load button,
+ * empty when it fits or the user chose to load it anyway.
+ */
+export function loadGate(s: Pick<ImportSession, 'limits' | 'overLimits'>, plan: StackPlan | undefined): { fit: VolumeFit | null; blocked: string } {
+  if (!plan || !s.limits) return { fit: null, blocked: '' };
+  const fit = volumeFit({ crop: plan.crop, downsample: plan.downsample, orient: plan.orient, slices: plan.slices.length, bitDepth: plan.bitDepth }, s.limits);
+  if (!fit.problems.length || s.overLimits) return { fit, blocked: '' };
+  const fix = fit.tooManySlices ? 'load fewer slices' : fit.downsample || fit.crop ? 'crop or downsample' : 'crop';
+  return { fit, blocked: `Too large for this browser: ${fit.problems.map(p => p.text).join('; ')}. ${fix[0].toUpperCase()}${fix.slice(1)} (below), or tick "Load anyway"` };
 }

@@ -9,6 +9,7 @@ import {
   type WebWorkerLike,
 } from '@imagestack/core';
 import { spawnDecodeWorker as spawnDecodeWebWorker } from '../workers/spawn';
+import { keptPool } from './keptPool';
 
 /** Decode workers: two (the measured sweet spot on two cores: reading the File is the floor), fewer on one core or a tiny stack. */
 export function decodeWorkerCount(slices: number): number {
@@ -21,22 +22,22 @@ function spawnDecodeWorker(): WebWorkerLike {
   return spawnDecodeWebWorker() as unknown as WebWorkerLike;
 }
 
+/** The tab's decode workers (as many as the cores allow, up to two): started by the first load; each later load finds fresh ones already started (keptPool). */
+export const decodeWorkers = keptPool(() => createDecodePool({ workers: decodeWorkerCount(Infinity), spawn: webWorkerSpawner(spawnDecodeWorker) }));
+
 /**
  * Decodes every planned slice in Web Workers straight into one preallocated volume (the Files
- * are read by the workers; nothing but the grey volume is held here). Rejects with an
+ * are read by the workers, kept between loads; nothing but the grey volume is held here). Rejects with an
  * ImageStackError naming the file on the first bad slice, or a 'cancelled' one on abort.
  */
 export async function loadStack(
   plan: StackPlan,
   { onProgress, signal }: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<{ stack: VoxelStack; report: StackReport }> {
-  const pool = createDecodePool({ workers: decodeWorkerCount(plan.slices.length), spawn: webWorkerSpawner(spawnDecodeWorker) });
-  try {
+  return decodeWorkers.use(async pool => {
     const assembler = createStackAssembler(plan);
     await pool.run(sliceRequests(plan), { onSlice: r => assembler.add(r), onProgress, signal });
     const { stack, report } = assembler.finish();
     return { stack: stack!, report };
-  } finally {
-    pool.close();
-  }
+  });
 }

@@ -81,7 +81,6 @@ export default function DeviceSection({
   const [stepDeg, setStepDeg] = usePanelState(series, 'fitStepDeg', '5');
   const [position, setPosition] = usePanelState(series, 'fitPosition', '');
   const [axis, setAxis] = usePanelState(series, 'fitAxis', '0, 0, 1');
-  const [anatomyVersion, setAnatomyVersion] = usePanelState<number | undefined>(series, 'fitAnatomyVersion', undefined);
   const active = fit.devices.find(d => d.id === fit.activeDeviceId);
   const [matrix, setMatrix] = useState(() => (active ? transformText(active.transform) : ''));
   const [result, setResult] = useState<FitSummary | undefined>(fit.last);
@@ -105,7 +104,18 @@ export default function DeviceSection({
 
   const chosen = segments.find(s => String(s.index) === (segmentChoice ?? String(activeSegment))) ?? segments[0];
   const anatomy: FitAnatomy | undefined = fit.anatomy;
-  const stale = anatomy && anatomyVersion !== undefined && anatomyVersion !== segmentationVersion;
+  // the segment's voxels changed (a refine, a brush stroke) or it went: the workflow compares them with the anatomy's
+  const [anatomyStatus, setAnatomyStatus] = useState<string>('current');
+  useEffect(() => {
+    if (!anatomy) return setAnatomyStatus('none');
+    try {
+      setAnatomyStatus(commandsManager.runCommand(COMMANDS.fitAnatomyStatus));
+    } catch (e) {
+      setError(errorLine(e));
+    }
+  }, [segmentationVersion, anatomy, series]);
+  const [moving, setMoving] = useState(false);
+  useEffect(() => () => void commandsManager.runCommand(COMMANDS.fitDragMode, { enabled: false }), []);
 
   const run = async <T,>(what: string, f: () => Promise<T> | T): Promise<T | undefined> => {
     setError('');
@@ -226,12 +236,29 @@ export default function DeviceSection({
 
   const useSegment = () =>
     run('preparing the anatomy', async () => {
-      const version = segmentationVersion;
       await commandsManager.runCommand(COMMANDS.fitSetAnatomy, { segmentIndex: chosen?.index });
-      setAnatomyVersion(version);
+      setAnatomyStatus('current');
       setResult(undefined);
       await measure(false);
     });
+  const updateAnatomy = () =>
+    run('updating the anatomy', async () => {
+      await commandsManager.runCommand(COMMANDS.fitUpdateAnatomy);
+      setAnatomyStatus('current');
+      setResult(undefined);
+      await measure(false);
+    });
+  /** "Move device": drags on the device in the 3D view run the nudges' placeDevice, measured fast while moving, in full at the end. */
+  const toggleMoving = () => {
+    try {
+      const on = !moving;
+      const r = commandsManager.runCommand(COMMANDS.fitDragMode, on ? { enabled: true, onDrag: (p: object) => place(p, { nudge: true }), onEnd: () => void measure(false) } : { enabled: false });
+      setMoving(on);
+      if (on && !r.views) setError('Open a 3D view (a layout with 3D) to drag the device there');
+    } catch (e) {
+      setError(errorLine(e));
+    }
+  };
 
   const current = result && active && result.deviceId === active.id;
   const interference = current && result ? (Number.isNaN(result.interferenceMl) ? '…' : `${result.interferenceMl.toFixed(3)} mL`) : '—';
@@ -262,7 +289,16 @@ export default function DeviceSection({
           {anatomy && (
             <div data-cy="imagestack-fit-anatomy" className="text-muted-foreground">
               {anatomy.segmentIndex}: {anatomy.label} — {anatomy.triangles.toLocaleString('en')} triangles, {anatomy.volumeMl.toFixed(2)} mL{anatomy.closed ? '' : ', not closed (inside/outside approximate)'}
-              {stale && <span className="text-yellow-400"> — the segment changed since: use it again</span>}
+            </div>
+          )}
+          {anatomy && (anatomyStatus === 'changed' || anatomyStatus === 'gone') && (
+            <div data-cy="imagestack-fit-anatomy-stale" data-status={anatomyStatus} role="status" className="flex flex-wrap items-center gap-2 text-yellow-400">
+              {anatomyStatus === 'changed' ? 'Segment changed since: the numbers are of the old surface.' : 'The segment is gone: choose another.'}
+              {anatomyStatus === 'changed' && (
+                <Button data-cy="imagestack-fit-update-anatomy" variant="secondary" size="sm" disabled={!!busy} onClick={updateAnatomy}>
+                  Update anatomy
+                </Button>
+              )}
             </div>
           )}
 
@@ -360,6 +396,15 @@ export default function DeviceSection({
                   Place
                 </Button>
               </div>
+              <Button
+                data-cy="imagestack-fit-move-device"
+                variant={moving ? 'default' : 'secondary'}
+                aria-pressed={moving}
+                onClick={toggleMoving}
+                title="Drag the device in the 3D view: in the screen's plane; Shift turns it about its centre, Ctrl rolls it"
+              >
+                {moving ? 'Moving device (drag in 3D)' : 'Move device'}
+              </Button>
               <div className="flex flex-wrap items-center gap-1">
                 Step
                 <input data-cy="imagestack-fit-step-mm" aria-label="nudge step, mm" className={`${inputClass} w-14`} type="number" min={0} step="any" value={stepMm} onChange={e => setStepMm(e.target.value)} />

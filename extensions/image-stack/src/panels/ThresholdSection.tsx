@@ -30,6 +30,7 @@ export default function ThresholdSection({ series, segments, commandsManager, se
   const [into, setInto] = useState<string>(NEW);
   const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<number | null>(null);
   const [message, setMessage] = usePanelState(series, 'thresholdMessage', '');
   const reading = readThresholdBounds(scale, lower, upper);
   const target = into === NEW ? undefined : segments.find(s => String(s.index) === into);
@@ -40,10 +41,12 @@ export default function ThresholdSection({ series, segments, commandsManager, se
   const apply = async () => {
     setBusy(true);
     setMessage('Thresholding…');
+    setProgress(0);
     const hadLabelmap = segments.length > 0;
     try {
       const t0 = performance.now();
-      const r: ThresholdResult = await commandsManager.runCommand(COMMANDS.threshold, { lower: lo, upper: hi, into: target ? target.index : NEW, replace });
+      const onProgress = (done: number, total: number) => setProgress(done / total);
+      const r: ThresholdResult = await commandsManager.runCommand(COMMANDS.threshold, { lower: lo, upper: hi, into: target ? target.index : NEW, replace, onProgress });
       const seconds = (performance.now() - t0) / 1000;
       setMessage(`Segment ${r.segmentIndex} "${r.label}": ${r.voxels.toLocaleString('en')} voxels, ${r.volume_mL.toFixed(2)} mL (${seconds.toFixed(1)} s)`);
       setInto(NEW);
@@ -55,6 +58,7 @@ export default function ThresholdSection({ series, segments, commandsManager, se
       setMessage(`Threshold failed: ${errorLine(e)}`);
     } finally {
       setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -124,6 +128,7 @@ export default function ThresholdSection({ series, segments, commandsManager, se
           <Button data-cy="imagestack-threshold-apply" disabled={busy || !!problem} onClick={apply} title={problem || 'Every voxel in the range becomes the segment'}>
             Threshold whole volume
           </Button>
+          {progress !== null && <progress data-cy="imagestack-threshold-progress" className="w-full" max={1} value={progress} aria-label="threshold progress" />}
           <div data-cy="imagestack-threshold-result" className="text-muted-foreground min-h-[1.25rem]" aria-live="polite">
             {problem || message}
           </div>

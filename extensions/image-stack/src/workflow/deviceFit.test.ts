@@ -1,6 +1,6 @@
 import { IDENTITY_TRANSFORM, placementTransform, writeStlBinary, generateTube, type StackGeometry } from '@imagestack/core';
 import { inProcessFitBackend, memoryHost } from '../../testing/workflowFakes';
-import { createFitRuntime, fitAddTube, fitLoadDevice, fitMeasure, fitPlaceDevice, fitRemoveDevice, fitReport, fitSetAnatomy, parseTransformText, transformText } from './deviceFit';
+import { createFitRuntime, fitAddTube, fitAnatomyStatus, fitLoadDevice, fitMeasure, fitPlaceDevice, fitRemoveDevice, fitReport, fitSetAnatomy, fitUpdateAnatomy, parseTransformText, transformText } from './deviceFit';
 import { createFitState } from './fitState';
 
 // a lumen: a cylinder of radius 6 mm along z through the whole grid, at (x, y) = (10, 12) mm
@@ -20,7 +20,7 @@ function lumenHost() {
         if (x * x + y * y <= R * R) slice[j * dims[0] + i] = 1;
       }
   });
-  return host;
+  return Object.assign(host, { labelmap });
 }
 
 async function setUp() {
@@ -125,5 +125,49 @@ describe('device fit (workflow over an in-memory segmentation and the fit engine
     await host.createLabelmap({ index: 1, label: 'airway' });
     host.addSegment('seg-1', { index: 2, label: 'nothing' });
     await expect(fitSetAnatomy(host, series, empty, runtime, { segmentIndex: 2 })).rejects.toThrow(/segment 2 "nothing" is empty/);
+  });
+
+  it('sees the segment change after "Use this segment" (a brush stroke, a refine) and updates the anatomy from the voxels as they are', async () => {
+    const { host, state, backend, runtime, anatomy } = await setUp();
+    expect(fitAnatomyStatus(host, series, state)).toBe('current');
+    fitAddTube(state, runtime, { outerDiameterMm: 6, innerDiameterMm: 4, lengthMm: 15 });
+    fitPlaceDevice(state, { positionMm: [C[0], C[1], -3], axis: [0, 0, 1] });
+    const before = await fitMeasure(host, series, state, runtime);
+
+    // a brush stroke takes one voxel out of the airway, far from the device: still a change
+    const slice = host.labelmap[25];
+    const i = Math.round(C[0] / geometry.pixelSpacingXMm) + dims[0] * Math.round(C[1] / geometry.pixelSpacingYMm);
+    expect(slice[i]).toBe(1);
+    slice[i] = 0;
+    expect(fitAnatomyStatus(host, series, state)).toBe('changed');
+    // put back: the same voxels again, so the same anatomy
+    slice[i] = 1;
+    expect(fitAnatomyStatus(host, series, state)).toBe('current');
+
+    // the airway narrowed (a refine): every voxel beyond 4.5 mm of the axis gone
+    for (const s of host.labelmap)
+      for (let j = 0; j < dims[1]; j++)
+        for (let k = 0; k < dims[0]; k++) {
+          const x = k * geometry.pixelSpacingXMm - C[0], y = j * geometry.pixelSpacingYMm - C[1];
+          if (x * x + y * y > 4.5 * 4.5) s[j * dims[0] + k] = 0;
+        }
+    expect(fitAnatomyStatus(host, series, state)).toBe('changed');
+    const updated = await fitUpdateAnatomy(host, series, state, runtime);
+    expect(updated).toMatchObject({ segmentIndex: 1, smoothIterations: anatomy.smoothIterations });
+    expect(updated.volumeMl).toBeLessThan(anatomy.volumeMl * 0.7);
+    expect(updated.fingerprint).not.toBe(anatomy.fingerprint);
+    expect(state.last).toBeUndefined();
+    expect(fitAnatomyStatus(host, series, state)).toBe('current');
+    const after = await fitMeasure(host, series, state, runtime);
+    expect(after.minClearanceMm).toBeLessThan(before.minClearanceMm - 1);
+    expect(backend.calls.anatomy).toBe(2);
+
+    // a session saved before fingerprints were kept: current (nothing to compare with)
+    delete state.anatomy!.fingerprint;
+    expect(fitAnatomyStatus(host, series, state)).toBe('current');
+    // the segment deleted
+    (host as any).segments = () => [];
+    expect(fitAnatomyStatus(host, series, state)).toBe('gone');
+    expect(fitAnatomyStatus(host, series, { ...state, anatomy: undefined })).toBe('none');
   });
 });

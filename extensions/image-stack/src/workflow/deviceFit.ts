@@ -128,12 +128,13 @@ export async function fitRemoveDevice(state: FitState, runtime: FitRuntime, devi
  * - `transform`: the whole row-major 4×4 (mm, LPS), device → patient;
  * - `positionMm` + `axis` (+ `rollDeg`): the device's origin (a tube's tip) at a point, its +z along a direction;
  * - `translateMm` and/or `rotate`: a nudge from where it is, in patient axes; rotations turn
- *   about the device's origin as placed (a tube's tip), so the tip stays put.
+ *   about `centreMm` when given (a drag turns the device about its middle), else about the
+ *   device's origin as placed (a tube's tip), so the tip stays put.
  */
 export type Placement =
   | { transform: ArrayLike<number> | string }
   | { positionMm: Point3; axis: Point3; rollDeg?: number }
-  | { translateMm?: Point3; rotate?: { axis: Point3; deg: number } };
+  | { translateMm?: Point3; rotate?: { axis: Point3; deg: number; centreMm?: Point3 } };
 
 /** Places a device (default the active one). Returns its new transform (row-major, 16 numbers). */
 export function fitPlaceDevice(state: FitState, placement: Placement & { deviceId?: string }): number[] {
@@ -146,13 +147,25 @@ export function fitPlaceDevice(state: FitState, placement: Placement & { deviceI
     T = placementTransform(placement.positionMm, placement.axis, placement.rollDeg ?? 0);
   } else {
     T = device.transform;
-    if (placement.rotate) T = multiplyTransforms(rotationTransform(placement.rotate.axis, placement.rotate.deg, transformPoint(T, [0, 0, 0])), T);
+    if (placement.rotate) T = multiplyTransforms(rotationTransform(placement.rotate.axis, placement.rotate.deg, placement.rotate.centreMm ?? transformPoint(T, [0, 0, 0])), T);
     if (placement.translateMm) T = multiplyTransforms(translationTransform(placement.translateMm), T);
     // many small turns drift from orthonormal: re-check (and refuse) rather than measure a sheared device
     T = checkRigidTransform(T, 'the device placement');
   }
   device.transform = Array.from(T);
   return device.transform;
+}
+
+/** The middle of the device's box (its own frame) where it is placed, patient mm: what a drag turns it about. */
+export function deviceCentreMm(runtime: FitRuntime, device: FitDevice): Point3 {
+  const p = deviceMesh(runtime, device).positions;
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < p.length; i += 3)
+    for (let k = 0; k < 3; k++) {
+      if (p[i + k] < lo[k]) lo[k] = p[i + k];
+      if (p[i + k] > hi[k]) hi[k] = p[i + k];
+    }
+  return transformPoint(device.transform, [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2]);
 }
 
 /** A typed 4×4: 16 numbers, by rows, separated by commas, spaces or new lines. */
@@ -177,14 +190,36 @@ const fmtMatrix = (v: number) => {
 
 const anatomyKey = (a: Pick<FitAnatomy, 'segmentationId' | 'segmentIndex' | 'smoothIterations'>, version: number) => `${a.segmentationId}:${a.segmentIndex}:${a.smoothIterations}:${version}`;
 
+/** The voxel count and an FNV-1a hash of a packed mask: equal for the same voxels, different (but for a 2⁻³² chance) when any changed. */
+function fingerprintOf(packed: Uint8Array, voxels: number): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < packed.length; i++) {
+    if (packed[i] === 0) {
+      // runs of empty bytes (most of a volume) hash by their length, so a check costs little
+      let j = i;
+      while (j < packed.length && packed[j] === 0) j++;
+      h = Math.imul(h ^ 0x100 ^ (j - i), 0x01000193);
+      i = j - 1;
+    } else h = Math.imul(h ^ packed[i] ^ (i << 9), 0x01000193);
+  }
+  return `${voxels}:${(h >>> 0).toString(16)}`;
+}
+
+/** What a segment's voxels are now (see FitAnatomy.fingerprint). */
+export function segmentFingerprint(host: SegmentationHost, series: FitSeries, segment: { segmentationId: string; segmentIndex: number }): string {
+  const { packed, voxels } = packSegments(host.slices(segment.segmentationId), series.dims[0] * series.dims[1], segment.segmentIndex, segment.segmentIndex);
+  return fingerprintOf(packed, voxels);
+}
+
 async function prepareAnatomyFrom(host: SegmentationHost, series: FitSeries, runtime: FitRuntime, segment: { segmentationId: string; segmentIndex: number; label: string }, smoothIterations: number) {
   const { packed, voxels } = packSegments(host.slices(segment.segmentationId), series.dims[0] * series.dims[1], segment.segmentIndex, segment.segmentIndex);
   if (!voxels) throw new ImageStackError('empty', `segment ${segment.segmentIndex} "${segment.label}" is empty: there is no anatomy to fit against`);
+  const fingerprint = fingerprintOf(packed, voxels);
   const key = anatomyKey({ ...segment, smoothIterations }, ++runtime.anatomiesPrepared);
   runtime.anatomyKey = undefined;
   const r = await runtime.backend.call({ op: 'anatomy', key, dims: series.dims, geometry: series.geometry, packed, smoothIterations });
   runtime.anatomyKey = r.key;
-  return r;
+  return { ...r, fingerprint };
 }
 
 /**
@@ -196,9 +231,34 @@ export async function fitSetAnatomy(host: SegmentationHost, series: FitSeries, s
   const segment = targetSegment(host, req.segmentIndex);
   const smoothIterations = req.smoothIterations ?? 20;
   const r = await prepareAnatomyFrom(host, series, runtime, segment, smoothIterations);
-  state.anatomy = { ...segment, smoothIterations, triangles: r.triangles, closed: r.closed, volumeMl: r.volumeMl };
+  state.anatomy = { ...segment, smoothIterations, triangles: r.triangles, closed: r.closed, volumeMl: r.volumeMl, fingerprint: r.fingerprint };
   state.last = undefined;
   return state.anatomy;
+}
+
+/**
+ * Whether the anatomy still is the segment's voxels: 'current'; 'changed' when they changed
+ * since "Use this segment" (a refine, a brush stroke: the numbers are of the old surface);
+ * 'gone' when the segment is no longer there; 'none' when there is no anatomy.
+ */
+export function fitAnatomyStatus(host: SegmentationHost, series: FitSeries, state: FitState): 'none' | 'current' | 'changed' | 'gone' {
+  const anatomy = state.anatomy;
+  if (!anatomy) return 'none';
+  const segmentationId = host.findLabelmap();
+  if (segmentationId !== anatomy.segmentationId || !host.segments(segmentationId).some(s => s.index === anatomy.segmentIndex)) return 'gone';
+  if (!anatomy.fingerprint) return 'current';
+  return segmentFingerprint(host, series, anatomy) === anatomy.fingerprint ? 'current' : 'changed';
+}
+
+/**
+ * Makes the anatomy again from its segment's voxels as they are now (same segment, same
+ * smoothing), after fitAnatomyStatus said 'changed'; the last measurement is dropped (it was of
+ * the old surface). Returns the new anatomy.
+ */
+export function fitUpdateAnatomy(host: SegmentationHost, series: FitSeries, state: FitState, runtime: FitRuntime): Promise<FitAnatomy> {
+  const anatomy = state.anatomy;
+  if (!anatomy) throw new ImageStackError('empty', 'choose the anatomy first: pick a segment and "Use this segment"');
+  return fitSetAnatomy(host, series, state, runtime, { segmentIndex: anatomy.segmentIndex, smoothIterations: anatomy.smoothIterations });
 }
 
 /**
@@ -214,7 +274,9 @@ export async function fitMeasure(host: SegmentationHost, series: FitSeries, stat
   try {
     if (!runtime.anatomyKey) {
       const segment = targetSegment(host, anatomy.segmentIndex);
-      await prepareAnatomyFrom(host, series, runtime, segment, anatomy.smoothIterations);
+      const r = await prepareAnatomyFrom(host, series, runtime, segment, anatomy.smoothIterations);
+      // prepared again from the voxels as they are now: the anatomy is of those
+      Object.assign(anatomy, { triangles: r.triangles, closed: r.closed, volumeMl: r.volumeMl, fingerprint: r.fingerprint });
     }
     if (!runtime.devicesPrepared.has(device.id)) {
       const mesh = deviceMesh(runtime, device);

@@ -25,6 +25,12 @@ export interface FitAnatomy {
   /** The surface is closed and consistently wound (inside/outside then exact). */
   closed: boolean;
   volumeMl: number;
+  /**
+   * The segment's voxels when its surface was made (segmentFingerprint: count and a hash of its
+   * packed mask), so a later refine or brush stroke is seen as a change (fitAnatomyStatus).
+   * Absent in sessions saved before it was kept: then the anatomy counts as current.
+   */
+  fingerprint?: string;
 }
 
 /** One measurement of one placement (core FitResult without the per-vertex distances). */

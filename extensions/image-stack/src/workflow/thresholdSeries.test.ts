@@ -60,6 +60,22 @@ describe('thresholdSeries', () => {
     expect(modified).toEqual([{ slices: [1, 2], segmentIndex: 1 }]);
   });
 
+  it('reports its progress by slices and yields to the page when it runs long, with the same result', async () => {
+    const { host, count } = memoryHost(dims);
+    // every clock reading is 150 ms later, so the loop reports and yields before every slice
+    let t = 0;
+    const now = jest.spyOn(performance, 'now').mockImplementation(() => (t += 150));
+    const seen: Array<[number, number]> = [];
+    try {
+      const r = await thresholdSeries(host, source, createWorkflowState(), { lower: 10, upper: 39, onProgress: (d, total) => seen.push([d, total]) });
+      expect(r.voxels).toBe(30);
+    } finally {
+      now.mockRestore();
+    }
+    expect(count(1)).toBe(30);
+    expect(seen).toEqual([[0, 4], [1, 4], [2, 4], [3, 4], [4, 4]]);
+  });
+
   it('with a capture window: the labelmap is still grey levels, the segment is named and recorded in approximate HU too', async () => {
     const { host, count } = memoryHost(dims);
     const state = createWorkflowState();

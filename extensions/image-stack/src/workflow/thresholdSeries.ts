@@ -22,6 +22,8 @@ export interface ThresholdRequest {
   into?: 'new' | number;
   /** The user said yes to replacing the voxels of segment `into`. */
   replace?: boolean;
+  /** Slices done of all; the loop also yields to the page about every 100 ms, so the progress is drawn. */
+  onProgress?(done: number, total: number): void;
 }
 
 export interface ThresholdResult {
@@ -76,7 +78,14 @@ export async function thresholdSeries(host: SegmentationHost, source: ThresholdS
   const n = source.rows * source.columns;
   let count = 0;
   const modified: number[] = [];
+  // a 2 GB stack's volume takes seconds: let the page draw the progress between slices
+  let lastYield = performance.now();
   for (let k = 0; k < source.slices; k++) {
+    if (req.onProgress && performance.now() - lastYield > 100) {
+      req.onProgress(k, source.slices);
+      await new Promise(r => setTimeout(r, 0));
+      lastYield = performance.now();
+    }
     const src = source.voxels.subarray(k * n, (k + 1) * n);
     const dst = slices[k];
     let changed = false;
@@ -97,6 +106,7 @@ export async function thresholdSeries(host: SegmentationHost, source: ThresholdS
     }
     if (changed) modified.push(k);
   }
+  req.onProgress?.(source.slices, source.slices);
   host.dataModified(segmentationId, modified, segmentIndex);
   const volume_mL = count * voxelVolumeMl(source.geometry);
   const w = source.captureWindow;

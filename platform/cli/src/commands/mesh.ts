@@ -275,6 +275,8 @@ export async function surfaceFromSlices(
         range: surfaceOptions.range,
         signal: io.signal,
         onProgress: f => io.progress?.('reading slices and extracting the surface', f),
+        // the threads write the mesh in patient mm as they join their slabs
+        place: { geometry: plan => assembledGeometry(geo, plan), frame: args.frame },
       });
       if (captureWindow && extracted.plan.bitDepth !== 8) {
         throw new ImageStackError('bad-argument', `a capture window maps 8-bit grey levels to HU; these slices are ${extracted.plan.bitDepth}-bit`);
@@ -284,12 +286,13 @@ export async function surfaceFromSlices(
       imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, { gaps: extracted.plan.gaps, filled: [] }) };
       let encoding: { mesh: Mesh; bytes: Promise<Uint8Array> } | undefined;
       result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
+        placed: true,
         smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
-        // The finished mesh: a thread encodes the binary STL while this one measures it (and
-        // the threads check its edges, unless smoothing already did).
-        topology: async m => {
+        // The finished mesh: the threads write the binary STL's bytes and measure it (its
+        // edges and parts were found while extracting, unless decimation changed them).
+        stats: async m => {
           if (args.stl && !args.ascii) encoding = { mesh: m, bytes: threads.encodeStl(m, args.frame) };
-          return threads.topology(m, { signal: io.signal });
+          return threads.stats(m, { signal: io.signal });
         },
       });
       if (encoding?.mesh === result.mesh) stl = await encoding.bytes; // before the threads stop

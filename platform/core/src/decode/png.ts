@@ -3,11 +3,15 @@
 // sBIT and tRNS are ignored, 16-bit stays 16-bit, palettes and sub-byte grey are expanded.
 // Every chunk's CRC and the zlib stream's Adler-32 are checked; the pixel buffer is sized from
 // the validated header, never from the data.
-import { inflateSync } from 'fflate';
+import type * as Fflate from 'fflate';
 import { ImageStackError } from '../errors';
 import { checkImageSize, DEFAULT_MAX_PIXELS } from './limits';
 import { expandPalette } from './unpack';
 import type { DecodedImage, ImageHeader } from './types';
+
+// Loaded on the first PNG decoded (~30 ms): a process reading BMPs or probing PNGs starts without it.
+let fflate: typeof Fflate | undefined;
+const inflateSync = (data: Uint8Array, opts: { out: Uint8Array }): Uint8Array => (fflate ??= require('fflate') as typeof Fflate).inflateSync(data, opts);
 
 const COLOUR_TYPE_CHANNELS: Record<number, 1 | 2 | 3 | 4> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** Bit depths the PNG specification allows per colour type. */

@@ -1,10 +1,14 @@
-import { data as dcmjsData } from 'dcmjs';
+import type * as Dcmjs from 'dcmjs';
 import { ImageStackError } from '../errors';
 import type { VoxelArray } from '../stack/types';
 import { storageBits, type SyntheticCtRecord } from './records';
 import { IMAGESTACK_IMPLEMENTATION_CLASS_UID, IMAGESTACK_IMPLEMENTATION_VERSION } from './uids';
 
-const { DicomDict, DicomMessage, DicomMetaDictionary } = dcmjsData;
+// Loaded on first use (~70 ms): the command line's mesh and its threads never write DICOM.
+let dcmjsData: typeof Dcmjs.data | undefined;
+function dcmjs(): typeof Dcmjs.data {
+  return (dcmjsData ??= (require('dcmjs') as typeof Dcmjs).data);
+}
 
 /** Explicit VR Little Endian. */
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
@@ -54,8 +58,8 @@ export function writePart10(record: SyntheticCtRecord, pixels: VoxelArray): Uint
     ImplementationClassUID: IMAGESTACK_IMPLEMENTATION_CLASS_UID,
     ImplementationVersionName: IMAGESTACK_IMPLEMENTATION_VERSION,
   };
-  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+  const dict = new (dcmjs().DicomDict)(dcmjs().DicomMetaDictionary.denaturalizeDataset(meta));
+  dict.dict = dcmjs().DicomMetaDictionary.denaturalizeDataset(dataset);
   const header = new Uint8Array(dict.write());
   const out = new Uint8Array(header.length + PIXEL_DATA_ELEMENT_HEADER + pixels.length * 2);
   out.set(header);
@@ -80,7 +84,7 @@ export function readPart10(bytes: Uint8Array, name = 'DICOM file'): Part10Conten
   let parsed;
   try {
     const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
-    parsed = DicomMessage.readFile(buffer as ArrayBuffer);
+    parsed = dcmjs().DicomMessage.readFile(buffer as ArrayBuffer);
   } catch (e) {
     throw new ImageStackError('corrupt', `not a readable DICOM Part-10 file (${(e as Error).message})`, name);
   }
@@ -89,8 +93,8 @@ export function readPart10(bytes: Uint8Array, name = 'DICOM file'): Part10Conten
   try {
     // dcmjs trusts the dictionary's VR over the file's: an element whose VR was changed (a
     // PersonName stored as numbers, found by the fuzzer) throws a plain Error here
-    dataset = DicomMetaDictionary.naturalizeDataset(parsed.dict);
-    meta = DicomMetaDictionary.naturalizeDataset(parsed.meta);
+    dataset = dcmjs().DicomMetaDictionary.naturalizeDataset(parsed.dict);
+    meta = dcmjs().DicomMetaDictionary.naturalizeDataset(parsed.meta);
   } catch (e) {
     throw new ImageStackError('corrupt', `has an element dcmjs cannot read (${(e as Error).message})`, name);
   }

@@ -160,6 +160,15 @@ describe('window from the histogram', () => {
     expect(windowFromHistogram(h)).toEqual({ center: 1010 + 981 / 2, width: 981 }); // values 1010..1990
   });
 
+  test('8-bit counts: every voxel of a slice at any offset and length, added to what is there', () => {
+    const all = Uint8Array.from({ length: 1031 }, (_, i) => (i * 37 + (i >> 5)) & 255);
+    for (const [from, to] of [[0, 1031], [1, 1030], [3, 10], [2, 3], [5, 5]]) {
+      const naive = new Float64Array(256).fill(2);
+      for (let i = from; i < to; i++) naive[all[i]]++;
+      expect(Array.from(voxelHistogram(all.subarray(from, to), new Float64Array(256).fill(2)))).toEqual(Array.from(naive));
+    }
+  });
+
   test('a constant volume gets width 1', () => {
     expect(windowFromVoxels(new Uint8Array(10).fill(7))).toEqual({ center: 7.5, width: 1 });
   });

@@ -14,6 +14,35 @@ export function voxelHistogram(voxels: VoxelArray, into?: Float64Array): Float64
   const bins = voxels instanceof Uint8Array ? 256 : 65536;
   const h = into ?? new Float64Array(bins);
   if (h.length < bins) throw new Error(`voxelHistogram: histogram has ${h.length} bins, needs ${bins}`);
+  if (voxels instanceof Uint8Array) {
+    // Four voxels per 32-bit load into four integer tallies side by side (neighbouring voxels
+    // mostly share a value, and one tally would wait on its own last increment), added into
+    // the histogram every 2^28 voxels so no tally overflows: the same counts, about twice as
+    // fast on a volume of hundreds of MB.
+    const t = new Uint32Array(1024);
+    const flush = () => {
+      for (let v = 0; v < 256; v++) h[v] += t[v] + t[256 + v] + t[512 + v] + t[768 + v];
+      t.fill(0);
+    };
+    // the voxels before the first 4-byte boundary (all of them when there is none), one by one
+    const gap = (4 - (voxels.byteOffset & 3)) & 3;
+    const head = voxels.length > gap ? gap : voxels.length;
+    for (let i = 0; i < head; i++) t[voxels[i]]++;
+    const words = head === gap ? new Uint32Array(voxels.buffer, voxels.byteOffset + head, (voxels.length - head) >>> 2) : new Uint32Array(0);
+    for (let q0 = 0; q0 < words.length; q0 += 1 << 26) {
+      for (let q = q0, end = Math.min(words.length, q0 + (1 << 26)); q < end; q++) {
+        const x = words[q];
+        t[x & 255]++;
+        t[256 + ((x >>> 8) & 255)]++;
+        t[512 + ((x >>> 16) & 255)]++;
+        t[768 + (x >>> 24)]++;
+      }
+      flush();
+    }
+    for (let i = head + 4 * words.length; i < voxels.length; i++) t[voxels[i]]++;
+    flush();
+    return h;
+  }
   for (let i = 0; i < voxels.length; i++) h[voxels[i]]++;
   return h;
 }

@@ -1,6 +1,10 @@
-import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import type * as Fflate from 'fflate';
 import { ImageStackError } from '../errors';
 import type { Part10File } from './series';
+
+// Loaded when a zip is first written (~30 ms): no other command needs it.
+let fflate: typeof Fflate | undefined;
+const zipLib = () => (fflate ??= require('fflate') as typeof Fflate);
 
 export interface ZipSeriesOptions {
   /** Folder inside the zip (e.g. the series description); none by default. */
@@ -28,6 +32,7 @@ export function zipPart10Files(files: Iterable<Part10File>, onChunk: (chunk: Uin
 /** One zip being written: entries are added one at a time, then ended. */
 function zipWriter(onChunk: (chunk: Uint8Array, final: boolean) => void, options: ZipSeriesOptions) {
   let failure: Error | null = null;
+  const { Zip, ZipDeflate, ZipPassThrough } = zipLib();
   const zip = new Zip((err, data, final) => {
     if (err) failure = err;
     else onChunk(data, final);

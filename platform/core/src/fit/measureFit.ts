@@ -32,6 +32,7 @@ import type { Point3, StackGeometry } from '../geometry/types';
 import type { Mesh } from '../mesh/types';
 import { prepareDevice, sideOfClosest, sideOfPoint, type PreparedMesh } from './prepareMesh';
 import { checkRigidTransform, invertRigidTransform, type Transform4 } from './transform';
+import { RayTriangle, rayT, rayTriangle } from './triangleBvh';
 
 export interface FitOptions {
   /** The series the anatomy came from: then `interferenceSlices` gives the slice indices the interference spans. */
@@ -295,7 +296,7 @@ function integrateInterference(
   let sMin = Infinity, sMax = -Infinity;
   const sliceOf = (p: number[]): number =>
     ((p[0] - geometry!.originMm[0]) * normal![0] + (p[1] - geometry!.originMm[1]) * normal![1] + (p[2] - geometry!.originMm[2]) * normal![2]) / geometry!.sliceSpacingMm;
-  let devHits = new Float64Array(16), anaHits = new Float64Array(16);
+  let devHits = new Float64Array(16), anaHits = new Float64Array(16), anaScratch = new Float64Array(16);
   let total = 0;
   let rays = 0;
   let skipped = 0;
@@ -305,10 +306,65 @@ function integrateInterference(
   // outside the lumen's box not much further back (parity: cheap), else from a closest-point query.
   const lumenStart = Math.min(t0, anatomy.bboxMm[a] - 1);
   const parityFromBox = anatomy.closed && t0 - lumenStart <= 2 * (t1 - t0) + 10;
+  // Every ray's first cast (no jitter) at once, triangle by triangle (scanGrid): a triangle meets
+  // only the few rays over its shadow on the grid, where casting each ray down both hierarchies
+  // visited dozens of nodes. The same test (rayTriangle) on the same numbers finds the same
+  // crossings; a ray that grazed, or crossed the device an odd number of times, is cast again
+  // one by one as before.
+  const lumenT0 = parityFromBox ? lumenStart : t0;
+  const grid: RayGrid = { a, u, w, u0, w0, h, nu, nw };
+  const devScan = scanGrid(grid, nu * nw, (visit) => {
+    const tri = dev.bvh.tri;
+    for (let k = 0, n = tri.length / 9; k < n; k++) visit(k);
+  }, dev.bvh.tri, T, Ti, [dlx, dly, dlz], t0, t1);
+  const anaScan = scanGrid(grid, nu * nw, (visit) =>
+    anatomy.query.inBox(
+      a === 0 ? lumenT0 : u === 0 ? u0 - h : w0 - h,
+      a === 1 ? lumenT0 : u === 1 ? u0 - h : w0 - h,
+      a === 2 ? lumenT0 : u === 2 ? u0 - h : w0 - h,
+      a === 0 ? t1 : u === 0 ? u0 + (nu + 1) * h : w0 + (nw + 1) * h,
+      a === 1 ? t1 : u === 1 ? u0 + (nu + 1) * h : w0 + (nw + 1) * h,
+      a === 2 ? t1 : u === 2 ? u0 + (nu + 1) * h : w0 + (nw + 1) * h,
+      visit,
+    ), anatomy.bvh.tri, undefined, undefined, dirW, lumenT0, t1);
   for (let i = 0; i < nu; i++)
     for (let j = 0; j < nw; j++) {
       let nd = 0, na = 0, startInside = false, ok = false;
-      for (let attempt = 0; attempt < 5 && !ok; attempt++) {
+      const r = i * nw + j;
+      if (!devScan.grazed[r]) {
+        nd = devScan.gather(r, devHits);
+        if (nd > devHits.length) {
+          devHits = new Float64Array(2 * nd);
+          devScan.gather(r, devHits);
+        }
+        if (nd === 0) ok = true;
+        else if (nd % 2 === 0 && !anaScan.grazed[r]) {
+          let all = anaScan.gather(r, anaScratch);
+          if (all > anaScratch.length) {
+            anaScratch = new Float64Array(2 * all);
+            all = anaScan.gather(r, anaScratch);
+          }
+          if (anaHits.length < all) anaHits = new Float64Array(2 * all);
+          na = 0;
+          let before = 0;
+          for (let k = 0; k < all; k++) {
+            const t = anaScratch[k];
+            if (t < t0) before++;
+            else anaHits[na++] = t;
+          }
+          o[a] = 0;
+          o[u] = u0 + (i + 0.5) * h;
+          o[w] = w0 + (j + 0.5) * h;
+          if (parityFromBox) startInside = before % 2 === 1;
+          else {
+            o[a] = t0;
+            startInside = sideOfPoint(anatomy, o[0], o[1], o[2], hint) < 0;
+            hint = anatomy.probe.tri;
+          }
+          ok = true;
+        }
+      }
+      for (let attempt = ok ? 5 : 1; attempt < 5 && !ok; attempt++) {
         const jitter = attempt * 1e-3 * h;
         o[a] = 0;
         o[u] = u0 + (i + 0.5) * h + jitter * 0.618;
@@ -375,4 +431,100 @@ function integrateInterference(
   // A ray that kept grazing (vanishingly rare off the grid's symmetric positions) counts as the mean of the others.
   const volumeMm3 = rays > skipped ? ((total * h * h) * rays) / (rays - skipped) : 0;
   return { volumeMm3, cellMm: h, rays, sliceRange: [sMin, sMax] };
+}
+
+/** The interference integral's grid of rays: along axis a, centres u0 + (i + ½)h, w0 + (j + ½)h on axes u, w (patient mm); ray i·nw + j. */
+interface RayGrid {
+  a: number;
+  u: number;
+  w: number;
+  u0: number;
+  w0: number;
+  h: number;
+  nu: number;
+  nw: number;
+}
+
+/**
+ * The first cast of every ray of the grid against one mesh: each triangle `forEach` names (its
+ * corners at tri[9k..], in the mesh's frame; T maps that frame to patient mm, undefined when it is
+ * patient mm already) is tested against the rays over its shadow on the grid (padded by a
+ * micrometre, far more than rayTriangle's graze margin), each ray as rayHits casts it: from
+ * the grid point (t = 0 on axis a; moved into the mesh's frame by Ti) along `dir` (that frame),
+ * t in [t0, t1]. Returns the crossings per ray (`gather`, unsorted) and which rays grazed.
+ */
+function scanGrid(
+  g: RayGrid,
+  rays: number,
+  forEach: (visit: (k: number) => void) => void,
+  tri: Float32Array,
+  T: Float64Array | undefined,
+  Ti: Float64Array | undefined,
+  dir: number[],
+  t0: number,
+  t1: number,
+): { grazed: Uint8Array; gather: (r: number, out: Float64Array) => number } {
+  const { a, u, w, u0, w0, h, nu, nw } = g;
+  const head = new Int32Array(rays).fill(-1);
+  const grazed = new Uint8Array(rays);
+  let next = new Int32Array(1024);
+  let ts = new Float64Array(1024);
+  let n = 0;
+  const o = [0, 0, 0];
+  const [dx, dy, dz] = dir;
+  const PAD = 1e-6;
+  // corner c's coordinate on patient axis k
+  const at = (base: number, k: number): number => (T ? T[4 * k] * tri[base] + T[4 * k + 1] * tri[base + 1] + T[4 * k + 2] * tri[base + 2] + T[4 * k + 3] : tri[base + k]);
+  forEach(k => {
+    const b = 9 * k;
+    const ua = at(b, u), ub = at(b + 3, u), uc = at(b + 6, u);
+    const wa = at(b, w), wb = at(b + 3, w), wc = at(b + 6, w);
+    const i0 = Math.max(0, Math.ceil((Math.min(ua, ub, uc) - PAD - u0) / h - 0.5));
+    const i1 = Math.min(nu - 1, Math.floor((Math.max(ua, ub, uc) + PAD - u0) / h - 0.5));
+    if (i0 > i1) return;
+    const j0 = Math.max(0, Math.ceil((Math.min(wa, wb, wc) - PAD - w0) / h - 0.5));
+    const j1 = Math.min(nw - 1, Math.floor((Math.max(wa, wb, wc) + PAD - w0) / h - 0.5));
+    for (let i = i0; i <= i1; i++)
+      for (let j = j0; j <= j1; j++) {
+        // the ray's origin exactly as the one-by-one cast computes it
+        o[a] = 0;
+        o[u] = u0 + (i + 0.5) * h;
+        o[w] = w0 + (j + 0.5) * h;
+        let ox = o[0], oy = o[1], oz = o[2];
+        if (Ti) {
+          ox = Ti[0] * o[0] + Ti[1] * o[1] + Ti[2] * o[2] + Ti[3];
+          oy = Ti[4] * o[0] + Ti[5] * o[1] + Ti[6] * o[2] + Ti[7];
+          oz = Ti[8] * o[0] + Ti[9] * o[1] + Ti[10] * o[2] + Ti[11];
+        }
+        const res = rayTriangle(tri, b, ox, oy, oz, dx, dy, dz, t0, t1);
+        if (res === RayTriangle.Miss) continue;
+        const r = i * nw + j;
+        if (res === RayTriangle.Graze) {
+          grazed[r] = 1;
+          continue;
+        }
+        if (n === ts.length) {
+          const t2 = new Float64Array(2 * n);
+          t2.set(ts);
+          ts = t2;
+          const n2 = new Int32Array(2 * n);
+          n2.set(next);
+          next = n2;
+        }
+        ts[n] = rayT[0];
+        next[n] = head[r];
+        head[r] = n++;
+      }
+  });
+  return {
+    grazed,
+    gather(r, out) {
+      let c = 0;
+      for (let e = head[r]; e >= 0; e = next[e]) {
+        if (c < out.length) out[c] = ts[e];
+        c++;
+      }
+      return c;
+    },
+  };
 }

@@ -20,6 +20,14 @@ export interface TriangleBvh {
   triIndex: Uint32Array;
   /** Per leaf-order triangle: unit normal and offset (n · x = d), for a quick distance-to-plane rejection; 0 0 0 0 when degenerate. */
   planes: Float64Array;
+  /**
+   * Per node: a slab holding all its triangles, 5 numbers: unit normal (the area-weighted mean of
+   * its triangles' normals) and the interval [lo, hi] of n · x over their corners. A second lower
+   * bound on the distance besides the box: for a patch of wall at 45° to the axes the box holds
+   * much empty space (and reaches towards a point facing the patch) where the slab is a few
+   * hundredths of a mm thick. 0 0 0 −∞ +∞ (no bound) when the normals cancel.
+   */
+  slabs: Float64Array;
   /** Deepest path, root to leaf (sizes the traversal stacks). */
   depth: number;
 }
@@ -45,6 +53,8 @@ export function buildTriangleBvh(positions: ArrayLike<number>, triangles: ArrayL
   const bounds = new Float64Array(6 * maxNodes);
   const first = new Int32Array(maxNodes);
   const count = new Int32Array(maxNodes);
+  const rangeStart = new Int32Array(maxNodes);
+  const rangeEnd = new Int32Array(maxNodes);
   let nodeCount = 1;
   let depth = 1;
   // Work list: node, start, end, depth.
@@ -52,6 +62,8 @@ export function buildTriangleBvh(positions: ArrayLike<number>, triangles: ArrayL
   while (work.length) {
     const d = work.pop()!, end = work.pop()!, start = work.pop()!, node = work.pop()!;
     if (d > depth) depth = d;
+    rangeStart[node] = start;
+    rangeEnd[node] = end;
     let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
     let cx0 = Infinity, cy0 = Infinity, cz0 = Infinity, cx1 = -Infinity, cy1 = -Infinity, cz1 = -Infinity;
     for (let i = start; i < end; i++) {
@@ -112,6 +124,7 @@ export function buildTriangleBvh(positions: ArrayLike<number>, triangles: ArrayL
     planes[4 * i + 2] = nz / len;
     planes[4 * i + 3] = (nx * tri[o] + ny * tri[o + 1] + nz * tri[o + 2]) / len;
   }
+  const slabs = buildSlabs(tri, planes, rangeStart, rangeEnd, nodeCount);
   const bounds32 = new Float32Array(6 * nodeCount);
   for (let i = 0; i < nodeCount; i++)
     for (let k = 0; k < 3; k++) {
@@ -121,6 +134,7 @@ export function buildTriangleBvh(positions: ArrayLike<number>, triangles: ArrayL
   return {
     nodeCount,
     planes,
+    slabs,
     bounds: bounds32,
     first: first.slice(0, nodeCount),
     count: count.slice(0, nodeCount),
@@ -128,6 +142,55 @@ export function buildTriangleBvh(positions: ArrayLike<number>, triangles: ArrayL
     triIndex: order,
     depth,
   };
+}
+
+/**
+ * Each node's slab (see TriangleBvh.slabs) from its leaf-order triangle range. The interval is
+ * widened by a relative 1e-12 (float64 rounding of the dot products), so it is conservative.
+ */
+function buildSlabs(tri: Float32Array, planes: Float64Array, rangeStart: Int32Array, rangeEnd: Int32Array, nodeCount: number): Float64Array {
+  const slabs = new Float64Array(5 * nodeCount);
+  const n = tri.length / 9;
+  const area = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = 9 * i;
+    const ux = tri[o + 3] - tri[o], uy = tri[o + 4] - tri[o + 1], uz = tri[o + 5] - tri[o + 2];
+    const wx = tri[o + 6] - tri[o], wy = tri[o + 7] - tri[o + 1], wz = tri[o + 8] - tri[o + 2];
+    area[i] = Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
+  }
+  for (let node = 0; node < nodeCount; node++) {
+    const start = rangeStart[node], end = rangeEnd[node];
+    let nx = 0, ny = 0, nz = 0;
+    for (let i = start; i < end; i++) {
+      nx += area[i] * planes[4 * i];
+      ny += area[i] * planes[4 * i + 1];
+      nz += area[i] * planes[4 * i + 2];
+    }
+    const len = Math.hypot(nx, ny, nz);
+    const b = 5 * node;
+    if (!(len > 0)) {
+      slabs[b + 3] = -Infinity;
+      slabs[b + 4] = Infinity;
+      continue;
+    }
+    nx /= len;
+    ny /= len;
+    nz /= len;
+    let lo = Infinity, hi = -Infinity, scale = 0;
+    for (let i = 9 * start, e = 9 * end; i < e; i += 3) {
+      const v = nx * tri[i] + ny * tri[i + 1] + nz * tri[i + 2];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      scale = Math.max(scale, Math.abs(tri[i]), Math.abs(tri[i + 1]), Math.abs(tri[i + 2]));
+    }
+    const pad = 1e-12 * (scale + 1);
+    slabs[b] = nx;
+    slabs[b + 1] = ny;
+    slabs[b + 2] = nz;
+    slabs[b + 3] = lo - pad;
+    slabs[b + 4] = hi + pad;
+  }
+  return slabs;
 }
 
 /** The largest float32 ≤ x. */
@@ -229,7 +292,8 @@ export class BvhQuery {
     const stack = this.stack, stackD = this.stackD;
     let sp = 0;
     stack[0] = 0;
-    stackD[0] = boxDistance2(bounds, 0, px, py, pz);
+    const slabs = this.bvh.slabs;
+    stackD[0] = nodeDistance2(bounds, slabs, 0, px, py, pz);
     sp = 1;
     while (sp > 0) {
       sp--;
@@ -256,8 +320,8 @@ export class BvhQuery {
         continue;
       }
       const l = first[node], r = l + 1;
-      const dl = boxDistance2(bounds, l, px, py, pz);
-      const dr = boxDistance2(bounds, r, px, py, pz);
+      const dl = nodeDistance2(bounds, slabs, l, px, py, pz);
+      const dr = nodeDistance2(bounds, slabs, r, px, py, pz);
       // Nearer child on top of the stack, so it is searched first and tightens the bound.
       if (dl <= dr) {
         if (dr < prune) { stack[sp] = r; stackD[sp++] = dr; }
@@ -296,7 +360,6 @@ export class BvhQuery {
     let sp = 0;
     stack[sp++] = 0;
     let n = 0;
-    const EPS = 1e-9;
     while (sp > 0) {
       const node = stack[--sp];
       const b = 6 * node;
@@ -323,31 +386,9 @@ export class BvhQuery {
         continue;
       }
       for (let i = first[node], e = i + c; i < e; i++) {
-        const o = 9 * i;
-        const ax = tri[o], ay = tri[o + 1], az = tri[o + 2];
-        const e1x = tri[o + 3] - ax, e1y = tri[o + 4] - ay, e1z = tri[o + 5] - az;
-        const e2x = tri[o + 6] - ax, e2y = tri[o + 7] - ay, e2z = tri[o + 8] - az;
-        const px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
-        const det = e1x * px + e1y * py + e1z * pz;
-        const scale = Math.abs(e1x) + Math.abs(e1y) + Math.abs(e1z) + Math.abs(e2x) + Math.abs(e2y) + Math.abs(e2z);
-        if (Math.abs(det) <= 1e-12 * scale * scale) {
-          // Parallel to the plane: a hit only if the segment lies in it, which is a graze.
-          const sx = ox - ax, sy = oy - ay, sz = oz - az;
-          const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
-          const nl = Math.hypot(nx, ny, nz);
-          if (nl > 0 && Math.abs(sx * nx + sy * ny + sz * nz) <= 1e-9 * nl * scale) this.grazed = true;
-          continue;
-        }
-        const inv = 1 / det;
-        const sx = ox - ax, sy = oy - ay, sz = oz - az;
-        const u = (sx * px + sy * py + sz * pz) * inv;
-        if (u < -EPS || u > 1 + EPS) continue;
-        const qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
-        const v = (dx * qx + dy * qy + dz * qz) * inv;
-        if (v < -EPS || u + v > 1 + EPS) continue;
-        const t = (e2x * qx + e2y * qy + e2z * qz) * inv;
-        if (t < t0 || t > t1) continue;
-        if (u < EPS || v < EPS || u + v > 1 - EPS) {
+        const r = rayTriangle(tri, 9 * i, ox, oy, oz, dx, dy, dz, t0, t1);
+        if (r === RayTriangle.Miss) continue;
+        if (r === RayTriangle.Graze) {
           this.grazed = true;
           continue;
         }
@@ -356,7 +397,7 @@ export class BvhQuery {
           grown.set(this.hits);
           this.hits = grown;
         }
-        this.hits[n++] = t;
+        this.hits[n++] = rayT[0];
       }
     }
     return n;
@@ -383,6 +424,58 @@ export class BvhQuery {
       } else for (let i = first[node], e = i + c; i < e; i++) visit(i);
     }
   }
+}
+
+/** What a segment does with a triangle (rayTriangle). */
+export const RayTriangle = { Miss: 0, Hit: 1, Graze: 2 } as const;
+export type RayTriangle = (typeof RayTriangle)[keyof typeof RayTriangle];
+
+/** The parameter t of rayTriangle's last Hit. */
+export const rayT = new Float64Array(1);
+
+/**
+ * The segment o + t·d, t in [t0, t1], against the triangle tri[o9..o9+8] (Möller–Trumbore in
+ * float64): Hit (t in rayT[0]), Miss, or Graze when the crossing falls within a relative 1e-9 of
+ * an edge or the segment lies in the triangle's plane (then an edge may be counted twice or not
+ * at all: move the ray and ask again). The one test behind rayHits and the interference
+ * integral's scan of a ray grid, so both find the same crossings to the last bit.
+ */
+export function rayTriangle(tri: Float32Array, o9: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number): RayTriangle {
+  const EPS = 1e-9;
+  const ax = tri[o9], ay = tri[o9 + 1], az = tri[o9 + 2];
+  const e1x = tri[o9 + 3] - ax, e1y = tri[o9 + 4] - ay, e1z = tri[o9 + 5] - az;
+  const e2x = tri[o9 + 6] - ax, e2y = tri[o9 + 7] - ay, e2z = tri[o9 + 8] - az;
+  const px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
+  const det = e1x * px + e1y * py + e1z * pz;
+  const scale = Math.abs(e1x) + Math.abs(e1y) + Math.abs(e1z) + Math.abs(e2x) + Math.abs(e2y) + Math.abs(e2z);
+  if (Math.abs(det) <= 1e-12 * scale * scale) {
+    // Parallel to the plane: a hit only if the segment lies in it, which is a graze.
+    const sx = ox - ax, sy = oy - ay, sz = oz - az;
+    const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
+    const nl = Math.hypot(nx, ny, nz);
+    return nl > 0 && Math.abs(sx * nx + sy * ny + sz * nz) <= 1e-9 * nl * scale ? RayTriangle.Graze : RayTriangle.Miss;
+  }
+  const inv = 1 / det;
+  const sx = ox - ax, sy = oy - ay, sz = oz - az;
+  const u = (sx * px + sy * py + sz * pz) * inv;
+  if (u < -EPS || u > 1 + EPS) return RayTriangle.Miss;
+  const qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
+  const v = (dx * qx + dy * qy + dz * qz) * inv;
+  if (v < -EPS || u + v > 1 + EPS) return RayTriangle.Miss;
+  const t = (e2x * qx + e2y * qy + e2z * qz) * inv;
+  if (t < t0 || t > t1) return RayTriangle.Miss;
+  if (u < EPS || v < EPS || u + v > 1 - EPS) return RayTriangle.Graze;
+  rayT[0] = t;
+  return RayTriangle.Hit;
+}
+
+/** A lower bound of the squared distance from p to node's triangles: the larger of its box's and its slab's. */
+function nodeDistance2(bounds: Float32Array, slabs: Float64Array, node: number, px: number, py: number, pz: number): number {
+  const d = boxDistance2(bounds, node, px, py, pz);
+  const s = 5 * node;
+  const v = slabs[s] * px + slabs[s + 1] * py + slabs[s + 2] * pz;
+  const e = v < slabs[s + 3] ? slabs[s + 3] - v : v > slabs[s + 4] ? v - slabs[s + 4] : 0;
+  return e * e > d ? e * e : d;
 }
 
 /** Squared distance from p to node's box (0 inside). */

@@ -71,7 +71,7 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
 export function finishSurface(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions = {}): SurfaceResult {
   const steps = finishSteps(voxelMesh, geometry, options);
   let step = steps.next();
-  while (!step.done) step = steps.next(step.value.kind === 'smooth' ? smoothMesh(step.value.mesh, step.value.options) : undefined);
+  while (!step.done) step = steps.next(step.value.kind === 'smooth' ? smoothMesh(step.value.mesh, step.value.options) : meshStats(step.value.mesh));
   return step.value;
 }
 
@@ -82,38 +82,43 @@ export interface SmoothStep {
   options: SmoothMeshOptions;
 }
 
-/** The finished mesh's topology, if the caller can find it faster than meshStats (threads). */
-interface TopologyStep {
-  kind: 'topology';
+/** The finished mesh's stats, if the caller can find them faster than meshStats (threads). */
+interface StatsStep {
+  kind: 'stats';
   mesh: Mesh;
 }
 
 /**
  * finishSurface with the smoothing done by `smooth` (same options, same result as smoothMesh
- * expected), which may run elsewhere: Node's mesh threads.
+ * expected), which may run elsewhere: Node's mesh threads; `stats` may give the finished
+ * mesh's meshStats (or `topology` its watertight and oriented) the same way. `placed`: the
+ * mesh is already placeMesh's result for this geometry and options.frame (the threads place it
+ * while they assemble it).
  */
 export async function finishSurfaceAsync(
   voxelMesh: Mesh,
   geometry: StackGeometry,
   options: BuildSurfaceOptions,
-  helpers: { smooth: (step: SmoothStep) => Promise<Mesh>; topology?: (mesh: Mesh) => Promise<KnownTopology> },
+  helpers: { placed?: boolean; smooth: (step: SmoothStep) => Promise<Mesh>; stats?: (mesh: Mesh) => Promise<MeshStats>; topology?: (mesh: Mesh) => Promise<KnownTopology> },
 ): Promise<SurfaceResult> {
-  const steps = finishSteps(voxelMesh, geometry, options);
+  const steps = finishSteps(voxelMesh, geometry, options, helpers.placed ?? false);
   let step = steps.next();
   while (!step.done) {
     const s = step.value;
-    step = steps.next(s.kind === 'smooth' ? await helpers.smooth(s) : helpers.topology ? await helpers.topology(s.mesh) : undefined);
+    if (s.kind === 'smooth') step = steps.next(await helpers.smooth(s));
+    else if (helpers.stats) step = steps.next(await helpers.stats(s.mesh));
+    else step = steps.next(meshStats(s.mesh, helpers.topology ? await helpers.topology(s.mesh) : undefined));
   }
   return step.value;
 }
 
-/** The steps after extraction; yields once to have the mesh smoothed, when smoothing is asked for. */
-function* finishSteps(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions): Generator<SmoothStep | TopologyStep, SurfaceResult, Mesh | KnownTopology | undefined> {
+/** The steps after extraction; yields to have the mesh smoothed, when smoothing is asked for, and measured. */
+function* finishSteps(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSurfaceOptions, placed = false): Generator<SmoothStep | StatsStep, SurfaceResult, Mesh | MeshStats> {
   const frame = options.frame ?? 'LPS';
   const range: [number, number] = options.range ?? [1, Infinity];
   const progress = options.onProgress ?? (() => undefined);
   const operations: SurfaceOperation[] = [];
-  let mesh = placeMesh(voxelMesh, geometry, { frame });
+  let mesh = placed ? voxelMesh : placeMesh(voxelMesh, geometry, { frame });
   operations.push({ op: 'extract', method: 'marching cubes, edge midpoints, 6-connected foreground, 1-voxel zero pad', range: rangeJson(range), frame });
   const iterations = options.smoothIterations ?? 0;
   if (iterations > 0) {
@@ -130,8 +135,7 @@ function* finishSteps(voxelMesh: Mesh, geometry: StackGeometry, options: BuildSu
     operations.push({ op: 'decimate', method: 'quadric edge collapse with link condition', reduction, trianglesBefore: before, trianglesAfter: mesh.triangles.length / 3 });
   }
   progress(0.95, 'stats');
-  const known = (yield { kind: 'topology', mesh }) as KnownTopology | undefined;
-  const stats = meshStats(mesh, known);
+  const stats = (yield { kind: 'stats', mesh }) as MeshStats;
   progress(1, 'stats');
   return { mesh, stats, operations };
 }

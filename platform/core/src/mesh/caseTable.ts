@@ -169,13 +169,16 @@ function triangulateLoop(loop: number[], cs: number): number[] {
 
 /**
  * The table packed for the extraction loop: triangles of case c are edge numbers
- * CASE_EDGES[CASE_OFFSETS[c] .. CASE_OFFSETS[c + 1]).
+ * edges[offsets[c] .. offsets[c + 1]). Built on first use (a process that never marches, such
+ * as the command line's main thread while its mesh threads march, does not build it).
  */
-export const { CASE_OFFSETS, CASE_EDGES } = (() => {
+let packed: { offsets: Uint16Array; edges: Uint8Array } | undefined;
+export function packedCaseTable(): { offsets: Uint16Array; edges: Uint8Array } {
+  if (packed) return packed;
   const table = buildCaseTable();
   const offsets = new Uint16Array(257);
   for (let c = 0; c < 256; c++) offsets[c + 1] = offsets[c] + table[c].length;
   const edges = new Uint8Array(offsets[256]);
   for (let c = 0; c < 256; c++) edges.set(table[c], offsets[c]);
-  return { CASE_OFFSETS: offsets, CASE_EDGES: edges };
-})();
+  return (packed = { offsets, edges });
+}

@@ -1,8 +1,9 @@
 import { indexToPatient, ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
-import { createSurfaceExtractor, extractSurface, extractSurfaceSlab, extractSurfaceVoxels, labelmapSource, mergeSurfaceSlabs } from './extractSurface';
+import { createSlabExtractor, createSurfaceExtractor, extractSurface, extractSurfaceSlab, extractSurfaceVoxels, labelmapSource, mergeSurfaceSlabs } from './extractSurface';
 import { meshMeasures, meshTopology } from './meshStats';
 import { denseMarchingCubes } from '../../testing/denseMarchingCubes';
 import { blindBoredSphereMask, boredSphereMask, hollowSphereMask, sphereMask, torusMask } from '../../testing/shapes';
+import type { CodedSlice } from './extractSurface';
 import type { Labelmap, SpacingMm } from './types';
 
 function geometryFor(spacing: SpacingMm, originMm: [number, number, number] = [0, 0, 0]): StackGeometry {
@@ -300,5 +301,58 @@ describe('slab extraction (for threads) joins into exactly the single-thread mes
     const c = extractSurfaceSlab(dims, 2, 4, k => source.getSlice(k));
     expect(() => mergeSurfaceSlabs([a, c])).toThrow(/slab 1 starts at slice 2/);
     expect(() => extractSurfaceSlab(dims, 2, 2, k => source.getSlice(k))).toThrow(/slab 2..2/);
+  });
+});
+
+describe('coded slices (a BMP\'s rows read in place) give the mesh of their decoded grey', () => {
+  // Rows stored bottom-up with padding, at odd and even offsets of the buffer, odd and even
+  // widths, a table that is not a threshold: the two-codes-at-a-time path, its odd first and
+  // last columns and the one-at-a-time path all meet the plain labelmap's mesh.
+  const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  test.each([
+    { dims: [13, 9, 7] as [number, number, number], step: 1 as const, lead: 1 },
+    { dims: [16, 8, 6] as [number, number, number], step: 1 as const, lead: 2 },
+    { dims: [11, 10, 5] as [number, number, number], step: 3 as const, lead: 1 },
+    { dims: [11, 10, 5] as [number, number, number], step: 3 as const, lead: 4 },
+    { dims: [16, 9, 5] as [number, number, number], step: 3 as const, lead: 0 },
+    { dims: [8, 7, 5] as [number, number, number], step: 4 as const, lead: 0 },
+  ])('$dims, $step byte(s) per pixel, rows from byte $lead', ({ dims, step, lead }) => {
+    const [nx, ny, nz] = dims;
+    const r = rand(nx * 97 + step);
+    const inside = new Uint8Array(256).map(() => (r() < 0.5 ? 1 : 0));
+    // rows at multiples of 4 bytes when `lead` is (24-bit rows four pixels at a time)
+    const stride = (step * nx + 3 + 3) & ~3;
+    const coded: CodedSlice[] = [];
+    const voxels = new Uint8Array(nx * ny * nz);
+    for (let k = 0; k < nz; k++) {
+      // long runs of one code, as real slices have, with single odd pixels in between
+      const bytes = new Uint8Array(lead + stride * ny + 5);
+      const rowStart = new Int32Array(ny);
+      let code = Math.floor(r() * 256);
+      for (let j = 0; j < ny; j++) {
+        rowStart[j] = lead + (ny - 1 - j) * stride;
+        for (let i = 0; i < nx; i++) {
+          if (r() < 0.3) code = Math.floor(r() * 256);
+          const o = rowStart[j] + step * i;
+          let grey = code;
+          if (step === 1) bytes[o] = code;
+          else {
+            const [b, g, rr] = [code, (code * 7) & 255, 255 - code];
+            bytes.set([b, g, rr], o);
+            if (step === 4) bytes[o + 3] = 99;
+            grey = (7471 * b + 38470 * g + 19595 * rr + 32768) >>> 16;
+          }
+          voxels[k * nx * ny + j * nx + i] = inside[grey];
+        }
+      }
+      coded.push({ bytes: new Uint8Array(bytes.buffer, 0, bytes.length), rowStart, inside, step });
+    }
+    const whole = extractSurfaceVoxels(labelmapSource({ dims, voxels }), { range: [1, 1] });
+    expect(whole.triangles.length).toBeGreaterThan(0);
+    const slab = createSlabExtractor(dims, 0, nz);
+    for (const c of coded) slab.push(c);
+    const m = slab.finish();
+    expect(m.positions).toEqual(whole.positions);
+    expect(m.triangles).toEqual(whole.triangles);
   });
 });

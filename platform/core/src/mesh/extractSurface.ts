@@ -1,6 +1,6 @@
 import { ImageStackError } from '../errors';
 import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../geometry';
-import { CASE_EDGES, CASE_OFFSETS } from './caseTable';
+import { packedCaseTable } from './caseTable';
 import { GrowableFloat32, GrowableUint32 } from './growable';
 import type { Labelmap, Mesh, MeshFrame, SliceArray, SliceSource } from './types';
 
@@ -122,6 +122,10 @@ export interface SurfaceSlab {
   triangles: Uint32Array;
   /** Id of the first vertex on slice k1−1's own (x and y) edges: the next slab's references start there. */
   lastSliceFirstVertex: number;
+  /** How many vertices lie on slice k1−1's x and y edges (ids lastSliceFirstVertex onwards): the next slab's prime count. */
+  lastSliceEdgeVertices: number;
+  /** How many vertices of slice k0−1 (the slab before's) the triangles name as 0xFFFFFFFF − i. */
+  primeVertices: number;
 }
 
 /**
@@ -171,6 +175,7 @@ export function createSlabExtractor(dims: [number, number, number], k0: number, 
   if (k0 === 0) m.plane(-1, null, false);
   let next = k0 ? k0 - 1 : 0;
   let lastSliceFirstVertex = 0;
+  let lastSliceEdgeVertices = 0;
   return {
     /** The slice the next push is taken to be. */
     get nextSlice() {
@@ -182,13 +187,14 @@ export function createSlabExtractor(dims: [number, number, number], k0: number, 
       else {
         lastSliceFirstVertex = m.vertexCount();
         m.plane(next, slice, false);
+        lastSliceEdgeVertices = m.planeEdgeVertices();
       }
       next++;
     },
     finish(): SurfaceSlab {
       if (next !== k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} finished after slice ${next - 1}`);
       if (k1 === nz) m.plane(nz, null, false);
-      return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex };
+      return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex, lastSliceEdgeVertices, primeVertices: m.primeCount() };
     },
   };
 }
@@ -228,9 +234,14 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
   if (!(nx > 0 && ny > 0 && dims[2] > 0)) throw new ImageStackError('empty', `mesh: labelmap has no voxels (${nx}×${ny}×${dims[2]})`);
   const lo = range?.[0] ?? 1;
   const hi = range?.[1] ?? Infinity;
+  const { offsets: CASE_OFFSETS, edges: CASE_EDGES } = packedCaseTable();
   // 8-bit slices are thresholded through a table: one load instead of two compares.
   const lut = new Uint8Array(256);
   for (let v = 0; v < 256; v++) lut[v] = v >= lo && v <= hi ? 1 : 0;
+  let lutTable: PairTable | null = null;
+  const lutPairs = () => (lutTable ??= pairTableFor(lut, null)).pairs;
+  let codedTable: PairTable | null = null;
+  const codedPairs = (inside: Uint8Array) => (codedTable = pairTableFor(inside, codedTable)).pairs;
   const W = nx + 2;
   const H = ny + 2;
   const planeSize = W * H;
@@ -263,15 +274,18 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
   };
 
   /** Processes sample plane k (−1 and nz are the zero padding; `slice` is null for them). */
+  // Vertices on the x and y edges of the last plane processed.
+  let edgeVertices = 0;
   const plane = (k: number, slice: SliceArray | CodedSlice | null, prime: boolean): void => {
     priming = prime;
+    const planeFirst = vertexCount;
     if (slice && 'inside' in slice) {
-      binarizeCodedInto(slice, nx, ny, B);
+      binarizeCodedInto(slice, nx, ny, codedPairs, B);
     } else if (slice) {
       if (slice.length < nx * ny) {
         throw new ImageStackError('mismatch', `mesh: slice ${k} has ${slice.length} voxels, expected ${nx}×${ny}`);
       }
-      binarizeInto(slice, nx, ny, lo, hi, lut, B);
+      binarizeInto(slice, nx, ny, lo, hi, lut, lutPairs, B);
     } else {
       clearPlane(B);
     }
@@ -293,6 +307,8 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
         }
       }
     }
+
+    edgeVertices = prime ? primeCount : vertexCount - planeFirst;
 
     if (!prime && k > -1 && (A.any || B.any)) {
       // z edges between plane A (k − 1) and plane B (k): where the same row differs.
@@ -397,7 +413,7 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
     [yA, yB] = [yB, yA];
   };
 
-  return { plane, pos, tri, vertexCount: () => vertexCount };
+  return { plane, pos, tri, vertexCount: () => vertexCount, primeCount: () => primeCount, planeEdgeVertices: () => edgeVertices };
 }
 
 /**
@@ -432,105 +448,207 @@ function clearPlane(p: SamplePlane): void {
   p.any = false;
 }
 
-/** Writes a slice into the padded 0/1 plane and records each row's transitions. */
-function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi: number, lut: Uint8Array, plane: SamplePlane): void {
-  const W = nx + 2;
-  const bytes = plane.bytes;
-  const trans = plane.trans;
-  const start = plane.start;
-  bytes.fill(0, 0, W);
-  bytes.fill(0, (ny + 1) * W);
-  start[0] = 0;
-  start[1] = 0;
-  let n = 0;
-  // "≥ lo" with 0 < lo ≤ 1 is "≠ 0" only for unsigned integers (Int16 can be negative).
-  const anyNonZero = lo <= 1 && lo > 0 && hi === Infinity && (slice instanceof Uint8Array || slice instanceof Uint16Array);
-  for (let j = 0; j < ny; j++) {
-    const src = j * nx;
-    const dst = (j + 1) * W + 1;
-    bytes[dst - 1] = 0;
-    bytes[dst + nx] = 0;
-    let prev = 0;
-    if (slice instanceof Uint8Array) {
-      for (let i = 0; i < nx; i++) {
-        const b = lut[slice[src + i]];
-        bytes[dst + i] = b;
-        if (b !== prev) {
-          trans[n++] = i + 1;
-          prev = b;
-        }
+/**
+ * Two 8-bit codes at once: entry (second << 8) | first is inside[first] | inside[second] << 1,
+ * the codes as a little-endian 16-bit word holds them. Built for one `inside` table and reused
+ * while the slices' tables stay the same (a stack's files share one palette).
+ */
+interface PairTable {
+  inside: Uint8Array;
+  pairs: Uint8Array;
+}
+
+function pairTableFor(inside: Uint8Array, cached: PairTable | null): PairTable {
+  if (cached) {
+    let same = true;
+    for (let v = 0; v < 256 && same; v++) same = cached.inside[v] === inside[v];
+    if (same) return cached;
+  }
+  const pairs = cached?.pairs ?? new Uint8Array(65536);
+  for (let hi = 0; hi < 256; hi++) {
+    const h = inside[hi] << 1;
+    for (let lo = 0; lo < 256; lo++) pairs[(hi << 8) | lo] = inside[lo] | h;
+  }
+  return { inside: inside.slice(0, 256), pairs };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The transitions of one row of nx 8-bit codes at src[s0 ..] (inside[code] is 1 inside), as
+ * padded columns appended to trans from index n; returns the new n. Two codes per step
+ * through the pair table where the bytes allow a 16-bit read: rows are mostly long runs, so
+ * most steps are one load, one table load and one compare.
+ */
+function scanRow8(src: Uint8Array, src16: Uint16Array | null, s0: number, nx: number, inside: Uint8Array, pairs: Uint8Array, trans: Int32Array, n: number): number {
+  let prev = 0;
+  let i = 0;
+  if (src16) {
+    const abs = src.byteOffset + s0;
+    if (abs & 1) {
+      if (inside[src[s0]]) {
+        trans[n++] = 1;
+        prev = 1;
       }
-    } else if (anyNonZero) {
-      for (let i = 0; i < nx; i++) {
-        const b = slice[src + i] !== 0 ? 1 : 0;
-        bytes[dst + i] = b;
-        if (b !== prev) {
+      i = 1;
+    }
+    const end = i + ((nx - i) & ~1);
+    for (let w = (abs + i) >> 1; i < end; i += 2, w++) {
+      const q = pairs[src16[w]];
+      if (q !== prev * 3) {
+        if ((q & 1) !== prev) {
           trans[n++] = i + 1;
-          prev = b;
+          prev ^= 1;
         }
-      }
-    } else {
-      for (let i = 0; i < nx; i++) {
-        const v = slice[src + i];
-        const b = v >= lo && v <= hi ? 1 : 0;
-        bytes[dst + i] = b;
-        if (b !== prev) {
-          trans[n++] = i + 1;
-          prev = b;
+        if (q >> 1 !== prev) {
+          trans[n++] = i + 2;
+          prev ^= 1;
         }
       }
     }
-    if (prev) trans[n++] = nx + 1;
-    start[j + 2] = n;
+  }
+  for (; i < nx; i++) {
+    if (inside[src[s0 + i]] !== prev) {
+      trans[n++] = i + 1;
+      prev ^= 1;
+    }
+  }
+  if (prev) trans[n++] = nx + 1;
+  return n;
+}
+
+/**
+ * scanRow8 for a row of 24-bit blue, green, red pixels starting at a multiple of 4 bytes
+ * (src32 views the same buffer): four pixels from three 32-bit loads, each pixel's grey the
+ * decoders' (see CodedSlice), then the rest one pixel at a time.
+ */
+function scanRow24(src: Uint8Array, src32: Uint32Array, s0: number, nx: number, inside: Uint8Array, trans: Int32Array, n: number): number {
+  let prev = 0;
+  let i = 0;
+  const end = nx & ~3;
+  for (let q = (src.byteOffset + s0) >> 2; i < end; i += 4, q += 3) {
+    const w0 = src32[q], w1 = src32[q + 1], w2 = src32[q + 2];
+    const m =
+      inside[(7471 * (w0 & 255) + 38470 * ((w0 >>> 8) & 255) + 19595 * ((w0 >>> 16) & 255) + 32768) >>> 16] |
+      (inside[(7471 * (w0 >>> 24) + 38470 * (w1 & 255) + 19595 * ((w1 >>> 8) & 255) + 32768) >>> 16] << 1) |
+      (inside[(7471 * ((w1 >>> 16) & 255) + 38470 * (w1 >>> 24) + 19595 * (w2 & 255) + 32768) >>> 16] << 2) |
+      (inside[(7471 * ((w2 >>> 8) & 255) + 38470 * ((w2 >>> 16) & 255) + 19595 * (w2 >>> 24) + 32768) >>> 16] << 3);
+    if (m !== prev * 15) {
+      for (let b = 0; b < 4; b++) {
+        if (((m >> b) & 1) !== prev) {
+          trans[n++] = i + b + 1;
+          prev ^= 1;
+        }
+      }
+    }
+  }
+  for (let o = s0 + 3 * i; i < nx; i++, o += 3) {
+    if (inside[(7471 * src[o] + 38470 * src[o + 1] + 19595 * src[o + 2] + 32768) >>> 16] !== prev) {
+      trans[n++] = i + 1;
+      prev ^= 1;
+    }
+  }
+  if (prev) trans[n++] = nx + 1;
+  return n;
+}
+
+/** A 16-bit view of the bytes' buffer for scanRow8, when the platform is little-endian. */
+function words(src: Uint8Array): Uint16Array | null {
+  return LITTLE_ENDIAN && src.length >= 2 ? new Uint16Array(src.buffer, 0, src.buffer.byteLength >> 1) : null;
+}
+
+/** Sets the plane's 0/1 bytes from its rows' transitions (runs filled natively, not byte by byte). */
+function fillFromTransitions(plane: SamplePlane, W: number, ny: number): void {
+  const { bytes, trans, start } = plane;
+  bytes.fill(0);
+  for (let pj = 1; pj <= ny; pj++) {
+    const row = pj * W;
+    for (let t = start[pj], e = start[pj + 1]; t < e; t += 2) bytes.fill(1, row + trans[t], row + trans[t + 1]);
+  }
+}
+
+/** Writes a slice into the padded 0/1 plane and records each row's transitions. */
+function binarizeInto(slice: SliceArray, nx: number, ny: number, lo: number, hi: number, lut: Uint8Array, pairs: () => Uint8Array, plane: SamplePlane): void {
+  const W = nx + 2;
+  const trans = plane.trans;
+  const start = plane.start;
+  start[0] = 0;
+  start[1] = 0;
+  let n = 0;
+  if (slice instanceof Uint8Array) {
+    const src16 = words(slice);
+    const table = pairs();
+    for (let j = 0; j < ny; j++) {
+      n = scanRow8(slice, src16, j * nx, nx, lut, table, trans, n);
+      start[j + 2] = n;
+    }
+  } else {
+    // "≥ lo" with 0 < lo ≤ 1 is "≠ 0" only for unsigned integers (Int16 can be negative).
+    const anyNonZero = lo <= 1 && lo > 0 && hi === Infinity && slice instanceof Uint16Array;
+    for (let j = 0; j < ny; j++) {
+      const src = j * nx;
+      let prev = 0;
+      if (anyNonZero) {
+        for (let i = 0; i < nx; i++) {
+          const b = slice[src + i] !== 0 ? 1 : 0;
+          if (b !== prev) {
+            trans[n++] = i + 1;
+            prev = b;
+          }
+        }
+      } else {
+        for (let i = 0; i < nx; i++) {
+          const v = slice[src + i];
+          const b = v >= lo && v <= hi ? 1 : 0;
+          if (b !== prev) {
+            trans[n++] = i + 1;
+            prev = b;
+          }
+        }
+      }
+      if (prev) trans[n++] = nx + 1;
+      start[j + 2] = n;
+    }
   }
   start[ny + 2] = n; // the bottom padding row has none
   plane.any = n > 0;
+  fillFromTransitions(plane, W, ny);
 }
 
-/** binarizeInto for a CodedSlice: one table load per voxel, no grey slice in between. */
-function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, plane: SamplePlane): void {
+/** binarizeInto for a CodedSlice: its codes read where they are, no grey slice in between. */
+function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, pairs: (inside: Uint8Array) => Uint8Array, plane: SamplePlane): void {
   const { bytes: src, rowStart, inside } = slice;
   const step = slice.step ?? 1;
   const W = nx + 2;
-  const bytes = plane.bytes;
   const trans = plane.trans;
   const start = plane.start;
-  bytes.fill(0, 0, W);
-  bytes.fill(0, (ny + 1) * W);
   start[0] = 0;
   start[1] = 0;
   let n = 0;
+  const src16 = step === 1 ? words(src) : null;
+  const src32 = step === 3 && LITTLE_ENDIAN && src.buffer.byteLength >= 4 ? new Uint32Array(src.buffer, 0, src.buffer.byteLength >> 2) : null;
+  const table = step === 1 ? pairs(inside) : null;
   for (let j = 0; j < ny; j++) {
     const s0 = rowStart[j];
     if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
-    const dst = (j + 1) * W + 1;
-    bytes[dst - 1] = 0;
-    bytes[dst + nx] = 0;
-    let prev = 0;
-    if (step === 1) {
-      for (let i = 0; i < nx; i++) {
-        const b = inside[src[s0 + i]];
-        bytes[dst + i] = b;
-        if (b !== prev) {
-          trans[n++] = i + 1;
-          prev = b;
-        }
-      }
-    } else {
+    if (table) n = scanRow8(src, src16, s0, nx, inside, table, trans, n);
+    else if (step === 3 && src32 && ((src.byteOffset + s0) & 3) === 0) n = scanRow24(src, src32, s0, nx, inside, trans, n);
+    else {
+      let prev = 0;
       for (let i = 0, o = s0; i < nx; i++, o += step) {
         const b = inside[(7471 * src[o] + 38470 * src[o + 1] + 19595 * src[o + 2] + 32768) >>> 16];
-        bytes[dst + i] = b;
         if (b !== prev) {
           trans[n++] = i + 1;
           prev = b;
         }
       }
+      if (prev) trans[n++] = nx + 1;
     }
-    if (prev) trans[n++] = nx + 1;
     start[j + 2] = n;
   }
   start[ny + 2] = n;
   plane.any = n > 0;
+  fillFromTransitions(plane, W, ny);
 }
 
 /**

@@ -49,30 +49,53 @@ function facetNormal(mesh: Mesh, t: number, out: Float64Array): void {
 export function writeStlBinary(mesh: Mesh, options: MeshWriterOptions = {}): Uint8Array {
   const nt = checkMesh(mesh, 'writeStlBinary');
   const bytes = new Uint8Array(84 + 50 * nt);
+  writeStlBinaryHeader(bytes, nt, options);
+  writeStlBinaryTriangles(mesh, 0, nt, bytes);
+  return bytes;
+}
+
+/** The 84 bytes before the triangles: header text and count (see writeStlBinary). */
+export function writeStlBinaryHeader(bytes: Uint8Array, triangles: number, options: MeshWriterOptions = {}): void {
   const header = meshHeaderText(options.frame);
   for (let i = 0; i < 80; i++) bytes[i] = i < header.length ? header.charCodeAt(i) : 0x20;
-  const view = new DataView(bytes.buffer);
-  view.setUint32(80, nt, true);
-  const n = new Float64Array(3);
+  new DataView(bytes.buffer, bytes.byteOffset, 84).setUint32(80, triangles, true);
+}
+
+/**
+ * Triangles t0..t1−1 of a checked mesh into their 50-byte records of a binary STL `bytes`
+ * (at 84 + 50·t), exactly as writeStlBinary writes them: threads can each write a range of
+ * one file's bytes.
+ */
+export function writeStlBinaryTriangles(mesh: Mesh, t0: number, t1: number, bytes: Uint8Array): void {
+  if (bytes.length < 84 + 50 * t1) throw new Error('mesh/writeStlBinary: the output is too short for the triangles');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const p = mesh.positions;
-  let o = 84;
-  for (let t = 0; t < nt; t++) {
-    facetNormal(mesh, t, n);
-    view.setFloat32(o, n[0], true);
-    view.setFloat32(o + 4, n[1], true);
-    view.setFloat32(o + 8, n[2], true);
-    o += 12;
-    for (let k = 0; k < 3; k++) {
-      const v = 3 * mesh.triangles[3 * t + k];
-      view.setFloat32(o, p[v], true);
-      view.setFloat32(o + 4, p[v + 1], true);
-      view.setFloat32(o + 8, p[v + 2], true);
-      o += 12;
-    }
-    view.setUint16(o, 0, true);
-    o += 2;
+  const tri = mesh.triangles;
+  let o = 84 + 50 * t0;
+  for (let t = t0; t < t1; t++) {
+    const a = 3 * tri[3 * t], b = 3 * tri[3 * t + 1], c = 3 * tri[3 * t + 2];
+    // Unit facet normal from the winding (zero for a degenerate triangle); + 0 turns −0 into
+    // 0, so files do not depend on the sign of a zero.
+    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
+    const wx = p[c] - p[a], wy = p[c + 1] - p[a + 1], wz = p[c + 2] - p[a + 2];
+    const nx = uy * wz - uz * wy, ny = uz * wx - ux * wz, nz = ux * wy - uy * wx;
+    const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
+    const s = len > 0 ? 1 / len : 0;
+    view.setFloat32(o, nx * s + 0, true);
+    view.setFloat32(o + 4, ny * s + 0, true);
+    view.setFloat32(o + 8, nz * s + 0, true);
+    view.setFloat32(o + 12, p[a], true);
+    view.setFloat32(o + 16, p[a + 1], true);
+    view.setFloat32(o + 20, p[a + 2], true);
+    view.setFloat32(o + 24, p[b], true);
+    view.setFloat32(o + 28, p[b + 1], true);
+    view.setFloat32(o + 32, p[b + 2], true);
+    view.setFloat32(o + 36, p[c], true);
+    view.setFloat32(o + 40, p[c + 1], true);
+    view.setFloat32(o + 44, p[c + 2], true);
+    view.setUint16(o + 48, 0, true);
+    o += 50;
   }
-  return bytes;
 }
 
 function solidName(options: MeshWriterOptions): string {

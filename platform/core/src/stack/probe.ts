@@ -6,6 +6,8 @@ import type { StackFileInfo } from './plan';
 
 /** Enough for every BMP, PNG and JPEG header we have seen (JPEG EXIF blocks are at most 64 KiB). */
 export const HEAD_BYTES = 64 * 1024;
+/** Read first: the format's signature, and a BMP's header and palette when its pixels start within. */
+const FIRST_BYTES = 4096;
 
 /** A file to probe: a File in the browser, a path in Node, behind a byte-range reader. */
 export interface ProbeTarget {
@@ -33,8 +35,13 @@ export async function probeTarget(t: ProbeTarget, maxPixels?: number): Promise<S
       throw new ImageStackError('io', `could not be read (${(e as Error)?.message ?? String(e)})`, t.name);
     }
   };
-  let head = await read(Math.min(t.size, HEAD_BYTES));
+  // First the few bytes that name the format: a BMP's header and palette end where its pixels
+  // start, mostly within them (a 64 KiB read per file cost more than the rest of the probe).
+  let head = await read(Math.min(t.size, FIRST_BYTES));
   const format = sniffFormat(head);
+  if (format === 'bmp' && head.length < t.size && head.length >= 14 && (head[10] | (head[11] << 8) | (head[12] << 16) | (head[13] << 24)) >>> 0 > head.length) {
+    head = await read(Math.min(t.size, HEAD_BYTES));
+  }
   const base = t.name.split(/[\\/]/).pop() ?? t.name;
   if (!format) {
     if (IMAGE_EXTENSIONS.test(base) && !base.startsWith('.')) {

@@ -5,7 +5,8 @@ import { isIdentityOrientation } from '../../geometry/sliceOrientation';
 import { sliceRequests } from '../assemble';
 import { planStack, type StackPlan } from '../plan';
 import { probeTargets } from '../probe';
-import type { Mesh } from '../../mesh/types';
+import type { StackGeometry } from '../../geometry';
+import type { Mesh, MeshFrame } from '../../mesh/types';
 import { fileTargets, listInputs } from './listInputs';
 import type { MeshThreads } from './meshThreads';
 import type { ReadStackOptions } from './readStack';
@@ -15,12 +16,17 @@ export interface StackSurfaceOptions extends Pick<ReadStackOptions, 'reverse' | 
   range?: [number, number];
   /** Fraction of the slices marched (0..1). */
   onProgress?: (fraction: number) => void;
+  /**
+   * The mesh placed in patient mm (placeMesh with the geometry this gives for the plan, in
+   * `frame`) as the threads assemble it; otherwise in voxel-index units.
+   */
+  place?: { geometry: (plan: StackPlan) => StackGeometry; frame?: MeshFrame };
 }
 
 /**
  * List, read headers, plan (natural order, reverse, crop, downsample, gaps: the same plan as
  * readStack; not for flipped/rotated slices or filled gaps), then extract the surface of the slices thresholded to `range` on `threads`: in
- * voxel-index units, the same mesh as extractSurfaceVoxels on readStack's volume. Memory is the
+ * voxel-index units (or placed, see `place`), the same mesh as extractSurfaceVoxels on readStack's volume. Memory is the
  * mesh plus two slices per thread, whatever the number of slices.
  */
 export async function extractStackSurface(paths: readonly string[], threads: MeshThreads, opts: StackSurfaceOptions = {}): Promise<{ mesh: Mesh; plan: StackPlan; dims: [number, number, number] }> {
@@ -34,6 +40,7 @@ export async function extractStackSurface(paths: readonly string[], threads: Mes
     throw new ImageStackError('bad-argument', 'extractStackSurface: flipped/rotated slices and filled gaps need readStack (the whole volume)');
   }
   const dims: [number, number, number] = [plan.columns, plan.rows, plan.slices.length];
-  const mesh = await threads.extract(dims, sliceRequests(plan, opts.maxPixels).map(r => ({ ...r, hash: false })), { range: opts.range, signal: opts.signal, onProgress: opts.onProgress });
+  const place = opts.place ? { geometry: opts.place.geometry(plan), frame: opts.place.frame } : undefined;
+  const mesh = await threads.extract(dims, sliceRequests(plan, opts.maxPixels).map(r => ({ ...r, hash: false })), { range: opts.range, signal: opts.signal, onProgress: opts.onProgress, place });
   return { mesh, plan, dims };
 }

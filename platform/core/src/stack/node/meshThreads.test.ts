@@ -5,9 +5,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeBmp } from '../../../../../tests/fixtures/images/bmpWriter';
 import { tempDir } from '../../../../../tests/fixtures/images/magick';
-import { extractSurfaceVoxels } from '../../mesh/extractSurface';
-import { meshStats } from '../../mesh/meshStats';
+import { ORIENTATION_PRESETS, type StackGeometry } from '../../geometry';
+import { decimateMesh } from '../../mesh/decimateMesh';
+import { extractSurfaceVoxels, placeMesh } from '../../mesh/extractSurface';
+import { meshStats, type MeshStats } from '../../mesh/meshStats';
 import { smoothMesh } from '../../mesh/smoothMesh';
+import { writeStlBinary } from '../../mesh/writeStl';
 import { sliceView } from '../types';
 import { extractStackSurface } from './meshStack';
 import { startMeshThreads } from './meshThreads';
@@ -68,6 +71,44 @@ test('slabs on 1, 2 and 5 threads: the same mesh as the whole volume on one thre
       expect(await threads.topology({ positions: s.positions, triangles: s.triangles.slice() })).toEqual(expected);
     } finally {
       threads.close();
+    }
+  }
+}, 60_000);
+
+/** meshStats' figures: counts, flags and box exactly; the sums up to their rounding. */
+function expectStats(got: MeshStats, want: MeshStats): void {
+  expect({ ...got, volume_mL: 0, area_mm2: 0 }).toEqual({ ...want, volume_mL: 0, area_mm2: 0 });
+  expect(got.volume_mL).toBeCloseTo(want.volume_mL, 9);
+  expect(got.area_mm2).toBeCloseTo(want.area_mm2, 8);
+}
+
+test('placed while assembled, measured and written by the threads: the single-thread mesh, stats and STL bytes', async () => {
+  const range: [number, number] = [128, 230];
+  const { stack } = await readStack([dir], { crop: [1, 2, 34, 25] });
+  const dims: [number, number, number] = [stack.columns, stack.rows, stack.slices];
+  // non-square pixels, an oblique orientation, far from the origin
+  const geometry: StackGeometry = { pixelSpacingXMm: 0.7, pixelSpacingYMm: 0.45, sliceSpacingMm: 1.3, originMm: [120, -340, 515], orientation: [...ORIENTATION_PRESETS.coronal] };
+  for (const frame of ['LPS', 'RAS'] as const) {
+    const whole = placeMesh(extractSurfaceVoxels({ dims, getSlice: k => sliceView(stack, k) }, { range }), geometry, { frame });
+    const smoothed = smoothMesh(whole, { iterations: 12, passBand: 0.05 });
+    for (const n of frame === 'LPS' ? [1, 2, 5] : [2]) {
+      const threads = startMeshThreads(n);
+      try {
+        const r = await extractStackSurface([dir], threads, { crop: [1, 2, 34, 25], range, place: { geometry: () => geometry, frame } });
+        expect(same(r.mesh.positions, whole.positions)).toBe(true);
+        expect(same(r.mesh.triangles, whole.triangles)).toBe(true);
+        expectStats(await threads.stats(r.mesh), meshStats(whole));
+        expect(Buffer.from(await threads.encodeStl(r.mesh, frame)).equals(Buffer.from(writeStlBinary(whole, { frame })))).toBe(true);
+        const s = await threads.smooth(r.mesh, { iterations: 12, passBand: 0.05 });
+        expect(same(s.positions, smoothed.positions)).toBe(true);
+        expectStats(await threads.stats(s), meshStats(smoothed));
+        expect(Buffer.from(await threads.encodeStl(s, frame)).equals(Buffer.from(writeStlBinary(smoothed, { frame })))).toBe(true);
+        // triangles the extraction did not make: checked afresh
+        const fewer = decimateMesh(s, { reduction: 0.5 });
+        expectStats(await threads.stats(fewer), meshStats(fewer));
+      } finally {
+        threads.close();
+      }
     }
   }
 }, 60_000);

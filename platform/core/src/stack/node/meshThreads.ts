@@ -1,25 +1,49 @@
 // Node only: the parallel mesh path on worker_threads. Each thread decodes, thresholds and
-// marches its own contiguous slab of slices (the volume is never assembled), the slabs join
-// into exactly the single-thread mesh (mergeSurfaceSlabs), and smoothing shares the vertices
-// out over shared memory. Same triangles and positions as extractSurfaceVoxels + smoothMesh.
+// marches its own contiguous slab of slices (the volume is never assembled), checks the edges
+// and finds the components of its slab while its triangles are its own (slabTopology.ts), then
+// writes its slab into the whole mesh on shared memory, placed in patient mm; this thread
+// joins the slabs' seams. Smoothing, the stats' measures and the binary STL are shared out the
+// same way. Same triangles and positions as extractSurfaceVoxels + placeMesh + smoothMesh, the
+// same STL bytes as writeStlBinary, and meshStats' figures.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ImageStackError } from '../../errors';
 import { errorFromWire, type WireError } from '../../errors/wire';
-import { mergeSurfaceSlabs, type SurfaceSlab } from '../../mesh/extractSurface';
+import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../../geometry';
 import { meshCentre, smoothingCoefficients, type SmoothMeshOptions } from '../../mesh/smoothMesh';
 import type { Mesh, MeshFrame } from '../../mesh/types';
-import { joinEdgeCounts, topologyFrom, type EdgeCounts, type KnownTopology } from '../../mesh/meshStats';
+import { joinEdgeCounts, meshStats, topologyFrom, type EdgeCounts, type KnownTopology, type MeshStats } from '../../mesh/meshStats';
+import { joinSlabs, type JoinedSlabs, type SlabMeasures, type SlabSummary } from '../../mesh/slabTopology';
+import { writeStlBinaryHeader } from '../../mesh/writeStl';
 import type { SliceRequest } from '../decodeSlice';
 
+/** Placement while assembling: placeMesh's affine (row-major 3×4), the frame's sign on x and y, whether the winding flips. */
+export interface Placement {
+  m: number[];
+  sign: 1 | -1;
+  flip: boolean;
+}
+
 export type MeshWorkerRequest =
-  | { op: 'slab'; id: number; dims: [number, number, number]; k0: number; k1: number; range: [number, number]; requests: SliceRequest[]; control: SharedArrayBuffer }
+  | { op: 'slab'; id: number; dims: [number, number, number]; k0: number; k1: number; range: [number, number]; requests: SliceRequest[]; control: SharedArrayBuffer; flip: boolean; last: boolean }
+  | {
+      op: 'assemble';
+      id: number;
+      positions: SharedArrayBuffer;
+      triangles: SharedArrayBuffer;
+      base: number;
+      prevBase: number;
+      firstTriangle: number;
+      place: Placement | null;
+      seam: { count: Int32Array; raw: Int32Array } | null;
+    }
   | {
       op: 'smooth';
       id: number;
       positions: SharedArrayBuffer;
-      triangles: SharedArrayBuffer;
+      /** null: the vertices of this thread's slab, its neighbour lists from the extraction. */
+      triangles: SharedArrayBuffer | null;
       v0: number;
       v1: number;
       coefficients: Float64Array;
@@ -30,18 +54,22 @@ export type MeshWorkerRequest =
       threads: number;
       progress: boolean;
     }
+  | { op: 'measure'; id: number; positions: SharedArrayBuffer; triangles: SharedArrayBuffer; ref: [number, number, number] }
   | MeshWorkerRequestTopology
   | MeshWorkerRequestStl;
 
 export type MeshWorkerRequestTopology = { op: 'topology'; id: number; triangles: SharedArrayBuffer; v0: number; v1: number };
-export type MeshWorkerRequestStl = { op: 'stl'; id: number; positions: SharedArrayBuffer; triangles: SharedArrayBuffer; frame: MeshFrame };
+/** Triangles t0..t1−1 of the mesh into their records of `out`, a binary STL's bytes. */
+export type MeshWorkerRequestStl = { op: 'stl'; id: number; positions: SharedArrayBuffer; triangles: SharedArrayBuffer; t0: number; t1: number; out: SharedArrayBuffer };
 
 export type MeshWorkerReply =
   | { op: 'progress'; id: number; fraction?: number; slices?: number }
   | { op: 'topology'; id: number; counts: EdgeCounts }
-  | { op: 'stl'; id: number; bytes: Uint8Array }
-  | { op: 'slab'; id: number; slab: SurfaceSlab }
-  | { op: 'smooth'; id: number; counts: EdgeCounts }
+  | { op: 'stl'; id: number }
+  | { op: 'slab'; id: number; summary: SlabSummary }
+  | { op: 'assemble'; id: number }
+  | { op: 'measure'; id: number; measures: SlabMeasures }
+  | { op: 'smooth'; id: number; counts: EdgeCounts | null }
   | { op: 'error'; id: number; error: WireError };
 
 function workerScript(): string {
@@ -60,19 +88,32 @@ export interface MeshThreads {
   /**
    * Marching cubes of the whole stack, one contiguous slab of slices per thread, each thread
    * decoding its own slices (`requests`, one per slice in slice order, no `target`). Returns
-   * the mesh in voxel-index units, identical to extractSurfaceVoxels on the decoded volume.
+   * the mesh on shared memory, identical to extractSurfaceVoxels on the decoded volume: in
+   * voxel-index units, or with `place` to placeMesh's result (patient mm in that frame).
    */
-  extract(dims: [number, number, number], requests: readonly SliceRequest[], opts: { range?: [number, number]; signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<Mesh>;
+  extract(
+    dims: [number, number, number],
+    requests: readonly SliceRequest[],
+    opts: { range?: [number, number]; signal?: AbortSignal; onProgress?: (fraction: number) => void; place?: { geometry: StackGeometry; frame?: MeshFrame } },
+  ): Promise<Mesh>;
   /** smoothMesh's result (the same positions), the vertices shared out among the threads. */
   smooth(mesh: Mesh, options?: SmoothMeshOptions & { signal?: AbortSignal }): Promise<Mesh>;
-  /** writeStlBinary(mesh, { frame }) on a thread (the same bytes), while this one does something else. */
+  /** writeStlBinary(mesh, { frame })'s bytes (on shared memory), each thread writing a range of triangles. */
   encodeStl(mesh: Mesh, frame: MeshFrame): Promise<Uint8Array>;
   /** meshStats' watertight and oriented for `mesh`, its edges checked by the threads. */
   topology(mesh: Mesh, options?: { signal?: AbortSignal }): Promise<KnownTopology>;
+  /**
+   * meshStats(mesh): for the extracted triangles (smoothed or not) from what the threads found
+   * while extracting, the measures shared out; for other triangles, the edges checked by the
+   * threads and the rest here.
+   */
+  stats(mesh: Mesh, options?: { signal?: AbortSignal }): Promise<MeshStats>;
   close(): void;
 }
 
+/** A typed array's bytes on shared memory: itself when it is there already. */
 function share(a: Float32Array | Uint32Array): SharedArrayBuffer {
+  if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a.buffer;
   const b = new SharedArrayBuffer(a.byteLength);
   new Uint8Array(b).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return b;
@@ -82,7 +123,10 @@ export function startMeshThreads(threads: number): MeshThreads {
   // Smoothing and the topology check read the same triangles: put them on shared memory once.
   let sharedFor: Uint32Array | null = null;
   let sharedTriangles: SharedArrayBuffer | null = null;
-  // The topology of the last smoothed mesh's triangles, found by the smoothing pass.
+  // The last extraction: its triangles (on shared memory) and the joined slabs, whose
+  // analyses the first `slabs` threads keep.
+  let extracted: { triangles: Uint32Array; joined: JoinedSlabs; slabs: number; origin: [number, number, number] } | null = null;
+  // The topology of the last mesh smoothed by vertex ranges, found by its neighbour pass.
   let knownFor: Uint32Array | null = null;
   let known: KnownTopology | null = null;
   const shareTriangles = (t: Uint32Array) => {
@@ -143,13 +187,28 @@ export function startMeshThreads(threads: number): MeshThreads {
       });
       if (pending === 0) end();
     });
+  const newControl = () => new Int32Array(new SharedArrayBuffer(12));
+  const isExtracted = (mesh: Mesh) => extracted !== null && extracted.triangles === mesh.triangles && mesh.positions.length === 3 * extracted.joined.vertices;
 
   return {
     threads: n,
     async extract(dims, requests, opts) {
       const nz = dims[2];
       if (requests.length !== nz) throw new ImageStackError('mismatch', `mesh: ${requests.length} slice requests for ${nz} slices`);
-      const control = new Int32Array(new SharedArrayBuffer(12));
+      extracted = null;
+      let place: Placement | null = null;
+      let origin: [number, number, number] = [(dims[0] - 1) / 2, (dims[1] - 1) / 2, (dims[2] - 1) / 2];
+      if (opts.place) {
+        const frame = opts.place.frame ?? 'LPS';
+        if (frame !== 'LPS' && frame !== 'RAS') throw new ImageStackError('bad-argument', `mesh: frame must be LPS or RAS, got ${String(frame)}`);
+        const m = indexToPatientAffine(checkGeometry(opts.place.geometry));
+        const det = m[0] * (m[5] * m[10] - m[6] * m[9]) - m[1] * (m[4] * m[10] - m[6] * m[8]) + m[2] * (m[4] * m[9] - m[5] * m[8]);
+        const sign = frame === 'RAS' ? -1 : 1;
+        place = { m: Array.from(m.slice(0, 12)), sign, flip: det < 0 };
+        const [i, j, k] = origin;
+        origin = [sign * (m[0] * i + m[1] * j + m[2] * k + m[3]), sign * (m[4] * i + m[5] * j + m[6] * k + m[7]), m[8] * i + m[9] * j + m[10] * k + m[11]];
+      }
+      const control = newControl();
       const slabs = Math.min(n, nz);
       const bound = (s: number) => Math.round((s * nz) / slabs);
       let done = 0;
@@ -159,69 +218,140 @@ export function startMeshThreads(threads: number): MeshThreads {
           if (w >= slabs) return null;
           const k0 = bound(w);
           const k1 = bound(w + 1);
-          return { req: { op: 'slab', id, dims, k0, k1, range: opts.range ?? [1, Infinity], requests: requests.slice(k0 ? k0 - 1 : 0, k1), control: control.buffer as SharedArrayBuffer } };
+          return { req: { op: 'slab', id, dims, k0, k1, range: opts.range ?? [1, Infinity], requests: requests.slice(k0 ? k0 - 1 : 0, k1), control: control.buffer as SharedArrayBuffer, flip: place?.flip ?? false, last: w === slabs - 1 } };
         },
         control,
         opts.signal,
         (_w, r) => opts.onProgress?.((done += r.slices ?? 1) / total),
       );
-      return mergeSurfaceSlabs(replies.slice(0, slabs).map(r => r.slab));
+      const joined = joinSlabs(replies.slice(0, slabs).map(r => r.summary));
+      const positions = new SharedArrayBuffer(12 * joined.vertices);
+      const triangles = new SharedArrayBuffer(12 * joined.triangles);
+      await runAll<Extract<MeshWorkerReply, { op: 'assemble' }>>(
+        (w, id) =>
+          w >= slabs
+            ? null
+            : { req: { op: 'assemble', id, positions, triangles, base: joined.base[w], prevBase: joined.prevBase[w], firstTriangle: joined.firstTriangle[w], place, seam: joined.seams[w] } },
+        control,
+        opts.signal,
+        () => undefined,
+      );
+      const mesh = { positions: new Float32Array(positions), triangles: new Uint32Array(triangles) };
+      extracted = { triangles: mesh.triangles, joined, slabs, origin };
+      return mesh;
     },
     async smooth(mesh, options = {}) {
       const c = smoothingCoefficients(options);
       const nv = mesh.positions.length / 3;
       if (!c || mesh.triangles.length === 0) return { positions: mesh.positions.slice(), triangles: mesh.triangles };
       const positions = share(mesh.positions);
-      const triangles = shareTriangles(mesh.triangles);
+      // The extracted mesh: each slab's thread smooths its own vertices, with the neighbour
+      // lists its extraction found. Any other: equal vertex ranges, each thread finding its
+      // vertices' neighbours (and checking their edges on the way).
+      const slabMode = isExtracted(mesh) ? extracted! : null;
+      const triangles = slabMode ? null : shareTriangles(mesh.triangles);
       const work = [0, 1, 2, 3].map(() => new SharedArrayBuffer(3 * nv * 8));
       const out = new SharedArrayBuffer(3 * nv * 4);
-      const control = new Int32Array(new SharedArrayBuffer(12));
-      const threads = Math.min(n, nv);
+      const control = newControl();
+      const threads = slabMode ? slabMode.slabs : Math.min(n, nv);
+      const range = (w: number): [number, number] =>
+        slabMode ? [slabMode.joined.base[w], w + 1 < slabMode.slabs ? slabMode.joined.base[w + 1] : nv] : [Math.round((w * nv) / threads), Math.round(((w + 1) * nv) / threads)];
       const centre = meshCentre(mesh.positions);
-      // Equal vertex ranges: vertices come out of extraction slice by slice, so each range is a
-      // contiguous band of the surface with about the same number of neighbours per vertex.
       const replies = runAll<Extract<MeshWorkerReply, { op: 'smooth' }>>(
         (w, id) =>
-          w >= threads
-            ? null
-            : { req: { op: 'smooth', id, positions, triangles, v0: Math.round((w * nv) / threads), v1: Math.round(((w + 1) * nv) / threads), coefficients: c, centre, work, out, control: control.buffer as SharedArrayBuffer, threads, progress: w === 0 } },
+          w >= threads ? null : { req: { op: 'smooth', id, positions, triangles, v0: range(w)[0], v1: range(w)[1], coefficients: c, centre, work, out, control: control.buffer as SharedArrayBuffer, threads, progress: w === 0 } },
         control,
         options.signal,
         (_w, r) => options.onProgress?.(r.fraction ?? 0),
       );
-      // Smoothing leaves the triangles as they are: its neighbour pass also checked the edges,
-      // so the stats need no edge pass of their own.
-      const counts = joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts));
-      knownFor = mesh.triangles;
-      known = topologyFrom(counts);
-      // A copy off shared memory: callers may transfer the result (a SharedArrayBuffer cannot be).
-      return { positions: new Float32Array(out).slice(), triangles: mesh.triangles };
+      const counts = (await replies).slice(0, threads).map(r => r.counts);
+      if (!slabMode) {
+        // Smoothing leaves the triangles as they are: its neighbour pass also checked the edges.
+        knownFor = mesh.triangles;
+        known = topologyFrom(joinEdgeCounts(counts as EdgeCounts[]));
+      }
+      return { positions: new Float32Array(out), triangles: mesh.triangles };
     },
     async topology(mesh, options = {}) {
+      if (isExtracted(mesh)) return extracted!.joined.topology;
       if (knownFor === mesh.triangles && known) return known;
       const nv = mesh.positions.length / 3;
       const threads = Math.max(1, Math.min(n, nv));
       const triangles = shareTriangles(mesh.triangles);
-      const control = new Int32Array(new SharedArrayBuffer(12));
       const replies = runAll<Extract<MeshWorkerReply, { op: 'topology' }>>(
         (w, id) => (w >= threads ? null : { req: { op: 'topology', id, triangles, v0: Math.round((w * nv) / threads), v1: Math.round(((w + 1) * nv) / threads) } }),
-        control,
+        newControl(),
         options.signal,
         () => undefined,
       );
       return topologyFrom(joinEdgeCounts((await replies).slice(0, threads).map(r => r.counts)));
     },
-    async encodeStl(mesh, frame) {
+    async stats(mesh, options = {}) {
+      if (!isExtracted(mesh)) return meshStats(mesh, await this.topology(mesh, options));
+      const { joined, slabs, origin } = extracted!;
       const positions = share(mesh.positions);
       const triangles = shareTriangles(mesh.triangles);
-      const control = new Int32Array(new SharedArrayBuffer(12));
-      const [reply] = await runAll<Extract<MeshWorkerReply, { op: 'stl' }>>((w, id) => (w === 0 ? { req: { op: 'stl', id, positions, triangles, frame } } : null), control, undefined, () => undefined);
-      return reply.bytes;
+      const replies = await runAll<Extract<MeshWorkerReply, { op: 'measure' }>>(
+        (w, id) => (w >= slabs ? null : { req: { op: 'measure', id, positions, triangles, ref: origin } }),
+        newControl(),
+        options.signal,
+        () => undefined,
+      );
+      // meshStats' figures from the slabs' sums: each part's volume adds up over the slabs its
+      // components lie in (against one point, so the partial sums add), the box is the slabs' box.
+      const partSix = new Float64Array(joined.parts);
+      let twiceArea = 0;
+      const box = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+      for (let w = 0; w < slabs; w++) {
+        const m = replies[w].measures;
+        const partOf = joined.partOf[w];
+        for (let c = 0; c < m.sixVolumes.length; c++) partSix[partOf[c]] += m.sixVolumes[c];
+        twiceArea += m.twiceArea;
+        for (let a = 0; a < 3; a++) {
+          box[a] = Math.min(box[a], m.bbox[a]);
+          box[a + 3] = Math.max(box[a + 3], m.bbox[a + 3]);
+        }
+      }
+      let six = 0;
+      let solids = 0;
+      for (let q = 0; q < joined.parts; q++) {
+        six += partSix[q];
+        if (partSix[q] > 0) solids++;
+      }
+      const empty = joined.triangles === 0;
+      return {
+        triangles: joined.triangles,
+        vertices: joined.vertices,
+        volume_mL: empty ? 0 : six / 6 / 1000,
+        area_mm2: empty ? 0 : twiceArea / 2,
+        bbox_mm: empty ? [0, 0, 0, 0, 0, 0] : (box as MeshStats['bbox_mm']),
+        parts: joined.parts,
+        solids,
+        cavities: joined.parts - solids,
+        watertight: joined.topology.watertight,
+        oriented: joined.topology.oriented,
+      };
+    },
+    async encodeStl(mesh, frame) {
+      const nt = mesh.triangles.length / 3;
+      const out = new SharedArrayBuffer(84 + 50 * nt);
+      const bytes = new Uint8Array(out);
+      writeStlBinaryHeader(bytes, nt, { frame });
+      const positions = share(mesh.positions);
+      const triangles = shareTriangles(mesh.triangles);
+      const threads = Math.max(1, Math.min(n, nt));
+      await runAll<Extract<MeshWorkerReply, { op: 'stl' }>>(
+        (w, id) => (w >= threads ? null : { req: { op: 'stl', id, positions, triangles, t0: Math.round((w * nt) / threads), t1: Math.round(((w + 1) * nt) / threads), out } }),
+        newControl(),
+        undefined,
+        () => undefined,
+      );
+      return bytes;
     },
     close() {
       if (closed) return;
       closed = true;
-      sharedFor = sharedTriangles = knownFor = known = null;
+      sharedFor = sharedTriangles = knownFor = known = extracted = null;
       for (const w of workers) void w.terminate();
     },
   };

@@ -1,19 +1,34 @@
 // The Node worker_threads entry of the parallel mesh path (meshThreads.ts): one thread's share
-// of decoding + thresholding + marching cubes (a slab of slices), or of windowed-sinc smoothing
-// (a range of vertices, over shared memory).
+// of decoding + thresholding + marching cubes (a slab of slices, analysed and kept until it is
+// written into the whole mesh), of windowed-sinc smoothing (a range of vertices, over shared
+// memory), of the stats' measures and of the binary STL.
 import { parentPort } from 'node:worker_threads';
 import { errorToWire } from '../../errors/wire';
 import { createSlabExtractor, type CodedSlice } from '../../mesh/extractSurface';
 import { codedBmpSlice } from '../codedSlice';
 import { edgeCountsOf, edgeCountsOfIncidences } from '../../mesh/meshStats';
+import { analyseSlab, assembleSlab, measureSlab, slabNeighbours, summariseSlab, type SlabAnalysis } from '../../mesh/slabTopology';
 import { smoothVertexRange, vertexIncidencesOf } from '../../mesh/smoothMesh';
-import { writeStlBinary } from '../../mesh/writeStl';
-import { createSliceDecoder, type SliceRequest } from '../decodeSlice';
+import { writeStlBinaryTriangles } from '../../mesh/writeStl';
+import type { createSliceDecoder, SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
 import type { MeshWorkerReply, MeshWorkerRequest } from './meshThreads';
 
-const decoder = createSliceDecoder(createFileReader());
 const reader = createFileReader();
+
+/** This thread's slab of the last extraction, kept for the steps after it. */
+let kept: {
+  analysis: SlabAnalysis;
+  /** Its vertices in voxel units, until they are written into the whole mesh. */
+  positions: Float32Array | null;
+  at: { base: number; prevBase: number; firstTriangle: number } | null;
+  seam: { count: Int32Array; raw: Int32Array } | null;
+  neighbours: { start: Int32Array; neighbours: Int32Array } | null;
+} | null = null;
+// The decoders (PNG, JPEG's WebAssembly, TIFF) load when a slice is not a BMP the thread reads
+// straight from its bytes: a thread meshing BMPs starts without them.
+let decoder: ReturnType<typeof createSliceDecoder> | undefined;
+const sliceDecoder = async () => (decoder ??= (await import('../decodeSlice')).createSliceDecoder(createFileReader()));
 
 /** Every thread of a smoothing run waits here after each term; control[2] = 1 is an abort. */
 function barrier(control: Int32Array, threads: number): void {
@@ -50,7 +65,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
       }
       if (coded) slab.push(coded);
       else {
-        const result = await decoder.decode(spare ? ({ ...r, into: spare } as SliceRequest) : r);
+        const result = await (await sliceDecoder()).decode(spare ? ({ ...r, into: spare } as SliceRequest) : r);
         slab.push(result.voxels);
         spare = result.voxels.buffer as ArrayBuffer;
       }
@@ -62,21 +77,67 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     }
     if (unreported) parentPort!.postMessage({ op: 'progress', id: req.id, slices: unreported } satisfies MeshWorkerReply);
     const s = slab.finish();
-    return { reply: { op: 'slab', id: req.id, slab: s }, transfer: [s.positions.buffer as ArrayBuffer, s.triangles.buffer as ArrayBuffer] };
+    // The edges and components of the slab while its triangles are this thread's own.
+    const analysis = analyseSlab(s, { flip: req.flip, last: req.last });
+    kept = { analysis, positions: s.positions, at: null, seam: null, neighbours: null };
+    const summary = summariseSlab(analysis, s.triangles.length / 3);
+    return { reply: { op: 'slab', id: req.id, summary }, transfer: [] };
+  }
+  if (req.op === 'assemble') {
+    if (!kept?.positions) throw new Error('mesh worker: no slab to assemble');
+    const at = { base: req.base, prevBase: req.prevBase, firstTriangle: req.firstTriangle };
+    const p = req.place;
+    let place: ((i: number, j: number, k: number, out: Float32Array, o: number) => void) | undefined;
+    if (p) {
+      // placeMesh's arithmetic, term for term
+      const m = p.m;
+      const s = p.sign;
+      place = (i, j, k, out, o) => {
+        out[o] = s * (m[0] * i + m[1] * j + m[2] * k + m[3]);
+        out[o + 1] = s * (m[4] * i + m[5] * j + m[6] * k + m[7]);
+        out[o + 2] = m[8] * i + m[9] * j + m[10] * k + m[11];
+      };
+    }
+    assembleSlab(kept.analysis, kept.positions, at, { positions: new Float32Array(req.positions), triangles: new Uint32Array(req.triangles) }, place);
+    kept.positions = null;
+    kept.at = at;
+    kept.seam = req.seam;
+    return { reply: { op: 'assemble', id: req.id }, transfer: [] };
+  }
+  if (req.op === 'measure') {
+    if (!kept?.at) throw new Error('mesh worker: no assembled slab to measure');
+    const measures = measureSlab(kept.analysis, new Float32Array(req.positions), new Uint32Array(req.triangles), kept.at, req.ref);
+    return { reply: { op: 'measure', id: req.id, measures }, transfer: [] };
   }
   if (req.op === 'stl') {
-    const bytes = writeStlBinary({ positions: new Float32Array(req.positions), triangles: new Uint32Array(req.triangles) }, { frame: req.frame });
-    return { reply: { op: 'stl', id: req.id, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
+    const mesh = { positions: new Float32Array(req.positions), triangles: new Uint32Array(req.triangles) };
+    // writeStlBinary's check, for this thread's triangles
+    const nv = mesh.positions.length / 3;
+    for (let i = 3 * req.t0; i < 3 * req.t1; i++) {
+      if (mesh.triangles[i] >= nv) throw new Error(`mesh/writeStlBinary: triangle ${Math.floor(i / 3)} names vertex ${mesh.triangles[i]} of ${nv}`);
+    }
+    writeStlBinaryTriangles(mesh, req.t0, req.t1, new Uint8Array(req.out));
+    return { reply: { op: 'stl', id: req.id }, transfer: [] };
   }
   if (req.op === 'topology') {
     return { reply: { op: 'topology', id: req.id, counts: edgeCountsOf(new Uint32Array(req.triangles), req.v0, req.v1) }, transfer: [] };
   }
   const control = new Int32Array(req.control);
-  const triangles = new Uint32Array(req.triangles);
   const positions = new Float32Array(req.positions);
   const nv = positions.length / 3;
-  const { start, neighbours, raw, count } = vertexIncidencesOf(triangles, nv, req.v0, req.v1);
-  const counts = edgeCountsOfIncidences(raw, count, req.v0, req.v1);
+  let start: Int32Array;
+  let neighbours: Int32Array;
+  let counts = null;
+  if (req.triangles) {
+    let raw, count;
+    ({ start, neighbours, raw, count } = vertexIncidencesOf(new Uint32Array(req.triangles), nv, req.v0, req.v1));
+    counts = edgeCountsOfIncidences(raw, count, req.v0, req.v1);
+  } else {
+    // this thread's slab: the neighbour lists from its extraction (the seam's from both slabs)
+    if (!kept?.at || kept.at.base !== req.v0) throw new Error('mesh worker: smoothing a slab this thread does not hold');
+    kept.neighbours ??= slabNeighbours(kept.analysis, kept.at, kept.seam);
+    ({ start, neighbours } = kept.neighbours);
+  }
   const work = req.work.map(b => new Float64Array(b)) as [Float64Array, Float64Array, Float64Array, Float64Array];
   smoothVertexRange({
     positions,

@@ -1,0 +1,327 @@
+// What meshStats and smoothing need of the edges, found per slab of the threaded extraction
+// while the slab's triangles are still the thread's own (in its cache, its share of the work),
+// then joined across the seams: each slab shares one slice of vertices with the next.
+//
+// A slab's "extended" numbering: the vertices of the slice before it (which the slab before
+// made, named 0xFFFFFFFF − i in SurfaceSlab.triangles) are 0..P−1, its own vertices P onwards.
+// In the whole mesh (mergeSurfaceSlabs) those are prevBase + i and base + own id: the same
+// order, so "the smaller end" of an edge is the same end in both numberings, and each slab
+// counts exactly the edges meshTopology counts at its vertices.
+import { ImageStackError } from '../errors';
+import type { SurfaceSlab } from './extractSurface';
+import { edgeCountsOfIncidences, joinEdgeCounts, topologyFrom, type EdgeCounts, type KnownTopology } from './meshStats';
+import { findRoot, singletons, unite } from './unionFind';
+
+/** A slab's triangles and incidences in its extended numbering, kept by the thread that made it. */
+export interface SlabAnalysis {
+  /** Prime vertices (the slice before the slab). */
+  P: number;
+  /** The slab's own vertices. */
+  own: number;
+  /** Own id of the first vertex on the slab's last slice's x and y edges, and how many there are. */
+  L: number;
+  XY: number;
+  /** The slab ends the stack: its last slice's vertices have all their triangles here. */
+  last: boolean;
+  /** Triangles, extended ids, wound as placed (see analyseSlab's `flip`). */
+  ext: Uint32Array;
+  /** For extended vertex e: raw[count[e] .. count[e + 1]) holds (outgoing, incoming far end) pairs, in triangle order. */
+  count: Int32Array;
+  raw: Int32Array;
+  /** Component (0..components−1) of each extended vertex by shared triangles. */
+  comp: Int32Array;
+  components: number;
+}
+
+/** What the joining thread needs of a slab: sizes, its complete edge counts, its seam vertices. */
+export interface SlabSummary {
+  own: number;
+  triangles: number;
+  P: number;
+  L: number;
+  XY: number;
+  components: number;
+  /** meshTopology's counts at the vertices whose triangles are all in this slab. */
+  interior: EdgeCounts;
+  /** Incidences (extended ids) of the prime vertices, and of the last slice's x/y vertices unless `last`. */
+  primeCount: Int32Array;
+  primeRaw: Int32Array;
+  topCount: Int32Array;
+  topRaw: Int32Array;
+  primeComp: Int32Array;
+  topComp: Int32Array;
+}
+
+/**
+ * A slab's analysis: its triangles renumbered (and flipped to the placed winding when the
+ * index→patient affine is left-handed, as placeMesh does), each vertex's incidences, the
+ * components. `last`: the slab ends the stack.
+ */
+export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: boolean }): SlabAnalysis {
+  const P = slab.primeVertices;
+  const own = slab.positions.length / 3;
+  const n = P + own;
+  const t = slab.triangles;
+  const ext = new Uint32Array(t.length);
+  for (let i = 0; i < t.length; i++) {
+    const id = t[i];
+    ext[i] = id >= 0x80000000 ? 0xffffffff - id : P + id;
+  }
+  if (options.flip) {
+    for (let i = 0; i < ext.length; i += 3) {
+      const a = ext[i + 1];
+      ext[i + 1] = ext[i + 2];
+      ext[i + 2] = a;
+    }
+  }
+  const count = new Int32Array(n + 1);
+  for (let i = 0; i < ext.length; i++) count[ext[i] + 1] += 2;
+  for (let v = 0; v < n; v++) count[v + 1] += count[v];
+  const fill = count.slice(0, n);
+  const raw = new Int32Array(count[n]);
+  const parent = singletons(new Int32Array(n));
+  for (let i = 0; i < ext.length; i += 3) {
+    const a = ext[i], b = ext[i + 1], c = ext[i + 2];
+    raw[fill[a]++] = b;
+    raw[fill[a]++] = c;
+    raw[fill[b]++] = c;
+    raw[fill[b]++] = a;
+    raw[fill[c]++] = a;
+    raw[fill[c]++] = b;
+    unite(parent, a, b);
+    unite(parent, a, c);
+  }
+  const comp = new Int32Array(n).fill(-1);
+  let components = 0;
+  for (let v = 0; v < n; v++) {
+    if (count[v] === count[v + 1]) continue; // unused
+    const r = findRoot(parent, v);
+    if (comp[r] < 0) comp[r] = components++;
+    comp[v] = comp[r];
+  }
+  return { P, own, L: slab.lastSliceFirstVertex, XY: slab.lastSliceEdgeVertices, last: options.last, ext, count, raw, comp, components };
+}
+
+/** The incidences of extended vertices v0..v1−1 as their own CSR (offsets from 0). */
+function incidencesOf(a: SlabAnalysis, v0: number, v1: number): { count: Int32Array; raw: Int32Array } {
+  const count = new Int32Array(v1 - v0 + 1);
+  for (let v = v0; v < v1; v++) count[v - v0 + 1] = a.count[v + 1] - a.count[v0];
+  return { count, raw: a.raw.slice(a.count[v0], a.count[v1]) };
+}
+
+/** The summary a slab's thread sends to be joined with the others (see joinSlabs). */
+export function summariseSlab(a: SlabAnalysis, triangles: number): SlabSummary {
+  const top0 = a.P + a.L;
+  const top1 = a.last ? top0 : top0 + a.XY;
+  // Edges counted at the vertices whose triangles are all here: own vertices except the last
+  // slice's x/y ones (the next slab uses them too), unless this slab ends the stack.
+  const parts = [edgeCountsOfIncidences(a.raw, a.count.subarray(a.P), a.P, top0)];
+  if (top1 < a.P + a.own) parts.push(edgeCountsOfIncidences(a.raw, a.count.subarray(top1), top1, a.P + a.own));
+  const prime = incidencesOf(a, 0, a.P);
+  const top = incidencesOf(a, top0, top1);
+  return {
+    own: a.own,
+    triangles,
+    P: a.P,
+    L: a.L,
+    XY: a.last ? 0 : a.XY,
+    components: a.components,
+    interior: joinEdgeCounts(parts),
+    primeCount: prime.count,
+    primeRaw: prime.raw,
+    topCount: top.count,
+    topRaw: top.raw,
+    primeComp: a.comp.slice(0, a.P),
+    topComp: a.comp.slice(top0, top1),
+  };
+}
+
+/** Where each slab goes in the whole mesh, and what the seams add. */
+export interface JoinedSlabs {
+  vertices: number;
+  triangles: number;
+  /** Per slab: global id of its first own vertex, of the slab before's last-slice vertices, its first triangle. */
+  base: number[];
+  prevBase: number[];
+  firstTriangle: number[];
+  topology: KnownTopology;
+  /** meshTopology's edge counts of the whole mesh (what `topology` is made from). */
+  edges: EdgeCounts;
+  /** Parts of the whole mesh, and per slab the part of each of its components. */
+  parts: number;
+  partOf: Int32Array[];
+  /**
+   * Per slab (null for the last): the complete incidences, in global ids, of its last slice's
+   * x/y vertices (its own triangles' then the next slab's, the whole mesh's order), indexed
+   * from global id base + L.
+   */
+  seams: Array<{ count: Int32Array; raw: Int32Array } | null>;
+}
+
+/** Joins the slabs' summaries (in slab order): placement of each, topology and parts of the whole. */
+export function joinSlabs(slabs: readonly SlabSummary[]): JoinedSlabs {
+  const base: number[] = [];
+  const prevBase: number[] = [];
+  const firstTriangle: number[] = [];
+  let vertices = 0;
+  let triangles = 0;
+  for (let s = 0; s < slabs.length; s++) {
+    const x = slabs[s];
+    if (s > 0 && slabs[s - 1].XY !== x.P) throw new ImageStackError('mismatch', `mesh: slab ${s} names ${x.P} vertices of the slice before it, which has ${slabs[s - 1].XY}`);
+    if (s === 0 && x.P !== 0) throw new ImageStackError('mismatch', 'mesh: the first slab names vertices before it');
+    prevBase.push(s ? base[s - 1] + slabs[s - 1].L : 0);
+    base.push(vertices);
+    firstTriangle.push(triangles);
+    vertices += x.own;
+    triangles += x.triangles;
+  }
+  const global = (s: number, e: number) => (e < slabs[s].P ? prevBase[s] + e : base[s] + e - slabs[s].P);
+  const counts: EdgeCounts[] = slabs.map(x => x.interior);
+  const seams: JoinedSlabs['seams'] = [];
+  for (let s = 0; s < slabs.length; s++) {
+    const a = slabs[s];
+    if (s === slabs.length - 1 || a.XY === 0) {
+      seams.push(s === slabs.length - 1 ? null : { count: new Int32Array(1), raw: new Int32Array(0) });
+      continue;
+    }
+    const b = slabs[s + 1];
+    const count = new Int32Array(a.XY + 1);
+    const raw = new Int32Array(a.topRaw.length + b.primeRaw.length);
+    let n = 0;
+    for (let i = 0; i < a.XY; i++) {
+      for (let q = a.topCount[i]; q < a.topCount[i + 1]; q++) raw[n++] = global(s, a.topRaw[q]);
+      for (let q = b.primeCount[i]; q < b.primeCount[i + 1]; q++) raw[n++] = global(s + 1, b.primeRaw[q]);
+      count[i + 1] = n;
+    }
+    const v0 = base[s] + a.L;
+    counts.push(edgeCountsOfIncidences(raw, count, v0, v0 + a.XY));
+    seams.push({ count, raw });
+  }
+  // Parts: the slabs' components, joined where a seam vertex's two halves lie.
+  const offset: number[] = [];
+  let nodes = 0;
+  for (const x of slabs) {
+    offset.push(nodes);
+    nodes += x.components;
+  }
+  const parent = singletons(new Int32Array(nodes));
+  for (let s = 0; s + 1 < slabs.length; s++) {
+    const a = slabs[s];
+    const b = slabs[s + 1];
+    for (let i = 0; i < a.XY; i++) if (a.topComp[i] >= 0 && b.primeComp[i] >= 0) unite(parent, offset[s] + a.topComp[i], offset[s + 1] + b.primeComp[i]);
+  }
+  const partOfNode = new Int32Array(nodes).fill(-1);
+  let parts = 0;
+  const partOf = slabs.map((x, s) => {
+    const out = new Int32Array(x.components);
+    for (let c = 0; c < x.components; c++) {
+      const r = findRoot(parent, offset[s] + c);
+      if (partOfNode[r] < 0) partOfNode[r] = parts++;
+      out[c] = partOfNode[r];
+    }
+    return out;
+  });
+  const edges = joinEdgeCounts(counts);
+  return { vertices, triangles, base, prevBase, firstTriangle, topology: topologyFrom(edges), edges, parts, partOf, seams };
+}
+
+/**
+ * Writes a slab into the whole mesh: its own vertices at `base` (moved by `place` when given:
+ * voxel index → output coordinates, in float64 then stored, as placeMesh does) and its
+ * triangles at `firstTriangle`, in global ids.
+ */
+export function assembleSlab(
+  a: SlabAnalysis,
+  slabPositions: Float32Array,
+  at: { base: number; prevBase: number; firstTriangle: number },
+  out: { positions: Float32Array; triangles: Uint32Array },
+  place?: (i: number, j: number, k: number, out: Float32Array, o: number) => void,
+): void {
+  const { positions, triangles } = out;
+  const o0 = 3 * at.base;
+  if (place) for (let v = 0; v < slabPositions.length; v += 3) place(slabPositions[v], slabPositions[v + 1], slabPositions[v + 2], positions, o0 + v);
+  else positions.set(slabPositions, o0);
+  const P = a.P;
+  const shift = at.base - P;
+  const ext = a.ext;
+  const t0 = 3 * at.firstTriangle;
+  for (let i = 0; i < ext.length; i++) {
+    const e = ext[i];
+    triangles[t0 + i] = e < P ? at.prevBase + e : shift + e;
+  }
+}
+
+/**
+ * The neighbour lists (global ids, each vertex's first-seen order, as vertexNeighbours gives
+ * them on the whole mesh) of the slab's own vertices, CSR indexed from its first own vertex.
+ * `seam`: the complete incidences of its last slice's x/y vertices (joinSlabs), null for the last slab.
+ */
+export function slabNeighbours(a: SlabAnalysis, at: { base: number; prevBase: number }, seam: { count: Int32Array; raw: Int32Array } | null): { start: Int32Array; neighbours: Int32Array } {
+  const P = a.P;
+  const shift = at.base - P;
+  const top0 = P + a.L;
+  const top1 = seam ? top0 + a.XY : top0;
+  const start = new Int32Array(a.own + 1);
+  const neighbours = new Int32Array(a.count[P + a.own] - a.count[P] + (seam ? seam.raw.length : 0));
+  let n = 0;
+  for (let e = P; e < P + a.own; e++) {
+    const v = e - P;
+    start[v] = n;
+    const fromSeam = e >= top0 && e < top1;
+    const src = fromSeam ? seam!.raw : a.raw;
+    const s0 = fromSeam ? seam!.count[e - top0] : a.count[e];
+    const s1 = fromSeam ? seam!.count[e - top0 + 1] : a.count[e + 1];
+    for (let q = s0; q < s1; q++) {
+      const x = fromSeam ? src[q] : src[q] < P ? at.prevBase + src[q] : shift + src[q];
+      let dup = false;
+      for (let b = start[v]; b < n; b++) {
+        if (neighbours[b] === x) {
+          dup = true;
+          break;
+        }
+      }
+      if (!dup) neighbours[n++] = x;
+    }
+  }
+  start[a.own] = n;
+  return { start, neighbours: neighbours.subarray(0, n) };
+}
+
+/** Per component: six times the signed volume against `ref`; the slab's twice-area; the box of its own vertices. */
+export interface SlabMeasures {
+  sixVolumes: Float64Array;
+  twiceArea: number;
+  bbox: [number, number, number, number, number, number];
+}
+
+/** The measures of the slab's triangles (global `triangles` from firstTriangle) on `positions` (the whole mesh's, final). */
+export function measureSlab(a: SlabAnalysis, positions: Float32Array, triangles: Uint32Array, at: { base: number; firstTriangle: number }, ref: readonly [number, number, number]): SlabMeasures {
+  const p = positions;
+  let xmin = Infinity, ymin = Infinity, zmin = Infinity, xmax = -Infinity, ymax = -Infinity, zmax = -Infinity;
+  for (let v = 3 * at.base, e = 3 * (at.base + a.own); v < e; v += 3) {
+    const x = p[v], y = p[v + 1], z = p[v + 2];
+    if (x < xmin) xmin = x;
+    if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y;
+    if (y > ymax) ymax = y;
+    if (z < zmin) zmin = z;
+    if (z > zmax) zmax = z;
+  }
+  const [cx, cy, cz] = ref;
+  const six = new Float64Array(a.components);
+  let twiceArea = 0;
+  const ext = a.ext;
+  const t0 = 3 * at.firstTriangle;
+  for (let i = 0; i < ext.length; i += 3) {
+    const ia = 3 * triangles[t0 + i], ib = 3 * triangles[t0 + i + 1], ic = 3 * triangles[t0 + i + 2];
+    const ax = p[ia] - cx, ay = p[ia + 1] - cy, az = p[ia + 2] - cz;
+    const bx = p[ib] - cx, by = p[ib + 1] - cy, bz = p[ib + 2] - cz;
+    const qx = p[ic] - cx, qy = p[ic + 1] - cy, qz = p[ic + 2] - cz;
+    six[a.comp[ext[i]]] += ax * (by * qz - bz * qy) - ay * (bx * qz - bz * qx) + az * (bx * qy - by * qx);
+    const ux = bx - ax, uy = by - ay, uz = bz - az;
+    const wx = qx - ax, wy = qy - ay, wz = qz - az;
+    const nx = uy * wz - uz * wy, ny = uz * wx - ux * wz, nz = ux * wy - uy * wx;
+    twiceArea += Math.sqrt(nx * nx + ny * ny + nz * nz);
+  }
+  return { sixVolumes: six, twiceArea, bbox: [xmin, ymin, zmin, xmax, ymax, zmax] };
+}
