@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { openSample, shot } from './lib/browser.mjs';
+import { open3DLayout, openSample, shot } from './lib/browser.mjs';
 import { readBinaryStl, stlMeasures, stlPieces } from './lib/stl.mjs';
 
 const AXIAL = '[data-viewport-uid="mpr-axial"] canvas, [data-viewportid="mpr-axial"] canvas';
@@ -306,16 +306,7 @@ test('interpolate labelmap: discs on two slices 4 apart fill the slices between;
 
 test('chosen while the 3D view is active, the brush makes the last 2D view active and paints there', async () => {
   const { page } = b;
-  // scheduled, not awaited: building the 3D viewport blocks the page for tens of seconds
-  await page.evaluate(() => setTimeout(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'), 0));
-  await page.waitForFunction(
-    () => {
-      const v = window.cornerstone.getRenderingEngines()[0].getViewports().find(x => x.type === 'volume3d');
-      return !!v && (v.getActors?.() ?? []).length > 0 && !!v.getImageData?.();
-    },
-    null,
-    { timeout: 600_000, polling: 2000 },
-  );
+  await open3DLayout(page);
   const ids = await page.evaluate(() => {
     const vps = window.cornerstone.getRenderingEngines()[0].getViewports();
     return { v3d: vps.find(v => v.type === 'volume3d').id, sagittal: vps.find(v => v.type !== 'volume3d' && Math.abs(v.getCamera().viewPlaneNormal[0]) > 0.99)?.id };

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHOTS, openSample, shot } from './lib/browser.mjs';
+import { SHOTS, open3DLayout, openSample, shot } from './lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
 const core = require('../../platform/core/dist/index.js');
@@ -61,16 +61,7 @@ test("OHIF's 3D menu offers the stack's presets first, and its 3D layouts open w
 
 test('the 3D view at a fixed camera draws what the preset makes opaque, within 10 %', async () => {
   const { page } = b;
-  // scheduled, not awaited: building the 3D viewport blocks the page for tens of seconds
-  await page.evaluate(() => setTimeout(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'), 0));
-  await page.waitForFunction(
-    () => {
-      const v = window.cornerstone.getRenderingEngines()[0].getViewports().find(x => x.type === 'volume3d');
-      return !!v && (v.getActors?.() ?? []).length > 0 && !!v.getImageData?.();
-    },
-    null,
-    { timeout: 600_000, polling: 2000 },
-  );
+  await open3DLayout(page);
   const viewportId = await page.evaluate(() => window.cornerstone.getRenderingEngines()[0].getViewports().find(v => v.type === 'volume3d').id);
   log(`3D viewport ${viewportId} has its volume`);
   // the layout opened with our default (not CT-Bone); apply it again as OHIF's menu does

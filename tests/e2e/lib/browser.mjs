@@ -83,6 +83,23 @@ export async function waitForRenderedViewports(page, { minViewports = 1, timeout
 }
 
 /**
+ * Switches the open study to the MPR + 3D layout and waits until the 3D viewport has its volume
+ * (an actor and image data). The switch is scheduled, not awaited: building the 3D viewport
+ * blocks the page for tens of seconds under SwiftShader.
+ */
+export async function open3DLayout(page, { timeout = 600_000 } = {}) {
+  await page.evaluate(() => setTimeout(() => window.services.hangingProtocolService.setProtocol('mprAnd3DVolumeViewport'), 0));
+  await page.waitForFunction(
+    () => {
+      const v = window.cornerstone.getRenderingEngines()[0].getViewports().find(x => x.type === 'volume3d');
+      return !!v && (v.getActors?.() ?? []).length > 0 && !!v.getImageData?.();
+    },
+    null,
+    { timeout, polling: 2000 },
+  );
+}
+
+/**
  * The set-up most specs share: our server, one Chromium page, the start page's "Load sample",
  * and the sample shown in the MPR layout's viewports. Returns the page with its errors and
  * `close()` (browser, then server) for the spec's `after`. One call per spec: its tests share
