@@ -210,5 +210,18 @@ test('a 32-bit float TIFF stack shows its value range, takes the window the user
     picks.map(p => Math.round((real(...p) + 500) / slope)),
   );
   await shot(b.page, 'decoders-float-tiff');
+
+  // a reload offers the session back; restored from the same files it has the same grey levels:
+  // the user's window was saved with it, not measured anew (the labelmap is of those levels)
+  b.page.on('dialog', d => void d.accept());
+  await b.page.reload();
+  await b.page.waitForSelector('[data-cy=imagestack-restore-accept]', { timeout: 60_000 });
+  await b.page.click('[data-cy=imagestack-restore-accept]');
+  await b.page.waitForSelector('[data-cy=imagestack-restore-pick]', { state: 'attached', timeout: 30_000 });
+  await b.page.setInputFiles('[data-cy=imagestack-restore-pick]', tiffFiles);
+  await b.page.waitForURL(/\/imagestack\?StudyInstanceUIDs=2\.25\./, { timeout: 120_000 });
+  assert.deepEqual((await loadedVolume(picks)).values, vol.values);
+  const restored = await b.page.evaluate(() => window.services.imageStackService.latest().stack.rescale);
+  assert.deepEqual(restored, stack.rescale);
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });

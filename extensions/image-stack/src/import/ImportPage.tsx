@@ -356,7 +356,8 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         : {}),
     };
     const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, { provenance });
-    await rememberImport(series, filesSource(files, plan, droppedFolder, session.handles), { reverse, crop, downsample, orient, gapPolicy }, form);
+    const usedRange = plan.valueRange && { low: plan.valueRange.low, high: plan.valueRange.high };
+    await rememberImport(series, filesSource(files, plan, droppedFolder, session.handles), { reverse, crop, downsample, orient, gapPolicy, ...(usedRange ? { valueRange: usedRange } : {}) }, form);
     for (const w of warnings) {
       try {
         (toast?.warning ?? toast)?.(w);

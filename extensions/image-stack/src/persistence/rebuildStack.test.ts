@@ -75,6 +75,21 @@ describe('rebuilding a saved stack', () => {
     expect(loaded[0][2]).toMatch(/IMG \(3\)/);
   });
 
+  it('real-valued slices are decoded again through the saved value window, not a new measurement', async () => {
+    const rescales: unknown[] = [];
+    const float = { ...header, bitDepth: 32, channels: 1, sampleFormat: 'float', details: 'TIFF 32-bit float' };
+    const { d } = deps({
+      probe: async list => list.map((f): StackFileInfo => ({ name: f.name, size: f.size, source: f, header: float })),
+      load: async plan => {
+        rescales.push(plan.rescale);
+        return { stack: { columns: plan.columns, rows: plan.rows, slices: plan.slices.length } as any };
+      },
+    });
+    await rebuildStack(filesRecord({ plan: { reverse: true, downsample: 1, crop: { x: 1, y: 1, width: 6, height: 4 }, valueRange: { low: -1000, high: 64535 } } }), files, d);
+    // 65,535 values over 16-bit grey levels: one value a level from −1000
+    expect(rescales).toEqual([{ slope: 1, intercept: -1000 }]);
+  });
+
   it('missing or resized files are named, and nothing is decoded', async () => {
     const { d, loaded } = deps();
     await expect(rebuildStack(filesRecord(), files.slice(0, 3), d)).rejects.toThrow(/1 of the 4 saved files are missing: IMG \(4\)\.bmp/);

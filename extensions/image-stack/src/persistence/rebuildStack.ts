@@ -38,8 +38,8 @@ export async function rebuildStack<F extends { name: string; size: number }>(
   const matched = matchPickedFiles(source.files, files);
   if (!matched.files) throw new ImageStackError('mismatch', matched.difference!);
   const infos = await deps.probe(matched.files);
-  const { reverse, crop, downsample, orient, gapPolicy } = record.plan;
-  const plan = deps.plan(infos, { reverse, crop, downsample, orient, gapPolicy });
+  const { reverse, crop, downsample, orient, gapPolicy, valueRange } = record.plan;
+  const plan = deps.plan(infos, { reverse, crop, downsample, orient, gapPolicy, valueRange });
   const first = plan.slices[0];
   const firstFile = matched.files.find(f => f.name === first?.file);
   if (!first || first.name !== source.firstSlice.name || !firstFile) {

@@ -60,8 +60,12 @@ export interface SessionRecord {
   savedAt: number;
   description: string;
   source: SessionSource;
-  /** The options the plan was made with (the files' order, crop, downsample, flip/turn and gap policy). */
-  plan: { reverse: boolean; crop?: CropRect; downsample: DownsampleFactor; orient?: SliceOrientation; gapPolicy?: GapPolicy };
+  /**
+   * The options the plan was made with (the files' order, crop, downsample, flip/turn and gap
+   * policy) and, for real-valued slices, the window of values mapped to grey levels that the
+   * load used: the saved labelmap is of those grey levels, so a restore must not measure anew.
+   */
+  plan: { reverse: boolean; crop?: CropRect; downsample: DownsampleFactor; orient?: SliceOrientation; gapPolicy?: GapPolicy; valueRange?: { low: number; high: number } };
   /** The import's calibration, orientation and gaps, for the sidecars of a restored series. */
   provenance?: ImportProvenance;
   /** The geometry form as the user typed it, and the StackGeometry of the assembled volume. */
