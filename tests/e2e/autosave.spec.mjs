@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { greyToBmp24 } from '../fixtures/bmp24.mjs';
-import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+import { countSegmentVoxels, openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
 const { makeHeadPhantom } = require('../../platform/core/dist/index.js');
@@ -55,20 +55,7 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Voxels of segment 1, read per slice through the labelmap's image ids (as segment-export.spec counts them). */
-const countSegment = () =>
-  b.page.evaluate(() => {
-    const seg = window.services.segmentationService.getSegmentations()[0];
-    if (!seg) return -1;
-    const L = window.cornerstoneTools.segmentation.state.getSegmentation(seg.segmentationId).representationData.Labelmap;
-    const ids = L.imageIds ?? L.labelmaps?.[L.primaryLabelmapId]?.imageIds ?? [];
-    let n = 0;
-    for (const id of ids) {
-      const d = window.cornerstone.cache.getImage(id)?.voxelManager.getScalarData() ?? [];
-      for (let i = 0; i < d.length; i++) if (d[i] === 1) n++;
-    }
-    return n;
-  });
+const countSegment = () => countSegmentVoxels(b.page);
 
 /** Thresholds the whole volume from our panel and returns the segment's voxel count. */
 async function threshold(lower, upper) {
@@ -122,6 +109,7 @@ const statusText = async () => `status: ${await b.page.locator('[data-cy=imagest
 async function waitForRestored(voxels) {
   await b.page
     .waitForFunction(
+      // a function, not a string: the page's CSP refuses eval (so segmentVoxelsInPage cannot be inlined)
       want => {
         const seg = window.services.segmentationService.getSegmentations()[0];
         if (!seg) return false;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { greyToBmp24 } from '../fixtures/bmp24.mjs';
-import { openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
+import { countSegmentVoxels, openBrowser, shot, startViewer, waitForRenderedViewports } from './lib/browser.mjs';
 
 const coreRequire = createRequire(new URL('../../platform/core/package.json', import.meta.url));
 const { makeHeadPhantom, readPart10 } = coreRequire('./dist/index.js');
@@ -90,19 +90,7 @@ const voxelsFrom = grey =>
     return n;
   }, grey);
 
-/** Voxels of segment 1, read per slice through the labelmap's image ids. */
-const countSegment = () =>
-  b.page.evaluate(() => {
-    const seg = window.services.segmentationService.getSegmentations()[0];
-    const Lm = window.cornerstoneTools.segmentation.state.getSegmentation(seg.segmentationId).representationData.Labelmap;
-    const ids = Lm.imageIds ?? Lm.labelmaps?.[Lm.primaryLabelmapId]?.imageIds ?? [];
-    let n = 0;
-    for (const id of ids) {
-      const d = window.cornerstone.cache.getImage(id)?.voxelManager.getScalarData() ?? [];
-      for (let i = 0; i < d.length; i++) if (d[i] === 1) n++;
-    }
-    return n;
-  });
+const countSegment = () => countSegmentVoxels(b.page);
 
 test('the import page: a hint to crop the burned-in ruler, and the "bone" capture window explained', async () => {
   const { page } = b;

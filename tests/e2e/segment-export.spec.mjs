@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { openSample, shot } from './lib/browser.mjs';
+import { countSegmentVoxels, openSample, shot } from './lib/browser.mjs';
 import { readBinaryStl, stlMeasures } from './lib/stl.mjs';
 
 // The phantom's skull (platform/core/src/sample/headPhantom.ts): semi-axes 70, 85, 88 mm, 6 mm thick.
@@ -85,18 +85,7 @@ test('threshold 200–240 then Export STL downloads a closed skull of the phanto
 test('OHIF\'s brush paints into the same labelmap on our series', async () => {
   const { page } = b;
   // voxels of segment 1, read the way the export reads them (per slice, no volume copy)
-  const countSegment = () =>
-    page.evaluate(() => {
-      const seg = window.services.segmentationService.getSegmentations()[0];
-      const L = window.cornerstoneTools.segmentation.state.getSegmentation(seg.segmentationId).representationData.Labelmap;
-      const ids = L.imageIds ?? L.labelmaps?.[L.primaryLabelmapId]?.imageIds ?? [];
-      let n = 0;
-      for (const id of ids) {
-        const d = window.cornerstone.cache.getImage(id)?.voxelManager.getScalarData() ?? [];
-        for (let i = 0; i < d.length; i++) if (d[i] === 1) n++;
-      }
-      return n;
-    });
+  const countSegment = () => countSegmentVoxels(page);
   const before = await countSegment();
   // as a user: OHIF's segmentation tab, its Brush, a stroke on the axial view
   await page.click('[data-cy=panelSegmentationWithToolsLabelMap-btn]');

@@ -83,6 +83,27 @@ export async function waitForRenderedViewports(page, { minViewports = 1, timeout
 }
 
 /**
+ * In the page: the voxels of segment 1 of the first segmentation, read per slice through the
+ * labelmap's image ids (no volume-sized copy); −1 when there is no segmentation yet. Passed to
+ * page.evaluate as a function (the page's CSP refuses strings to eval).
+ */
+function segmentVoxelsInPage() {
+  const seg = window.services.segmentationService.getSegmentations()[0];
+  if (!seg) return -1;
+  const L = window.cornerstoneTools.segmentation.state.getSegmentation(seg.segmentationId)?.representationData?.Labelmap;
+  const ids = L?.imageIds ?? L?.labelmaps?.[L?.primaryLabelmapId]?.imageIds ?? [];
+  let n = 0;
+  for (const id of ids) {
+    const d = window.cornerstone.cache.getImage(id)?.voxelManager.getScalarData() ?? [];
+    for (let i = 0; i < d.length; i++) if (d[i] === 1) n++;
+  }
+  return n;
+}
+
+/** Voxels of segment 1 in the page's labelmap (segmentVoxelsInPage). */
+export const countSegmentVoxels = page => page.evaluate(segmentVoxelsInPage);
+
+/**
  * Switches the open study to the MPR + 3D layout and waits until the 3D viewport has its volume
  * (an actor and image data). The switch is scheduled, not awaited: building the 3D viewport
  * blocks the page for tens of seconds under SwiftShader.
