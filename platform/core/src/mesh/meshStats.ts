@@ -37,12 +37,11 @@ export interface MeshTopology {
   nonManifoldEdges: number;
 }
 
-/** Volume (mL), area (mm²) and bounding box (mm) of a mesh. */
-export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm2' | 'bbox_mm'> {
-  const p = mesh.positions;
-  const t = mesh.triangles;
+/** The bounding box [xmin, ymin, zmin, xmax, ymax, zmax] of vertices `from` to `to` (exclusive) of xyz `positions`; ±Infinity when empty. */
+export function positionsBox(positions: ArrayLike<number>, from = 0, to = positions.length / 3): [number, number, number, number, number, number] {
+  const p = positions;
   let xmin = Infinity, ymin = Infinity, zmin = Infinity, xmax = -Infinity, ymax = -Infinity, zmax = -Infinity;
-  for (let v = 0; v < p.length; v += 3) {
+  for (let v = 3 * from, e = 3 * to; v < e; v += 3) {
     const x = p[v], y = p[v + 1], z = p[v + 2];
     if (x < xmin) xmin = x;
     if (x > xmax) xmax = x;
@@ -51,6 +50,14 @@ export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm
     if (z < zmin) zmin = z;
     if (z > zmax) zmax = z;
   }
+  return [xmin, ymin, zmin, xmax, ymax, zmax];
+}
+
+/** Volume (mL), area (mm²) and bounding box (mm) of a mesh. */
+export function meshMeasures(mesh: Mesh): Pick<MeshStats, 'volume_mL' | 'area_mm2' | 'bbox_mm'> {
+  const p = mesh.positions;
+  const t = mesh.triangles;
+  const [xmin, ymin, zmin, xmax, ymax, zmax] = positionsBox(p);
   if (p.length === 0 || t.length === 0) return { volume_mL: 0, area_mm2: 0, bbox_mm: [0, 0, 0, 0, 0, 0] };
   // Signed tetrahedra against the box centre keeps the sums well-conditioned far from the origin.
   const cx = (xmin + xmax) / 2, cy = (ymin + ymax) / 2, cz = (zmin + zmax) / 2;

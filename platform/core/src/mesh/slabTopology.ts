@@ -9,7 +9,7 @@
 // counts exactly the edges meshTopology counts at its vertices.
 import { ImageStackError } from '../errors';
 import type { SurfaceSlab } from './extractSurface';
-import { edgeCountsOfIncidences, joinEdgeCounts, topologyFrom, type EdgeCounts, type KnownTopology } from './meshStats';
+import { edgeCountsOfIncidences, joinEdgeCounts, positionsBox, topologyFrom, type EdgeCounts, type KnownTopology } from './meshStats';
 import { findRoot, singletons, unite } from './unionFind';
 
 /** A slab's triangles and incidences in its extended numbering, kept by the thread that made it. */
@@ -297,16 +297,7 @@ export interface SlabMeasures {
 /** The measures of the slab's triangles (global `triangles` from firstTriangle) on `positions` (the whole mesh's, final). */
 export function measureSlab(a: SlabAnalysis, positions: Float32Array, triangles: Uint32Array, at: { base: number; firstTriangle: number }, ref: readonly [number, number, number]): SlabMeasures {
   const p = positions;
-  let xmin = Infinity, ymin = Infinity, zmin = Infinity, xmax = -Infinity, ymax = -Infinity, zmax = -Infinity;
-  for (let v = 3 * at.base, e = 3 * (at.base + a.own); v < e; v += 3) {
-    const x = p[v], y = p[v + 1], z = p[v + 2];
-    if (x < xmin) xmin = x;
-    if (x > xmax) xmax = x;
-    if (y < ymin) ymin = y;
-    if (y > ymax) ymax = y;
-    if (z < zmin) zmin = z;
-    if (z > zmax) zmax = z;
-  }
+  const bbox = positionsBox(p, at.base, at.base + a.own);
   const [cx, cy, cz] = ref;
   const six = new Float64Array(a.components);
   let twiceArea = 0;
@@ -323,5 +314,5 @@ export function measureSlab(a: SlabAnalysis, positions: Float32Array, triangles:
     const nx = uy * wz - uz * wy, ny = uz * wx - ux * wz, nz = ux * wy - uy * wx;
     twiceArea += Math.sqrt(nx * nx + ny * ny + nz * nz);
   }
-  return { sixVolumes: six, twiceArea, bbox: [xmin, ymin, zmin, xmax, ymax, zmax] };
+  return { sixVolumes: six, twiceArea, bbox };
 }
