@@ -250,7 +250,7 @@ export function startMeshThreads(threads: number): MeshThreads {
       // vertices' neighbours (and checking their edges on the way).
       const slabMode = isExtracted(mesh) ? extracted! : null;
       const triangles = slabMode ? null : shareTriangles(mesh.triangles);
-      const work = [0, 1, 2].map(() => new SharedArrayBuffer(3 * nv * 8));
+      const work = [0, 1].map(() => new SharedArrayBuffer(3 * nv * 8));
       const out = new SharedArrayBuffer(3 * nv * 4);
       const control = newControl();
       const threads = slabMode ? slabMode.slabs : Math.min(n, nv);

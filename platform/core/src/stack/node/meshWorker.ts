@@ -138,7 +138,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     kept.neighbours ??= slabNeighbours(kept.analysis, kept.at, kept.seam);
     ({ start, neighbours } = kept.neighbours);
   }
-  const work = req.work.map(b => new Float64Array(b)) as [Float64Array, Float64Array, Float64Array];
+  const work = req.work.map(b => new Float64Array(b)) as [Float64Array, Float64Array];
   smoothVertexRange({
     positions,
     start,
