@@ -136,6 +136,7 @@ export function smoothVertexRange(args: {
   // Q holds b_{k+1}, P holds b_{k+2} (then b_k, written over it).
   let [p, q] = args.work;
   const cn = c[n];
+  const mean = new Float64Array(3);
   for (let v = 3 * v0; v < 3 * v1; v += 3) {
     q[v] = cn * (src[v] - cx);
     q[v + 1] = cn * (src[v + 1] - cy);
@@ -150,22 +151,12 @@ export function smoothVertexRange(args: {
     args.onProgress?.((n - 1 - k) / n);
     const ck = c[k];
     for (let v = v0; v < v1; v++) {
-      const s = start[v - v0], e = start[v - v0 + 1];
       const o = 3 * v;
-      // 2A b = b + mean(b at the neighbours); a vertex with none is its own mean (K b = 0)
-      let mx = q[o], my = q[o + 1], mz = q[o + 2];
-      if (e > s) {
-        mx = 0; my = 0; mz = 0;
-        for (let a = s; a < e; a++) {
-          const r = 3 * neighbours[a];
-          mx += q[r]; my += q[r + 1]; mz += q[r + 2];
-        }
-        const inv = 1 / (e - s);
-        mx *= inv; my *= inv; mz *= inv;
-      }
-      p[o] = ck * (src[o] - cx) + q[o] + mx - p[o];
-      p[o + 1] = ck * (src[o + 1] - cy) + q[o + 1] + my - p[o + 1];
-      p[o + 2] = ck * (src[o + 2] - cz) + q[o + 2] + mz - p[o + 2];
+      // 2A b = b + mean(b at the neighbours)
+      neighbourMean(q, start, neighbours, v - v0, o, mean);
+      p[o] = ck * (src[o] - cx) + q[o] + mean[0] - p[o];
+      p[o + 1] = ck * (src[o + 1] - cy) + q[o + 1] + mean[1] - p[o + 1];
+      p[o + 2] = ck * (src[o + 2] - cz) + q[o + 2] + mean[2] - p[o + 2];
     }
     const t = p;
     p = q;
@@ -177,23 +168,32 @@ export function smoothVertexRange(args: {
   // c_0 x + A b_1 − b_2, A b = (b + mean(b)) / 2
   const c0 = c[0];
   for (let v = v0; v < v1; v++) {
-    const s = start[v - v0], e = start[v - v0 + 1];
     const o = 3 * v;
-    let mx = q[o], my = q[o + 1], mz = q[o + 2];
-    if (e > s) {
-      mx = 0; my = 0; mz = 0;
-      for (let a = s; a < e; a++) {
-        const r = 3 * neighbours[a];
-        mx += q[r]; my += q[r + 1]; mz += q[r + 2];
-      }
-      const inv = 1 / (e - s);
-      mx *= inv; my *= inv; mz *= inv;
-    }
-    out[o] = c0 * (src[o] - cx) + 0.5 * (q[o] + mx) - p[o] + cx;
-    out[o + 1] = c0 * (src[o + 1] - cy) + 0.5 * (q[o + 1] + my) - p[o + 1] + cy;
-    out[o + 2] = c0 * (src[o + 2] - cz) + 0.5 * (q[o + 2] + mz) - p[o + 2] + cz;
+    neighbourMean(q, start, neighbours, v - v0, o, mean);
+    out[o] = c0 * (src[o] - cx) + 0.5 * (q[o] + mean[0]) - p[o] + cx;
+    out[o + 1] = c0 * (src[o + 1] - cy) + 0.5 * (q[o + 1] + mean[1]) - p[o + 1] + cy;
+    out[o + 2] = c0 * (src[o + 2] - cz) + 0.5 * (q[o + 2] + mean[2]) - p[o + 2] + cz;
   }
   args.onProgress?.(1);
+}
+
+/**
+ * The mean of b (3 per vertex) over vertex o/3's neighbours (CSR row `row` of start/neighbours)
+ * into mean[0..2]; a vertex with none is its own mean (K b = 0 there).
+ */
+function neighbourMean(b: Float64Array, start: Int32Array, neighbours: Int32Array, row: number, o: number, mean: Float64Array): void {
+  const s = start[row], e = start[row + 1];
+  if (e === s) {
+    mean[0] = b[o]; mean[1] = b[o + 1]; mean[2] = b[o + 2];
+    return;
+  }
+  let mx = 0, my = 0, mz = 0;
+  for (let a = s; a < e; a++) {
+    const r = 3 * neighbours[a];
+    mx += b[r]; my += b[r + 1]; mz += b[r + 2];
+  }
+  const inv = 1 / (e - s);
+  mean[0] = mx * inv; mean[1] = my * inv; mean[2] = mz * inv;
 }
 
 /**
