@@ -11,6 +11,7 @@ import {
   isIdentityOrientation,
   isImageStackError,
   meshSidecar,
+  RefineStepError,
   parseNumbers,
   captureWindowFromRescale,
   parseThresholdInUnits,
@@ -339,8 +340,8 @@ export async function surfaceFromSlices(
       try {
         result = buildSurface(source, geometry, { ...surfaceOptions, refine });
       } catch (e) {
-        // the one refine error that depends on the voxels: a point that is not in the segment
-        if (isImageStackError(e) && e.code === 'bad-argument' && e.message.startsWith('the point ')) throw new ImageStackError(e.code, `--keep-island-at: ${e.message}`);
+        // a step these voxels refuse (a point that is not in the segment), named by its flag
+        if (e instanceof RefineStepError) throw new ImageStackError(e.code, `${args.refine[e.step].flag}: ${e.reason}`, e.file);
         throw e;
       }
     }

@@ -1,5 +1,5 @@
 import { ORIENTATION_PRESETS, type StackGeometry } from '../geometry';
-import { buildSurface, buildSurfacesByLabel, labelsPresent } from './buildSurface';
+import { buildSurface, buildSurfacesByLabel, labelsPresent, RefineStepError } from './buildSurface';
 import { labelmapSource } from './extractSurface';
 import { voxelVolumeMl } from './labelmap/voxelVolume';
 import { meshSidecar } from './sidecar';
@@ -96,4 +96,22 @@ test('margin and hollow inside buildSurface: an airway printed as a tube open at
   const shrunk = buildSurface(src, g, { range: [7, 7], refine: [{ op: 'margin', mm: -1 }] }).stats.volume_mL;
   expect(grown).toBeGreaterThan(plain);
   expect(shrunk).toBeLessThan(plain);
+});
+
+test('a refine step these voxels refuse is named by its index, with its own reason', () => {
+  // the left ball's centre is voxel (14, 15, 12); (0, 0, 0) is background
+  const steps = [{ op: 'keepIslandAt' as const, voxel: [14, 15, 12] as [number, number, number] }, { op: 'keepIslandAt' as const, voxel: [0, 0, 0] as [number, number, number] }];
+  let caught: unknown;
+  try {
+    buildSurface(source, g, { refine: steps });
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(RefineStepError);
+  const e = caught as RefineStepError;
+  expect(e.step).toBe(1);
+  expect(e.code).toBe('bad-argument');
+  expect(e.reason).toMatch(/^the point 0\.0,0\.0,0\.0 mm is not in the segment/);
+  // the first step alone is fine
+  expect(buildSurface(source, g, { refine: steps.slice(0, 1) }).stats.parts).toBe(1);
 });

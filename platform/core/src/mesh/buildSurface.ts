@@ -1,4 +1,4 @@
-import { ImageStackError } from '../errors';
+import { ImageStackError, isImageStackError } from '../errors';
 import type { StackGeometry } from '../geometry';
 import { decimateMesh } from './decimateMesh';
 import { extractSurfaceVoxels, placeMesh, type CancelSignal } from './extractSurface';
@@ -41,6 +41,20 @@ export interface SurfaceResult {
 }
 
 /**
+ * A refine step that could not be applied to these voxels (a point not in the segment): which
+ * step (its index in `refine`), so the caller can name it as the user gave it (the CLI, its
+ * flag) without reading the sentence back. The reason is the step's own.
+ */
+export class RefineStepError extends ImageStackError {
+  constructor(
+    readonly step: number,
+    cause: ImageStackError,
+  ) {
+    super(cause.code, cause.reason, cause.file);
+  }
+}
+
+/**
  * Labelmap (slice by slice) → closed surface in patient mm → smoothed → decimated → stats: the
  * whole export path the CLI and the viewer's worker both run.
  */
@@ -50,10 +64,15 @@ export function buildSurface(source: SliceSource, geometry: StackGeometry, optio
   // volume-sized mask. Report and allow cancelling between steps.
   const before: SurfaceOperation[] = [];
   let range = options.range ?? [1, Infinity];
-  for (const step of options.refine ?? []) {
+  for (const [index, step] of (options.refine ?? []).entries()) {
     if (options.signal?.aborted) throw new ImageStackError('cancelled', 'mesh: cancelled');
     progress(0, 'mask');
-    const refined = refineSlices(source, geometry, step, { range, signal: options.signal });
+    let refined;
+    try {
+      refined = refineSlices(source, geometry, step, { range, signal: options.signal });
+    } catch (e) {
+      throw isImageStackError(e) && e.code !== 'cancelled' ? new RefineStepError(index, e) : e;
+    }
     before.push({ ...refineStepRecord(step), range: rangeJson(range), volumeAfter_mL: refined.volumeMl });
     source = refined;
     range = [1, 1];
