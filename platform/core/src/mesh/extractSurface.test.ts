@@ -307,7 +307,8 @@ describe('slab extraction (for threads) joins into exactly the single-thread mes
 describe('coded slices (a BMP\'s rows read in place) give the mesh of their decoded grey', () => {
   // Rows stored bottom-up with padding, at odd and even offsets of the buffer, odd and even
   // widths, a table that is not a threshold: the two-codes-at-a-time path, its odd first and
-  // last columns and the one-at-a-time path all meet the plain labelmap's mesh.
+  // last columns and the one-at-a-time path, and 24-bit groups of four grey pixels, of
+  // coloured ones and of both, all meet the plain labelmap's mesh.
   const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
   test.each([
     { dims: [13, 9, 7] as [number, number, number], step: 1 as const, lead: 1 },
@@ -337,7 +338,8 @@ describe('coded slices (a BMP\'s rows read in place) give the mesh of their deco
           let grey = code;
           if (step === 1) bytes[o] = code;
           else {
-            const [b, g, rr] = [code, (code * 7) & 255, 255 - code];
+            // even codes grey (equal channels: the grey pixels' own path), odd ones coloured
+            const [b, g, rr] = code % 2 === 0 ? [code, code, code] : [code, (code * 7) & 255, 255 - code];
             bytes.set([b, g, rr], o);
             if (step === 4) bytes[o + 3] = 99;
             grey = (7471 * b + 38470 * g + 19595 * rr + 32768) >>> 16;

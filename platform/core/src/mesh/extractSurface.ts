@@ -528,15 +528,21 @@ function scanRow24(src: Uint8Array, src32: Uint32Array, s0: number, nx: number, 
   const end = nx & ~3;
   for (let q = (src.byteOffset + s0) >> 2; i < end; i += 4, q += 3) {
     const w0 = src32[q], w1 = src32[q + 1], w2 = src32[q + 2];
+    // Four grey pixels a, b, c, d (equal channels, what a CT capture mostly is) are the bytes
+    // a a a b | b b c c | c d d d, and their grey values are themselves (the weights sum to
+    // 65536): three compares instead of twelve multiplies (about a third less time a pixel).
+    const a = w0 & 255, b = w0 >>> 24, c = w1 >>> 24, d = w2 >>> 24;
     const m =
-      inside[(7471 * (w0 & 255) + 38470 * ((w0 >>> 8) & 255) + 19595 * ((w0 >>> 16) & 255) + 32768) >>> 16] |
-      (inside[(7471 * (w0 >>> 24) + 38470 * (w1 & 255) + 19595 * ((w1 >>> 8) & 255) + 32768) >>> 16] << 1) |
-      (inside[(7471 * ((w1 >>> 16) & 255) + 38470 * (w1 >>> 24) + 19595 * (w2 & 255) + 32768) >>> 16] << 2) |
-      (inside[(7471 * ((w2 >>> 8) & 255) + 38470 * ((w2 >>> 16) & 255) + 19595 * (w2 >>> 24) + 32768) >>> 16] << 3);
+      w0 === ((a * 0x10101) | (b << 24)) >>> 0 && w1 === ((b * 0x101) | (c * 0x1010000)) >>> 0 && w2 === (c | (d * 0x1010100)) >>> 0
+        ? inside[a] | (inside[b] << 1) | (inside[c] << 2) | (inside[d] << 3)
+        : inside[(7471 * a + 38470 * ((w0 >>> 8) & 255) + 19595 * ((w0 >>> 16) & 255) + 32768) >>> 16] |
+          (inside[(7471 * b + 38470 * (w1 & 255) + 19595 * ((w1 >>> 8) & 255) + 32768) >>> 16] << 1) |
+          (inside[(7471 * ((w1 >>> 16) & 255) + 38470 * c + 19595 * (w2 & 255) + 32768) >>> 16] << 2) |
+          (inside[(7471 * ((w2 >>> 8) & 255) + 38470 * ((w2 >>> 16) & 255) + 19595 * d + 32768) >>> 16] << 3);
     if (m !== prev * 15) {
-      for (let b = 0; b < 4; b++) {
-        if (((m >> b) & 1) !== prev) {
-          trans[n++] = i + b + 1;
+      for (let k = 0; k < 4; k++) {
+        if (((m >> k) & 1) !== prev) {
+          trans[n++] = i + k + 1;
           prev ^= 1;
         }
       }
