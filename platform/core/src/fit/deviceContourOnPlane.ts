@@ -1,6 +1,6 @@
 import type { Point3 } from '../geometry/types';
 import type { Mesh } from '../mesh/types';
-import { checkRigidTransform, type Transform4 } from './transform';
+import { checkRigidTransform, transformPositions, type Transform4 } from './transform';
 
 /** A plane in patient space: a point on it and its normal (need not be unit), mm LPS. */
 export interface PlaneMm {
@@ -30,19 +30,10 @@ export function deviceContourOnPlane(device: Mesh, transform: Transform4, plane:
   const nl = Math.hypot(plane.normal[0], plane.normal[1], plane.normal[2]);
   if (!(nl > 0)) return [];
   const nx = plane.normal[0] / nl, ny = plane.normal[1] / nl, nz = plane.normal[2] / nl;
-  // Signed height of each placed vertex above the plane, and the placed positions.
-  const world = new Float64Array(3 * nv);
+  // The placed positions, and the signed height of each above the plane.
+  const world = transformPositions(T, p);
   const h = new Float64Array(nv);
-  for (let v = 0; v < nv; v++) {
-    const x = p[3 * v], y = p[3 * v + 1], z = p[3 * v + 2];
-    const X = T[0] * x + T[1] * y + T[2] * z + T[3];
-    const Y = T[4] * x + T[5] * y + T[6] * z + T[7];
-    const Z = T[8] * x + T[9] * y + T[10] * z + T[11];
-    world[3 * v] = X;
-    world[3 * v + 1] = Y;
-    world[3 * v + 2] = Z;
-    h[v] = (X - plane.originMm[0]) * nx + (Y - plane.originMm[1]) * ny + (Z - plane.originMm[2]) * nz;
-  }
+  for (let v = 0; v < nv; v++) h[v] = (world[3 * v] - plane.originMm[0]) * nx + (world[3 * v + 1] - plane.originMm[1]) * ny + (world[3 * v + 2] - plane.originMm[2]) * nz;
   // Segments from the edge where the triangle goes from above to below (in winding order) to the
   // edge where it comes back up: consistent direction, so each edge starts one segment and ends one.
   const segStart: number[] = []; // edge keys

@@ -4,7 +4,7 @@ import { fitDevice } from './fitDevice';
 import { generateTube } from './generateTube';
 import { measureFit } from './measureFit';
 import { prepareAnatomy, prepareDevice, rayParitySide, sideOfPoint } from './prepareMesh';
-import { IDENTITY_TRANSFORM, invertRigidTransform, multiplyTransforms, placementTransform, rotationTransform, translationTransform, transformPoint } from './transform';
+import { IDENTITY_TRANSFORM, invertRigidTransform, multiplyTransforms, placementTransform, rotationTransform, translationTransform, transformPoint, transformPositions } from './transform';
 
 // Whole-mesh queries on meshes of 10⁵ triangles: seconds each on a loaded 2-core machine.
 jest.setTimeout(120_000);
@@ -218,3 +218,12 @@ function circleOutsideArea(r: number, R: number, d: number): number {
   const c = 0.5 * Math.sqrt((-d + r + R) * (d + r - R) * (d - r + R) * (d + r + R));
   return Math.PI * r * r - (a + b - c);
 }
+
+test('transformPositions places every point as transformPoint does, and drops a trailing partial point', () => {
+  const m = multiplyTransforms(translationTransform([-86, -95, 12.5]), rotationTransform([0.2, 1, -0.4], 33));
+  const pts = new Float32Array([1, 2, 3, -4.5, 0.25, 100, 7]);
+  const out = transformPositions(m, pts);
+  expect(out.length).toBe(6);
+  expect(Array.from(out.subarray(0, 3))).toEqual(transformPoint(m, pts.subarray(0, 3)));
+  expect(Array.from(out.subarray(3, 6))).toEqual(transformPoint(m, pts.subarray(3, 6)));
+});

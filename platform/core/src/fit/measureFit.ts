@@ -31,7 +31,8 @@ import { sliceNormal } from '../geometry/orientation';
 import type { Point3, StackGeometry } from '../geometry/types';
 import type { Mesh } from '../mesh/types';
 import { prepareDevice, sideOfClosest, sideOfPoint, type PreparedMesh } from './prepareMesh';
-import { checkRigidTransform, invertRigidTransform, type Transform4 } from './transform';
+import { positionsBox } from '../mesh/meshStats';
+import { checkRigidTransform, invertRigidTransform, transformPositions, type Transform4 } from './transform';
 import { RayTriangle, rayT, rayTriangle } from './triangleBvh';
 
 export interface FitOptions {
@@ -97,25 +98,9 @@ export function measureFit(anatomy: PreparedMesh, device: PreparedMesh | Mesh, t
   const dev = 'bvh' in device ? device : prepareDevice(device);
   const T = checkRigidTransform(transform);
   const Ti = invertRigidTransform(T);
-  const lp = dev.mesh.positions;
-  const nv = lp.length / 3;
-  const world = new Float64Array(3 * nv);
-  let wx0 = Infinity, wy0 = Infinity, wz0 = Infinity, wx1 = -Infinity, wy1 = -Infinity, wz1 = -Infinity;
-  for (let v = 0; v < nv; v++) {
-    const x = lp[3 * v], y = lp[3 * v + 1], z = lp[3 * v + 2];
-    const X = T[0] * x + T[1] * y + T[2] * z + T[3];
-    const Y = T[4] * x + T[5] * y + T[6] * z + T[7];
-    const Z = T[8] * x + T[9] * y + T[10] * z + T[11];
-    world[3 * v] = X;
-    world[3 * v + 1] = Y;
-    world[3 * v + 2] = Z;
-    if (X < wx0) wx0 = X;
-    if (X > wx1) wx1 = X;
-    if (Y < wy0) wy0 = Y;
-    if (Y > wy1) wy1 = Y;
-    if (Z < wz0) wz0 = Z;
-    if (Z > wz1) wz1 = Z;
-  }
+  const nv = dev.mesh.positions.length / 3;
+  const world = transformPositions(T, dev.mesh.positions);
+  const [wx0, wy0, wz0, wx1, wy1, wz1] = positionsBox(world);
 
   // 1. Device vertices → lumen wall.
   const tolerance = options.toleranceMm ?? 0.01;

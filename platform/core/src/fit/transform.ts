@@ -118,6 +118,19 @@ export function transformPoint(m: Transform4, p: ArrayLike<number>): Point3 {
   ];
 }
 
+/** Every point of `positions` (x, y, z, …) mapped by m, in float64 (the placed device's vertices, patient mm). */
+export function transformPositions(m: Transform4, positions: ArrayLike<number>): Float64Array {
+  const n = positions.length - (positions.length % 3);
+  const out = new Float64Array(n);
+  for (let v = 0; v < n; v += 3) {
+    const x = positions[v], y = positions[v + 1], z = positions[v + 2];
+    out[v] = m[0] * x + m[1] * y + m[2] * z + m[3];
+    out[v + 1] = m[4] * x + m[5] * y + m[6] * z + m[7];
+    out[v + 2] = m[8] * x + m[9] * y + m[10] * z + m[11];
+  }
+  return out;
+}
+
 /** Parses "16 comma-separated numbers" (the CLI's and a text field's form of a Transform4). */
 export function parseTransform(text: string): Float64Array {
   const parts = text.split(/[\s,]+/).filter(Boolean);
