@@ -298,6 +298,28 @@ function integrateInterference(
   // one by one as before.
   const lumenT0 = parityFromBox ? lumenStart : t0;
   const grid: RayGrid = { a, u, w, u0, w0, h, nu, nw };
+  let startInside = false;
+  /**
+   * A ray's lumen crossings (`all` of them in `hits`, from lumenT0 on) → those from t0 on, into
+   * anaHits (returns how many), and whether the ray starts t0 inside the lumen (startInside):
+   * by the parity of those before t0, or one closest-point query at the ray's point o at t0.
+   */
+  const lumenCrossings = (hits: Float64Array, all: number): number => {
+    let na = 0;
+    let before = 0;
+    for (let k = 0; k < all; k++) {
+      const t = hits[k];
+      if (t < t0) before++;
+      else anaHits[na++] = t;
+    }
+    if (parityFromBox) startInside = before % 2 === 1;
+    else {
+      o[a] = t0;
+      startInside = sideOfPoint(anatomy, o[0], o[1], o[2], hint) < 0;
+      hint = anatomy.probe.tri;
+    }
+    return na;
+  };
   const devScan = scanGrid(grid, nu * nw, (visit) => {
     const tri = dev.bvh.tri;
     for (let k = 0, n = tri.length / 9; k < n; k++) visit(k);
@@ -314,7 +336,8 @@ function integrateInterference(
     ), anatomy.bvh.tri, undefined, undefined, dirW, lumenT0, t1);
   for (let i = 0; i < nu; i++)
     for (let j = 0; j < nw; j++) {
-      let nd = 0, na = 0, startInside = false, ok = false;
+      let nd = 0, na = 0, ok = false;
+      startInside = false;
       const r = i * nw + j;
       if (!devScan.grazed[r]) {
         nd = devScan.gather(r, devHits);
@@ -330,22 +353,10 @@ function integrateInterference(
             all = anaScan.gather(r, anaScratch);
           }
           if (anaHits.length < all) anaHits = new Float64Array(2 * all);
-          na = 0;
-          let before = 0;
-          for (let k = 0; k < all; k++) {
-            const t = anaScratch[k];
-            if (t < t0) before++;
-            else anaHits[na++] = t;
-          }
           o[a] = 0;
           o[u] = u0 + (i + 0.5) * h;
           o[w] = w0 + (j + 0.5) * h;
-          if (parityFromBox) startInside = before % 2 === 1;
-          else {
-            o[a] = t0;
-            startInside = sideOfPoint(anatomy, o[0], o[1], o[2], hint) < 0;
-            hint = anatomy.probe.tri;
-          }
+          na = lumenCrossings(anaScratch, all);
           ok = true;
         }
       }
@@ -368,19 +379,7 @@ function integrateInterference(
         const all = aq.rayHits(o[0], o[1], o[2], dirW[0], dirW[1], dirW[2], parityFromBox ? lumenStart : t0, t1);
         if (aq.grazed) continue;
         if (anaHits.length < all) anaHits = new Float64Array(2 * all);
-        na = 0;
-        let before = 0;
-        for (let k = 0; k < all; k++) {
-          const t = aq.hits[k];
-          if (t < t0) before++;
-          else anaHits[na++] = t;
-        }
-        if (parityFromBox) startInside = before % 2 === 1;
-        else {
-          o[a] = t0;
-          startInside = sideOfPoint(anatomy, o[0], o[1], o[2], hint) < 0;
-          hint = anatomy.probe.tri;
-        }
+        na = lumenCrossings(aq.hits, all);
         ok = true;
       }
       rays++;
