@@ -2,12 +2,11 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Button, PanelSection } from '@ohif/ui-next';
 import { parsePointMm, type Point3, type TubeParameters } from '@imagestack/core';
 import { COMMANDS } from '../ids';
-import type { LoadedSeries } from '../services/ImageStackService';
 import { errorLine } from '../utils/errors';
 import { distanceColour, GREEN_AT_MM, RED_AT_MM } from '../fit/distanceColour';
 import { DEFAULT_TUBE, transformText } from '../workflow/deviceFit';
 import type { FitAnatomy, FitSummary } from '../workflow/fitState';
-import type { SegmentInfo } from '../workflow/segmentationHost';
+import type { VersionedSegmentSectionProps } from './sectionProps';
 import { usePanelState } from './usePanelState';
 
 const inputClass = 'bg-background border-input w-16 rounded border px-2 py-1 text-sm';
@@ -59,14 +58,7 @@ export default function DeviceSection({
   activeSegment,
   segmentationVersion,
   commandsManager,
-}: {
-  series: LoadedSeries;
-  segments: SegmentInfo[];
-  activeSegment?: number;
-  /** Bumped when voxels change (useSegmentationVersion().data): the anatomy may be stale. */
-  segmentationVersion: number;
-  commandsManager: any;
-}) {
+}: VersionedSegmentSectionProps) {
   const fit = series.workflow.fit;
   const [, setVersion] = useState(0);
   const rerender = () => setVersion(v => v + 1);

@@ -2,11 +2,10 @@ import React, { useState } from 'react';
 import { Button, PanelSection } from '@ohif/ui-next';
 import type { MeshFrame, MeshStats } from '@imagestack/core';
 import { COMMANDS } from '../ids';
-import type { LoadedSeries } from '../services/ImageStackService';
 import { downloadBytes } from '../utils/download';
 import { errorLine } from '../utils/errors';
 import type { ExportedSurface } from '../workflow/exportSurface';
-import type { SegmentInfo } from '../workflow/segmentationHost';
+import type { VersionedSegmentSectionProps } from './sectionProps';
 import ProgressRow from './ProgressRow';
 import { useJob } from './useJob';
 
@@ -34,14 +33,7 @@ export default function ExportSection({
   activeSegment,
   segmentationVersion,
   commandsManager,
-}: {
-  series: LoadedSeries;
-  segments: SegmentInfo[];
-  activeSegment?: number;
-  /** Bumped when voxels change (useSegmentationVersion().data). */
-  segmentationVersion: number;
-  commandsManager: any;
-}) {
+}: VersionedSegmentSectionProps) {
   const [segment, setSegment] = useState<string | undefined>(undefined);
   const [largestIsland, setLargestIsland] = useState(false);
   const [smoothIterations, setSmoothIterations] = useState(20);

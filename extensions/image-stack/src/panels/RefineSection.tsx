@@ -2,10 +2,9 @@ import React, { useState } from 'react';
 import { Button, PanelSection } from '@ohif/ui-next';
 import { parsePointMm, type HollowSide, type Point3, type RefineStep } from '@imagestack/core';
 import { COMMANDS } from '../ids';
-import type { LoadedSeries } from '../services/ImageStackService';
 import { errorLine } from '../utils/errors';
 import type { RefineResult } from '../workflow/refineSegment';
-import type { SegmentInfo } from '../workflow/segmentationHost';
+import type { SegmentSectionProps } from './sectionProps';
 import ProgressRow from './ProgressRow';
 import { useJob } from './useJob';
 import { usePanelState } from './usePanelState';
@@ -26,13 +25,7 @@ export default function RefineSection({
   activeSegment,
   onChooseSegment,
   commandsManager,
-}: {
-  series: LoadedSeries;
-  segments: SegmentInfo[];
-  activeSegment?: number;
-  onChooseSegment: (index: number) => void;
-  commandsManager: any;
-}) {
+}: SegmentSectionProps & { onChooseSegment: (index: number) => void }) {
   const job = useJob(series);
   const [message, setMessage] = usePanelState(series, 'refineMessage', '');
   const [error, setError] = useState('');
