@@ -33,6 +33,13 @@ before(async () => {
   }
   viewer = await startViewer();
   b = await openBrowser();
+  // Playwright turns Chromium's file-chooser interception on when a page gets its first
+  // 'filechooser' listener, and does not wait for Chromium to confirm it: a key press sent
+  // right after can overtake it, and the chooser the button then opens is never reported
+  // (seen as a 10 s "filechooser" timeout; the page had run input.click() with the user's
+  // activation). This listener, for the page's whole life, has it on before the page loads,
+  // so each waitForEvent('filechooser') below only listens.
+  b.page.on('filechooser', () => {});
 });
 after(async () => {
   await b?.browser.close();
