@@ -98,13 +98,13 @@ function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number
 /**
  * Collects decoded slices into one preallocated volume (or only their statistics, when
  * `keepVoxels` is false, as `info` does) and builds the report once every slice has arrived.
- * With a volume it also sums the histogram of its values (voxelHistogram, for the series'
- * window) from the slices' own (requests with `histogram`: counted in the workers) or,
- * for a slice that arrives without one, from its voxels here.
+ * With a volume and `histogram`, it also sums the histogram of the volume's values
+ * (voxelHistogram, for the series' window) from the slices' own (requests with `histogram`:
+ * counted in the workers) or, for a slice that arrives without one, from its voxels here.
  * Refuses (ImageStackError 'bad-argument') to build a volume of a gapped stack whose plan has
  * no gapPolicy: gaps are never silently squeezed out.
  */
-export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean; sharedMemory?: boolean } = {}) {
+export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean; sharedMemory?: boolean; histogram?: boolean } = {}) {
   const keep = opts.keepVoxels !== false;
   if (keep) checkGapPolicy(plan.gaps, plan.gapPolicy);
   const n = plan.columns * plan.rows;
@@ -116,7 +116,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
   const bytes = n * count * (plan.bitDepth / 8);
   const buffer = keep ? (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) : null;
   const voxels = buffer ? (plan.bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)) : null;
-  const histogram = voxels ? new Float64Array(plan.bitDepth === 16 ? 65536 : 256) : null;
+  const histogram = voxels && opts.histogram ? new Float64Array(plan.bitDepth === 16 ? 65536 : 256) : null;
   const hashes: string[] = new Array(count);
   let coloured = 0;
   let pixels = 0;
@@ -124,7 +124,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
   let received = 0;
   return {
     voxels,
-    /** The histogram of the volume's values, complete after finish(); null without a volume. */
+    /** The histogram of the volume's values, complete after finish(); null without a volume or without `histogram`. */
     histogram,
     add(r: SliceResult): void {
       if (r.voxels.length !== n) throw new Error(`slice ${r.index} has ${r.voxels.length} voxels, expected ${n}`);

@@ -56,7 +56,7 @@ export async function readStackFromTargets(
     }
     if (opts.skipped?.length) plan.skipped.unshift(...opts.skipped);
     opts.onPlan?.(plan);
-    const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels, sharedMemory: opts.sharedMemory });
+    const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels, sharedMemory: opts.sharedMemory, histogram: true });
     // with a volume, each worker also counts its slices' values (the histogram of the window)
     const requests = sliceRequests(plan, opts.maxPixels, assembler.voxels).map(r => (assembler.histogram ? { ...r, histogram: true } : r));
     await pool.run(requests, { onSlice: r => assembler.add(r), onProgress: opts.onProgress, signal: opts.signal });
