@@ -50,6 +50,19 @@ test.each([
   expect(progress).toEqual(Array.from({ length: 9 }, (_, k) => (k + 1) / 9));
 });
 
+test('files larger than one write call (512 KiB) are whole: pieces across the head and the pixels', async () => {
+  const n = 811 * 700; // 1.1 MB of 16-bit values per file: three pieces, the first with the head
+  for (const bits of [8, 16] as const) {
+    const voxels = bits === 8 ? new Uint8Array(n * 2) : new Uint16Array(n * 2);
+    for (let i = 0; i < voxels.length; i++) voxels[i] = bits === 8 ? (i * 13) % 251 : (i * 7919) % 65521;
+    const stack: VoxelStack = { columns: 811, rows: 700, slices: 2, bitsStored: bits, voxels, sliceNames: [] };
+    const records = buildExportRecords(stack, geometry);
+    const out = folder(`large-${bits}`);
+    await writeSeriesFiles(stack, records, out);
+    for (let k = 0; k < 2; k++) expect(readFileSync(join(out, `IMG000${k + 1}.dcm`)).equals(Buffer.from(writePart10(records[k], sliceView(stack, k))))).toBe(true);
+  }
+});
+
 test('a file that cannot be written is named, after the files in flight are done', async () => {
   const stack = makeStack(8);
   const records = buildExportRecords(stack, geometry);

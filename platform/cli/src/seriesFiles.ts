@@ -1,6 +1,7 @@
 // Writing a series to disk, one Part-10 file per slice, the fast way: each file is its head
 // (part10Head) then its pixel bytes (a view of the volume, or 8-bit widened into a buffer reused
-// from file to file), in one writev, with a few files in flight at once on libuv's thread pool.
+// from file to file), written without joining them, with a few files in flight at once on
+// libuv's thread pool.
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageStackError, part10FileName, part10Parts, sliceView, type SyntheticCtRecord, type VoxelStack } from '@imagestack/core';
@@ -20,23 +21,43 @@ export interface WriteSeriesOptions {
   inFlight?: number;
 }
 
-/** Writes every part to `path` (created or truncated), finishing short writes. */
+/**
+ * Bytes per write call. One write of a whole 3 MB file is much slower than the same bytes in
+ * pieces: the kernel (6.x, large page-cache folios) then fills it with 2 MB folios, and on our
+ * VM those come from memory the host must back again; measured for 330 files of 3 MB: 2.1 s
+ * of sys in 3 MB or 2 MB writes, 0.6–0.9 s in writes of 512 KiB or 1 MiB (fs.writeFile's
+ * pieces are 512 KiB).
+ */
+const WRITE_PIECE = 512 * 1024;
+
+/** `parts` without their first `n` bytes (views, no copy). */
+function dropBytes(parts: Uint8Array[], n: number): Uint8Array[] {
+  let k = 0;
+  while (k < parts.length && n >= parts[k].length) n -= parts[k++].length;
+  const rest = parts.slice(k);
+  if (n > 0) rest[0] = rest[0].subarray(n);
+  return rest;
+}
+
+/** Writes the parts one after the other to `path` (created or truncated), WRITE_PIECE bytes a call, finishing short writes. */
 async function writeFileParts(path: string, parts: Uint8Array[]): Promise<void> {
   const file = await open(path, 'w');
   try {
-    let rest = parts;
+    let rest = parts.filter(p => p.length > 0);
     let position = 0;
     while (rest.length) {
-      const { bytesWritten } = await file.writev(rest, position);
+      const piece: Uint8Array[] = [];
+      let size = 0;
+      for (const p of rest) {
+        if (size === WRITE_PIECE) break;
+        const take = Math.min(p.length, WRITE_PIECE - size);
+        piece.push(p.subarray(0, take));
+        size += take;
+      }
+      const { bytesWritten } = await file.writev(piece, position);
       if (bytesWritten === 0) throw new Error('the disk took no bytes');
       position += bytesWritten;
-      // drop what was written: whole parts, then the start of the next
-      let done = bytesWritten;
-      while (rest.length && done >= rest[0].length) {
-        done -= rest[0].length;
-        rest = rest.slice(1);
-      }
-      if (done > 0) rest = [rest[0].subarray(done), ...rest.slice(1)];
+      rest = dropBytes(rest, bytesWritten);
     }
   } finally {
     await file.close();
