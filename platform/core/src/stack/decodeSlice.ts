@@ -11,7 +11,7 @@ import { errorFromWire, errorToWire, ImageStackError, type WireError } from '../
 import { orientSlice } from '../geometry/orientSlice';
 import { isIdentityOrientation, type SliceOrientation } from '../geometry/sliceOrientation';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
-import { voxelHistogram } from '../dicom/window';
+import { histogramTallies, voxelHistogram } from '../dicom/window';
 import { downsampleInto } from './downsample';
 import { toGrey, type GreySlice } from './grey';
 import { hashPixels } from './hash';
@@ -156,9 +156,10 @@ function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uin
 /**
  * Decode, check, convert to grey, crop, downsample and orient one slice. Synchronous once the
  * bytes are in. `tiff`: the same file already parsed (see createSliceDecoder). `scratch`: a
- * buffer to reuse for the unoriented slice when there is an orientation (grown when short).
+ * buffer to reuse for the unoriented slice when there is an orientation (grown when short),
+ * and the histogram's work array (made on first use).
  */
-export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: TiffFile, scratch?: { buffer?: ArrayBuffer }): SliceResult {
+export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: TiffFile, scratch?: { buffer?: ArrayBuffer; tallies?: Uint32Array }): SliceResult {
   const f = req.downsample;
   const w = Math.floor(req.crop.width / f);
   const h = Math.floor(req.crop.height / f);
@@ -182,7 +183,7 @@ export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: Ti
   if (oriented) orientSlice(plain, w, h, req.orient, voxels);
   const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: req.hash === false ? '' : hashPixels(voxels) };
   if (req.target) result.inPlace = true;
-  if (req.histogram) result.histogram = voxelHistogram(voxels);
+  if (req.histogram) result.histogram = voxelHistogram(voxels, undefined, scratch ? (scratch.tallies ??= histogramTallies()) : undefined);
   return result;
 }
 
@@ -226,7 +227,7 @@ export function createSliceDecoder(reader?: SourceReader) {
   let lastSource: unknown;
   let lastBytes: Promise<Uint8Array> | undefined;
   let lastTiff: TiffFile | undefined;
-  const scratch: { buffer?: ArrayBuffer } = {};
+  const scratch: { buffer?: ArrayBuffer; tallies?: Uint32Array } = {};
   return {
     async decode(req: SliceRequest): Promise<SliceResult> {
       let bytes: Promise<Uint8Array>;
