@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExportRecords, ORIENTATION_PRESETS, part10Files, readPart10, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { buildExportRecords, ORIENTATION_PRESETS, part10Files, readPart10, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
 import { spawnSync } from 'node:child_process';
 import { encode } from 'fast-png';
 import { main } from '../cli';
@@ -21,10 +21,17 @@ const geometry: StackGeometry = {
   orientation: [...ORIENTATION_PRESETS.axial],
 };
 
-function makeStack(): VoxelStack {
-  const voxels = new Uint8Array(8 * 6 * 3);
+function makeStack(slices = 3): VoxelStack {
+  const voxels = new Uint8Array(8 * 6 * slices);
   for (let i = 0; i < voxels.length; i++) voxels[i] = (i * 11) % 256;
-  return { columns: 8, rows: 6, slices: 3, bitsStored: 8, voxels, sliceNames: [] };
+  return { columns: 8, rows: 6, slices, bitsStored: 8, voxels, sliceNames: [] };
+}
+
+/** A DICOM series of `slices` files, as convert writes them, in a new folder of `root`. */
+function writeDicomSeries(dir: string, slices: number): void {
+  mkdirSync(dir);
+  const stack = makeStack(slices);
+  for (const f of part10Files(stack, buildExportRecords(stack, geometry, { identity: { description: 'source' } }))) writeFileSync(join(dir, f.fileName), f.bytes);
 }
 
 let root: string;
@@ -32,9 +39,7 @@ let dicomDir: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'imagestack-convert-'));
   dicomDir = join(root, 'dicom');
-  mkdirSync(dicomDir);
-  const stack = makeStack();
-  for (const f of part10Files(stack, buildExportRecords(stack, geometry, { identity: { description: 'source' } }))) writeFileSync(join(dicomDir, f.fileName), f.bytes);
+  writeDicomSeries(dicomDir, 3);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -149,15 +154,26 @@ describe('--stow', () => {
   });
 });
 
-test('Ctrl-C (an aborted signal) stops convert with one line that says the series is partial, and progress is reported', async () => {
+test('Ctrl-C (an aborted signal) stops convert with one line that says the series is partial and how much of it is written, and progress is reported', async () => {
+  // more files than are written at once, so some are not yet started when the first is done
+  const source = join(root, 'dicom-12');
+  writeDicomSeries(source, 12);
   const c = collect();
   const controller = new AbortController();
   const steps: number[] = [];
-  const io = { ...c.io, signal: controller.signal, progress: (_step: string, f: number) => (steps.push(f), f >= 1 / 3 && controller.abort()) };
-  const code = await main(['convert', dicomDir, '--out', join(root, 'out-cancel')], io);
+  const io = { ...c.io, signal: controller.signal, progress: (_step: string, f: number) => (steps.push(f), controller.abort()) };
+  const out = join(root, 'out-cancel');
+  const code = await main(['convert', source, '--out', out], io);
   expect(code).toBe(1);
-  expect(c.err.join('')).toMatch(/^imagestack convert: .*out-cancel: stopped after 1 of 3 files: the folder holds a partial series\n$/);
-  expect(steps[0]).toBeCloseTo(1 / 3, 10);
+  const m = /^imagestack convert: .*out-cancel: stopped after (\d+) of 12 files: the folder holds a partial series\n$/.exec(c.err.join(''));
+  expect(m).not.toBeNull();
+  // the files in flight when it stopped were finished: the count is what the folder holds, each file whole
+  const files = readdirSync(out).sort();
+  expect(files.length).toBe(Number(m![1]));
+  expect(files.length).toBeLessThan(12);
+  for (const name of files) expect(readPart10(new Uint8Array(readFileSync(join(out, name)))).pixels.length).toBe(8 * 6);
+  expect(steps[0]).toBeCloseTo(1 / 12, 10);
+  expect(steps.map(f => Math.round(f * 12))).toEqual(files.map((_, i) => i + 1));
 });
 
 describe('dciodvfy on what convert writes (Debian package dicom3tools)', () => {
@@ -197,5 +213,11 @@ describe('dciodvfy on what convert writes (Debian package dicom3tools)', () => {
       expect([Number(file.dataset.RescaleSlope), Number(file.dataset.RescaleIntercept)]).toEqual([1, 0]);
     }
     expect(Array.from(file.pixels.subarray(0, 3))).toEqual([40, 47, 54]);
+    if (!rescaleType) {
+      // the window counted while decoding is the rule's window of every voxel written (grey levels: no rescale)
+      const all = readdirSync(out).sort().flatMap(name => Array.from(readPart10(new Uint8Array(readFileSync(join(out, name)))).pixels));
+      const w = windowFromVoxels(Uint8Array.from(all));
+      expect([Number(file.dataset.WindowCenter), Number(file.dataset.WindowWidth)]).toEqual([w.center, w.width]);
+    }
   });
 });

@@ -24,6 +24,7 @@ import { readStack } from '@imagestack/core/node';
 import { assembledGeometry, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions, type GeometryArgs } from '../geometryArgs';
 import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
 import { UsageError, type CliIo, type Command } from '../io';
+import { writeSeriesFiles } from '../seriesFiles';
 import { failureReport, printableUrl, type FileStowResult } from '../stowReport';
 
 const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--capture-window <level>,<width>] [--json]
@@ -55,6 +56,8 @@ export interface ConvertOptions {
   signal?: AbortSignal;
   /** Fraction of the files written (and sent). */
   onProgress?: (fraction: number) => void;
+  /** voxelHistogram(stack.voxels) when already counted (readStack's): spares a pass over the volume for the window. */
+  histogram?: Float64Array;
 }
 
 export interface ConvertResult {
@@ -93,8 +96,22 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   // core's one rule for what the files' values mean (the viewer's zip and PACS copy use it too)
   const rescale = exportRescale(stack, options);
   await prepareOut(out);
-  const records = buildExportRecords(stack, geometry, { identity: options.identity, rescale });
+  const records = buildExportRecords(stack, geometry, { identity: options.identity, rescale, histogram: options.histogram });
 
+  const result = (stow: ConvertResult['stow']): ConvertResult => ({
+    instances: stack.slices,
+    out,
+    seriesInstanceUID: records[0].SeriesInstanceUID,
+    stow,
+    ...(options.captureWindow ? { captureWindow: { ...options.captureWindow, huStep: rescale!.slope } } : {}),
+  });
+
+  if (!options.stowUrl) {
+    await writeSeriesFiles(stack, records, out, { signal: options.signal, onProgress: (written, total) => options.onProgress?.(written / total) });
+    return result(null);
+  }
+
+  // With --stow each file's bytes are sent as well: one buffer per file, written then sent.
   const fileOf = new Map<string, string>();
   async function* writeEach(): AsyncGenerator<StowInstance> {
     let written = 0;
@@ -112,29 +129,17 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
     }
   }
 
-  let stow: ConvertResult['stow'] = null;
-  if (options.stowUrl) {
-    const sent = await stowInstances(options.stowUrl, writeEach(), { token: options.token, total: stack.slices, signal: options.signal });
-    stow = { ...sent, failures: sent.failures.map(f => ({ file: fileOf.get(f.sopInstanceUID) ?? '', ...f })) };
-  } else {
-    for await (const _ of writeEach());
-  }
-  return {
-    instances: stack.slices,
-    out,
-    seriesInstanceUID: records[0].SeriesInstanceUID,
-    stow,
-    ...(options.captureWindow ? { captureWindow: { ...options.captureWindow, huStep: rescale!.slope } } : {}),
-  };
+  const sent = await stowInstances(options.stowUrl, writeEach(), { token: options.token, total: stack.slices, signal: options.signal });
+  return result({ ...sent, failures: sent.failures.map(f => ({ file: fileOf.get(f.sopInstanceUID) ?? '', ...f })) });
 }
 
-async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<{ stack: VoxelStack; geometry: StackGeometry }> {
-  const { stack, report } = await readStack(inputs, {
+async function readSlices(inputs: string[], g: GeometryArgs, io: CliIo): Promise<{ stack: VoxelStack; geometry: StackGeometry; histogram: Float64Array }> {
+  const { stack, report, histogram } = await readStack(inputs, {
     ...stackReadOptions(g),
     signal: io.signal,
     onProgress: (done, total) => io.progress?.('reading slices', done / total),
   });
-  return { stack, geometry: assembledGeometry(g, report) };
+  return { stack, geometry: assembledGeometry(g, report), histogram };
 }
 
 function parseConvertArgs(argv: string[]) {
@@ -172,6 +177,7 @@ export const convert: Command = {
     let geometry: StackGeometry;
     let identity: SeriesIdentity;
     let rescale: Rescale | undefined;
+    let histogram: Float64Array | undefined;
     let captureWindow = args.captureWindow;
     const dicom = await dicomInputs(args.inputs);
     if (dicom) {
@@ -185,7 +191,7 @@ export const convert: Command = {
       const g = args.geometry ?? parseGeometryArgs(args.notWindow).geometry;
       const warning = mirrorWarning(g);
       if (warning) io.stderr(`imagestack convert: ${warning}\n`);
-      ({ stack, geometry } = await readSlices(args.inputs, g, io));
+      ({ stack, geometry, histogram } = await readSlices(args.inputs, g, io));
       identity = { description: basename(resolve(args.inputs[0])) };
       // real-valued slices (float or 32-bit TIFF) were mapped into 16-bit voxels: exportRescale
       // keeps the source's values through RescaleSlope/Intercept (their unit unknown here)
@@ -198,6 +204,7 @@ export const convert: Command = {
       identity,
       captureWindow,
       rescale,
+      histogram,
       signal: io.signal,
       onProgress: f => io.progress?.(args.stowUrl ? 'writing and sending' : 'writing files', f),
     });

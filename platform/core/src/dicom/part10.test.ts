@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ORIENTATION_PRESETS } from '../geometry/orientation';
 import type { StackGeometry } from '../geometry/types';
 import { sliceView, type VoxelStack } from '../stack/types';
-import { readPart10, writePart10 } from './part10';
+import { part10Parts, readPart10, writePart10 } from './part10';
 import { buildSeriesRecords } from './records';
 import { createSeriesUids } from './uids';
 import { windowFromVoxels } from './window';
@@ -71,6 +71,34 @@ test('refuses pixels that do not fit the record', () => {
   const stack = makeStack(8);
   const records = buildSeriesRecords(stack, geometry, createSeriesUids(3), { storage: 'export' });
   expect(() => writePart10(records[0], new Uint8Array(3))).toThrow(/slice 1 has 3 pixels, its record says 7×5/);
+  expect(() => part10Parts(records[0], new Uint8Array(3))).toThrow(/slice 1 has 3 pixels, its record says 7×5/);
+  expect(() => part10Parts(records[0], sliceView(stack, 0), new Uint16Array(34))).toThrow(/scratch holds 34 values, the slice has 35/);
+});
+
+test('part10Parts: head then pixel bytes are writePart10 bytes; 16-bit pixels are the volume itself, 8-bit are widened into the scratch given', () => {
+  for (const bits of [8, 16] as const) {
+    const stack = makeStack(bits);
+    const records = buildSeriesRecords(stack, geometry, createSeriesUids(stack.slices), { storage: 'export', window: windowFromVoxels(stack.voxels) });
+    const scratch = new Uint16Array(7 * 5 + 3); // longer than a slice: only the slice's part is used
+    for (let k = 0; k < stack.slices; k++) {
+      const [head, pixelBytes] = part10Parts(records[k], sliceView(stack, k), scratch);
+      expect(head.length % 2).toBe(0);
+      expect(Buffer.concat([head, pixelBytes]).equals(Buffer.from(writePart10(records[k], sliceView(stack, k))))).toBe(true);
+      expect(pixelBytes.length).toBe(7 * 5 * 2);
+      if (bits === 16) {
+        expect(pixelBytes.buffer).toBe(stack.voxels.buffer);
+        expect(pixelBytes.byteOffset).toBe(k * 7 * 5 * 2);
+      } else {
+        expect(pixelBytes.buffer).toBe(scratch.buffer);
+        expect(pixelBytes.byteOffset).toBe(0);
+      }
+    }
+    // without a scratch buffer, 8-bit pixels are widened into a new one
+    const [, own] = part10Parts(records[0], sliceView(stack, 0));
+    if (bits === 16) expect(own.buffer).toBe(stack.voxels.buffer);
+    else expect(own.buffer).not.toBe(stack.voxels.buffer);
+    expect(Array.from(new Uint16Array(own.buffer, own.byteOffset, 35))).toEqual(Array.from(sliceView(stack, 0)));
+  }
 });
 
 test('refuses bytes that are not DICOM, naming the file', () => {

@@ -16,38 +16,31 @@ export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 /** (7FE0,0010) Pixel Data, VR OW, explicit VR little endian: tag, VR, 2 reserved bytes, 32-bit length. */
 const PIXEL_DATA_ELEMENT_HEADER = 12;
 
-function writePixelDataElement(out: Uint8Array, offset: number, pixels: VoxelArray): void {
-  const view = new DataView(out.buffer, out.byteOffset + offset, PIXEL_DATA_ELEMENT_HEADER);
-  view.setUint16(0, 0x7fe0, true);
-  view.setUint16(2, 0x0010, true);
-  view.setUint8(4, 0x4f); // 'O'
-  view.setUint8(5, 0x57); // 'W'
-  view.setUint16(6, 0, true);
-  view.setUint32(8, pixels.length * 2, true);
-  // Typed arrays use the platform's byte order; DICOM here is little endian. Every platform
-  // ImageStack runs on (x86, ARM in LE mode, WebAssembly) is little endian; refuse otherwise.
+// Typed arrays use the platform's byte order; DICOM here is little endian. Every platform
+// ImageStack runs on (x86, ARM in LE mode, WebAssembly) is little endian; refuse otherwise.
+function checkLittleEndian(): void {
   if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error('writePart10: big-endian platforms are not supported');
-  // every DICOM element has an even length, so the pixels start 2-byte aligned
-  new Uint16Array(out.buffer, out.byteOffset + offset + PIXEL_DATA_ELEMENT_HEADER, pixels.length).set(pixels);
+}
+
+function checkPixelCount(record: SyntheticCtRecord, pixels: number): void {
+  if (pixels !== record.Rows * record.Columns) {
+    throw new ImageStackError(
+      'mismatch',
+      `slice ${record.InstanceNumber} has ${pixels} pixels, its record says ${record.Columns}×${record.Rows}`,
+    );
+  }
 }
 
 /**
- * One DICOM Part-10 file (CT Image Storage, Explicit VR Little Endian) for one slice. The
- * record may come from either storage choice: the file always says 16 bits allocated and
- * stored (the CT IOD), and 8-bit pixels are widened to 16 bits with the same values.
- * dcmjs writes the file meta and every attribute; Pixel Data, the last element of any
- * dataset, is appended here straight into the output, widened in one pass (through dcmjs
- * it cost about 55 ms per 1920×1080 slice in copies).
+ * Everything of a slice's Part-10 file before the pixel values: preamble, file meta, every
+ * attribute (written by dcmjs) and Pixel Data's element header (tag, OW, length). Its length
+ * is even (every DICOM element's is), so the 16-bit values that follow start 2-byte aligned.
+ * The whole file is this then part10PixelBytes (see writePart10).
  * @param record a record from buildSeriesRecords
- * @param pixels the slice's voxels, rows × columns, columns fastest (e.g. sliceView(stack, k))
  */
-export function writePart10(record: SyntheticCtRecord, pixels: VoxelArray): Uint8Array {
-  if (pixels.length !== record.Rows * record.Columns) {
-    throw new ImageStackError(
-      'mismatch',
-      `slice ${record.InstanceNumber} has ${pixels.length} pixels, its record says ${record.Columns}×${record.Rows}`,
-    );
-  }
+export function part10Head(record: SyntheticCtRecord): Uint8Array {
+  checkLittleEndian();
+  const pixelCount = record.Rows * record.Columns;
   const dataset: Record<string, unknown> = { ...record, ...storageBits('export', 16) };
   delete dataset.PixelData;
   const meta = {
@@ -60,10 +53,63 @@ export function writePart10(record: SyntheticCtRecord, pixels: VoxelArray): Uint
   };
   const dict = new (dcmjs().DicomDict)(dcmjs().DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = dcmjs().DicomMetaDictionary.denaturalizeDataset(dataset);
-  const header = new Uint8Array(dict.write());
-  const out = new Uint8Array(header.length + PIXEL_DATA_ELEMENT_HEADER + pixels.length * 2);
-  out.set(header);
-  writePixelDataElement(out, header.length, pixels);
+  const dataset10 = new Uint8Array(dict.write());
+  const head = new Uint8Array(dataset10.length + PIXEL_DATA_ELEMENT_HEADER);
+  head.set(dataset10);
+  const view = new DataView(head.buffer, dataset10.length, PIXEL_DATA_ELEMENT_HEADER);
+  view.setUint16(0, 0x7fe0, true);
+  view.setUint16(2, 0x0010, true);
+  view.setUint8(4, 0x4f); // 'O'
+  view.setUint8(5, 0x57); // 'W'
+  view.setUint16(6, 0, true);
+  view.setUint32(8, pixelCount * 2, true);
+  return head;
+}
+
+/**
+ * Pixel Data's value for a slice: its values as 16-bit little-endian bytes, the rest of the
+ * file after part10Head. 16-bit voxels are returned as they are (a view of the same memory,
+ * no copy); 8-bit voxels are widened into `scratch` (at least as long as the slice; reuse it
+ * from file to file: fresh multi-megabyte buffers cost page faults and collections) or, without
+ * one, into a new array.
+ * @param pixels the slice's voxels, rows × columns, columns fastest (e.g. sliceView(stack, k))
+ */
+export function part10PixelBytes(pixels: VoxelArray, scratch?: Uint16Array): Uint8Array {
+  checkLittleEndian();
+  if (pixels instanceof Uint16Array) return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  if (scratch && scratch.length < pixels.length) throw new Error(`part10PixelBytes: scratch holds ${scratch.length} values, the slice has ${pixels.length}`);
+  const wide = scratch ? scratch.subarray(0, pixels.length) : new Uint16Array(pixels.length);
+  wide.set(pixels);
+  return new Uint8Array(wide.buffer, wide.byteOffset, wide.byteLength);
+}
+
+/**
+ * The parts of one slice's Part-10 file, to be written one after the other (e.g. by one
+ * writev): part10Head and part10PixelBytes, the pixel count checked against the record.
+ * Their concatenation is writePart10's bytes.
+ */
+export function part10Parts(record: SyntheticCtRecord, pixels: VoxelArray, scratch?: Uint16Array): [head: Uint8Array, pixelBytes: Uint8Array] {
+  checkPixelCount(record, pixels.length);
+  return [part10Head(record), part10PixelBytes(pixels, scratch)];
+}
+
+/**
+ * One DICOM Part-10 file (CT Image Storage, Explicit VR Little Endian) for one slice, in one
+ * buffer. The record may come from either storage choice: the file always says 16 bits
+ * allocated and stored (the CT IOD), and 8-bit pixels are widened to 16 bits with the same
+ * values. dcmjs writes the file meta and every attribute (part10Head); Pixel Data, the last
+ * element of any dataset, is appended here straight into the output, widened in one pass
+ * (through dcmjs it cost about 55 ms per 1920×1080 slice in copies). Writers to disk that need
+ * no single buffer use part10Parts instead.
+ * @param record a record from buildSeriesRecords
+ * @param pixels the slice's voxels, rows × columns, columns fastest (e.g. sliceView(stack, k))
+ */
+export function writePart10(record: SyntheticCtRecord, pixels: VoxelArray): Uint8Array {
+  checkPixelCount(record, pixels.length);
+  const head = part10Head(record);
+  const out = new Uint8Array(head.length + pixels.length * 2);
+  out.set(head);
+  new Uint16Array(out.buffer, head.length, pixels.length).set(pixels);
   return out;
 }
 

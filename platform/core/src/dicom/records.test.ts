@@ -169,6 +169,15 @@ describe('window from the histogram', () => {
     }
   });
 
+  test('8-bit counts of large slices (counted in pairs): every voxel at any offset, a constant run, added to what is there', () => {
+    const all = Uint8Array.from({ length: 300_007 }, (_, i) => (i % 5000 < 700 ? 42 : (i * 37 + (i >> 7)) & 255));
+    for (const [from, to] of [[0, 300_007], [1, 300_006], [2, 200_001], [3, 70_000], [0, 1 << 16], [5, 5 + (1 << 16) - 1]]) {
+      const naive = new Float64Array(256).fill(3);
+      for (let i = from; i < to; i++) naive[all[i]]++;
+      expect({ from, to, counts: Array.from(voxelHistogram(all.subarray(from, to), new Float64Array(256).fill(3))) }).toEqual({ from, to, counts: Array.from(naive) });
+    }
+  });
+
   test('a constant volume gets width 1', () => {
     expect(windowFromVoxels(new Uint8Array(10).fill(7))).toEqual({ center: 7.5, width: 1 });
   });

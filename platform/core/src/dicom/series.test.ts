@@ -3,6 +3,7 @@ import type { StackGeometry } from '../geometry/types';
 import { captureWindowRescale, greyToHu, parseCaptureWindow } from '../hu/captureWindow';
 import type { VoxelStack } from '../stack/types';
 import { buildExportRecords, exportRescale } from './series';
+import { voxelHistogram, windowFromVoxels } from './window';
 
 const geometry: StackGeometry = { pixelSpacingXMm: 0.5, pixelSpacingYMm: 0.5, sliceSpacingMm: 1, originMm: [0, 0, 0], orientation: [...ORIENTATION_PRESETS.axial] };
 
@@ -40,4 +41,16 @@ describe('exportRescale: what the exported values mean, one rule for the CLI and
   test('a capture window on 16-bit data is refused with a typed error', () => {
     expect(() => exportRescale(stackOf(16), { captureWindow: parseCaptureWindow('lung') })).toThrow(/8-bit grey levels to HU; these slices are 16-bit/);
   });
+});
+
+test('buildExportRecords takes an already counted histogram for the window (the same window), and refuses one of other voxels', () => {
+  const stack = stackOf(8);
+  const counted = voxelHistogram(stack.voxels);
+  const [given] = buildExportRecords(stack, geometry, { histogram: counted });
+  const [own] = buildExportRecords(stack, geometry);
+  expect([given.WindowCenter, given.WindowWidth]).toEqual([own.WindowCenter, own.WindowWidth]);
+  const w = windowFromVoxels(stack.voxels);
+  expect([Number(given.WindowCenter), Number(given.WindowWidth)]).toEqual([w.center, w.width]);
+  // a histogram of another volume (here one slice short) would set a wrong window
+  expect(() => buildExportRecords(stack, geometry, { histogram: voxelHistogram(stack.voxels.subarray(4)) })).toThrow(/the histogram counts 4 values, the stack holds 8/);
 });

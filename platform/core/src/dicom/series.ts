@@ -5,7 +5,7 @@ import { sliceView, type VoxelStack } from '../stack/types';
 import { writePart10 } from './part10';
 import { buildSeriesRecords, type Rescale, type SeriesIdentity, type SyntheticCtRecord } from './records';
 import { createSeriesUids, type SeriesUids } from './uids';
-import { windowFromVoxels, type VoiWindow } from './window';
+import { voxelHistogram, windowFromHistogram, type VoiWindow } from './window';
 
 /** One written slice: what to call the file and its Part-10 bytes. */
 export interface Part10File {
@@ -19,8 +19,13 @@ export interface ExportSeriesOptions {
   identity?: SeriesIdentity;
   /** The import's UIDs, when the viewer already made them; new ones otherwise. */
   uids?: SeriesUids;
-  /** Defaults to windowFromVoxels(stack.voxels). */
+  /** Defaults to windowFromHistogram of `histogram`, i.e. windowFromVoxels(stack.voxels). */
   window?: VoiWindow;
+  /**
+   * voxelHistogram(stack.voxels) when it is already counted (readStack's, counted slice by
+   * slice as they were decoded): spares a pass over the whole volume.
+   */
+  histogram?: Float64Array;
   /**
    * The window the captures were taken with: the files then say approximate HU through
    * RescaleSlope/Intercept (captureWindowRescale), RescaleType HU. 8-bit stacks only; wins over
@@ -46,12 +51,21 @@ export function exportRescale(stack: Pick<VoxelStack, 'bitsStored' | 'rescale'>,
   return undefined;
 }
 
-/** The 'export' records of a whole stack, with the window taken from its voxels. */
+/** The histogram given for a stack, checked to count as many values as it holds (else a stale one would set the window). */
+function stackHistogram(stack: VoxelStack, histogram: Float64Array | undefined): Float64Array {
+  if (!histogram) return voxelHistogram(stack.voxels);
+  let counted = 0;
+  for (let v = 0; v < histogram.length; v++) counted += histogram[v];
+  if (counted !== stack.voxels.length) throw new Error(`buildExportRecords: the histogram counts ${counted} values, the stack holds ${stack.voxels.length}`);
+  return histogram;
+}
+
+/** The 'export' records of a whole stack, with the window taken from its voxels' histogram. */
 export function buildExportRecords(stack: VoxelStack, geometry: StackGeometry, options: ExportSeriesOptions = {}): SyntheticCtRecord[] {
   return buildSeriesRecords(stack, geometry, options.uids ?? createSeriesUids(stack.slices), {
     storage: 'export',
     identity: options.identity,
-    window: options.window ?? windowFromVoxels(stack.voxels),
+    window: options.window ?? windowFromHistogram(stackHistogram(stack, options.histogram)),
     rescale: exportRescale(stack, options),
   });
 }

@@ -6,41 +6,61 @@ export interface VoiWindow {
   width: number;
 }
 
+/** Below this many 8-bit voxels, counting one by one beats folding the 65536 pair tallies. */
+const PAIR_COUNTING_FROM = 1 << 16;
+
+/** The work array of voxelHistogram's pair counting: reuse one (all zeros) from call to call. */
+export function histogramTallies(): Uint32Array {
+  return new Uint32Array(65536);
+}
+
 /**
  * Counts of each stored value: 256 bins for 8-bit voxels, 65536 for 16-bit. Pass `into` to
  * add slices one by one (the viewer decodes slices on demand and need not hold them all).
+ * `tallies` (from histogramTallies, left all zeros again): the 256 KiB work array to use for
+ * large 8-bit inputs, for callers that count slice after slice (a fresh one each time costs
+ * page faults).
  */
-export function voxelHistogram(voxels: VoxelArray, into?: Float64Array): Float64Array {
+export function voxelHistogram(voxels: VoxelArray, into?: Float64Array, tallies?: Uint32Array): Float64Array {
   const bins = voxels instanceof Uint8Array ? 256 : 65536;
   const h = into ?? new Float64Array(bins);
   if (h.length < bins) throw new Error(`voxelHistogram: histogram has ${h.length} bins, needs ${bins}`);
   if (voxels instanceof Uint8Array) {
-    // Four voxels per 32-bit load into four integer tallies side by side (neighbouring voxels
-    // mostly share a value, and one tally would wait on its own last increment), added into
-    // the histogram every 2^28 voxels so no tally overflows: the same counts, about twice as
-    // fast on a volume of hundreds of MB.
-    const t = new Uint32Array(1024);
+    if (voxels.length < PAIR_COUNTING_FROM) {
+      for (let i = 0; i < voxels.length; i++) h[voxels[i]]++;
+      return h;
+    }
+    // Two voxels at a time: each 32-bit load is two 16-bit pairs, each pair one increment of a
+    // 65536-entry tally (neighbouring voxels mostly share a value, and a tally of single values
+    // would wait on its own last increment); the pairs are split into their two values when added
+    // into the histogram, every 2^26 words so no tally overflows. The same counts, 1.5–2× faster
+    // than four tallies of single values side by side (a 1.5 MB slice of screen captures right
+    // after its decode: 0.65 against 1–1.4 ms; one tally of single values 2.4 ms).
+    if (tallies && tallies.length !== 65536) throw new Error(`voxelHistogram: tallies has ${tallies.length} entries, needs 65536`);
+    const t = tallies ?? histogramTallies();
     const flush = () => {
-      for (let v = 0; v < 256; v++) h[v] += t[v] + t[256 + v] + t[512 + v] + t[768 + v];
+      for (let p = 0; p < 65536; p++) {
+        const c = t[p];
+        if (c) {
+          h[p & 255] += c;
+          h[p >>> 8] += c;
+        }
+      }
       t.fill(0);
     };
-    // the voxels before the first 4-byte boundary (all of them when there is none), one by one
-    const gap = (4 - (voxels.byteOffset & 3)) & 3;
-    const head = voxels.length > gap ? gap : voxels.length;
-    for (let i = 0; i < head; i++) t[voxels[i]]++;
-    const words = head === gap ? new Uint32Array(voxels.buffer, voxels.byteOffset + head, (voxels.length - head) >>> 2) : new Uint32Array(0);
+    // the voxels before the first 4-byte boundary, one by one
+    const head = (4 - (voxels.byteOffset & 3)) & 3;
+    for (let i = 0; i < head; i++) h[voxels[i]]++;
+    const words = new Uint32Array(voxels.buffer, voxels.byteOffset + head, (voxels.length - head) >>> 2);
     for (let q0 = 0; q0 < words.length; q0 += 1 << 26) {
       for (let q = q0, end = Math.min(words.length, q0 + (1 << 26)); q < end; q++) {
         const x = words[q];
-        t[x & 255]++;
-        t[256 + ((x >>> 8) & 255)]++;
-        t[512 + ((x >>> 16) & 255)]++;
-        t[768 + (x >>> 24)]++;
+        t[x & 0xffff]++;
+        t[x >>> 16]++;
       }
       flush();
     }
-    for (let i = head + 4 * words.length; i < voxels.length; i++) t[voxels[i]]++;
-    flush();
+    for (let i = head + 4 * words.length; i < voxels.length; i++) h[voxels[i]]++;
     return h;
   }
   for (let i = 0; i < voxels.length; i++) h[voxels[i]]++;

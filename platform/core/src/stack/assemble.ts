@@ -1,3 +1,4 @@
+import { voxelHistogram } from '../dicom/window';
 import type { SliceRequest, SliceResult, DecodeSource } from './decodeSlice';
 import { checkGapPolicy } from './gaps';
 import type { StackPlan } from './plan';
@@ -77,8 +78,11 @@ export function sliceRequests(plan: StackPlan, maxPixels?: number, shared?: Uint
   return requests;
 }
 
-/** Makes each filled slice of `voxels` from its neighbours: (1 − w) · from + w · to, rounded. */
-function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number): void {
+/**
+ * Makes each filled slice of `voxels` from its neighbours: (1 − w) · from + w · to, rounded,
+ * and counts its values into `histogram` when given.
+ */
+function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number, histogram: Float64Array | null): void {
   plan.slices.forEach((s, k) => {
     if (!s.fill) return;
     const { from, to, weight } = s.fill;
@@ -87,16 +91,20 @@ function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number
     const o = k * n;
     const w = weight;
     for (let i = 0; i < n; i++) voxels[o + i] = Math.round(voxels[a + i] + w * (voxels[b + i] - voxels[a + i]));
+    if (histogram) voxelHistogram(voxels.subarray(o, o + n), histogram);
   });
 }
 
 /**
  * Collects decoded slices into one preallocated volume (or only their statistics, when
  * `keepVoxels` is false, as `info` does) and builds the report once every slice has arrived.
+ * With a volume and `histogram`, it also sums the histogram of the volume's values
+ * (voxelHistogram, for the series' window) from the slices' own (requests with `histogram`:
+ * counted in the workers) or, for a slice that arrives without one, from its voxels here.
  * Refuses (ImageStackError 'bad-argument') to build a volume of a gapped stack whose plan has
  * no gapPolicy: gaps are never silently squeezed out.
  */
-export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean; sharedMemory?: boolean } = {}) {
+export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boolean; sharedMemory?: boolean; histogram?: boolean } = {}) {
   const keep = opts.keepVoxels !== false;
   if (keep) checkGapPolicy(plan.gaps, plan.gapPolicy);
   const n = plan.columns * plan.rows;
@@ -108,6 +116,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
   const bytes = n * count * (plan.bitDepth / 8);
   const buffer = keep ? (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) : null;
   const voxels = buffer ? (plan.bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)) : null;
+  const histogram = voxels && opts.histogram ? new Float64Array(plan.bitDepth === 16 ? 65536 : 256) : null;
   const hashes: string[] = new Array(count);
   let coloured = 0;
   let pixels = 0;
@@ -115,18 +124,25 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
   let received = 0;
   return {
     voxels,
+    /** The histogram of the volume's values, complete after finish(); null without a volume or without `histogram`. */
+    histogram,
     add(r: SliceResult): void {
       if (r.voxels.length !== n) throw new Error(`slice ${r.index} has ${r.voxels.length} voxels, expected ${n}`);
       if (voxels && !r.inPlace) voxels.set(r.voxels, r.index * n);
+      // a slice decoded again (its voxels the same) is counted once
+      if (histogram && hashes[r.index] === undefined) {
+        if (r.histogram && r.histogram.length === histogram.length) for (let v = 0; v < histogram.length; v++) histogram[v] += r.histogram[v];
+        else voxelHistogram(voxels!.subarray(r.index * n, (r.index + 1) * n), histogram);
+      }
       if (hashes[r.index] === undefined) received++;
       hashes[r.index] = r.hash;
       coloured += r.colouredPixels;
       pixels += r.pixels;
       if (r.colouredPixels) colouredSlices++;
     },
-    finish(): { stack: VoxelStack | null; report: StackReport } {
+    finish(): { stack: VoxelStack | null; report: StackReport; histogram: Float64Array | null } {
       if (received !== decoded) throw new Error(`only ${received} of ${decoded} slices arrived`);
-      if (voxels) fillSlices(plan, voxels, n);
+      if (voxels) fillSlices(plan, voxels, n, histogram);
       const first = new Map<string, number>();
       const duplicates: DuplicateSlice[] = [];
       const filled: FilledSlice[] = [];
@@ -181,7 +197,7 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
             ...(plan.rescale ? { rescale: plan.rescale } : {}),
           }
         : null;
-      return { stack, report };
+      return { stack, report, histogram };
     },
   };
 }

@@ -11,6 +11,7 @@ import { errorFromWire, errorToWire, ImageStackError, type WireError } from '../
 import { orientSlice } from '../geometry/orientSlice';
 import { isIdentityOrientation, type SliceOrientation } from '../geometry/sliceOrientation';
 import type { CropRect, DownsampleFactor } from '../geometry/types';
+import { histogramTallies, voxelHistogram } from '../dicom/window';
 import { downsampleInto } from './downsample';
 import { toGrey, type GreySlice } from './grey';
 import { hashPixels } from './hash';
@@ -59,6 +60,12 @@ export interface SliceRequest {
   target?: { buffer: SharedArrayBuffer; byteOffset: number };
   /** false: skip hashPixels (the result's hash is ''): for callers that do not look for duplicates. */
   hash?: boolean;
+  /**
+   * true: count the slice's values (voxelHistogram) while the slice is still in this worker's
+   * cache, for the series' window: a separate pass over the whole volume afterwards cost the
+   * calling thread 0.4 s on 500 MB of voxels.
+   */
+  histogram?: boolean;
   /** Set by the pool to match replies to requests; echoed in the reply. */
   ticket?: number;
 }
@@ -75,6 +82,8 @@ export interface SliceResult {
   hash: string;
   /** The voxels were written into the request's `target`: nothing to copy. */
   inPlace?: boolean;
+  /** With the request's `histogram`: voxelHistogram(voxels), in its own (transferable) buffer. */
+  histogram?: Float64Array;
 }
 
 export type SliceReply =
@@ -147,9 +156,10 @@ function decodeGrey(bytes: Uint8Array, req: SliceRequest, out?: Uint8Array | Uin
 /**
  * Decode, check, convert to grey, crop, downsample and orient one slice. Synchronous once the
  * bytes are in. `tiff`: the same file already parsed (see createSliceDecoder). `scratch`: a
- * buffer to reuse for the unoriented slice when there is an orientation (grown when short).
+ * buffer to reuse for the unoriented slice when there is an orientation (grown when short),
+ * and the histogram's work array (made on first use).
  */
-export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: TiffFile, scratch?: { buffer?: ArrayBuffer }): SliceResult {
+export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: TiffFile, scratch?: { buffer?: ArrayBuffer; tallies?: Uint32Array }): SliceResult {
   const f = req.downsample;
   const w = Math.floor(req.crop.width / f);
   const h = Math.floor(req.crop.height / f);
@@ -173,6 +183,7 @@ export function decodeSliceBytes(bytes: Uint8Array, req: SliceRequest, tiff?: Ti
   if (oriented) orientSlice(plain, w, h, req.orient, voxels);
   const result: SliceResult = { index: req.index, voxels, colouredPixels: grey.colouredPixels, pixels: grey.width * grey.height, hash: req.hash === false ? '' : hashPixels(voxels) };
   if (req.target) result.inPlace = true;
+  if (req.histogram) result.histogram = voxelHistogram(voxels, undefined, scratch ? (scratch.tallies ??= histogramTallies()) : undefined);
   return result;
 }
 
@@ -216,7 +227,7 @@ export function createSliceDecoder(reader?: SourceReader) {
   let lastSource: unknown;
   let lastBytes: Promise<Uint8Array> | undefined;
   let lastTiff: TiffFile | undefined;
-  const scratch: { buffer?: ArrayBuffer } = {};
+  const scratch: { buffer?: ArrayBuffer; tallies?: Uint32Array } = {};
   return {
     async decode(req: SliceRequest): Promise<SliceResult> {
       let bytes: Promise<Uint8Array>;
@@ -247,6 +258,7 @@ export function createSliceDecoder(reader?: SourceReader) {
         const result = await this.decode(req);
         // Shared memory is not transferred (it is shared); a plain buffer is handed over.
         const transfer = result.inPlace ? [] : [result.voxels.buffer as ArrayBuffer];
+        if (result.histogram) transfer.push(result.histogram.buffer as ArrayBuffer);
         return { reply: { index: req.index, ticket: req.ticket, ok: true, result }, transfer };
       } catch (e) {
         const error = e instanceof ImageStackError ? errorToWire(e.withFile(req.file), 'decoding') : errorToWire(new ImageStackError('corrupt', `could not be decoded (${(e as Error)?.message ?? String(e)})`, req.file), 'decoding');

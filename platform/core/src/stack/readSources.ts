@@ -36,12 +36,14 @@ export interface ReadSourcesOptions extends StackPlanOptions {
  * The whole ingestion, for any kind of source: probe headers, plan (order, size, crop,
  * downsample, memory; for real-valued slices the value window, measured on a sample of
  * slices unless `valueRange` gives it), decode in the pool straight into one preallocated volume, report.
+ * `histogram`: the counts of the volume's values (voxelHistogram of stack.voxels, counted
+ * slice by slice as they were decoded), for windowFromHistogram; null without a volume.
  * Node's readStack and the viewer's import both run this.
  */
 export async function readStackFromTargets(
   targets: readonly ProbeTarget[],
   opts: ReadSourcesOptions = {},
-): Promise<{ stack: VoxelStack | null; report: StackReport; plan: StackPlan }> {
+): Promise<{ stack: VoxelStack | null; report: StackReport; plan: StackPlan; histogram: Float64Array | null }> {
   // A pool of our own starts now, so its workers boot while this thread probes the files.
   const pool = opts.pool ?? createDecodePool({ workers: opts.workers ?? 0, spawn: opts.spawn, reader: opts.reader });
   try {
@@ -54,8 +56,10 @@ export async function readStackFromTargets(
     }
     if (opts.skipped?.length) plan.skipped.unshift(...opts.skipped);
     opts.onPlan?.(plan);
-    const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels, sharedMemory: opts.sharedMemory });
-    await pool.run(sliceRequests(plan, opts.maxPixels, assembler.voxels), { onSlice: r => assembler.add(r), onProgress: opts.onProgress, signal: opts.signal });
+    const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels, sharedMemory: opts.sharedMemory, histogram: true });
+    // with a volume, each worker also counts its slices' values (the histogram of the window)
+    const requests = sliceRequests(plan, opts.maxPixels, assembler.voxels).map(r => (assembler.histogram ? { ...r, histogram: true } : r));
+    await pool.run(requests, { onSlice: r => assembler.add(r), onProgress: opts.onProgress, signal: opts.signal });
     return { ...assembler.finish(), plan };
   } finally {
     if (!opts.pool) pool.close();

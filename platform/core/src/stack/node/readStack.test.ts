@@ -5,11 +5,19 @@ import path from 'node:path';
 import { writeBmp } from '../../../../../tests/fixtures/images/bmpWriter';
 import { magick, tempDir } from '../../../../../tests/fixtures/images/magick';
 import { decodeImage } from '../../decode/decodeImage';
+import { voxelHistogram } from '../../dicom/window';
 import { orientSlice } from '../../geometry/orientSlice';
 import { sliceView } from '../types';
+import { createDecodePool } from '../pool';
 import { inspectStack, readStack } from './readStack';
+import { spawnNodeWorker } from './spawnNodeWorker';
 
 const tmp = tempDir('imagestack-stack-');
+
+/** The histogram readStack counted while decoding is the one of the volume it returns. */
+function expectVolumeHistogram(r: { stack: { voxels: Uint8Array | Uint16Array }; histogram: Float64Array }): void {
+  expect(Buffer.from(r.histogram.buffer).equals(Buffer.from(voxelHistogram(r.stack.voxels).buffer))).toBe(true);
+}
 afterAll(() => tmp.cleanup());
 const W = 40;
 const H = 30;
@@ -50,6 +58,9 @@ test('order, skipped files, gaps, duplicates, coloured fraction; 2 workers give 
   const pooled = await readStack([main], { gapPolicy: 'continuous', workers: 2 });
   const { stack, report } = pooled;
   expect(Buffer.from(stack.voxels).equals(Buffer.from(single.stack.voxels))).toBe(true);
+  // counted in the workers, and on this thread without them
+  expectVolumeHistogram(pooled);
+  expectVolumeHistogram(single);
   const order = ['IMG (1).bmp', 'IMG (2).bmp', 'IMG (3).bmp', 'IMG (10).bmp', 'IMG (11).bmp', 'IMG (12).bmp', 'IMG (13).bmp'];
   expect(report.order).toEqual(order);
   expect(stack.sliceNames).toEqual(order);
@@ -138,9 +149,11 @@ test('a multi-page 16-bit TIFF is a whole 16-bit stack; 16-bit PNG slices stay 1
   mkdirSync(dir);
   const tif = path.join(dir, 'ct.tif');
   magick('-size', '12x10', 'gradient:#000010002000-#ffffeeeedddd', '(', '+clone', '-negate', ')', '(', '+clone', '-flip', ')', '-colorspace', 'gray', '-depth', '16', '-compress', 'lzw', '-adjoin', tif);
-  const { stack, report } = await readStack([tif], { workers: 2 });
+  const { stack, report, histogram } = await readStack([tif], { workers: 2 });
   expect(stack).toMatchObject({ columns: 12, rows: 10, slices: 3, bitsStored: 16 });
   expect(stack.voxels).toBeInstanceOf(Uint16Array);
+  expectVolumeHistogram({ stack, histogram });
+  expect(histogram.length).toBe(65536);
   expect(report.order).toEqual(['ct.tif#1', 'ct.tif#2', 'ct.tif#3']);
   const pages = decodeImage(new Uint8Array(require('node:fs').readFileSync(tif)), tif).pages;
   pages.forEach((p, k) => expect(Array.from(sliceView(stack, k))).toEqual(Array.from(p.data)));
@@ -193,8 +206,10 @@ test('a gapped stack is refused without a gap policy, before any pixel is decode
 test('gaps filled: every file keeps its numbered place, the missing ones are interpolated (workers write in place)', async () => {
   const dir = folder('gapped', [1, 2, 3, 5, 6, 9]);
   for (const reverse of [false, true]) {
-    const { stack, report } = await readStack([dir], { workers: 2, gapPolicy: 'fill', reverse });
+    const { stack, report, histogram } = await readStack([dir], { workers: 2, gapPolicy: 'fill', reverse });
     expect(stack.slices).toBe(9);
+    // the decoded slices counted in the workers, the interpolated ones as they are made
+    expectVolumeHistogram({ stack, histogram });
     // Slice k is number k + 1 (9 − k reversed): each file's pixels are where its number says.
     for (const n of [1, 2, 3, 5, 6, 9]) {
       const k = reverse ? 9 - n : n - 1;
@@ -222,5 +237,19 @@ test('flip and rotate are applied to each slice after crop and downsample, the s
     expect(Buffer.from(pooled.stack.voxels).equals(Buffer.from(inline.stack.voxels))).toBe(true);
     for (let k = 0; k < 2; k++) expect(Array.from(sliceView(pooled.stack, k))).toEqual(Array.from(orientSlice(sliceView(plain.stack, k) as Uint8Array, 15, 10, orient)));
     expect(pooled.report.orient).toEqual({ flip: orient.flip ?? 'none', rotate: orient.rotate });
+  }
+});
+
+test('a worker thread counts the values of a slice when asked (the histogram comes back with the voxels)', async () => {
+  const pool = createDecodePool({ workers: 1, spawn: spawnNodeWorker });
+  try {
+    const req = { index: 0, file: 'IMG (2).bmp', source: path.join(main, 'IMG (2).bmp'), page: 0, width: W, height: H, bitDepth: 8 as const, crop: { x: 0, y: 0, width: W, height: H }, downsample: 1 as const };
+    const counted = await pool.decode({ ...req, histogram: true });
+    // (from the worker's realm: instanceof this one's Float64Array would be false)
+    expect(Object.prototype.toString.call(counted.histogram)).toBe('[object Float64Array]');
+    expect(Array.from(counted.histogram!)).toEqual(Array.from(voxelHistogram(counted.voxels)));
+    expect((await pool.decode(req)).histogram).toBeUndefined();
+  } finally {
+    pool.close();
   }
 });

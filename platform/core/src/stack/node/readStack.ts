@@ -83,11 +83,12 @@ async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels
  * Read a stack: list the inputs (folders or files), read headers, plan (natural order,
  * optional reverse, same size everywhere, crop, downsample, memory check), then decode every
  * slice in worker_threads straight into one preallocated grey volume. Errors are
- * ImageStackErrors naming the file.
+ * ImageStackErrors naming the file. `histogram`: voxelHistogram(stack.voxels), counted by the
+ * workers as they decoded (for the series' window: buildExportRecords' `histogram`).
  */
-export async function readStack(paths: readonly string[], opts: ReadStackOptions = {}): Promise<{ stack: VoxelStack; report: StackReport }> {
-  const { stack, report } = await scan(paths, opts, true);
-  return { stack: stack!, report };
+export async function readStack(paths: readonly string[], opts: ReadStackOptions = {}): Promise<{ stack: VoxelStack; report: StackReport; histogram: Float64Array }> {
+  const { stack, report, histogram } = await scan(paths, opts, true);
+  return { stack: stack!, report, histogram: histogram! };
 }
 
 /**
