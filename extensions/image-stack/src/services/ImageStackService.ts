@@ -1,5 +1,5 @@
 import type { CalibrationRecord, CaptureWindow, GapRecord, SeriesIdentity, SeriesUids, SliceOrientation, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
-import { createSeriesUids, sliceView, voxelHistogram, windowFromHistogram } from '@imagestack/core';
+import { createSeriesUids, sliceView, stackHistogram, windowFromHistogram } from '@imagestack/core';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
 import { createWorkflowState, type WorkflowState } from '../workflow/workflowState';
@@ -57,6 +57,8 @@ export interface AddStackOptions {
   provenance?: ImportProvenance;
   /** [autosave] a restored session keeps its series' UIDs and date (persistence/). */
   restored?: { uids: SeriesUids; identity: SeriesIdentity };
+  /** voxelHistogram(stack.voxels) when the decode already counted it (loadStack); otherwise counted here. */
+  histogram?: Float64Array;
 }
 
 type Listener = (series: LoadedSeries) => void;
@@ -89,7 +91,7 @@ export class ImageStackService {
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
     const uids = restored?.uids ?? createSeriesUids(stack.slices);
-    const histogram = voxelHistogram(stack.voxels);
+    const histogram = stackHistogram(stack, options.histogram);
     const window = windowFromHistogram(histogram);
     // dated once: every record built later (viewer, zip, PACS) carries the import's date
     const identity: SeriesIdentity = restored?.identity ?? { description, date: new Date() };
@@ -169,3 +171,4 @@ export class ImageStackService {
     return () => this.listeners.delete(listener);
   }
 }
+

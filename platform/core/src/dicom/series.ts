@@ -51,12 +51,16 @@ export function exportRescale(stack: Pick<VoxelStack, 'bitsStored' | 'rescale'>,
   return undefined;
 }
 
-/** The histogram given for a stack, checked to count as many values as it holds (else a stale one would set the window). */
-function stackHistogram(stack: VoxelStack, histogram: Float64Array | undefined): Float64Array {
+/**
+ * The histogram of a stack's values (its window's source): the one given, when the decode
+ * counted it (readStack, the viewer's loadStack), checked to count as many values as the stack
+ * holds (else a stale one would set the window); otherwise counted here.
+ */
+export function stackHistogram(stack: VoxelStack, histogram: Float64Array | undefined): Float64Array {
   if (!histogram) return voxelHistogram(stack.voxels);
   let counted = 0;
   for (let v = 0; v < histogram.length; v++) counted += histogram[v];
-  if (counted !== stack.voxels.length) throw new Error(`buildExportRecords: the histogram counts ${counted} values, the stack holds ${stack.voxels.length}`);
+  if (counted !== stack.voxels.length) throw new Error(`stackHistogram: the histogram counts ${counted} values, the stack holds ${stack.voxels.length}`);
   return histogram;
 }
 
