@@ -8,6 +8,8 @@ import { enterLabelmapToolsFrom3D } from './segmentation/labelmapTools';
 import { keepOneSurfaceIn3D } from './segmentation/oneSurface3D';
 import { ImageStackService } from './services/ImageStackService';
 import { startSessionKeeper } from './persistence/sessionKeeper';
+import { getCornerstone } from './utils/cornerstone';
+import { throttleLoadRenders } from './volumeRendering/loadRenders';
 
 /** The ImageStack OHIF extension: only assembles the module getters, each in its own file. */
 const extension = {
@@ -23,6 +25,8 @@ const extension = {
     service.whileInMode(enterLabelmapToolsFrom3D({ servicesManager, extensionManager, commandsManager }));
     // [autosave] restores a saved labelmap, then saves the session as the user works (persistence/)
     service.whileInMode(startSessionKeeper({ servicesManager, extensionManager }));
+    // our volumes stream in from memory: a render every quarter second, not at every 2 % of frames
+    service.whileInMode(throttleLoadRenders(getCornerstone(extensionManager).cornerstone, service));
   },
   onModeExit({ servicesManager }: { servicesManager: any }) {
     (servicesManager.services[SERVICE_NAME] as ImageStackService).leaveMode();
