@@ -13,12 +13,15 @@ export function registerImageStackLoader(cornerstone: any, scheme: string, servi
       if (!found) throw new Error(`ImageStack: ${imageId} is not loaded in this tab (was the page reloaded?)`);
       const { series, sliceIndex } = found;
       const scalarData = service.getSliceVoxels(imageId)!;
-      let min = Infinity;
-      let max = -Infinity;
-      for (let i = 0; i < scalarData.length; i++) {
-        const v = scalarData[i];
-        if (v < min) min = v;
-        if (v > max) max = v;
+      // the slice's range as its decode counted it, else one pass over it here
+      let min = series.sliceRanges ? series.sliceRanges[2 * sliceIndex] : Infinity;
+      let max = series.sliceRanges ? series.sliceRanges[2 * sliceIndex + 1] : -Infinity;
+      if (!series.sliceRanges) {
+        for (let i = 0; i < scalarData.length; i++) {
+          const v = scalarData[i];
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
       }
       const { rows, columns } = series.stack;
       const record = series.instances[sliceIndex];

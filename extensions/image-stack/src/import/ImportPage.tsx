@@ -24,8 +24,6 @@ import {
   type DecodeSource,
   type Orientation6,
   type StackPlan,
-  type StackReport,
-  type VoxelStack,
 } from '@imagestack/core';
 import { ROUTE_NAME, SERVICE_NAME } from '../ids';
 import { navigateTo, viewerPath } from '../utils/navigate';
@@ -310,7 +308,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     const ac = new AbortController();
     abortRef.current = ac;
     dispatch({ type: 'loadStarted', total: plan.slices.length, startedMs: performance.now() });
-    let result: { stack: VoxelStack; report: StackReport; histogram: Float64Array };
+    let result: Awaited<ReturnType<typeof loadStack>>;
     try {
       // one re-render per frame at most, not one per slice
       let frame = 0;
@@ -332,7 +330,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     }
     abortRef.current = null;
     dispatch({ type: 'loaded' });
-    const { stack, report, histogram } = result;
+    const { stack, report, histogram, sliceRanges } = result;
     const warnings: string[] = [];
     if (report.duplicates.length) {
       const d = report.duplicates[0];
@@ -355,7 +353,7 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
         ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled: report.filled.map(f => f.slice) } }
         : {}),
     };
-    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, { provenance, histogram });
+    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, { provenance, histogram, sliceRanges });
     const usedRange = plan.valueRange && { low: plan.valueRange.low, high: plan.valueRange.high };
     await rememberImport(series, filesSource(files, plan, droppedFolder, session.handles), { reverse, crop, downsample, orient, gapPolicy, ...(usedRange ? { valueRange: usedRange } : {}) }, form);
     for (const w of warnings) {

@@ -31,19 +31,20 @@ export const decodeWorkers = keptPool(() => createDecodePool({ workers: decodeWo
  * ImageStackError naming the file on the first bad slice, or a 'cancelled' one on abort.
  * `histogram`: voxelHistogram(stack.voxels), counted by the workers slice by slice as they
  * decode (addStack's window), so the page does not count the whole volume again after the last
- * slice, when the user is waiting for the viewer (0.7 s of the UI thread for the 2 GB captures).
+ * slice, when the user is waiting for the viewer (0.7 s of the UI thread for the 2 GB captures);
+ * `sliceRanges`: each slice's [min, max], from its histogram (the image loader's min/max).
  */
 export async function loadStack(
   plan: StackPlan,
   { onProgress, signal }: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
-): Promise<{ stack: VoxelStack; report: StackReport; histogram: Float64Array }> {
+): Promise<{ stack: VoxelStack; report: StackReport; histogram: Float64Array; sliceRanges: Int32Array }> {
   return decodeWorkers.use(async pool => {
     const assembler = createStackAssembler(plan, { histogram: true });
     await pool.run(
       sliceRequests(plan).map(r => ({ ...r, histogram: true })),
       { onSlice: r => assembler.add(r), onProgress, signal },
     );
-    const { stack, report, histogram } = assembler.finish();
-    return { stack: stack!, report, histogram: histogram! };
+    const { stack, report, histogram, sliceRanges } = assembler.finish();
+    return { stack: stack!, report, histogram: histogram!, sliceRanges: sliceRanges! };
   });
 }

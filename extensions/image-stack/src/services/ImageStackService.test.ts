@@ -21,3 +21,10 @@ test('a histogram of another volume (a stale one) is refused, not used for the w
   const service = new ImageStackService();
   expect(() => service.addStack(stack, geometry, 'stale', [], { histogram: voxelHistogram(voxels.subarray(4)) })).toThrow(/counts 20 values, the stack holds 24/);
 });
+
+test("the decode's slice ranges are kept for the image loader when there is one [min, max] per slice", () => {
+  const service = new ImageStackService();
+  const ranges = Int32Array.from([0, 70, 120, 230]);
+  expect(service.addStack(stack, geometry, 'ranges', [], { sliceRanges: ranges }).sliceRanges).toBe(ranges);
+  expect(service.addStack(stack, geometry, 'too few', [], { sliceRanges: ranges.subarray(0, 2) }).sliceRanges).toBeUndefined();
+});

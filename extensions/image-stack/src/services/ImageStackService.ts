@@ -22,6 +22,8 @@ export interface LoadedSeries {
   identity: SeriesIdentity;
   /** Count of each stored value (256 bins for 8-bit, 65536 for 16-bit): threshold UI and window. */
   histogram: Float64Array;
+  /** Each slice's [min, max] (2k, 2k + 1) when the decode found them (loadStack): the image loader reports them without a pass over the slice. */
+  sliceRanges?: Int32Array;
   /**
    * What the workflow panel's sections were showing (inputs, last results), kept here because
    * OHIF unmounts a panel when another tab is shown.
@@ -59,6 +61,8 @@ export interface AddStackOptions {
   restored?: { uids: SeriesUids; identity: SeriesIdentity };
   /** voxelHistogram(stack.voxels) when the decode already counted it (loadStack); otherwise counted here. */
   histogram?: Float64Array;
+  /** Each slice's [min, max] from the same decode (loadStack's sliceRanges). */
+  sliceRanges?: Int32Array;
 }
 
 type Listener = (series: LoadedSeries) => void;
@@ -107,6 +111,7 @@ export class ImageStackService {
       window,
       identity,
       histogram,
+      ...(options.sliceRanges?.length === 2 * stack.slices ? { sliceRanges: options.sliceRanges } : {}),
       panelState: {},
       workflow: createWorkflowState(),
       instances,

@@ -4,6 +4,7 @@ import { createStackAssembler, sliceRequests } from './assemble';
 import { hashPixels } from './hash';
 import { planStack, type StackFileInfo } from './plan';
 import { sliceView } from './types';
+import { voxelHistogram } from '../dicom/window';
 
 const header: ImageHeader = { format: 'png', width: 3, height: 2, channels: 1, bitDepth: 8, pages: 1, detail: 'PNG 8-bit grey' };
 const file = (name: string): StackFileInfo => ({ name, source: name, size: 1, header });
@@ -62,4 +63,26 @@ test('continuous: the files only, as many slices as files, nothing filled', () =
 test('requests carry the orientation only when it changes something', () => {
   expect(sliceRequests(planStack([file('a.png')]))[0].orient).toBeUndefined();
   expect(sliceRequests(planStack([file('a.png')], { orient: { flip: 'columns' } }))[0].orient).toEqual({ flip: 'columns', rotate: 0 });
+});
+
+test("with the histogram, each slice's value range: from the worker's histogram, from the voxels without one, and of each filled slice", () => {
+  const plan = planStack(files, { gapPolicy: 'fill' });
+  const a = createStackAssembler(plan, { histogram: true });
+  const slice = (index: number, values: number[], counted: boolean) => {
+    const voxels = Uint8Array.from(values);
+    return { index, voxels, colouredPixels: 0, pixels: 6, hash: hashPixels(voxels), ...(counted ? { histogram: voxelHistogram(voxels) } : {}) };
+  };
+  a.add(slice(0, [9, 3, 250, 17, 3, 40], true));
+  a.add(slice(1, [0, 0, 0, 0, 0, 0], false));
+  a.add(slice(4, [100, 101, 102, 103, 104, 255], true));
+  const { stack, histogram, sliceRanges } = a.finish();
+  const naive = [0, 1, 2, 3, 4].flatMap(k => {
+    const v = Array.from(sliceView(stack!, k));
+    return [Math.min(...v), Math.max(...v)];
+  });
+  expect(Array.from(sliceRanges!)).toEqual(naive);
+  expect(naive.slice(0, 4)).toEqual([3, 250, 0, 0]);
+  expect(Array.from(histogram!)).toEqual(Array.from(voxelHistogram(stack!.voxels)));
+  // without the histogram asked for, neither
+  expect(createStackAssembler(plan).sliceRanges).toBeNull();
 });

@@ -80,9 +80,9 @@ export function sliceRequests(plan: StackPlan, maxPixels?: number, shared?: Uint
 
 /**
  * Makes each filled slice of `voxels` from its neighbours: (1 − w) · from + w · to, rounded,
- * and counts its values into `histogram` when given.
+ * and counts its values into `histogram` (and its range into `ranges`) when given.
  */
-function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number, histogram: Float64Array | null): void {
+function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number, histogram: Float64Array | null, ranges: Int32Array | null): void {
   plan.slices.forEach((s, k) => {
     if (!s.fill) return;
     const { from, to, weight } = s.fill;
@@ -91,7 +91,11 @@ function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number
     const o = k * n;
     const w = weight;
     for (let i = 0; i < n; i++) voxels[o + i] = Math.round(voxels[a + i] + w * (voxels[b + i] - voxels[a + i]));
-    if (histogram) voxelHistogram(voxels.subarray(o, o + n), histogram);
+    if (histogram) {
+      const own = voxelHistogram(voxels.subarray(o, o + n));
+      for (let v = 0; v < histogram.length; v++) histogram[v] += own[v];
+      if (ranges) setRange(ranges, k, own);
+    }
   });
 }
 
@@ -117,6 +121,9 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
   const buffer = keep ? (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) : null;
   const voxels = buffer ? (plan.bitDepth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)) : null;
   const histogram = voxels && opts.histogram ? new Float64Array(plan.bitDepth === 16 ? 65536 : 256) : null;
+  // each slice's smallest and largest value, from its histogram (what an image loader reports
+  // as the image's min/max, without a pass over the slice on the page)
+  const sliceRanges = histogram ? new Int32Array(2 * count) : null;
   const hashes: string[] = new Array(count);
   let coloured = 0;
   let pixels = 0;
@@ -126,13 +133,17 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
     voxels,
     /** The histogram of the volume's values, complete after finish(); null without a volume or without `histogram`. */
     histogram,
+    /** With `histogram`: each slice's [min, max] (2k, 2k + 1), complete after finish(). */
+    sliceRanges,
     add(r: SliceResult): void {
       if (r.voxels.length !== n) throw new Error(`slice ${r.index} has ${r.voxels.length} voxels, expected ${n}`);
       if (voxels && !r.inPlace) voxels.set(r.voxels, r.index * n);
       // a slice decoded again (its voxels the same) is counted once
       if (histogram && hashes[r.index] === undefined) {
-        if (r.histogram && r.histogram.length === histogram.length) for (let v = 0; v < histogram.length; v++) histogram[v] += r.histogram[v];
-        else voxelHistogram(voxels!.subarray(r.index * n, (r.index + 1) * n), histogram);
+        const slice = voxels!.subarray(r.index * n, (r.index + 1) * n);
+        const own = r.histogram && r.histogram.length === histogram.length ? r.histogram : voxelHistogram(slice);
+        for (let v = 0; v < histogram.length; v++) histogram[v] += own[v];
+        setRange(sliceRanges!, r.index, own);
       }
       if (hashes[r.index] === undefined) received++;
       hashes[r.index] = r.hash;
@@ -140,9 +151,9 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
       pixels += r.pixels;
       if (r.colouredPixels) colouredSlices++;
     },
-    finish(): { stack: VoxelStack | null; report: StackReport; histogram: Float64Array | null } {
+    finish(): { stack: VoxelStack | null; report: StackReport; histogram: Float64Array | null; sliceRanges: Int32Array | null } {
       if (received !== decoded) throw new Error(`only ${received} of ${decoded} slices arrived`);
-      if (voxels) fillSlices(plan, voxels, n, histogram);
+      if (voxels) fillSlices(plan, voxels, n, histogram, sliceRanges);
       const first = new Map<string, number>();
       const duplicates: DuplicateSlice[] = [];
       const filled: FilledSlice[] = [];
@@ -197,7 +208,17 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
             ...(plan.rescale ? { rescale: plan.rescale } : {}),
           }
         : null;
-      return { stack, report, histogram };
+      return { stack, report, histogram, sliceRanges };
     },
   };
+}
+
+/** Slice k's [min, max] into ranges[2k..2k+1], from its histogram (an empty slice: 0, 0). */
+function setRange(ranges: Int32Array, k: number, h: Float64Array): void {
+  let lo = 0;
+  while (lo < h.length - 1 && h[lo] === 0) lo++;
+  let hi = h.length - 1;
+  while (hi > lo && h[hi] === 0) hi--;
+  ranges[2 * k] = lo;
+  ranges[2 * k + 1] = hi;
 }
