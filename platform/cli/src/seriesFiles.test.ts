@@ -1,16 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExportRecords, ORIENTATION_PRESETS, sliceView, writePart10, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { buildExportRecords, sliceView, writePart10, type VoxelStack } from '@imagestack/core';
 import { writeSeriesFiles, WRITES_IN_FLIGHT } from './seriesFiles';
+import { NON_SQUARE_AXIAL } from '../../../tests/fixtures/geometry';
 
-const geometry: StackGeometry = {
-  pixelSpacingXMm: 0.5,
-  pixelSpacingYMm: 0.8,
-  sliceSpacingMm: 1.25,
-  originMm: [-10, 20.5, 30],
-  orientation: [...ORIENTATION_PRESETS.axial],
-};
+const geometry = NON_SQUARE_AXIAL;
 
 /** Odd sizes, every voxel different from its neighbours; 16-bit values above 255. */
 function makeStack(bitsStored: 8 | 16, slices = 9): VoxelStack {

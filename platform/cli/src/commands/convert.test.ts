@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExportRecords, ORIENTATION_PRESETS, part10Files, readPart10, windowFromVoxels, type StackGeometry, type VoxelStack } from '@imagestack/core';
+import { buildExportRecords, part10Files, readPart10, windowFromVoxels, type VoxelStack } from '@imagestack/core';
 import { spawnSync } from 'node:child_process';
 import { encode } from 'fast-png';
 import { main } from '../cli';
+import { NON_SQUARE_AXIAL } from '../../../../tests/fixtures/geometry';
 
 function collect(env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -13,13 +14,7 @@ function collect(env: Record<string, string> = {}) {
   return { io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), env }, out, err };
 }
 
-const geometry: StackGeometry = {
-  pixelSpacingXMm: 0.5,
-  pixelSpacingYMm: 0.8,
-  sliceSpacingMm: 1.25,
-  originMm: [-10, 20.5, 30],
-  orientation: [...ORIENTATION_PRESETS.axial],
-};
+const geometry = NON_SQUARE_AXIAL;
 
 function makeStack(slices = 3): VoxelStack {
   const voxels = new Uint8Array(8 * 6 * slices);

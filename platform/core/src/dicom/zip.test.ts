@@ -1,18 +1,11 @@
 import { unzipSync } from 'fflate';
-import { ORIENTATION_PRESETS } from '../geometry/orientation';
-import type { StackGeometry } from '../geometry/types';
 import type { VoxelStack } from '../stack/types';
 import { stackFromPart10 } from './readSeries';
 import { buildExportRecords, part10Files } from './series';
 import { zipPart10FilesAsync, zipPart10FilesSync } from './zip';
+import { NON_SQUARE_AXIAL } from '../../../../tests/fixtures/geometry';
 
-const geometry: StackGeometry = {
-  pixelSpacingXMm: 0.5,
-  pixelSpacingYMm: 0.8,
-  sliceSpacingMm: 1.25,
-  originMm: [-10, 20.5, 30],
-  orientation: [...ORIENTATION_PRESETS.axial],
-};
+const geometry = NON_SQUARE_AXIAL;
 
 const stack: VoxelStack = {
   columns: 16,
