@@ -1,3 +1,5 @@
+import { ImageStackError } from '@imagestack/core';
+
 /** Where a command writes; tests pass collectors, the real CLI passes process streams. */
 export interface CliIo {
   stdout(text: string): void;
@@ -16,4 +18,9 @@ export interface Command {
   summary: string;
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** A file the CLI could not write, as the user sees it: the path and the system's reason (its code, e.g. ENOSPC). */
+export function writeFailed(e: unknown, path: string): ImageStackError {
+  return new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
 }

@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageStackError, part10FileName, part10Parts, sliceView, type SyntheticCtRecord, type VoxelStack } from '@imagestack/core';
+import { writeFailed } from './io';
 
 /**
  * Files written at once. libuv's pool has 4 threads; the kernel's side of writing (copying into
@@ -92,7 +93,7 @@ export async function writeSeriesFiles(stack: VoxelStack, records: readonly Synt
       try {
         await writeFileParts(path, parts);
       } catch (e) {
-        failure ??= new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
+        failure ??= writeFailed(e, path);
         break;
       }
       options.onProgress?.(++written, total);
@@ -100,5 +101,10 @@ export async function writeSeriesFiles(stack: VoxelStack, records: readonly Synt
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.inFlight ?? WRITES_IN_FLIGHT, total)) }, lane));
   if (failure) throw failure;
-  if (cancelled) throw new ImageStackError('cancelled', `stopped after ${written} of ${total} files: the folder holds a partial series`, out);
+  if (cancelled) throw partialSeries(written, total, out);
+}
+
+/** Ctrl-C while a series was being written: how many of its files in `out` are complete. */
+export function partialSeries(written: number, total: number, out: string): ImageStackError {
+  return new ImageStackError('cancelled', `stopped after ${written} of ${total} files: the folder holds a partial series`, out);
 }

@@ -23,8 +23,8 @@ import { dicomInputs } from '../dicomInputs';
 import { readStack } from '@imagestack/core/node';
 import { assembledGeometry, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions, type GeometryArgs } from '../geometryArgs';
 import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
-import { UsageError, type CliIo, type Command } from '../io';
-import { writeSeriesFiles } from '../seriesFiles';
+import { UsageError, writeFailed, type CliIo, type Command } from '../io';
+import { partialSeries, writeSeriesFiles } from '../seriesFiles';
 import { failureReport, printableUrl, type FileStowResult } from '../stowReport';
 
 const USAGE = `usage: imagestack convert <inputs…> GEOMETRY --out <dir> [--stow <dicomweb-url>] [--capture-window <level>,<width>] [--json]
@@ -116,12 +116,12 @@ export async function convertStack(stack: VoxelStack, geometry: StackGeometry, o
   async function* writeEach(): AsyncGenerator<StowInstance> {
     let written = 0;
     for (const file of part10Files(stack, records)) {
-      if (options.signal?.aborted) throw new ImageStackError('cancelled', `stopped after ${written} of ${stack.slices} files: the folder holds a partial series`, out);
+      if (options.signal?.aborted) throw partialSeries(written, stack.slices, out);
       const path = join(out, file.fileName);
       try {
         await writeFile(path, file.bytes);
       } catch (e) {
-        throw new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
+        throw writeFailed(e, path);
       }
       options.onProgress?.(++written / stack.slices);
       fileOf.set(file.sopInstanceUID, file.fileName);

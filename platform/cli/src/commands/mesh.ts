@@ -37,7 +37,7 @@ import { defaultWorkers, extractStackSurface, readStack, startMeshThreads } from
 import { assembledGeometry, gapRecord, GEOMETRY_USAGE, mirrorWarning, parseGeometryArgs, stackReadOptions } from '../geometryArgs';
 import { ArgReader } from '../args';
 import { CAPTURE_WINDOW_USAGE, takeCaptureWindowArg } from '../captureWindowArg';
-import { UsageError, type CliIo, type Command } from '../io';
+import { UsageError, writeFailed, type CliIo, type Command } from '../io';
 
 const USAGE = `usage: imagestack mesh <inputs…> GEOMETRY --threshold <lo>[:<hi>] --stl <file>
                      [refine steps…] [--smooth <iterations>] [--decimate <fraction>]
@@ -190,7 +190,7 @@ export async function writeAtomically(path: string, data: Uint8Array | string): 
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    throw new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
+    throw writeFailed(e, path);
   }
 }
 
