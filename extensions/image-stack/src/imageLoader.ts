@@ -14,9 +14,13 @@ export function registerImageStackLoader(cornerstone: any, scheme: string, servi
       const { series, sliceIndex } = found;
       const scalarData = service.getSliceVoxels(imageId)!;
       // the slice's range as its decode counted it, else one pass over it here
-      let min = series.sliceRanges ? series.sliceRanges[2 * sliceIndex] : Infinity;
-      let max = series.sliceRanges ? series.sliceRanges[2 * sliceIndex + 1] : -Infinity;
-      if (!series.sliceRanges) {
+      const ranges = series.sliceRanges;
+      let min = Infinity;
+      let max = -Infinity;
+      if (ranges) {
+        min = ranges[2 * sliceIndex];
+        max = ranges[2 * sliceIndex + 1];
+      } else {
         for (let i = 0; i < scalarData.length; i++) {
           const v = scalarData[i];
           if (v < min) min = v;

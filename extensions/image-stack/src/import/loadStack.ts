@@ -1,7 +1,6 @@
 import {
   createDecodePool,
   createStackAssembler,
-  sliceRequests,
   webWorkerSpawner,
   type StackPlan,
   type StackReport,
@@ -40,10 +39,7 @@ export async function loadStack(
 ): Promise<{ stack: VoxelStack; report: StackReport; histogram: Float64Array; sliceRanges: Int32Array }> {
   return decodeWorkers.use(async pool => {
     const assembler = createStackAssembler(plan, { histogram: true });
-    await pool.run(
-      sliceRequests(plan).map(r => ({ ...r, histogram: true })),
-      { onSlice: r => assembler.add(r), onProgress, signal },
-    );
+    await pool.run(assembler.requests(), { onSlice: r => assembler.add(r), onProgress, signal });
     const { stack, report, histogram, sliceRanges } = assembler.finish();
     return { stack: stack!, report, histogram: histogram!, sliceRanges: sliceRanges! };
   });

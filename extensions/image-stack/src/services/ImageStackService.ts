@@ -176,4 +176,3 @@ export class ImageStackService {
     return () => this.listeners.delete(listener);
   }
 }
-

@@ -91,11 +91,7 @@ function fillSlices(plan: StackPlan, voxels: Uint8Array | Uint16Array, n: number
     const o = k * n;
     const w = weight;
     for (let i = 0; i < n; i++) voxels[o + i] = Math.round(voxels[a + i] + w * (voxels[b + i] - voxels[a + i]));
-    if (histogram) {
-      const own = voxelHistogram(voxels.subarray(o, o + n));
-      for (let v = 0; v < histogram.length; v++) histogram[v] += own[v];
-      if (ranges) setRange(ranges, k, own);
-    }
+    if (histogram && ranges) addSliceCounts(histogram, ranges, k, voxelHistogram(voxels.subarray(o, o + n)));
   });
 }
 
@@ -135,15 +131,21 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
     histogram,
     /** With `histogram`: each slice's [min, max] (2k, 2k + 1), complete after finish(). */
     sliceRanges,
+    /**
+     * The decode requests that fill this assembler (sliceRequests): on a shared volume each
+     * targets its slice of it, and with `histogram` each asks its worker to count the slice.
+     */
+    requests(maxPixels?: number): SliceRequest[] {
+      const requests = sliceRequests(plan, maxPixels, voxels);
+      return histogram ? requests.map(r => ({ ...r, histogram: true })) : requests;
+    },
     add(r: SliceResult): void {
       if (r.voxels.length !== n) throw new Error(`slice ${r.index} has ${r.voxels.length} voxels, expected ${n}`);
       if (voxels && !r.inPlace) voxels.set(r.voxels, r.index * n);
       // a slice decoded again (its voxels the same) is counted once
       if (histogram && hashes[r.index] === undefined) {
-        const slice = voxels!.subarray(r.index * n, (r.index + 1) * n);
-        const own = r.histogram && r.histogram.length === histogram.length ? r.histogram : voxelHistogram(slice);
-        for (let v = 0; v < histogram.length; v++) histogram[v] += own[v];
-        setRange(sliceRanges!, r.index, own);
+        const own = r.histogram && r.histogram.length === histogram.length ? r.histogram : voxelHistogram(voxels!.subarray(r.index * n, (r.index + 1) * n));
+        addSliceCounts(histogram, sliceRanges!, r.index, own);
       }
       if (hashes[r.index] === undefined) received++;
       hashes[r.index] = r.hash;
@@ -213,8 +215,9 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
   };
 }
 
-/** Slice k's [min, max] into ranges[2k..2k+1], from its histogram (an empty slice: 0, 0). */
-function setRange(ranges: Int32Array, k: number, h: Float64Array): void {
+/** Slice k's histogram `own` added into the volume's, and its [min, max] into ranges[2k..2k+1] (an empty slice: 0, 0). */
+function addSliceCounts(histogram: Float64Array, ranges: Int32Array, k: number, h: Float64Array): void {
+  for (let v = 0; v < histogram.length; v++) histogram[v] += h[v];
   let lo = 0;
   while (lo < h.length - 1 && h[lo] === 0) lo++;
   let hi = h.length - 1;

@@ -1,4 +1,4 @@
-import { createStackAssembler, sliceRequests, type StackReport } from './assemble';
+import { createStackAssembler, type StackReport } from './assemble';
 import type { SourceReader } from './decodeSlice';
 import { planStack, type SkippedFile, type StackPlan, type StackPlanOptions } from './plan';
 import { decodeSourcePage, type DecodeSource } from './decodeSlice';
@@ -58,8 +58,7 @@ export async function readStackFromTargets(
     opts.onPlan?.(plan);
     const assembler = createStackAssembler(plan, { keepVoxels: opts.keepVoxels, sharedMemory: opts.sharedMemory, histogram: true });
     // with a volume, each worker also counts its slices' values (the histogram of the window)
-    const requests = sliceRequests(plan, opts.maxPixels, assembler.voxels).map(r => (assembler.histogram ? { ...r, histogram: true } : r));
-    await pool.run(requests, { onSlice: r => assembler.add(r), onProgress: opts.onProgress, signal: opts.signal });
+    await pool.run(assembler.requests(opts.maxPixels), { onSlice: r => assembler.add(r), onProgress: opts.onProgress, signal: opts.signal });
     return { ...assembler.finish(), plan };
   } finally {
     if (!opts.pool) pool.close();
