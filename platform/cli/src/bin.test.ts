@@ -18,3 +18,10 @@ test('the imagestack bin is a committed launcher, not build output', () => {
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^usage: imagestack <command>/);
 });
+
+(existsSync(join(pkgDir, 'dist', 'cli.js')) ? test : test.skip)('a reader that closes the pipe early is no crash: the command ends as it would have', () => {
+  // `true` exits without reading, so the CLI's write meets a closed pipe (EPIPE)
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${join(pkgDir, pkg.bin.imagestack)}" --help | true`], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+});

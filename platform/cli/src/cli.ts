@@ -66,9 +66,18 @@ export function runFromProcess(): void {
     interrupt.abort();
     process.once('SIGINT', () => process.exit(130));
   });
+  // A reader that went away (`imagestack convert … | head -1`): stop writing to it and let the
+  // command finish its files, instead of dying of an unhandled EPIPE mid-series.
+  const closed = { stdout: false, stderr: false };
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closed[name] = true;
+    });
+  }
   main(process.argv.slice(2), {
-    stdout: s => process.stdout.write(s),
-    stderr: s => process.stderr.write(s),
+    stdout: s => void (closed.stdout || process.stdout.write(s)),
+    stderr: s => void (closed.stderr || process.stderr.write(s)),
     env: process.env,
     signal: interrupt.signal,
     progress: terminalProgress(),
