@@ -125,8 +125,26 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
   let pixels = 0;
   let colouredSlices = 0;
   let received = 0;
+  // The volume as finish() returns it, there from the start: a viewer can show the slices that
+  // have arrived while the others decode (each slice's voxels are final once add() took it; a
+  // filled slice once finish() ran).
+  const fills = plan.slices.flatMap((s, k) => (s.fill ? [k] : []));
+  const stack: VoxelStack | null = voxels
+    ? {
+        columns: plan.columns,
+        rows: plan.rows,
+        slices: count,
+        bitsStored: plan.bitDepth,
+        voxels,
+        sliceNames: plan.slices.map(s => s.name),
+        ...(fills.length ? { filledSlices: fills } : {}),
+        ...(plan.rescale ? { rescale: plan.rescale } : {}),
+      }
+    : null;
   return {
     voxels,
+    /** The volume being filled (null without `keepVoxels`): the same object finish() returns. */
+    stack,
     /** The histogram of the volume's values, complete after finish(); null without a volume or without `histogram`. */
     histogram,
     /** With `histogram`: each slice's [min, max] (2k, 2k + 1), complete after finish(). */
@@ -198,18 +216,6 @@ export function createStackAssembler(plan: StackPlan, opts: { keepVoxels?: boole
         ...(plan.values ? { values: plan.values, valueRange: plan.valueRange, rescale: plan.rescale } : {}),
         folders: plan.folders,
       };
-      const stack: VoxelStack | null = voxels
-        ? {
-            columns: plan.columns,
-            rows: plan.rows,
-            slices: count,
-            bitsStored: plan.bitDepth,
-            voxels,
-            sliceNames: order,
-            ...(filled.length ? { filledSlices: filled.map(f => f.index) } : {}),
-            ...(plan.rescale ? { rescale: plan.rescale } : {}),
-          }
-        : null;
       return { stack, report, histogram, sliceRanges };
     },
   };
