@@ -411,6 +411,53 @@ test('a slice that fails to decode in a worker stops the load with one line nami
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
 
+test('a slice that fails after the viewer opened on the first ones: the panel names it, and nothing can use the volume', async () => {
+  // 40 slices: the viewer opens once the middle one and a spread sample are in; slice 37 (IMG (37))
+  // is among the last decoded (the quarter from slice 0), so its error comes after that
+  const pngDir = path.join(dir, 'png-late');
+  fs.mkdirSync(pngDir, { recursive: true });
+  const files = [];
+  for (let k = 0; k < SLICES; k++) {
+    const data = phantom.stack.voxels.slice(k * COLUMNS * ROWS, (k + 1) * COLUMNS * ROWS);
+    const png = Buffer.from(encodePng({ width: COLUMNS, height: ROWS, data, channels: 1, depth: 8 }));
+    if (k === 36) {
+      const idat = png.indexOf('IDAT');
+      png.fill(0xff, idat + 6, idat + 40);
+      const length = png.readUInt32BE(idat - 4);
+      png.writeUInt32BE(zlib.crc32(png.subarray(idat, idat + 4 + length)), idat + 4 + length);
+    }
+    const file = path.join(pngDir, `IMG (${k + 1}).png`);
+    fs.writeFileSync(file, png);
+    files.push(file);
+  }
+  await b.page.goto(viewer.url + '/');
+  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
+  await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
+  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  await fill('imagestack-spacing-x', '1.8');
+  await fill('imagestack-spacing-y', '1.6');
+  await fill('imagestack-slice-spacing', '1.25');
+  await b.page.click('[data-cy=imagestack-load]');
+  await b.page.waitForURL(/\/imagestack\?/, { timeout: 60_000 });
+  const line = b.page.locator('[data-cy=imagestack-loading-error]');
+  await line.waitFor({ timeout: 60_000 });
+  assert.equal(await line.getAttribute('role'), 'alert');
+  assert.match(await line.textContent(), /^the slices did not all load \(IMG \(37\)\.png: .*\): this volume is incomplete; load the stack again from the import page/);
+  // the workflow's sections are not there, and its commands refuse with the same sentence
+  assert.equal(await b.page.locator('[data-cy=imagestack-threshold-min]').count(), 0);
+  const refused = await b.page.evaluate(async () => {
+    try {
+      await window.commandsManager.runCommand('imagestackThreshold', { min: 0, max: 40 });
+      return 'ran';
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.match(refused, /^the slices did not all load \(IMG \(37\)\.png: /);
+  await shot(b.page, 'viewer-late-bad-decode');
+  assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
+});
+
 test('16-bit PNG slices load as 16-bit (a micro-CT export)', async () => {
   const pngDir = path.join(dir, 'png16');
   fs.mkdirSync(pngDir, { recursive: true });

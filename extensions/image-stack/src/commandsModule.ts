@@ -7,7 +7,7 @@ import { previewSurfaceIn3D } from './mesh/previewSurface';
 import { runInWorker, type JobOptions } from './mesh/runInWorker';
 import { ohifSegmentationHost, type HostContext } from './segmentation/ohifHost';
 import { pickPointInViewports } from './segmentation/pickPoint';
-import type { ImageStackService, LoadedSeries } from './services/ImageStackService';
+import { stillLoading, type ImageStackService, type LoadedSeries } from './services/ImageStackService';
 import { downloadBytes, fileNameFrom } from './utils/download';
 import {
   createFitRuntime,
@@ -46,6 +46,7 @@ export default function getCommandsModule({ servicesManager, extensionManager }:
   const loaded = (): LoadedSeries => {
     const series = service.latest();
     if (!series) throw new ImageStackError('empty', 'no image stack is loaded in this tab: import one on the start page first');
+    if (series.loading) throw stillLoading(series.loading);
     return series;
   };
   const host = (s: LoadedSeries) => ohifSegmentationHost(ctx, s);

@@ -12,6 +12,8 @@ export function registerImageStackLoader(cornerstone: any, scheme: string, servi
       const found = service.resolveImageId(imageId);
       if (!found) throw new Error(`ImageStack: ${imageId} is not loaded in this tab (was the page reloaded?)`);
       const { series, sliceIndex } = found;
+      // a streamed load: this slice's voxels and range are final once it has been decoded
+      await series.loading?.sliceReady(sliceIndex);
       const scalarData = service.getSliceVoxels(imageId)!;
       // the slice's range as its decode counted it, else one pass over it here
       const ranges = series.sliceRanges;

@@ -30,7 +30,7 @@ import { navigateTo, viewerPath } from '../utils/navigate';
 import type { ImageStackService } from '../services/ImageStackService';
 import { filesFromDataTransfer, stackTitle } from './collectFiles';
 import { readGeometryForm } from './geometryForm';
-import { loadStack } from './loadStack';
+import { loadStack, loadWarnings, startStreamingLoad } from './loadStack';
 import GeometryFields from './GeometryFields';
 import PreviewCanvas from './PreviewCanvas';
 import { decodePreviewSlice, type PreviewSlice } from './previewSlice';
@@ -308,20 +308,25 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
     const ac = new AbortController();
     abortRef.current = ac;
     dispatch({ type: 'loadStarted', total: plan.slices.length, startedMs: performance.now() });
-    let result: Awaited<ReturnType<typeof loadStack>>;
+    // one re-render per frame at most, not one per slice
+    let frame = 0;
+    let latest = { done: 0, total: plan.slices.length };
+    let onPage = true;
+    const onProgress = (done: number, total: number) => {
+      latest = { done, total };
+      if (frame || !onPage) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        if (abortRef.current === ac) dispatch({ type: 'loadProgress', ...latest });
+      });
+    };
+    // Streamed: the viewer opens once the middle slice and a spread sample are in (their
+    // histogram is its first window); the rest decode while it opens, the viewer's image loader
+    // waiting on each slice, the workflow panel showing the progress.
+    const load = startStreamingLoad(plan, { signal: ac.signal, onProgress });
+    let firstHistogram: Float64Array;
     try {
-      // one re-render per frame at most, not one per slice
-      let frame = 0;
-      let latest = { done: 0, total: plan.slices.length };
-      const onProgress = (done: number, total: number) => {
-        latest = { done, total };
-        if (frame) return;
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          if (abortRef.current === ac) dispatch({ type: 'loadProgress', ...latest });
-        });
-      };
-      result = await loadStack(plan, { signal: ac.signal, onProgress });
+      firstHistogram = await load.opened;
     } catch (e) {
       abortRef.current = null;
       if (e instanceof ImageStackError && e.code === 'cancelled') dispatch({ type: 'loadCancelled' });
@@ -329,40 +334,38 @@ export default function ImportPage({ servicesManager }: { servicesManager: any }
       return;
     }
     abortRef.current = null;
+    onPage = false;
     dispatch({ type: 'loaded' });
-    const { stack, report, histogram, sliceRanges } = result;
-    const warnings: string[] = [];
-    if (report.duplicates.length) {
-      const d = report.duplicates[0];
-      warnings.push(`${report.duplicates.length} duplicate slice(s): ${d.slice} is identical to ${d.sameAs}${report.duplicates.length > 1 ? ', …' : ''}`);
-    }
-    if (report.colouredSlices) {
-      warnings.push(`${report.colouredSlices} slice(s) have coloured pixels (${(report.colouredFraction * 100).toFixed(2)} %): overlays are converted to grey`);
-    }
-    if (report.filled.length) {
-      warnings.push(
-        `${report.filled.length} missing slice(s) filled by interpolation of their neighbours: ${report.filled.slice(0, 3).map(f => f.slice).join(', ')}${report.filled.length > 3 ? ', …' : ''}`,
-      );
-    }
+    const filled = plan.slices.filter(s => s.fill).map(s => s.name);
     const provenance = {
       calibration: session.calibrationRecord ?? { method: 'typed' as const },
       orientation: plan.orient,
       // autosaved with the provenance (importRecord) and so restored with it
       ...(capture.window ? { captureWindow: capture.window } : {}),
-      ...(plan.gaps.length && plan.gapPolicy
-        ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled: report.filled.map(f => f.slice) } }
-        : {}),
+      ...(plan.gaps.length && plan.gapPolicy ? { gaps: { policy: plan.gapPolicy, missing: plan.gaps.reduce((n, g) => n + g.missingCount, 0), filled } } : {}),
     };
-    const series = service.addStack(stack, geometry.stackGeometry, stackTitle(files, droppedFolder), warnings, { provenance, histogram, sliceRanges });
+    const done = load.done.then(r => ({ ...r, notes: loadWarnings(r.report) }));
+    const series = service.addStack(load.stack, geometry.stackGeometry, stackTitle(files, droppedFolder), [], {
+      provenance,
+      histogram: firstHistogram,
+      sliceRanges: load.sliceRanges,
+      streaming: { ...load, done },
+    });
+    // what the load found worth knowing, once it has seen every slice
+    void done.then(
+      ({ notes }) => {
+        for (const w of notes) {
+          try {
+            (toast?.warning ?? toast)?.(w);
+          } catch {
+            console.warn(`[imagestack] ${w}`);
+          }
+        }
+      },
+      () => undefined, // the workflow panel says why the load stopped
+    );
     const usedRange = plan.valueRange && { low: plan.valueRange.low, high: plan.valueRange.high };
     await rememberImport(series, filesSource(files, plan, droppedFolder, session.handles), { reverse, crop, downsample, orient, gapPolicy, ...(usedRange ? { valueRange: usedRange } : {}) }, form);
-    for (const w of warnings) {
-      try {
-        (toast?.warning ?? toast)?.(w);
-      } catch {
-        console.warn(`[imagestack] ${w}`);
-      }
-    }
     navigateTo(viewerPath(ROUTE_NAME, series.studyInstanceUID));
   };
 

@@ -3,7 +3,8 @@ import { PanelSection } from '@ohif/ui-next';
 import { physicalSizeMm } from '@imagestack/core';
 import { SERVICE_NAME } from '../ids';
 import { ohifSegmentationHost } from '../segmentation/ohifHost';
-import type { ImageStackService, LoadedSeries } from '../services/ImageStackService';
+import { stillLoading, type ImageStackService, type LoadedSeries, type SeriesLoading } from '../services/ImageStackService';
+import ProgressRow from './ProgressRow';
 import DeviceSection from './DeviceSection';
 import DicomSection from './DicomSection';
 import ExportSection from './ExportSection';
@@ -35,7 +36,16 @@ export default function WorkflowPanel({
 }) {
   const service: ImageStackService = servicesManager.services[SERVICE_NAME];
   const [series, setSeries] = useState<LoadedSeries | undefined>(() => service.latest());
-  useEffect(() => service.subscribe(setSeries), [service]);
+  // the same series object changes when its streamed load ends or fails: render again then too
+  const [, setChanges] = useState(0);
+  useEffect(
+    () =>
+      service.subscribe(s => {
+        setSeries(s);
+        setChanges(c => c + 1);
+      }),
+    [service],
+  );
   const segmentationVersion = useSegmentationVersion(servicesManager);
   if (!series) {
     // e.g. a study reopened from the PACS in a new tab: its voxels are not ours to threshold
@@ -88,13 +98,57 @@ export default function WorkflowPanel({
             )}
           </PanelSection.Content>
         </PanelSection>
+        {series.loading ? (
+          <LoadingSection loading={series.loading} />
+        ) : (
+          <>
         <ThresholdSection key={`t-${series.key}`} {...common} servicesManager={servicesManager} />
         <RefineSection key={`r-${series.key}`} {...common} activeSegment={activeSegment} onChooseSegment={chooseSegment} />
         <ExportSection key={`e-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
         <DeviceSection key={`f-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
         <SegExportButton series={series} ctx={{ servicesManager, extensionManager }} commandsManager={commandsManager} />
         <DicomSection series={series} servicesManager={servicesManager} />
+          </>
+        )}
       </div>
     </div>
+  );
+}
+
+/**
+ * While a streamed load is still decoding: its progress and Cancel, or why it stopped. The
+ * workflow's sections appear when the whole volume is in (they read all of it).
+ */
+function LoadingSection({ loading }: { loading: SeriesLoading }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (loading.error !== undefined) return undefined;
+    const timer = setInterval(() => tick(t => t + 1), 250);
+    return () => clearInterval(timer);
+  }, [loading, loading.error]);
+  const { done, total } = loading.progress();
+  return (
+    <PanelSection defaultOpen={true}>
+      <PanelSection.Header>Loading</PanelSection.Header>
+      <PanelSection.Content>
+        <div className="flex flex-col gap-2 p-3" data-cy="imagestack-loading">
+          {loading.error === undefined ? (
+            <>
+              <div>
+                Reading slices: {done} of {total}. Threshold, refine and export start when all are in.
+              </div>
+              <ProgressRow progress={{ fraction: total ? done / total : 0, step: '' }} onCancel={() => loading.cancel()} cy="imagestack-loading" />
+            </>
+          ) : (
+            <div role="alert" data-cy="imagestack-loading-error">
+              {stillLoading(loading).message}{' '}
+              <a className="text-primary underline" href="/">
+                Import page
+              </a>
+            </div>
+          )}
+        </div>
+      </PanelSection.Content>
+    </PanelSection>
   );
 }

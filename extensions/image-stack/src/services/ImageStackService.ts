@@ -1,5 +1,6 @@
 import type { CalibrationRecord, CaptureWindow, GapRecord, SeriesIdentity, SeriesUids, SliceOrientation, StackGeometry, VoiWindow, VoxelArray, VoxelStack } from '@imagestack/core';
-import { createSeriesUids, sliceView, stackHistogram, windowFromHistogram } from '@imagestack/core';
+import { createSeriesUids, ImageStackError, sliceView, stackHistogram, windowFromHistogram } from '@imagestack/core';
+import { errorLine } from '../utils/errors';
 import { IMAGE_LOADER_SCHEME, SERVICE_NAME } from '../ids';
 import { buildViewerInstances, type ViewerInstance } from './viewerInstances';
 import { createWorkflowState, type WorkflowState } from '../workflow/workflowState';
@@ -24,6 +25,13 @@ export interface LoadedSeries {
   histogram: Float64Array;
   /** Each slice's [min, max] (2k, 2k + 1) when the decode found them (loadStack): the image loader reports them without a pass over the slice. */
   sliceRanges?: Int32Array;
+  /**
+   * While the slices are still decoding (a streamed load: the viewer opened on the first ones):
+   * the image loader waits on each slice, and nothing reads the whole volume (the workflow
+   * commands refuse, the panel shows the progress) until the load is done and this is gone.
+   * `error`: the load failed or was cancelled; the volume stays incomplete and unusable.
+   */
+  loading?: SeriesLoading;
   /**
    * What the workflow panel's sections were showing (inputs, last results), kept here because
    * OHIF unmounts a panel when another tab is shown.
@@ -63,6 +71,41 @@ export interface AddStackOptions {
   histogram?: Float64Array;
   /** Each slice's [min, max] from the same decode (loadStack's sliceRanges). */
   sliceRanges?: Int32Array;
+  /**
+   * The slices are still decoding: `histogram` is then the first slices' (the viewer's first
+   * window); when `done` resolves the series takes the whole volume's histogram, window and
+   * ranges and its notes (finishLoading). Until then the series has `loading`.
+   */
+  streaming?: StreamingSource;
+}
+
+/** A streamed load as a series sees it (import/loadStack.ts startStreamingLoad). */
+export interface SeriesLoading {
+  sliceReady(k: number): Promise<void>;
+  progress(): { done: number; total: number };
+  cancel(): void;
+  error?: unknown;
+}
+
+/** What a streamed load gives addStack: its slices as they arrive, and the end of the load. */
+export interface StreamingSource extends Omit<SeriesLoading, 'error'> {
+  done: Promise<{ histogram: Float64Array; sliceRanges: Int32Array; notes: string[] }>;
+}
+
+/**
+ * Why the whole volume cannot be used yet: the slices are still decoding, or the load stopped
+ * (then what stopped it, and what to do). The workflow commands throw it; the panel shows it.
+ */
+export function stillLoading(loading: SeriesLoading): ImageStackError {
+  if (loading.error !== undefined) {
+    const cancelled = loading.error instanceof ImageStackError && loading.error.code === 'cancelled';
+    return new ImageStackError(
+      cancelled ? 'cancelled' : 'corrupt',
+      `${cancelled ? 'loading the slices was cancelled' : `the slices did not all load (${errorLine(loading.error)})`}: this volume is incomplete; load the stack again from the import page`,
+    );
+  }
+  const { done, total } = loading.progress();
+  return new ImageStackError('empty', `the slices are still loading (${done} of ${total}): thresholding, refining and export start when all are in`);
 }
 
 type Listener = (series: LoadedSeries) => void;
@@ -91,11 +134,15 @@ export class ImageStackService {
    */
   addStack(stack: VoxelStack, geometry: StackGeometry, description: string, notes: string[] = [], options: AddStackOptions = {}): LoadedSeries {
     const { provenance = {}, restored } = options;
+    // a stack still streaming in is let go too: its decode stops instead of taking the cores from this one
+    for (const s of this.seriesByKey.values()) if (s.loading && s.loading.error === undefined) s.loading.cancel();
     this.seriesByKey.clear();
     const key = `s${++this.counter}${Date.now().toString(36)}`;
     const imageIds = Array.from({ length: stack.slices }, (_, k) => `${IMAGE_LOADER_SCHEME}:${key}/${k}`);
     const uids = restored?.uids ?? createSeriesUids(stack.slices);
-    const histogram = stackHistogram(stack, options.histogram);
+    const { streaming } = options;
+    // a streamed load's first window comes from the slices decoded so far; the whole volume's replaces it when the load ends
+    const histogram = streaming && options.histogram ? options.histogram : stackHistogram(stack, options.histogram);
     const window = windowFromHistogram(histogram);
     // dated once: every record built later (viewer, zip, PACS) carries the import's date
     const identity: SeriesIdentity = restored?.identity ?? { description, date: new Date() };
@@ -112,6 +159,7 @@ export class ImageStackService {
       identity,
       histogram,
       ...(options.sliceRanges?.length === 2 * stack.slices ? { sliceRanges: options.sliceRanges } : {}),
+      ...(streaming ? { loading: { sliceReady: k => streaming.sliceReady(k), progress: () => streaming.progress(), cancel: () => streaming.cancel() } } : {}),
       panelState: {},
       workflow: createWorkflowState(),
       instances,
@@ -121,7 +169,37 @@ export class ImageStackService {
     };
     this.seriesByKey.set(key, series);
     for (const l of this.listeners) l(series);
+    if (streaming) {
+      streaming.done.then(
+        result => this.finishLoading(series, result),
+        error => {
+          series.loading!.error = error;
+          for (const l of this.listeners) l(series);
+        },
+      );
+    }
     return series;
+  }
+
+  /**
+   * A streamed load ended: the series takes the whole volume's histogram, window (its records
+   * too: what the viewer's metadata and every export read) and slice ranges, and the load's notes.
+   */
+  private finishLoading(series: LoadedSeries, result: { histogram: Float64Array; sliceRanges: Int32Array; notes: string[] }): void {
+    const histogram = stackHistogram(series.stack, result.histogram);
+    const window = windowFromHistogram(histogram);
+    series.histogram = histogram;
+    series.window = window;
+    // the same records' window, in place: OHIF's metadata store holds these objects
+    const rebuilt = buildViewerInstances({ ...series, window });
+    series.instances.forEach((record, k) => {
+      record.WindowCenter = rebuilt[k].WindowCenter;
+      record.WindowWidth = rebuilt[k].WindowWidth;
+    });
+    series.sliceRanges = result.sliceRanges;
+    series.notes.push(...result.notes);
+    delete series.loading;
+    for (const l of this.listeners) l(series);
   }
 
   getByStudy(studyInstanceUID: string): LoadedSeries | undefined {
