@@ -374,28 +374,38 @@ test('a bad file is one error line naming it, and nothing loads', async () => {
   assert.deepEqual(b.errors.filter(e => e.startsWith('[pageerror]')), []);
 });
 
-test('a slice that fails to decode in a worker stops the load with one line naming it', async () => {
-  const pngDir = path.join(dir, 'png');
+/** `count` PNG slices IMG (1).png … of the phantom from slice `from`, in a new folder; slice `bad` garbled (garbleCompressedPixels). */
+function pngStackWithBadSlice(folder, from, count, bad) {
+  const pngDir = path.join(dir, folder);
   fs.mkdirSync(pngDir, { recursive: true });
-  const files = [];
-  for (let k = 0; k < 8; k++) {
-    const data = phantom.stack.voxels.slice((k + 16) * COLUMNS * ROWS, (k + 17) * COLUMNS * ROWS);
+  return Array.from({ length: count }, (_, k) => {
+    const data = phantom.stack.voxels.slice((k + from) * COLUMNS * ROWS, (k + from + 1) * COLUMNS * ROWS);
     const png = Buffer.from(encodePng({ width: COLUMNS, height: ROWS, data, channels: 1, depth: 8 }));
-    if (k === 4) {
-      // the header is fine (the check passes, CRCs included); the compressed pixels are garbage
-      const idat = png.indexOf('IDAT');
-      png.fill(0xff, idat + 6, idat + 40);
-      const length = png.readUInt32BE(idat - 4);
-      png.writeUInt32BE(zlib.crc32(png.subarray(idat, idat + 4 + length)), idat + 4 + length);
-    }
+    if (k === bad) garbleCompressedPixels(png);
     const file = path.join(pngDir, `IMG (${k + 1}).png`);
     fs.writeFileSync(file, png);
-    files.push(file);
-  }
+    return file;
+  });
+}
+
+/** A fresh import page given `files` (shuffled), once its stack check shows the last slice. */
+async function pickFiles(files) {
   await b.page.goto(viewer.url + '/');
   await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
   await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
   await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+}
+
+/** A PNG whose header is fine (the check passes, CRCs included) and whose compressed pixels are garbage: it fails only when decoded. */
+function garbleCompressedPixels(png) {
+  const idat = png.indexOf('IDAT');
+  png.fill(0xff, idat + 6, idat + 40);
+  const length = png.readUInt32BE(idat - 4);
+  png.writeUInt32BE(zlib.crc32(png.subarray(idat, idat + 4 + length)), idat + 4 + length);
+}
+
+test('a slice that fails to decode in a worker stops the load with one line naming it', async () => {
+  await pickFiles(pngStackWithBadSlice('png', 16, 8, 4));
   assert.match(await text('imagestack-check-format'), /PNG/);
   await fill('imagestack-spacing-x', '1.8');
   await fill('imagestack-spacing-y', '1.6');
@@ -414,26 +424,7 @@ test('a slice that fails to decode in a worker stops the load with one line nami
 test('a slice that fails after the viewer opened on the first ones: the panel names it, and nothing can use the volume', async () => {
   // 40 slices: the viewer opens once the middle one and a spread sample are in; slice 37 (IMG (37))
   // is among the last decoded (the quarter from slice 0), so its error comes after that
-  const pngDir = path.join(dir, 'png-late');
-  fs.mkdirSync(pngDir, { recursive: true });
-  const files = [];
-  for (let k = 0; k < SLICES; k++) {
-    const data = phantom.stack.voxels.slice(k * COLUMNS * ROWS, (k + 1) * COLUMNS * ROWS);
-    const png = Buffer.from(encodePng({ width: COLUMNS, height: ROWS, data, channels: 1, depth: 8 }));
-    if (k === 36) {
-      const idat = png.indexOf('IDAT');
-      png.fill(0xff, idat + 6, idat + 40);
-      const length = png.readUInt32BE(idat - 4);
-      png.writeUInt32BE(zlib.crc32(png.subarray(idat, idat + 4 + length)), idat + 4 + length);
-    }
-    const file = path.join(pngDir, `IMG (${k + 1}).png`);
-    fs.writeFileSync(file, png);
-    files.push(file);
-  }
-  await b.page.goto(viewer.url + '/');
-  await b.page.waitForSelector('[data-cy=imagestack-import]', { timeout: 60_000 });
-  await b.page.setInputFiles('[data-cy=imagestack-file-input]', shuffled(files));
-  await b.page.waitForSelector('[data-cy=imagestack-thumb-last]', { timeout: 30_000 });
+  await pickFiles(pngStackWithBadSlice('png-late', 0, SLICES, 36));
   await fill('imagestack-spacing-x', '1.8');
   await fill('imagestack-spacing-y', '1.6');
   await fill('imagestack-slice-spacing', '1.25');
