@@ -1,7 +1,7 @@
 import {
   createDecodePool,
-  ImageStackError,
   createStackAssembler,
+  ImageStackError,
   webWorkerSpawner,
   type StackPlan,
   type SliceRequest,
@@ -41,17 +41,16 @@ export const decodeWorkers = keptPool(() => createDecodePool({ workers: decodeWo
  * decode (addStack's window), so the page does not count the whole volume again after the last
  * slice, when the user is waiting for the viewer (0.7 s of the UI thread for the 2 GB captures);
  * `sliceRanges`: each slice's [min, max], from its histogram (the image loader's min/max).
+ * The streamed load awaited to its end (a restore: its labelmap needs the whole volume), so
+ * both paths decode the same way.
  */
 export async function loadStack(
   plan: StackPlan,
   { onProgress, signal }: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<{ stack: VoxelStack; report: StackReport; histogram: Float64Array; sliceRanges: Int32Array }> {
-  return decodeWorkers.use(async pool => {
-    const assembler = createStackAssembler(plan, { histogram: true });
-    await pool.run(assembler.requests(), { onSlice: r => assembler.add(r), onProgress, signal });
-    const { stack, report, histogram, sliceRanges } = assembler.finish();
-    return { stack: stack!, report, histogram: histogram!, sliceRanges: sliceRanges! };
-  });
+  const load = startStreamingLoad(plan, { onProgress, signal });
+  const { report, histogram, sliceRanges } = await load.done;
+  return { stack: load.stack, report, histogram, sliceRanges };
 }
 
 /**

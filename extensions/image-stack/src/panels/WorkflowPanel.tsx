@@ -102,12 +102,12 @@ export default function WorkflowPanel({
           <LoadingSection loading={series.loading} />
         ) : (
           <>
-        <ThresholdSection key={`t-${series.key}`} {...common} servicesManager={servicesManager} />
-        <RefineSection key={`r-${series.key}`} {...common} activeSegment={activeSegment} onChooseSegment={chooseSegment} />
-        <ExportSection key={`e-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
-        <DeviceSection key={`f-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
-        <SegExportButton series={series} ctx={{ servicesManager, extensionManager }} commandsManager={commandsManager} />
-        <DicomSection series={series} servicesManager={servicesManager} />
+            <ThresholdSection key={`t-${series.key}`} {...common} servicesManager={servicesManager} />
+            <RefineSection key={`r-${series.key}`} {...common} activeSegment={activeSegment} onChooseSegment={chooseSegment} />
+            <ExportSection key={`e-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
+            <DeviceSection key={`f-${series.key}`} {...common} activeSegment={activeSegment} segmentationVersion={segmentationVersion.data} />
+            <SegExportButton series={series} ctx={{ servicesManager, extensionManager }} commandsManager={commandsManager} />
+            <DicomSection series={series} servicesManager={servicesManager} />
           </>
         )}
       </div>
