@@ -1,5 +1,6 @@
 import { ImageStackError } from '../errors';
 import type { CancelSignal } from './extractSurface';
+import { smoothKernelMemory, smoothKernelOn, type SmoothKernel, type WasmMemory } from './smoothKernel';
 import type { Mesh } from './types';
 
 export interface SmoothMeshOptions {
@@ -128,8 +129,16 @@ export function smoothVertexRange(args: {
   barrier?: () => void;
   signal?: CancelSignal;
   onProgress?: (fraction: number) => void;
+  /** Runs each term's loop in WebAssembly (smoothKernel.ts): every array above is a view of its memory. */
+  kernel?: SmoothKernel | null;
 }): void {
   const { positions: src, start, neighbours, v0, v1, coefficients: c, out } = args;
+  const kernel = args.kernel ?? null;
+  if (kernel) {
+    for (const a of [src, start, neighbours, args.work[0], args.work[1], out]) {
+      if (a.buffer !== kernel.memory.buffer) throw new Error('smoothVertexRange: an array is not on the kernel\'s memory');
+    }
+  }
   const [cx, cy, cz] = args.centre;
   const barrier = args.barrier ?? (() => undefined);
   const n = c.length - 1;
@@ -150,7 +159,8 @@ export function smoothVertexRange(args: {
     if (args.signal?.aborted) throw new ImageStackError('cancelled', 'smoothing: cancelled');
     args.onProgress?.((n - 1 - k) / n);
     const ck = c[k];
-    for (let v = v0; v < v1; v++) {
+    if (kernel) kernel.term(src.byteOffset, q.byteOffset, p.byteOffset, start.byteOffset, neighbours.byteOffset, v0, v1, 0, ck, cx, cy, cz);
+    else for (let v = v0; v < v1; v++) {
       const o = 3 * v;
       // 2A b = b + mean(b at the neighbours)
       neighbourMean(q, start, neighbours, v - v0, o, mean);
@@ -167,7 +177,8 @@ export function smoothVertexRange(args: {
   args.onProgress?.((n - 1) / n);
   // c_0 x + A b_1 − b_2, A b = (b + mean(b)) / 2
   const c0 = c[0];
-  for (let v = v0; v < v1; v++) {
+  if (kernel) kernel.last(src.byteOffset, q.byteOffset, p.byteOffset, start.byteOffset, neighbours.byteOffset, v0, v1, out.byteOffset, c0, cx, cy, cz);
+  else for (let v = v0; v < v1; v++) {
     const o = 3 * v;
     neighbourMean(q, start, neighbours, v - v0, o, mean);
     out[o] = c0 * (src[o] - cx) + 0.5 * (q[o] + mean[0]) - p[o] + cx;
@@ -209,11 +220,70 @@ export function smoothMesh(mesh: Mesh, options: SmoothMeshOptions = {}): Mesh {
   const c = smoothingCoefficients(options);
   if (!c || mesh.triangles.length === 0) return { positions: mesh.positions.slice(), triangles: mesh.triangles };
   const nv = mesh.positions.length / 3;
-  const { start, neighbours } = vertexNeighbours(mesh);
+  const lists = vertexNeighbours(mesh);
+  const centre = meshCentre(mesh.positions);
+  const run = { v0: 0, v1: nv, coefficients: c, centre, signal: options.signal, onProgress: options.onProgress };
+  const layout = smoothMemoryLayout(nv, [{ rows: nv, entries: lists.neighbours.length }]);
+  const memory = smoothKernelMemory(layout.bytes, false);
+  const kernel = memory && smoothKernelOn(memory);
+  if (memory && kernel) {
+    const on = smoothArraysOn(memory, layout);
+    on.positions.set(mesh.positions);
+    const { start, neighbours } = on.lists(0);
+    start.set(lists.start);
+    neighbours.set(lists.neighbours);
+    smoothVertexRange({ ...run, positions: on.positions, start, neighbours, work: on.work, out: on.out, kernel });
+    return { positions: on.out.slice(), triangles: mesh.triangles };
+  }
   const work = [0, 1].map(() => new Float64Array(3 * nv)) as [Float64Array, Float64Array];
   const positions = new Float32Array(3 * nv);
-  smoothVertexRange({ positions: mesh.positions, start, neighbours, v0: 0, v1: nv, coefficients: c, centre: meshCentre(mesh.positions), work, out: positions, signal: options.signal, onProgress: options.onProgress });
+  smoothVertexRange({ ...run, positions: mesh.positions, start: lists.start, neighbours: lists.neighbours, work, out: positions });
   return { positions, triangles: mesh.triangles };
+}
+
+/** Where smoothing's arrays lie in one kernel memory (byte offsets, 8-aligned). */
+export interface SmoothMemoryLayout {
+  vertices: number;
+  bytes: number;
+  positions: number;
+  work: [number, number];
+  out: number;
+  /** Per neighbour list (one per thread): its CSR rows (vertices) and room for its entries. */
+  lists: Array<{ rows: number; entries: number; start: number; neighbours: number }>;
+}
+
+/**
+ * The layout for nv vertices and the given neighbour lists (each `rows` vertices with at most
+ * `entries` neighbours in all): positions (float32 ×3), the two work arrays (float64 ×3), the
+ * output (float32 ×3), then each list's start (rows + 1) and neighbours (int32).
+ */
+export function smoothMemoryLayout(nv: number, lists: ReadonlyArray<{ rows: number; entries: number }>): SmoothMemoryLayout {
+  let at = 0;
+  const take = (bytes: number) => {
+    const o = at;
+    at += Math.ceil(bytes / 8) * 8;
+    return o;
+  };
+  const positions = take(12 * nv);
+  const work: [number, number] = [take(24 * nv), take(24 * nv)];
+  const out = take(12 * nv);
+  const placed = lists.map(l => ({ rows: l.rows, entries: l.entries, start: take(4 * (l.rows + 1)), neighbours: take(4 * l.entries) }));
+  return { vertices: nv, bytes: at, positions, work, out, lists: placed };
+}
+
+/** Views of the layout's arrays on `memory`; lists(i) gives list i's start and its room for neighbours. */
+export function smoothArraysOn(memory: WasmMemory, layout: SmoothMemoryLayout) {
+  const b = memory.buffer;
+  const nv = layout.vertices;
+  return {
+    positions: new Float32Array(b, layout.positions, 3 * nv),
+    work: [new Float64Array(b, layout.work[0], 3 * nv), new Float64Array(b, layout.work[1], 3 * nv)] as [Float64Array, Float64Array],
+    out: new Float32Array(b, layout.out, 3 * nv),
+    lists: (i: number) => {
+      const l = layout.lists[i];
+      return { start: new Int32Array(b, l.start, l.rows + 1), neighbours: new Int32Array(b, l.neighbours, l.entries) };
+    },
+  };
 }
 
 /**

@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { ImageStackError } from '../../errors';
 import { errorFromWire, type WireError } from '../../errors/wire';
 import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../../geometry';
-import { meshCentre, smoothingCoefficients, type SmoothMeshOptions } from '../../mesh/smoothMesh';
+import { meshCentre, smoothArraysOn, smoothingCoefficients, smoothMemoryLayout, type SmoothMemoryLayout, type SmoothMeshOptions } from '../../mesh/smoothMesh';
+import { smoothKernelMemory, type WasmMemory } from '../../mesh/smoothKernel';
 import type { Mesh, MeshFrame } from '../../mesh/types';
 import { joinEdgeCounts, meshStats, topologyFrom, type EdgeCounts, type KnownTopology, type MeshStats } from '../../mesh/meshStats';
 import { joinSlabs, type JoinedSlabs, type SlabMeasures, type SlabSummary } from '../../mesh/slabTopology';
@@ -41,15 +42,18 @@ export type MeshWorkerRequest =
   | {
       op: 'smooth';
       id: number;
-      positions: SharedArrayBuffer;
+      /**
+       * The positions, the two work arrays and the output: in the WebAssembly kernel's shared
+       * memory (this thread's neighbour lists go to its list `w` of the layout), or each on
+       * shared memory of its own for the JavaScript loop where the kernel cannot run.
+       */
+      arrays: { memory: WasmMemory; layout: SmoothMemoryLayout; w: number } | { positions: SharedArrayBuffer; work: SharedArrayBuffer[]; out: SharedArrayBuffer };
       /** null: the vertices of this thread's slab, its neighbour lists from the extraction. */
       triangles: SharedArrayBuffer | null;
       v0: number;
       v1: number;
       coefficients: Float64Array;
       centre: [number, number, number];
-      work: SharedArrayBuffer[];
-      out: SharedArrayBuffer;
       control: SharedArrayBuffer;
       threads: number;
       progress: boolean;
@@ -244,22 +248,45 @@ export function startMeshThreads(threads: number): MeshThreads {
       const c = smoothingCoefficients(options);
       const nv = mesh.positions.length / 3;
       if (!c || mesh.triangles.length === 0) return { positions: mesh.positions.slice(), triangles: mesh.triangles };
-      const positions = share(mesh.positions);
       // The extracted mesh: each slab's thread smooths its own vertices, with the neighbour
       // lists its extraction found. Any other: equal vertex ranges, each thread finding its
       // vertices' neighbours (and checking their edges on the way).
       const slabMode = isExtracted(mesh) ? extracted! : null;
       const triangles = slabMode ? null : shareTriangles(mesh.triangles);
-      const work = [0, 1].map(() => new SharedArrayBuffer(3 * nv * 8));
-      const out = new SharedArrayBuffer(3 * nv * 4);
       const control = newControl();
       const threads = slabMode ? slabMode.slabs : Math.min(n, nv);
       const range = (w: number): [number, number] =>
         slabMode ? [slabMode.joined.base[w], w + 1 < slabMode.slabs ? slabMode.joined.base[w + 1] : nv] : [Math.round((w * nv) / threads), Math.round(((w + 1) * nv) / threads)];
+      // Room for each thread's neighbour lists: at most two entries per corner of the triangles
+      // at its vertices (a slab's, with its seam's from both slabs; else any triangle).
+      const entries = (w: number) => {
+        if (!slabMode) return 2 * mesh.triangles.length;
+        const { joined } = slabMode;
+        const t1 = w + 1 < slabMode.slabs ? joined.firstTriangle[w + 1] : joined.triangles;
+        return 6 * (t1 - joined.firstTriangle[w]) + (joined.seams[w]?.raw.length ?? 0);
+      };
+      const layout = smoothMemoryLayout(nv, Array.from({ length: threads }, (_, w) => ({ rows: range(w)[1] - range(w)[0], entries: entries(w) })));
+      const memory = smoothKernelMemory(layout.bytes, true);
+      let arrays: Extract<MeshWorkerRequest, { op: 'smooth' }>['arrays'];
+      let out: Float32Array;
+      if (memory) {
+        const on = smoothArraysOn(memory, layout);
+        on.positions.set(mesh.positions);
+        arrays = { memory, layout, w: 0 };
+        out = on.out;
+      } else {
+        const positions = share(mesh.positions);
+        const work = [0, 1].map(() => new SharedArrayBuffer(3 * nv * 8));
+        const buffer = new SharedArrayBuffer(3 * nv * 4);
+        arrays = { positions, work, out: buffer };
+        out = new Float32Array(buffer);
+      }
       const centre = meshCentre(mesh.positions);
       const replies = runAll<Extract<MeshWorkerReply, { op: 'smooth' }>>(
         (w, id) =>
-          w >= threads ? null : { req: { op: 'smooth', id, positions, triangles, v0: range(w)[0], v1: range(w)[1], coefficients: c, centre, work, out, control: control.buffer as SharedArrayBuffer, threads, progress: w === 0 } },
+          w >= threads
+            ? null
+            : { req: { op: 'smooth', id, arrays: 'layout' in arrays ? { ...arrays, w } : arrays, triangles, v0: range(w)[0], v1: range(w)[1], coefficients: c, centre, control: control.buffer as SharedArrayBuffer, threads, progress: w === 0 } },
         control,
         options.signal,
         (_w, r) => options.onProgress?.(r.fraction ?? 0),
@@ -270,7 +297,9 @@ export function startMeshThreads(threads: number): MeshThreads {
         knownFor = mesh.triangles;
         known = topologyFrom(joinEdgeCounts(counts as EdgeCounts[]));
       }
-      return { positions: new Float32Array(out), triangles: mesh.triangles };
+      // The positions on shared memory of their own, so the kernel's memory (its work arrays
+      // and lists) goes when smoothing ends.
+      return { positions: memory ? new Float32Array(share(out)) : out, triangles: mesh.triangles };
     },
     async topology(mesh, options = {}) {
       if (isExtracted(mesh)) return extracted!.joined.topology;

@@ -8,7 +8,8 @@ import { createSlabExtractor, type CodedSlice } from '../../mesh/extractSurface'
 import { codedBmpSlice } from '../codedSlice';
 import { edgeCountsOf, edgeCountsOfIncidences } from '../../mesh/meshStats';
 import { analyseSlab, assembleSlab, measureSlab, slabNeighbours, summariseSlab, type SlabAnalysis } from '../../mesh/slabTopology';
-import { smoothVertexRange, vertexIncidencesOf } from '../../mesh/smoothMesh';
+import { smoothArraysOn, smoothVertexRange, vertexIncidencesOf } from '../../mesh/smoothMesh';
+import { smoothKernelOn } from '../../mesh/smoothKernel';
 import { writeStlBinaryTriangles } from '../../mesh/writeStl';
 import type { createSliceDecoder, SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
@@ -123,7 +124,9 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     return { reply: { op: 'topology', id: req.id, counts: edgeCountsOf(new Uint32Array(req.triangles), req.v0, req.v1) }, transfer: [] };
   }
   const control = new Int32Array(req.control);
-  const positions = new Float32Array(req.positions);
+  const a = req.arrays;
+  const on = 'layout' in a ? smoothArraysOn(a.memory, a.layout) : null;
+  const positions = on ? on.positions : new Float32Array((a as { positions: SharedArrayBuffer }).positions);
   const nv = positions.length / 3;
   let start: Int32Array;
   let neighbours: Int32Array;
@@ -138,7 +141,18 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     kept.neighbours ??= slabNeighbours(kept.analysis, kept.at, kept.seam);
     ({ start, neighbours } = kept.neighbours);
   }
-  const work = req.work.map(b => new Float64Array(b)) as [Float64Array, Float64Array];
+  let kernel = null;
+  if (on && 'layout' in a) {
+    // the lists into this thread's room in the kernel's memory
+    const room = on.lists(a.w);
+    if (neighbours.length > room.neighbours.length || start.length !== room.start.length) throw new Error('mesh worker: the neighbour lists outgrow their room');
+    room.start.set(start);
+    room.neighbours.set(neighbours);
+    ({ start, neighbours } = room);
+    kernel = smoothKernelOn(a.memory);
+    if (!kernel) throw new Error('mesh worker: the smoothing kernel does not compile here');
+  }
+  const { work, out } = on ?? { work: (a as { work: SharedArrayBuffer[] }).work.map(b => new Float64Array(b)) as [Float64Array, Float64Array], out: new Float32Array((a as { out: SharedArrayBuffer }).out) };
   smoothVertexRange({
     positions,
     start,
@@ -148,7 +162,8 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     coefficients: req.coefficients,
     centre: req.centre,
     work,
-    out: new Float32Array(req.out),
+    out,
+    kernel,
     barrier: () => barrier(control, req.threads),
     signal: { get aborted() { return Atomics.load(control, 2) === 1; } },
     onProgress: req.progress ? f => parentPort!.postMessage({ op: 'progress', id: req.id, fraction: f } satisfies MeshWorkerReply) : undefined,

@@ -1,0 +1,208 @@
+// The inner loop of windowed-sinc smoothing (smoothVertexRange's Clenshaw terms) as a
+// WebAssembly function, assembled here from the few instructions it needs: no toolchain, no
+// binary in the repository. Measured on the 512×512×400 phantom's 735,384 vertices (one thread,
+// 19 terms), V8's JavaScript took 20–30 ns a vertex and term, this loop 10–11 ns, the same as
+// clang -O3's build of the C loop (SIMD gained nothing: the loop waits on its gathers).
+//
+// The arithmetic is smoothVertexRange's, operation for operation (the same sums in the same
+// order, the same rounding to float32 at the end), and WebAssembly's f64 is IEEE-754 without
+// fused multiply-add, so both paths give the same bits (smoothKernel.test.ts). Where
+// WebAssembly cannot compile (a page whose Content-Security-Policy forbids it) smoothing runs
+// the JavaScript loop.
+//
+// Memory: the kernel reads and writes one linear memory, byte addresses as arguments:
+//   pos  float32 ×3 per vertex, the input positions (global vertex ids)
+//   q, p float64 ×3 per vertex, b_{k+1} and b_{k+2} (global ids); the term writes b_k over p
+//   start, nb  int32, the CSR neighbour lists of vertices v0..v1−1 (row 0 is v0)
+//   out  float32 ×3 per vertex (the last step only)
+
+/** One compiled copy per kind of memory (a shared memory needs a module that says so). */
+const compiled: { shared?: object | null; plain?: object | null } = {};
+
+// The WebAssembly JS API members used (core's lib has no DOM or WebAssembly types).
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+}
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+type TermFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number) => void;
+
+/** The kernel bound to one memory: `term` writes b_k over p, `last` the smoothed positions into out. */
+export interface SmoothKernel {
+  memory: WasmMemory;
+  term: TermFn;
+  last: TermFn;
+}
+
+/** The most a kernel's memory may be (bytes): wasm32 addresses, and what every engine grants. */
+export const SMOOTH_KERNEL_MAX_BYTES = 2 ** 31;
+
+/** A memory of at least `bytes` for the kernel (null: WebAssembly unavailable, or too large). */
+export function smoothKernelMemory(bytes: number, shared: boolean): WasmMemory | null {
+  if (!WA || bytes > SMOOTH_KERNEL_MAX_BYTES || !kernelModule(shared)) return null;
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  try {
+    return new WA.Memory({ initial: pages, maximum: pages, shared });
+  } catch {
+    return null; // the engine refused the memory (address space): the JavaScript loop runs
+  }
+}
+
+/** The kernel on `memory` (as smoothKernelMemory made it), or null where WebAssembly cannot run it. */
+export function smoothKernelOn(memory: WasmMemory): SmoothKernel | null {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = kernelModule(shared);
+  if (!WA || !module) return null;
+  const { exports } = new WA.Instance(module, { env: { memory } });
+  return { memory, term: exports.term as TermFn, last: exports.last as TermFn };
+}
+
+function kernelModule(shared: boolean): object | null {
+  const key = shared ? 'shared' : 'plain';
+  if (compiled[key] === undefined) {
+    try {
+      compiled[key] = WA ? new WA.Module(kernelBytes(shared)) : null;
+    } catch {
+      compiled[key] = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
+    }
+  }
+  return compiled[key]!;
+}
+
+// ---- assembling the module -------------------------------------------------------------
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+const OP = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br_if: 0x0d, void: 0x40,
+  get: 0x20, set: 0x21, tee: 0x22,
+  i32_load: 0x28, f64_load: 0x2b, f32_load: 0x2a, f32_store: 0x38, f64_store: 0x39,
+  i32_const: 0x41, f64_const: 0x44,
+  i32_eq: 0x46, i32_lt_s: 0x48, i32_lt_u: 0x49, i32_ge_s: 0x4e,
+  i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
+  f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
+  f32_demote: 0xb6, f64_from_i32: 0xb7, f64_promote: 0xbb,
+} as const;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+const f64Bytes = (x: number) => [...new Uint8Array(new Float64Array([x]).buffer)];
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const name = (s: string) => [...uleb(s.length), ...[...s].map(c => c.charCodeAt(0))];
+
+// Parameters (both functions): pos q p start nb v0 v1 out (i32), c cx cy cz (f64).
+const [POS, Q, P, START, NB, V0, V1, OUT, C, CX, CY, CZ] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+// Locals: the vertex, its row's ends, the neighbour cursor and its end (byte addresses in nb),
+// a neighbour's address in q; running byte addresses of the vertex in q/p, pos, out and of its
+// row in start; the mean.
+const [V, S, E, A, AE, R, QA, PA, XA, OA, ROW] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+const [MX, MY, MZ, INV] = [23, 24, 25, 26];
+
+/** Body of `term` (last = false) or `last`: smoothVertexRange's loop over v0..v1−1. */
+function kernelBody(last: boolean): number[] {
+  const get = (i: number) => [OP.get, i];
+  const set = (i: number) => [OP.set, i];
+  const i32 = (n: number) => [OP.i32_const, ...sleb(n)];
+  const f64 = (x: number) => [OP.f64_const, ...f64Bytes(x)];
+  const load64 = (at: number[], off: number) => [...at, OP.f64_load, 3, ...uleb(off)];
+  const load32f = (at: number[], off: number) => [...at, OP.f32_load, 2, ...uleb(off)];
+  const advance = (local: number, by: number) => [...get(local), ...i32(by), OP.i32_add, ...set(local)];
+  const addrOf = (base: number, size: number) => [...get(base), ...get(V0), ...i32(size), OP.i32_mul, OP.i32_add];
+  const means = [MX, MY, MZ];
+  const centre = [CX, CY, CZ];
+  const axis = (d: number): number[] => {
+    // c·(x − centre): x as float32 promoted, as the Float32Array read gives it
+    const cx = [...get(C), ...load32f(get(XA), 4 * d), OP.f64_promote, ...get(centre[d]), OP.f64_sub, OP.f64_mul];
+    if (!last) {
+      // p = c·(x − centre) + q + mean − p
+      return [...get(PA), ...cx, ...load64(get(QA), 8 * d), OP.f64_add, ...get(means[d]), OP.f64_add, ...load64(get(PA), 8 * d), OP.f64_sub, OP.f64_store, 3, ...uleb(8 * d)];
+    }
+    // out = c0·(x − centre) + 0.5·(q + mean) − p + centre, rounded to float32
+    return [
+      ...get(OA), ...cx, ...f64(0.5), ...load64(get(QA), 8 * d), ...get(means[d]), OP.f64_add, OP.f64_mul, OP.f64_add,
+      ...load64(get(PA), 8 * d), OP.f64_sub, ...get(centre[d]), OP.f64_add, OP.f32_demote, OP.f32_store, 2, ...uleb(4 * d),
+    ];
+  };
+  return [
+    ...get(START), OP.i32_load, 2, 0, ...set(S),
+    ...get(START), ...i32(4), OP.i32_add, ...set(ROW),
+    ...get(V0), ...set(V),
+    ...addrOf(Q, 24), ...set(QA),
+    ...addrOf(P, 24), ...set(PA),
+    ...addrOf(POS, 12), ...set(XA),
+    ...addrOf(OUT, 12), ...set(OA),
+    OP.block, OP.void,
+    ...get(V), ...get(V1), OP.i32_ge_s, OP.br_if, 0,
+    OP.loop, OP.void,
+    ...get(ROW), OP.i32_load, 2, 0, ...set(E),
+    ...get(E), ...get(S), OP.i32_eq,
+    OP.if, OP.void,
+    // no neighbours: the vertex is its own mean
+    ...load64(get(QA), 0), ...set(MX), ...load64(get(QA), 8), ...set(MY), ...load64(get(QA), 16), ...set(MZ),
+    OP.else,
+    ...f64(0), ...set(MX), ...f64(0), ...set(MY), ...f64(0), ...set(MZ),
+    ...get(NB), ...get(S), ...i32(2), OP.i32_shl, OP.i32_add, ...set(A),
+    ...get(NB), ...get(E), ...i32(2), OP.i32_shl, OP.i32_add, ...set(AE),
+    OP.loop, OP.void,
+    // r = q + 24·nb[a]
+    ...get(Q), ...get(A), OP.i32_load, 2, 0, ...i32(24), OP.i32_mul, OP.i32_add, ...set(R),
+    ...get(MX), ...load64(get(R), 0), OP.f64_add, ...set(MX),
+    ...get(MY), ...load64(get(R), 8), OP.f64_add, ...set(MY),
+    ...get(MZ), ...load64(get(R), 16), OP.f64_add, ...set(MZ),
+    ...get(A), ...i32(4), OP.i32_add, OP.tee, A, ...get(AE), OP.i32_lt_u, OP.br_if, 0,
+    OP.end,
+    ...f64(1), ...get(E), ...get(S), OP.i32_sub, OP.f64_from_i32, OP.f64_div, ...set(INV),
+    ...get(MX), ...get(INV), OP.f64_mul, ...set(MX),
+    ...get(MY), ...get(INV), OP.f64_mul, ...set(MY),
+    ...get(MZ), ...get(INV), OP.f64_mul, ...set(MZ),
+    OP.end,
+    ...axis(0), ...axis(1), ...axis(2),
+    ...get(E), ...set(S),
+    ...advance(ROW, 4), ...advance(QA, 24), ...advance(PA, 24), ...advance(XA, 12), ...advance(OA, 12),
+    ...get(V), ...i32(1), OP.i32_add, OP.tee, V, ...get(V1), OP.i32_lt_s, OP.br_if, 0,
+    OP.end,
+    OP.end,
+  ];
+}
+
+/** The module's bytes: one memory imported as env.memory (shared or not), `term` and `last` exported. */
+export function kernelBytes(shared: boolean): Uint8Array {
+  const type = [0x60, ...vec([...Array(8).fill([I32]), ...Array(4).fill([F64])]), 0];
+  const code = (last: boolean) => {
+    const body = [...vec([[11, I32], [4, F64]]), ...kernelBody(last), OP.end];
+    return [...uleb(body.length), ...body];
+  };
+  // limits: 0x03 = shared with a maximum; 0x00 = a minimum only (the memory is made at its size)
+  const limits = shared ? [0x03, 1, ...uleb(32768)] : [0x00, 1];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([type])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
+    ...section(3, vec([[0], [0]])),
+    ...section(7, vec([[...name('term'), 0x00, 0], [...name('last'), 0x00, 1]])),
+    ...section(10, vec([code(false), code(true)])),
+  ]);
+}
