@@ -30,6 +30,7 @@ export interface WasmMemory {
 }
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
+type SmoothFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number, last: number) => void;
 type TermFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number) => void;
 
 /** The kernel bound to one memory: `term` writes b_k over p, `last` the smoothed positions into out. */
@@ -58,8 +59,12 @@ export function smoothKernelOn(memory: WasmMemory): SmoothKernel | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const module = kernelModule(shared);
   if (!WA || !module) return null;
-  const { exports } = new WA.Instance(module, { env: { memory } });
-  return { memory, term: exports.term as TermFn, last: exports.last as TermFn };
+  const smooth = new WA.Instance(module, { env: { memory } }).exports.smooth as SmoothFn;
+  return {
+    memory,
+    term: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, 0),
+    last: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, 1),
+  };
 }
 
 function kernelModule(shared: boolean): object | null {
@@ -113,16 +118,20 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
 const name = (s: string) => [...uleb(s.length), ...[...s].map(c => c.charCodeAt(0))];
 
-// Parameters (both functions): pos q p start nb v0 v1 out (i32), c cx cy cz (f64).
-const [POS, Q, P, START, NB, V0, V1, OUT, C, CX, CY, CZ] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+// Parameters: pos q p start nb v0 v1 out (i32), c cx cy cz (f64), last (i32: 1 for the last step).
+const [POS, Q, P, START, NB, V0, V1, OUT, C, CX, CY, CZ, LAST] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 // Locals: the vertex, its row's ends, the neighbour cursor and its end (byte addresses in nb),
 // a neighbour's address in q; running byte addresses of the vertex in q/p, pos, out and of its
 // row in start; the mean.
-const [V, S, E, A, AE, R, QA, PA, XA, OA, ROW] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
-const [MX, MY, MZ, INV] = [23, 24, 25, 26];
+const [V, S, E, A, AE, R, QA, PA, XA, OA, ROW] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+const [MX, MY, MZ, INV] = [24, 25, 26, 27];
 
-/** Body of `term` (last = false) or `last`: smoothVertexRange's loop over v0..v1−1. */
-function kernelBody(last: boolean): number[] {
+/**
+ * The body: smoothVertexRange's loop over v0..v1−1, a term or (LAST) the last step. One
+ * function for both, so the last step runs the code the engine has optimised by then (a
+ * function called once would run its first, unoptimised compile).
+ */
+function kernelBody(): number[] {
   const get = (i: number) => [OP.get, i];
   const set = (i: number) => [OP.set, i];
   const i32 = (n: number) => [OP.i32_const, ...sleb(n)];
@@ -136,14 +145,15 @@ function kernelBody(last: boolean): number[] {
   const axis = (d: number): number[] => {
     // c·(x − centre): x as float32 promoted, as the Float32Array read gives it
     const cx = [...get(C), ...load32f(get(XA), 4 * d), OP.f64_promote, ...get(centre[d]), OP.f64_sub, OP.f64_mul];
-    if (!last) {
-      // p = c·(x − centre) + q + mean − p
-      return [...get(PA), ...cx, ...load64(get(QA), 8 * d), OP.f64_add, ...get(means[d]), OP.f64_add, ...load64(get(PA), 8 * d), OP.f64_sub, OP.f64_store, 3, ...uleb(8 * d)];
-    }
-    // out = c0·(x − centre) + 0.5·(q + mean) − p + centre, rounded to float32
     return [
+      ...get(LAST), OP.if, OP.void,
+      // out = c0·(x − centre) + 0.5·(q + mean) − p + centre, rounded to float32
       ...get(OA), ...cx, ...f64(0.5), ...load64(get(QA), 8 * d), ...get(means[d]), OP.f64_add, OP.f64_mul, OP.f64_add,
       ...load64(get(PA), 8 * d), OP.f64_sub, ...get(centre[d]), OP.f64_add, OP.f32_demote, OP.f32_store, 2, ...uleb(4 * d),
+      OP.else,
+      // p = c·(x − centre) + q + mean − p
+      ...get(PA), ...cx, ...load64(get(QA), 8 * d), OP.f64_add, ...get(means[d]), OP.f64_add, ...load64(get(PA), 8 * d), OP.f64_sub, OP.f64_store, 3, ...uleb(8 * d),
+      OP.end,
     ];
   };
   return [
@@ -188,21 +198,18 @@ function kernelBody(last: boolean): number[] {
   ];
 }
 
-/** The module's bytes: one memory imported as env.memory (shared or not), `term` and `last` exported. */
+/** The module's bytes: one memory imported as env.memory (shared or not), the function `smooth` exported. */
 export function kernelBytes(shared: boolean): Uint8Array {
-  const type = [0x60, ...vec([...Array(8).fill([I32]), ...Array(4).fill([F64])]), 0];
-  const code = (last: boolean) => {
-    const body = [...vec([[11, I32], [4, F64]]), ...kernelBody(last), OP.end];
-    return [...uleb(body.length), ...body];
-  };
+  const type = [0x60, ...vec([...Array(8).fill([I32]), ...Array(4).fill([F64]), [I32]]), 0];
+  const body = [...vec([[11, I32], [4, F64]]), ...kernelBody(), OP.end];
   // limits: 0x03 = shared with a maximum; 0x00 = a minimum only (the memory is made at its size)
   const limits = shared ? [0x03, 1, ...uleb(32768)] : [0x00, 1];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([type])),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
-    ...section(3, vec([[0], [0]])),
-    ...section(7, vec([[...name('term'), 0x00, 0], [...name('last'), 0x00, 1]])),
-    ...section(10, vec([code(false), code(true)])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name('smooth'), 0x00, 0]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
   ]);
 }
