@@ -21,7 +21,8 @@ import { median } from './lib/bmpFiles.mjs';
 import { parallelCapacity } from './lib/parallelCapacity.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.join(here, '../platform/cli/dist/cli.js');
+// the installed command's launcher, as `npx imagestack` runs it (it starts mesh threads early)
+const cli = path.join(here, '../platform/cli/bin/imagestack.js');
 const log = s => process.stderr.write(`[pipeline] ${s}\n`);
 const dims = (process.env.PIPELINE_BENCH_DIMS ?? '512,512,400').split(',').map(Number);
 const rounds = Number(process.env.PIPELINE_BENCH_ROUNDS ?? 3);

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.join(here, '../../platform/cli/dist/cli.js');
+// the installed command's launcher, as `npx imagestack` runs it (it starts mesh threads early)
+const cli = path.join(here, '../../platform/cli/bin/imagestack.js');
 const MB = 1e6;
 
 /** A 24-bit bottom-up BMP whose rows `fillRow(y, bgrRow)` fills, top row first. */

@@ -14,4 +14,8 @@ if (!fs.existsSync(cli)) {
   );
   process.exit(2);
 }
-require(cli).runFromProcess();
+// mesh and fit mesh on worker threads: started now, they boot (about 60 ms) while the command's
+// modules load (about 45 ms) instead of after; the command takes them (cli.ts, CliIo).
+const meshes = (process.argv[2] === 'mesh' || process.argv[2] === 'fit') && !process.argv.includes('--help') && !process.argv.includes('-h');
+const meshWorkers = meshes ? require('@imagestack/core/meshWorkers').spawnMeshWorkers() : undefined;
+require(cli).runFromProcess({ meshWorkers });

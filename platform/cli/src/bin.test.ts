@@ -1,8 +1,10 @@
 // The installed bin must be a committed file: npm links workspace bins before postinstall has
 // compiled dist/, and a bin whose target does not exist yet is silently not linked.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encode } from 'fast-png';
 
 const pkgDir = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { bin: Record<string, string> };
@@ -24,4 +26,31 @@ test('the imagestack bin is a committed launcher, not build output', () => {
   const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${join(pkgDir, pkg.bin.imagestack)}" --help | true`], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
+});
+
+(existsSync(join(pkgDir, 'dist', 'cli.js')) ? test : test.skip)('mesh through the launcher: its early mesh threads mesh, or are let go when the command does not take them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'imagestack-bin-'));
+  try {
+    // 12 slices of 20×16 grey PNG: a ball
+    for (let k = 0; k < 12; k++) {
+      const data = new Uint8Array(20 * 16);
+      for (let j = 0; j < 16; j++) for (let i = 0; i < 20; i++) data[i + 20 * j] = (i - 9) ** 2 + (j - 7) ** 2 + (k - 5) ** 2 <= 16 ? 200 : 30;
+      writeFileSync(join(dir, `s${k + 1}.png`), encode({ width: 20, height: 16, data, channels: 1, depth: 8 }));
+    }
+    // A process that kept an untaken worker alive would not exit: spawnSync's timeout kills it (status null).
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(pkgDir, pkg.bin.imagestack), 'mesh', dir, '--spacing', '0.6,0.5', '--slice-spacing', '1.2', '--origin', '-10,20,-30', '--threshold', '100', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const threaded = run('--stl', join(dir, 'a.stl'));
+    expect(threaded.stderr).toBe('');
+    expect(threaded.status).toBe(0);
+    // the single-thread path (a refine step) gives the threads back and reads with its own workers
+    const single = run('--largest-island', '--stl', join(dir, 'b.stl'));
+    expect(single.status).toBe(0);
+    expect(readFileSync(join(dir, 'a.stl')).equals(readFileSync(join(dir, 'b.stl')))).toBe(true);
+    // a usage error before any slice is read
+    const wrong = run('--smooth', 'lots', '--stl', join(dir, 'c.stl'));
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/--smooth takes a whole number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

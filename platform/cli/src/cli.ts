@@ -2,6 +2,7 @@
 // The `imagestack` command: a thin shell over @imagestack/core. Each subcommand lives in
 // commands/<name>.ts and exports one `run(argv, io)`; this file only dispatches and turns
 // errors into one line for the user.
+import type { Worker } from 'node:worker_threads';
 import { isImageStackError } from '@imagestack/core';
 import { COMMANDS } from './commands';
 import { UsageError, type CliIo } from './io';
@@ -58,8 +59,17 @@ function terminalProgress(): CliIo['progress'] {
   };
 }
 
-/** Runs the command line of this process (what bin/imagestack.js, the installed bin, calls). */
-export function runFromProcess(): void {
+/**
+ * Runs the command line of this process (what bin/imagestack.js, the installed bin, calls).
+ * `meshWorkers`: mesh threads the bin started before this module loaded, for the command to
+ * take; terminated at the end if it did not.
+ */
+export function runFromProcess(options: { meshWorkers?: Worker[] } = {}): void {
+  let early = options.meshWorkers;
+  const release = () => {
+    for (const w of early ?? []) void w.terminate();
+    early = undefined;
+  };
   const interrupt = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nimagestack: stopping (Ctrl-C again to quit at once)\n');
@@ -81,11 +91,18 @@ export function runFromProcess(): void {
     env: process.env,
     signal: interrupt.signal,
     progress: terminalProgress(),
+    takeMeshWorkers: () => {
+      const w = early;
+      early = undefined;
+      return w;
+    },
   }).then(
     code => {
+      release();
       process.exitCode = code;
     },
     e => {
+      release();
       process.stderr.write(`imagestack: internal error (please report): ${e?.stack ?? e}\n`);
       process.exitCode = 70;
     },

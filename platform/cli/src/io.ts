@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { ImageStackError } from '@imagestack/core';
 
 /** Where a command writes; tests pass collectors, the real CLI passes process streams. */
@@ -9,6 +10,11 @@ export interface CliIo {
   signal?: AbortSignal;
   /** Progress of a long step (shown on a terminal's stderr; silent in logs and tests). */
   progress?(step: string, fraction: number): void;
+  /**
+   * The mesh worker threads the process started before its modules loaded (bin/imagestack.js,
+   * for mesh and fit), booting meanwhile: the first caller takes them and owns them.
+   */
+  takeMeshWorkers?(): Worker[] | undefined;
 }
 
 /** A mistake in the command line itself: printed with the command's usage, exit code 2. */

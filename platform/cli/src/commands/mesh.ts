@@ -265,7 +265,9 @@ export async function surfaceFromSlices(
   // vertices (the same mesh as the single-thread path below). Started now, so the threads boot
   // while the headers are read.
   const threaded = geo && !args.refine.length && isIdentityOrientation(geo.orient) && geo.gapPolicy !== 'fill';
-  const threads = threaded ? startMeshThreads(defaultWorkers()) : null;
+  const early = io.takeMeshWorkers?.();
+  const threads = threaded ? startMeshThreads(early ?? defaultWorkers()) : null;
+  if (!threaded) for (const w of early ?? []) void w.terminate(); // the single-thread path reads with its own workers
   try {
     if (threads && geo) {
       surfaceOptions.range = args.threshold;

@@ -5,9 +5,7 @@
 // joins the slabs' seams. Smoothing, the stats' measures and the binary STL are shared out the
 // same way. Same triangles and positions as extractSurfaceVoxels + placeMesh + smoothMesh, the
 // same STL bytes as writeStlBinary, and meshStats' figures.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ImageStackError } from '../../errors';
 import { errorFromWire, type WireError } from '../../errors/wire';
 import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../../geometry';
@@ -18,6 +16,7 @@ import { joinEdgeCounts, meshStats, topologyFrom, type EdgeCounts, type KnownTop
 import { joinSlabs, type JoinedSlabs, type SlabMeasures, type SlabSummary } from '../../mesh/slabTopology';
 import { writeStlBinaryHeader } from '../../mesh/writeStl';
 import type { SliceRequest } from '../decodeSlice';
+import { spawnMeshWorkers } from './meshWorkers';
 
 /** Placement while assembling: placeMesh's affine (row-major 3×4), the frame's sign on x and y, whether the winding flips. */
 export interface Placement {
@@ -76,14 +75,6 @@ export type MeshWorkerReply =
   | { op: 'smooth'; id: number; counts: EdgeCounts | null }
   | { op: 'error'; id: number; error: WireError };
 
-function workerScript(): string {
-  const here = path.join(__dirname, 'meshWorker.js');
-  if (existsSync(here)) return here;
-  const built = path.resolve(__dirname, '../../../dist/stack/node/meshWorker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`the mesh worker script is not built (looked for ${here} and ${built}); run \`npx tsc -b\``);
-}
-
 const cancelled = () => new ImageStackError('cancelled', 'mesh: cancelled');
 
 /** A few mesh worker threads, started at once (they boot while the caller reads headers). */
@@ -123,7 +114,11 @@ function share(a: Float32Array | Uint32Array): SharedArrayBuffer {
   return b;
 }
 
-export function startMeshThreads(threads: number): MeshThreads {
+/**
+ * The mesh threads: `threads` new ones, or the workers spawnMeshWorkers started (perhaps
+ * before the caller's modules loaded), which these own from now on.
+ */
+export function startMeshThreads(threads: number | Worker[]): MeshThreads {
   // Smoothing and the topology check read the same triangles: put them on shared memory once.
   let sharedFor: Uint32Array | null = null;
   let sharedTriangles: SharedArrayBuffer | null = null;
@@ -140,9 +135,9 @@ export function startMeshThreads(threads: number): MeshThreads {
     }
     return sharedTriangles!;
   };
-  const n = Math.max(1, Math.floor(threads));
-  const script = workerScript();
-  const workers = Array.from({ length: n }, () => new Worker(script));
+  const workers = typeof threads === 'number' ? spawnMeshWorkers(threads) : threads;
+  const n = workers.length;
+  if (n === 0) throw new Error('startMeshThreads: no workers');
   let nextId = 1;
   let closed = false;
 

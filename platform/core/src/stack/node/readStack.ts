@@ -1,5 +1,5 @@
 // Node only: read folders/files of slices into one VoxelStack, decoding in worker_threads.
-import os from 'node:os';
+import { defaultWorkers } from './meshWorkers';
 import { ImageStackError } from '../../errors';
 import type { SliceOrientation } from '../../geometry/sliceOrientation';
 import type { CropRect, DownsampleFactor } from '../../geometry/types';
@@ -45,11 +45,6 @@ export interface ReadStackOptions {
    * `stack.voxels.buffer` is then a SharedArrayBuffer. Default true; false for an ArrayBuffer.
    */
   sharedMemory?: boolean;
-}
-
-export function defaultWorkers(): number {
-  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(8, cpus));
 }
 
 async function scan(paths: readonly string[], opts: ReadStackOptions, keepVoxels: boolean) {
