@@ -46,6 +46,10 @@ test('the imagestack bin is a committed launcher, not build output', () => {
     const single = run('--largest-island', '--stl', join(dir, 'b.stl'));
     expect(single.status).toBe(0);
     expect(readFileSync(join(dir, 'a.stl')).equals(readFileSync(join(dir, 'b.stl')))).toBe(true);
+    // an STL that cannot be written: one line naming it, nothing left beside it
+    const unwritable = run('--stl', join(dir, 'no', 'such', 'x.stl'));
+    expect(unwritable.stderr).toBe(`imagestack mesh: ${join(dir, 'no', 'such', 'x.stl')}: cannot write (ENOENT)\n`);
+    expect(unwritable.status).toBe(1);
     // a usage error before any slice is read
     const wrong = run('--smooth', 'lots', '--stl', join(dir, 'c.stl'));
     expect(wrong.status).toBe(2);

@@ -1,5 +1,4 @@
 import type { Worker } from 'node:worker_threads';
-import { ImageStackError } from '@imagestack/core';
 
 /** Where a command writes; tests pass collectors, the real CLI passes process streams. */
 export interface CliIo {
@@ -26,7 +25,5 @@ export interface Command {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** A file the CLI could not write, as the user sees it: the path and the system's reason (its code, e.g. ENOSPC). */
-export function writeFailed(e: unknown, path: string): ImageStackError {
-  return new ImageStackError('io', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
-}
+/** A file the CLI could not write, as the user sees it (core's one wording, which the mesh threads use too). */
+export { writeFailed } from '@imagestack/core';

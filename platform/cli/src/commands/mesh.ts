@@ -182,11 +182,26 @@ function parseMeshArgs(rest: string[], options: { stlRequired?: boolean } = {}):
   return a as MeshArgs;
 }
 
+/** The temporary file beside `path` that writeAtomically writes first (the same folder, so the rename is atomic). */
+export function partialPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+}
+
 /** Writes bytes to `path` via a temporary file in the same folder, so no partial file is left under the real name. */
 export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  const tmp = partialPath(path);
   try {
     await writeFile(tmp, data);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw writeFailed(e, path);
+  }
+  await commitPartial(tmp, path);
+}
+
+/** Gives the finished temporary file `tmp` (partialPath(path)) its real name; removes it if that fails. */
+export async function commitPartial(tmp: string, path: string): Promise<void> {
+  try {
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
@@ -227,8 +242,8 @@ export interface ImportRecord {
 export async function surfaceFromSlices(
   argv: string[],
   io: CliIo,
-  options: { stlRequired?: boolean } = {},
-): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; stl?: Uint8Array; captureWindow?: CaptureWindow }> {
+  options: { stlRequired?: boolean; writeStl?: boolean } = {},
+): Promise<{ args: MeshArgs; result: SurfaceResult; geometry: StackGeometry; dims: [number, number, number]; imported: ImportRecord; stlPartial?: string; captureWindow?: CaptureWindow }> {
   const taken = takeCaptureWindowArg(argv);
   let captureWindow = taken.captureWindow;
   const notWindow = taken.rest;
@@ -246,8 +261,17 @@ export async function surfaceFromSlices(
   let dims: [number, number, number];
   let result: SurfaceResult;
   let imported: ImportRecord = {};
-  /** The binary STL of result.mesh, when a mesh thread already encoded it. */
-  let stl: Uint8Array | undefined;
+  /**
+   * With options.writeStl: the binary STL of result.mesh the mesh threads wrote, under
+   * partialPath(--stl), for the caller to commit (commitPartial) once the rest is written.
+   */
+  let writing: { mesh: Mesh; done: Promise<void>; tmp: string } | undefined;
+  const discardPartial = async () => {
+    if (!writing) return;
+    await writing.done.catch(() => undefined);
+    await unlink(writing.tmp).catch(() => undefined);
+    writing = undefined;
+  };
   const surfaceOptions = {
     range: [0, 0] as [number, number], // set once the threshold's unit is known (below)
     smoothIterations: args.smooth,
@@ -287,18 +311,25 @@ export async function surfaceFromSlices(
       dims = extracted.dims;
       geometry = assembledGeometry(geo, extracted.plan);
       imported = { calibration: { method: 'typed' }, orientation: geo.orient ?? { flip: 'none', rotate: 0 }, gaps: gapRecord(geo, { gaps: extracted.plan.gaps, filled: [] }) };
-      let encoding: { mesh: Mesh; bytes: Promise<Uint8Array> } | undefined;
       result = await finishSurfaceAsync(extracted.mesh, geometry, surfaceOptions, {
         placed: true,
         smooth: step => threads.smooth(step.mesh, { ...step.options, signal: io.signal }),
-        // The finished mesh: the threads write the binary STL's bytes and measure it (its
-        // edges and parts were found while extracting, unless decimation changed them).
+        // The finished mesh: the threads measure it (its edges and parts were found while
+        // extracting, unless decimation changed them) and write its binary STL.
         stats: async m => {
-          if (args.stl && !args.ascii) encoding = { mesh: m, bytes: threads.encodeStl(m, args.frame) };
-          return threads.stats(m, { signal: io.signal });
+          const measured = threads.stats(m, { signal: io.signal });
+          if (options.writeStl && args.stl && !args.ascii) {
+            const path = resolve(args.stl);
+            const tmp = partialPath(path);
+            const done = threads.writeStl(m, args.frame, tmp, path);
+            done.catch(() => undefined); // awaited below, after the stats: not an unhandled rejection meanwhile
+            writing = { mesh: m, tmp, done };
+          }
+          return measured;
         },
       });
-      if (encoding?.mesh === result.mesh) stl = await encoding.bytes; // before the threads stop
+      if (writing && writing.mesh !== result.mesh) await discardPartial();
+      await writing?.done; // before the threads stop
     } else {
       let stack: VoxelStack;
       if (dicom) {
@@ -347,25 +378,30 @@ export async function surfaceFromSlices(
         throw e;
       }
     }
+  } catch (e) {
+    await discardPartial();
+    throw e;
   } finally {
     threads?.close();
   }
   if (result.stats.triangles === 0) {
+    await discardPartial();
     const [lo, hi] = args.threshold;
     throw new ImageStackError('empty', `no voxel has a value in ${lo}${Number.isFinite(hi) ? `–${hi}` : ' and above'}: nothing to mesh (see \`imagestack info\` for the value range)`);
   }
-  return { args, result, geometry, dims, imported, stl, captureWindow };
+  return { args, result, geometry, dims, imported, stlPartial: writing?.tmp, captureWindow };
 }
 
 export const mesh: Command = {
   summary: 'slices → a closed surface in mm (STL), thresholded, smoothed, decimated',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { args, result, geometry, dims, imported, stl, captureWindow } = await surfaceFromSlices(argv, io);
+    const { args, result, geometry, dims, imported, stlPartial, captureWindow } = await surfaceFromSlices(argv, io, { writeStl: true });
     const stlPath = resolve(args.stl!);
     const sidecarPath = `${stlPath}.json`;
     const name = basename(stlPath).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'imagestack';
-    await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : (stl ?? writeStlBinary(result.mesh, { frame: args.frame })));
+    if (stlPartial) await commitPartial(stlPartial, stlPath);
+    else await writeAtomically(stlPath, args.ascii ? writeStlAscii(result.mesh, { frame: args.frame, name }) : writeStlBinary(result.mesh, { frame: args.frame }));
     const sidecar = meshSidecar({
       files: [basename(stlPath)],
       inputs: args.inputs,

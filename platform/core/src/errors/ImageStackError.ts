@@ -46,3 +46,8 @@ export class ImageStackError extends Error {
 export function isImageStackError(e: unknown): e is ImageStackError {
   return e instanceof ImageStackError;
 }
+
+/** A file that could not be written, as the user sees it: the path and the system's reason (its code, e.g. ENOSPC). */
+export function writeFailed(e: unknown, path: string): ImageStackError {
+  return new ImageStackError('io', `cannot write (${(e as { code?: string }).code ?? (e as Error).message})`, path);
+}

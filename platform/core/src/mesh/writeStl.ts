@@ -62,16 +62,17 @@ export function writeStlBinaryHeader(bytes: Uint8Array, triangles: number, optio
 }
 
 /**
- * Triangles t0..t1−1 of a checked mesh into their 50-byte records of a binary STL `bytes`
- * (at 84 + 50·t), exactly as writeStlBinary writes them: threads can each write a range of
- * one file's bytes.
+ * Triangles t0..t1−1 of a checked mesh into their 50-byte records of a binary STL, exactly as
+ * writeStlBinary writes them, from byte `at` of `bytes`: by default where they lie in the whole
+ * file's bytes (84 + 50·t0), so threads can each write a range of one file; or 0, a chunk of
+ * records to write at that offset of the file.
  */
-export function writeStlBinaryTriangles(mesh: Mesh, t0: number, t1: number, bytes: Uint8Array): void {
-  if (bytes.length < 84 + 50 * t1) throw new Error('mesh/writeStlBinary: the output is too short for the triangles');
+export function writeStlBinaryTriangles(mesh: Mesh, t0: number, t1: number, bytes: Uint8Array, at = 84 + 50 * t0): void {
+  if (bytes.length < at + 50 * (t1 - t0)) throw new Error('mesh/writeStlBinary: the output is too short for the triangles');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const p = mesh.positions;
   const tri = mesh.triangles;
-  let o = 84 + 50 * t0;
+  let o = at;
   for (let t = t0; t < t1; t++) {
     const a = 3 * tri[3 * t], b = 3 * tri[3 * t + 1], c = 3 * tri[3 * t + 2];
     // Unit facet normal from the winding (zero for a degenerate triangle); + 0 turns −0 into

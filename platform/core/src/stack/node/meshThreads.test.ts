@@ -1,7 +1,7 @@
 // The parallel mesh path (worker_threads, the compiled worker in platform/core/dist: run
 // `npx tsc -b` first) gives exactly the single-thread mesh: the same triangles and positions
 // as readStack + extractSurfaceVoxels + smoothMesh, for any number of threads.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeBmp } from '../../../../../tests/fixtures/images/bmpWriter';
 import { tempDir } from '../../../../../tests/fixtures/images/magick';
@@ -13,7 +13,8 @@ import { smoothMesh } from '../../mesh/smoothMesh';
 import { writeStlBinary } from '../../mesh/writeStl';
 import { sliceView } from '../types';
 import { extractStackSurface } from './meshStack';
-import { startMeshThreads } from './meshThreads';
+import { startMeshThreads, type MeshThreads } from './meshThreads';
+import type { Mesh, MeshFrame } from '../../mesh/types';
 import { readStack } from './readStack';
 
 /** Byte-for-byte equal typed arrays (faster than toEqual on large arrays). */
@@ -82,6 +83,13 @@ function expectStats(got: MeshStats, want: MeshStats): void {
   expect(got.area_mm2).toBeCloseTo(want.area_mm2, 8);
 }
 
+/** The binary STL the threads write for `mesh`, read back. */
+async function stlOf(threads: MeshThreads, mesh: Mesh, frame: MeshFrame): Promise<Buffer> {
+  const file = tmp.file(`threads-${frame}.stl`);
+  await threads.writeStl(mesh, frame, file);
+  return readFileSync(file);
+}
+
 test('placed while assembled, measured and written by the threads: the single-thread mesh, stats and STL bytes', async () => {
   const range: [number, number] = [128, 230];
   const { stack } = await readStack([dir], { crop: [1, 2, 34, 25] });
@@ -98,11 +106,11 @@ test('placed while assembled, measured and written by the threads: the single-th
         expect(same(r.mesh.positions, whole.positions)).toBe(true);
         expect(same(r.mesh.triangles, whole.triangles)).toBe(true);
         expectStats(await threads.stats(r.mesh), meshStats(whole));
-        expect(Buffer.from(await threads.encodeStl(r.mesh, frame)).equals(Buffer.from(writeStlBinary(whole, { frame })))).toBe(true);
+        expect((await stlOf(threads, r.mesh, frame)).equals(Buffer.from(writeStlBinary(whole, { frame })))).toBe(true);
         const s = await threads.smooth(r.mesh, { iterations: 12, passBand: 0.05 });
         expect(same(s.positions, smoothed.positions)).toBe(true);
         expectStats(await threads.stats(s), meshStats(smoothed));
-        expect(Buffer.from(await threads.encodeStl(s, frame)).equals(Buffer.from(writeStlBinary(smoothed, { frame })))).toBe(true);
+        expect((await stlOf(threads, s, frame)).equals(Buffer.from(writeStlBinary(smoothed, { frame })))).toBe(true);
         // triangles the extraction did not make: checked afresh
         const fewer = decimateMesh(s, { reduction: 0.5 });
         expectStats(await threads.stats(fewer), meshStats(fewer));
@@ -112,6 +120,26 @@ test('placed while assembled, measured and written by the threads: the single-th
     }
   }
 }, 60_000);
+
+test('the STL file the threads write in megabyte pieces is writeStlBinary\'s bytes; a file that cannot be made is one error naming it', async () => {
+  // 50,001 triangles of random vertices: each thread writes more than one piece, the last one short
+  let seed = 7;
+  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const positions = Float32Array.from({ length: 3 * 3001 }, () => 400 * random() - 200);
+  const triangles = Uint32Array.from({ length: 3 * 50_001 }, () => Math.floor(3001 * random()));
+  const mesh = { positions, triangles };
+  const threads = startMeshThreads(2);
+  try {
+    const file = tmp.file('pieces.stl');
+    writeFileSync(file, 'an older, longer file under the same name'.repeat(100_000)); // replaced, not patched
+    await threads.writeStl(mesh, 'RAS', file);
+    expect(readFileSync(file).equals(Buffer.from(writeStlBinary(mesh, { frame: 'RAS' })))).toBe(true);
+    const nowhere = path.join(tmp.file('no-such-folder'), 'x.stl');
+    await expect(threads.writeStl(mesh, 'LPS', nowhere, '/shown/as/x.stl')).rejects.toMatchObject({ code: 'io', reason: 'cannot write (ENOENT)', file: '/shown/as/x.stl' });
+  } finally {
+    threads.close();
+  }
+});
 
 test('a cancelled signal stops extraction and smoothing', async () => {
   const threads = startMeshThreads(2);

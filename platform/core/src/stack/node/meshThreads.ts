@@ -6,7 +6,8 @@
 // same way. Same triangles and positions as extractSurfaceVoxels + placeMesh + smoothMesh, the
 // same STL bytes as writeStlBinary, and meshStats' figures.
 import type { Worker } from 'node:worker_threads';
-import { ImageStackError } from '../../errors';
+import { writeFile } from 'node:fs/promises';
+import { ImageStackError, writeFailed } from '../../errors';
 import { errorFromWire, type WireError } from '../../errors/wire';
 import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../../geometry';
 import { meshCentre, smoothArraysOn, smoothingCoefficients, smoothMemoryLayout, type SmoothMemoryLayout, type SmoothMeshOptions } from '../../mesh/smoothMesh';
@@ -62,8 +63,8 @@ export type MeshWorkerRequest =
   | MeshWorkerRequestStl;
 
 export type MeshWorkerRequestTopology = { op: 'topology'; id: number; triangles: SharedArrayBuffer; v0: number; v1: number };
-/** Triangles t0..t1−1 of the mesh into their records of `out`, a binary STL's bytes. */
-export type MeshWorkerRequestStl = { op: 'stl'; id: number; positions: SharedArrayBuffer; triangles: SharedArrayBuffer; t0: number; t1: number; out: SharedArrayBuffer };
+/** Triangles t0..t1−1 of the mesh into their records of the binary STL file at `path` (its header written, `shownAs` the name errors give). */
+export type MeshWorkerRequestStl = { op: 'stl'; id: number; positions: SharedArrayBuffer; triangles: SharedArrayBuffer; t0: number; t1: number; path: string; shownAs: string };
 
 export type MeshWorkerReply =
   | { op: 'progress'; id: number; fraction?: number; slices?: number }
@@ -93,8 +94,14 @@ export interface MeshThreads {
   ): Promise<Mesh>;
   /** smoothMesh's result (the same positions), the vertices shared out among the threads. */
   smooth(mesh: Mesh, options?: SmoothMeshOptions & { signal?: AbortSignal }): Promise<Mesh>;
-  /** writeStlBinary(mesh, { frame })'s bytes (on shared memory), each thread writing a range of triangles. */
-  encodeStl(mesh: Mesh, frame: MeshFrame): Promise<Uint8Array>;
+  /**
+   * writeStlBinary(mesh, { frame })'s bytes into the file `path` (made or replaced), each thread
+   * encoding and writing its range of triangles at their offsets, a megabyte at a time: no
+   * whole-file buffer, and the writes of one thread overlap the encoding of the other. A failed
+   * write rejects with writeFailed's error naming `shownAs` (default `path`); the caller, who
+   * named the file, removes it.
+   */
+  writeStl(mesh: Mesh, frame: MeshFrame, path: string, shownAs?: string): Promise<void>;
   /** meshStats' watertight and oriented for `mesh`, its edges checked by the threads. */
   topology(mesh: Mesh, options?: { signal?: AbortSignal }): Promise<KnownTopology>;
   /**
@@ -356,21 +363,25 @@ export function startMeshThreads(threads: number | Worker[]): MeshThreads {
         oriented: joined.topology.oriented,
       };
     },
-    async encodeStl(mesh, frame) {
+    async writeStl(mesh, frame, file, shownAs = file) {
       const nt = mesh.triangles.length / 3;
-      const out = new SharedArrayBuffer(84 + 50 * nt);
-      const bytes = new Uint8Array(out);
-      writeStlBinaryHeader(bytes, nt, { frame });
+      if (nt > 0xffffffff) throw new ImageStackError('too-large', `mesh/writeStlBinary: ${nt} triangles do not fit an STL count`);
+      const header = new Uint8Array(84);
+      writeStlBinaryHeader(header, nt, { frame });
+      try {
+        await writeFile(file, header);
+      } catch (e) {
+        throw writeFailed(e, shownAs);
+      }
       const positions = share(mesh.positions);
       const triangles = shareTriangles(mesh.triangles);
       const threads = Math.max(1, Math.min(n, nt));
       await runAll<Extract<MeshWorkerReply, { op: 'stl' }>>(
-        (w, id) => (w >= threads ? null : { req: { op: 'stl', id, positions, triangles, t0: Math.round((w * nt) / threads), t1: Math.round(((w + 1) * nt) / threads), out } }),
+        (w, id) => (w >= threads ? null : { req: { op: 'stl', id, positions, triangles, t0: Math.round((w * nt) / threads), t1: Math.round(((w + 1) * nt) / threads), path: file, shownAs } }),
         newControl(),
         undefined,
         () => undefined,
       );
-      return bytes;
     },
     close() {
       if (closed) return;

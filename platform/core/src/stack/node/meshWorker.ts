@@ -3,6 +3,8 @@
 // written into the whole mesh), of windowed-sinc smoothing (a range of vertices, over shared
 // memory), of the stats' measures and of the binary STL.
 import { parentPort } from 'node:worker_threads';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeFailed } from '../../errors';
 import { errorToWire } from '../../errors/wire';
 import { createSlabExtractor, type CodedSlice } from '../../mesh/extractSurface';
 import { codedBmpSlice } from '../codedSlice';
@@ -117,7 +119,22 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     for (let i = 3 * req.t0; i < 3 * req.t1; i++) {
       if (mesh.triangles[i] >= nv) throw new Error(`mesh/writeStlBinary: triangle ${Math.floor(i / 3)} names vertex ${mesh.triangles[i]} of ${nv}`);
     }
-    writeStlBinaryTriangles(mesh, req.t0, req.t1, new Uint8Array(req.out));
+    // a megabyte of records at a time, each written at its place in the file
+    const chunk = new Uint8Array(50 * 20_000);
+    let fd: number | undefined;
+    try {
+      fd = openSync(req.path, 'r+');
+      for (let t = req.t0; t < req.t1; t += 20_000) {
+        const t1 = Math.min(req.t1, t + 20_000);
+        writeStlBinaryTriangles(mesh, t, t1, chunk, 0);
+        const bytes = 50 * (t1 - t);
+        for (let done = 0; done < bytes; ) done += writeSync(fd, chunk, done, bytes - done, 84 + 50 * t + done);
+      }
+    } catch (e) {
+      throw writeFailed(e, req.shownAs);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
     return { reply: { op: 'stl', id: req.id }, transfer: [] };
   }
   if (req.op === 'topology') {
