@@ -263,24 +263,33 @@ export function slabNeighbours(a: SlabAnalysis, at: { base: number; prevBase: nu
   const top1 = seam ? top0 + a.XY : top0;
   const start = new Int32Array(a.own + 1);
   const neighbours = new Int32Array(a.count[P + a.own] - a.count[P] + (seam ? seam.raw.length : 0));
+  // seen[x] = 1 + the vertex whose list has extended vertex x already: first-seen order
+  // without rescanning the list for each incidence
+  const seen = new Int32Array(P + a.own);
   let n = 0;
   for (let e = P; e < P + a.own; e++) {
     const v = e - P;
     start[v] = n;
-    const fromSeam = e >= top0 && e < top1;
-    const src = fromSeam ? seam!.raw : a.raw;
-    const s0 = fromSeam ? seam!.count[e - top0] : a.count[e];
-    const s1 = fromSeam ? seam!.count[e - top0 + 1] : a.count[e + 1];
-    for (let q = s0; q < s1; q++) {
-      const x = fromSeam ? src[q] : src[q] < P ? at.prevBase + src[q] : shift + src[q];
-      let dup = false;
-      for (let b = start[v]; b < n; b++) {
-        if (neighbours[b] === x) {
-          dup = true;
-          break;
+    if (e >= top0 && e < top1) {
+      // a seam vertex: its incidences in global ids (both slabs'), few of them
+      for (let q = seam!.count[e - top0]; q < seam!.count[e - top0 + 1]; q++) {
+        const x = seam!.raw[q];
+        let dup = false;
+        for (let b = start[v]; b < n; b++) {
+          if (neighbours[b] === x) {
+            dup = true;
+            break;
+          }
         }
+        if (!dup) neighbours[n++] = x;
       }
-      if (!dup) neighbours[n++] = x;
+      continue;
+    }
+    for (let q = a.count[e]; q < a.count[e + 1]; q++) {
+      const x = a.raw[q];
+      if (seen[x] === e + 1) continue;
+      seen[x] = e + 1;
+      neighbours[n++] = x < P ? at.prevBase + x : shift + x;
     }
   }
   start[a.own] = n;

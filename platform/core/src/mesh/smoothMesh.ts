@@ -56,6 +56,8 @@ export function vertexIncidencesOf(t: Uint32Array, nv: number, v0: number, v1: n
   }
   const start = new Int32Array(m + 1);
   const neighbours = new Int32Array(raw.length);
+  // seen[x] = 1 + the vertex whose list has x already: first-seen order without rescanning
+  const seen = new Int32Array(nv);
   let n = 0;
   for (let v = 0; v < m; v++) {
     start[v] = n;
@@ -63,14 +65,9 @@ export function vertexIncidencesOf(t: Uint32Array, nv: number, v0: number, v1: n
     const e = count[v + 1];
     for (let a = s; a < e; a++) {
       const x = raw[a];
-      let dup = false;
-      for (let b = start[v]; b < n; b++) {
-        if (neighbours[b] === x) {
-          dup = true;
-          break;
-        }
-      }
-      if (!dup) neighbours[n++] = x;
+      if (seen[x] === v + 1) continue;
+      seen[x] = v + 1;
+      neighbours[n++] = x;
     }
   }
   start[m] = n;
