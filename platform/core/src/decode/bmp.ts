@@ -2,6 +2,7 @@
 // taken from the header (row padding, palette size and position, pixel offset, bitfield masks),
 // and every loop is a tight typed-array loop with no per-pixel function calls.
 import { ImageStackError } from '../errors';
+import { greyRows } from './greyKernel';
 import { checkImageSize, DEFAULT_MAX_PIXELS } from './limits';
 import type { DecodedImage, ImageHeader } from './types';
 
@@ -587,51 +588,22 @@ export interface BmpGrey {
 }
 
 /**
- * Decode a BMP straight to one grey channel for the region (x, y, w, h) of the image, without
- * an RGB intermediate: the hot path for 24/32-bit screen captures. Exact where R = G = B;
- * elsewhere Rec. 601 luma in 16-bit fixed point, (19595 R + 38470 G + 7471 B + 32768) >> 16
- * (the weights sum to 65536, so equal channels give back exactly their value). Layouts
- * without a fused loop (RLE, bitfields, 1/4-bit) return null: decode with decodeBmp and
- * convert with stack/grey.ts's toGrey, which uses the same formula.
+ * JavaScript's conversion of BGR (step 3) or BGRX (step 4) pixels to grey into `out`: returns
+ * `row(s, d, n)`, which converts the n pixels at bytes[s…] into out[d…] and returns how many had
+ * colour (B, G, R not all equal; those take the integer luma 0.299 R + 0.587 G + 0.114 B, the
+ * others their G, which the same sum gives for grey since its weights add to 65536).
  */
-export function decodeBmpGrey(
-  bytes: Uint8Array,
-  name: string,
-  maxPixels?: number,
-  region?: { x: number; y: number; width: number; height: number },
-  /** Where to write (at least region width × height long); default a new array. */
-  into?: Uint8Array,
-): BmpGrey | null {
-  const h = readBmpHeader(bytes, name, maxPixels);
-  const r = region ?? { x: 0, y: 0, width: h.width, height: h.height };
-  const m = h.masks;
-  const bgr32 = h.bitCount === 32 && (!m || (m.r === 0xff0000 && m.g === 0xff00 && m.b === 0xff));
-  if (h.compression === BI_RGB && h.bitCount === 8 && h.palette) {
-    checkIndices(bytes, h, name);
-    return paletted8Grey(bytes, h, r, into);
-  }
-  if (h.compression !== BI_RGB && !bgr32) return null; // no fused loop: the caller decodes and converts
-  if (h.bitCount !== 24 && !bgr32) return null;
-  const step = h.bitCount === 24 ? 3 : 4;
-  const ow = r.width;
-  const oh = r.height;
-  const out = into ? into.subarray(0, ow * oh) : new Uint8Array(ow * oh);
-  let coloured = 0;
+export function bgrRowsToGrey(bytes: Uint8Array, out: Uint8Array, step: 3 | 4) {
   // 24-bit, four pixels at a time where the output row is 4-byte aligned: three unaligned
   // 32-bit loads, one aligned 32-bit store (about 1.7× faster than byte by byte).
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const aligned = step === 3 && (out.byteOffset & 3) === 0;
-  const o32 = aligned ? new Uint32Array(out.buffer, out.byteOffset, out.length >>> 2) : null;
-  const groups = ow >>> 2;
-  for (let y = 0; y < oh; y++) {
-    const iy = r.y + y;
-    const stored = h.topDown ? iy : h.height - 1 - iy;
-    let s = h.dataOffset + stored * h.stride + r.x * step;
-    let d = y * ow;
-    const end = d + ow;
+  const o32 = step === 3 && (out.byteOffset & 3) === 0 ? new Uint32Array(out.buffer, out.byteOffset, out.length >>> 2) : null;
+  return (s: number, d: number, n: number): number => {
+    let coloured = 0;
+    const end = d + n;
     if (o32 && (d & 3) === 0) {
       let q = d >>> 2;
-      const qEnd = q + groups;
+      const qEnd = q + (n >>> 2);
       for (; q < qEnd; q++, s += 12) {
         const w0 = dv.getUint32(s, true);
         const w1 = dv.getUint32(s + 4, true);
@@ -682,6 +654,48 @@ export function decodeBmpGrey(
         coloured++;
       }
     }
+    return coloured;
+  };
+}
+
+/**
+ * Decode a BMP straight to one grey channel for the region (x, y, w, h) of the image, without
+ * an RGB intermediate: the hot path for 24/32-bit screen captures. Exact where R = G = B;
+ * elsewhere Rec. 601 luma in 16-bit fixed point, (19595 R + 38470 G + 7471 B + 32768) >> 16
+ * (the weights sum to 65536, so equal channels give back exactly their value). Layouts
+ * without a fused loop (RLE, bitfields, 1/4-bit) return null: decode with decodeBmp and
+ * convert with stack/grey.ts's toGrey, which uses the same formula.
+ */
+export function decodeBmpGrey(
+  bytes: Uint8Array,
+  name: string,
+  maxPixels?: number,
+  region?: { x: number; y: number; width: number; height: number },
+  /** Where to write (at least region width × height long); default a new array. */
+  into?: Uint8Array,
+): BmpGrey | null {
+  const h = readBmpHeader(bytes, name, maxPixels);
+  const r = region ?? { x: 0, y: 0, width: h.width, height: h.height };
+  const m = h.masks;
+  const bgr32 = h.bitCount === 32 && (!m || (m.r === 0xff0000 && m.g === 0xff00 && m.b === 0xff));
+  if (h.compression === BI_RGB && h.bitCount === 8 && h.palette) {
+    checkIndices(bytes, h, name);
+    return paletted8Grey(bytes, h, r, into);
+  }
+  if (h.compression !== BI_RGB && !bgr32) return null; // no fused loop: the caller decodes and converts
+  if (h.bitCount !== 24 && !bgr32) return null;
+  const step = h.bitCount === 24 ? 3 : 4;
+  const ow = r.width;
+  const oh = r.height;
+  const out = into ? into.subarray(0, ow * oh) : new Uint8Array(ow * oh);
+  let coloured = 0;
+  const rowStart = (y: number) => h.dataOffset + (h.topDown ? r.y + y : h.height - 1 - r.y - y) * h.stride + r.x * step;
+  // 24-bit through the WebAssembly loop where it runs (greyKernel.ts), else JavaScript's
+  const wasm = step === 3 ? greyRows(bytes, rowStart(0), h.topDown ? h.stride : -h.stride, oh, ow, out, 0) : null;
+  if (wasm !== null) coloured = wasm;
+  else {
+    const js = bgrRowsToGrey(bytes, out, step);
+    for (let y = 0; y < oh; y++) coloured += js(rowStart(y), y * ow, ow);
   }
   return { width: ow, height: oh, data: out, colouredPixels: coloured };
 }

@@ -16,19 +16,13 @@
 //   start, nb  int32, the CSR neighbour lists of vertices v0..v1−1 (row 0 is v0)
 //   out  float32 ×3 per vertex (the last step only)
 
-/** One compiled copy per kind of memory (a shared memory needs a module that says so). */
-const compiled: { shared?: object | null; plain?: object | null } = {};
+import { asm, compileOnce, F64, I32, instantiate, OP, oneFunctionModule, uleb, WA, type WasmMemory } from '../wasm/assemble';
 
-// The WebAssembly JS API members used (core's lib has no DOM or WebAssembly types).
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-}
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+export type { WasmMemory };
+
+/** One compiled copy per kind of memory (a shared memory needs a module that says so). */
+const compiled = { shared: compileOnce(() => kernelBytes(true)), plain: compileOnce(() => kernelBytes(false)) };
+const kernelModule = (shared: boolean) => (shared ? compiled.shared : compiled.plain)();
 
 type SmoothFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number, last: number) => void;
 type TermFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number) => void;
@@ -58,65 +52,14 @@ export function smoothKernelMemory(bytes: number, shared: boolean): WasmMemory |
 export function smoothKernelOn(memory: WasmMemory): SmoothKernel | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const module = kernelModule(shared);
-  if (!WA || !module) return null;
-  const smooth = new WA.Instance(module, { env: { memory } }).exports.smooth as SmoothFn;
+  if (!module) return null;
+  const smooth = instantiate<SmoothFn>(module, memory, 'smooth');
   return {
     memory,
     term: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, 0),
     last: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, 1),
   };
 }
-
-function kernelModule(shared: boolean): object | null {
-  const key = shared ? 'shared' : 'plain';
-  if (compiled[key] === undefined) {
-    try {
-      compiled[key] = WA ? new WA.Module(kernelBytes(shared)) : null;
-    } catch {
-      compiled[key] = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
-    }
-  }
-  return compiled[key]!;
-}
-
-// ---- assembling the module -------------------------------------------------------------
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const OP = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br_if: 0x0d, void: 0x40,
-  get: 0x20, set: 0x21, tee: 0x22,
-  i32_load: 0x28, f64_load: 0x2b, f32_load: 0x2a, f32_store: 0x38, f64_store: 0x39,
-  i32_const: 0x41, f64_const: 0x44,
-  i32_eq: 0x46, i32_lt_s: 0x48, i32_lt_u: 0x49, i32_ge_s: 0x4e,
-  i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_shl: 0x74,
-  f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
-  f32_demote: 0xb6, f64_from_i32: 0xb7, f64_promote: 0xbb,
-} as const;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
-const f64Bytes = (x: number) => [...new Uint8Array(new Float64Array([x]).buffer)];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const name = (s: string) => [...uleb(s.length), ...[...s].map(c => c.charCodeAt(0))];
 
 // Parameters: pos q p start nb v0 v1 out (i32), c cx cy cz (f64), last (i32: 1 for the last step).
 const [POS, Q, P, START, NB, V0, V1, OUT, C, CX, CY, CZ, LAST] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -132,13 +75,9 @@ const [MX, MY, MZ, INV] = [24, 25, 26, 27];
  * function called once would run its first, unoptimised compile).
  */
 function kernelBody(): number[] {
-  const get = (i: number) => [OP.get, i];
-  const set = (i: number) => [OP.set, i];
-  const i32 = (n: number) => [OP.i32_const, ...sleb(n)];
-  const f64 = (x: number) => [OP.f64_const, ...f64Bytes(x)];
+  const { get, set, i32, f64, advance } = asm;
   const load64 = (at: number[], off: number) => [...at, OP.f64_load, 3, ...uleb(off)];
   const load32f = (at: number[], off: number) => [...at, OP.f32_load, 2, ...uleb(off)];
-  const advance = (local: number, by: number) => [...get(local), ...i32(by), OP.i32_add, ...set(local)];
   const addrOf = (base: number, size: number) => [...get(base), ...get(V0), ...i32(size), OP.i32_mul, OP.i32_add];
   const means = [MX, MY, MZ];
   const centre = [CX, CY, CZ];
@@ -200,16 +139,5 @@ function kernelBody(): number[] {
 
 /** The module's bytes: one memory imported as env.memory (shared or not), the function `smooth` exported. */
 export function kernelBytes(shared: boolean): Uint8Array {
-  const type = [0x60, ...vec([...Array(8).fill([I32]), ...Array(4).fill([F64]), [I32]]), 0];
-  const body = [...vec([[11, I32], [4, F64]]), ...kernelBody(), OP.end];
-  // limits: 0x03 = shared with a maximum; 0x00 = a minimum only (the memory is made at its size)
-  const limits = shared ? [0x03, 1, ...uleb(32768)] : [0x00, 1];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('smooth'), 0x00, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]);
+  return oneFunctionModule({ params: [...Array(8).fill(I32), ...Array(4).fill(F64), I32], results: [], locals: [[11, I32], [4, F64]], body: kernelBody(), exportName: 'smooth', shared });
 }

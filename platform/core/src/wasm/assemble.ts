@@ -1,0 +1,130 @@
+// A few WebAssembly instructions and the module layout core's kernels need (the smoothing
+// terms, the 24-bit BMP row to grey), assembled from TypeScript: no toolchain at build time and
+// no binary in the repository. Each kernel is one exported function over one imported memory
+// (env.memory) and is tested bit for bit against the JavaScript loop it replaces.
+
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+
+/** Opcodes (MVP, and the fixed-width SIMD ones, prefixed by 0xfd, as [0xfd, ...uleb(n)]). */
+export const OP = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, br_if: 0x0d, return: 0x0f, void: 0x40,
+  get: 0x20, set: 0x21, tee: 0x22,
+  i32_load: 0x28, f32_load: 0x2a, f64_load: 0x2b, i32_load8_u: 0x2d, f32_store: 0x38, f64_store: 0x39, i32_store8: 0x3a,
+  i32_const: 0x41, f64_const: 0x44,
+  i32_eqz: 0x45, i32_eq: 0x46, i32_ne: 0x47, i32_lt_s: 0x48, i32_lt_u: 0x49, i32_gt_s: 0x4a, i32_le_s: 0x4c, i32_ge_s: 0x4e,
+  i32_popcnt: 0x69, i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_and: 0x71, i32_or: 0x72, i32_xor: 0x73, i32_shl: 0x74, i32_shr_u: 0x76,
+  f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2, f64_div: 0xa3,
+  f32_demote: 0xb6, f64_from_i32: 0xb7, f64_promote: 0xbb,
+} as const;
+
+/** SIMD instructions: their bytes (prefix and index). */
+export const SIMD = {
+  load: simd(0x00), store: simd(0x0b), shuffle: simd(0x0d), i8x16_eq: simd(0x23), and: simd(0x4e), all_true: simd(0x63), bitmask: simd(0x64),
+};
+function simd(n: number): number[] {
+  return [0xfd, ...uleb(n)];
+}
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+export const f64Bytes = (x: number) => [...new Uint8Array(new Float64Array([x]).buffer)];
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const name = (s: string) => [...uleb(s.length), ...[...s].map(c => c.charCodeAt(0))];
+
+/** Instruction helpers: local access, constants, memory access with an alignment and offset. */
+export const asm = {
+  get: (i: number) => [OP.get, i],
+  set: (i: number) => [OP.set, i],
+  tee: (i: number) => [OP.tee, i],
+  i32: (n: number) => [OP.i32_const, ...sleb(n)],
+  f64: (x: number) => [OP.f64_const, ...f64Bytes(x)],
+  /** `op` with its memarg: log2 of the alignment, then the offset. */
+  mem: (op: number | number[], align: number, offset = 0) => [...(typeof op === 'number' ? [op] : op), align, ...uleb(offset)],
+  /** local += by (i32) */
+  advance: (local: number, by: number) => [OP.get, local, OP.i32_const, ...sleb(by), OP.i32_add, OP.set, local],
+};
+
+/**
+ * A module of one function: `params` and `results` (value types), `locals` as [count, type]
+ * runs, `body` its instructions (without the final end), exported as `exportName`; its memory
+ * imported as env.memory, shared (with a maximum of `maxPages`) or not.
+ */
+export function oneFunctionModule(spec: {
+  params: number[];
+  results: number[];
+  locals: Array<[number, number]>;
+  body: number[];
+  exportName: string;
+  shared: boolean;
+  maxPages?: number;
+}): Uint8Array {
+  const type = [0x60, ...vec(spec.params.map(t => [t])), ...vec(spec.results.map(t => [t]))];
+  const code = [...vec(spec.locals.map(([n, t]) => [...uleb(n), t])), ...spec.body, OP.end];
+  // limits: 0x03 = shared with a maximum; 0x00 = a minimum only
+  const limits = spec.shared ? [0x03, 1, ...uleb(spec.maxPages ?? 32768)] : [0x00, 1];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([type])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name(spec.exportName), 0x00, 0]])),
+    ...section(10, vec([[...uleb(code.length), ...code]])),
+  ]);
+}
+
+// The WebAssembly JS API members core uses (its lib has no DOM or WebAssembly types).
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+}
+export const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * A compiler of `bytes()` that tries once: null where WebAssembly is missing or refused (a page
+ * whose Content-Security-Policy lacks 'wasm-unsafe-eval'), and the callers run JavaScript.
+ */
+export function compileOnce(bytes: () => Uint8Array): () => object | null {
+  let module: object | null | undefined;
+  return () => {
+    if (module === undefined) {
+      try {
+        module = WA ? new WA.Module(bytes()) : null;
+      } catch {
+        module = null;
+      }
+    }
+    return module;
+  };
+}
+
+/** The exported function of `module` on `memory`. */
+export function instantiate<F>(module: object, memory: WasmMemory, exportName: string): F {
+  return new WA!.Instance(module, { env: { memory } }).exports[exportName] as F;
+}
