@@ -92,3 +92,20 @@ test('several rows in one call, top-down and bottom-up (a negative step), croppe
     expect(coloured).toBeGreaterThan(0);
   }
 });
+
+test('a slice larger than one band goes through in bands: every row converted once, in place', () => {
+  const n = 10_000;
+  const stride = 3 * n + 2; // eight or so rows a band
+  const rows = 29;
+  const bytes = row(Math.ceil((rows * stride) / 3), p => p % 1234 === 17);
+  for (const [s0, step] of [[0, stride], [(rows - 1) * stride, -stride]]) {
+    const fromWasm = new Uint8Array(rows * n + 5).fill(0xab);
+    const fromJs = new Uint8Array(rows * n + 5).fill(0xab);
+    const coloured = greyRows(bytes, s0, step, rows, n, fromWasm, 5);
+    const js = bgrRowsToGrey(bytes, fromJs, 3);
+    let jsColoured = 0;
+    for (let y = 0; y < rows; y++) jsColoured += js(s0 + y * step, 5 + n * y, n);
+    expect(Buffer.from(fromWasm).equals(Buffer.from(fromJs))).toBe(true);
+    expect(coloured).toBe(jsColoured);
+  }
+});

@@ -99,7 +99,7 @@ export function greyKernelBytes(): Uint8Array {
 const compiled = compileOnce(greyKernelBytes);
 
 /**
- * This thread's kernel and its memory, made on first use and grown for larger slices. Safe to
+ * This thread's kernel and its memory, made on first use and grown for wider rows. Safe to
  * keep between calls: the conversion is synchronous, so no two calls on one thread overlap.
  */
 let kernel: { memory: WasmMemory; slice: SliceFn } | null | undefined;
@@ -108,8 +108,9 @@ let kernel: { memory: WasmMemory; slice: SliceFn } | null | undefined;
  * Converts `rows` rows of `n` BGR pixels of `bytes`, row y's first pixel at byte s0 + y·step
  * (step negative for a bottom-up BMP), into out[d…] (rows × n bytes); returns how many pixels had
  * colour, or null where WebAssembly (or its SIMD) is not available: the caller's JavaScript
- * loop converts then. The rows' bytes are copied into the kernel's memory in one piece, the
- * grey bytes out in another.
+ * loop converts then. The rows go through the kernel's memory in bands of about 256 KiB of
+ * input (one copy in, one out per band), so the memory stays small: it lives as long as the
+ * thread (a browser's decode worker counts against the tab's memory).
  */
 export function greyRows(bytes: Uint8Array, s0: number, step: number, rows: number, n: number, out: Uint8Array, d: number): number | null {
   if (kernel === undefined) {
@@ -119,18 +120,26 @@ export function greyRows(bytes: Uint8Array, s0: number, step: number, rows: numb
       return { memory, slice: instantiate<SliceFn>(m, memory, 'slice') };
     })() : null;
   }
-  if (!kernel || rows === 0 || n === 0) return kernel ? 0 : null;
-  // the bytes from the lowest row's first pixel to the end of the highest row's last
-  const first = step < 0 ? s0 + (rows - 1) * step : s0;
-  const last = (step < 0 ? s0 : s0 + (rows - 1) * step) + 3 * n;
-  const span = last - first;
-  const dst = span + 16;
-  const need = dst + rows * n + 16;
+  if (!kernel) return null;
   const k = kernel;
+  const stride = Math.abs(step);
+  const band = Math.max(1, Math.min(rows, Math.floor(BAND_BYTES / Math.max(stride, 3 * n))));
+  const need = (band - 1) * stride + 3 * n + 16 + band * n + 16;
   if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
   const heap = new Uint8Array(k.memory.buffer);
-  heap.set(bytes.subarray(first, last), 0);
-  const coloured = k.slice(s0 - first, step, dst, n, rows);
-  out.set(heap.subarray(dst, dst + rows * n), d);
+  let coloured = 0;
+  for (let y = 0; y < rows; y += band) {
+    const count = Math.min(band, rows - y);
+    const s = s0 + y * step;
+    // the bytes from the band's lowest row's first pixel to the end of its highest row's last
+    const first = step < 0 ? s + (count - 1) * step : s;
+    const last = (step < 0 ? s : s + (count - 1) * step) + 3 * n;
+    const dst = last - first + 16;
+    heap.set(bytes.subarray(first, last), 0);
+    coloured += k.slice(s - first, step, dst, n, count);
+    out.set(heap.subarray(dst, dst + count * n), d + y * n);
+  }
   return coloured;
 }
+
+const BAND_BYTES = 256 * 1024;
