@@ -2,6 +2,7 @@ import { ImageStackError } from '../errors';
 import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../geometry';
 import { packedCaseTable } from './caseTable';
 import { GrowableFloat32, GrowableUint32 } from './growable';
+import { scanRows24 } from './scanKernel';
 import type { Labelmap, Mesh, MeshFrame, SliceArray, SliceSource } from './types';
 
 /** Something that can be cancelled: an AbortSignal, or any object with `aborted`. */
@@ -520,9 +521,10 @@ function scanRow8(src: Uint8Array, src16: Uint16Array | null, s0: number, nx: nu
 /**
  * scanRow8 for a row of 24-bit blue, green, red pixels starting at a multiple of 4 bytes
  * (src32 views the same buffer): four pixels from three 32-bit loads, each pixel's grey the
- * decoders' (see CodedSlice), then the rest one pixel at a time.
+ * decoders' (see CodedSlice), then the rest one pixel at a time. Where WebAssembly runs,
+ * scanRows24 (scanKernel.ts) does this work; this loop is the fallback and its test's reference.
  */
-function scanRow24(src: Uint8Array, src32: Uint32Array, s0: number, nx: number, inside: Uint8Array, trans: Int32Array, n: number): number {
+export function scanRow24(src: Uint8Array, src32: Uint32Array, s0: number, nx: number, inside: Uint8Array, trans: Int32Array, n: number): number {
   let prev = 0;
   let i = 0;
   const end = nx & ~3;
@@ -634,6 +636,20 @@ function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, pairs: (in
   const src16 = step === 1 ? words(src) : null;
   const src32 = step === 3 && LITTLE_ENDIAN && src.buffer.byteLength >= 4 ? new Uint32Array(src.buffer, 0, src.buffer.byteLength >> 2) : null;
   const table = step === 1 ? pairs(inside) : null;
+  if (step === 3) {
+    for (let j = 0; j < ny; j++) {
+      const s0 = rowStart[j];
+      if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
+    }
+    // 24-bit rows through the WebAssembly loop where it runs (scanKernel.ts), else below
+    const done = scanRows24(src, rowStart, ny, nx, inside, trans, start, 0);
+    if (done !== null) {
+      start[ny + 2] = done;
+      plane.any = done > 0;
+      fillFromTransitions(plane, W, ny);
+      return;
+    }
+  }
   for (let j = 0; j < ny; j++) {
     const s0 = rowStart[j];
     if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);

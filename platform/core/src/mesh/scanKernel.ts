@@ -1,0 +1,182 @@
+// The thresholding of 24-bit BGR rows straight from a BMP's bytes (scanRow24's transitions, the
+// fused decode + threshold of the threaded mesh path) as a WebAssembly SIMD loop: sixteen
+// pixels a step, split into B, G, R by byte shuffles; a grey block (B = G = R, what captures of
+// a scanner's viewer mostly are) is inside where lo ≤ G ≤ hi, sixteen compares at once, and a
+// block with colour takes each pixel's integer luma through the `inside` table. The same
+// transitions as the JavaScript loop (scanKernel.test.ts; meshThreads.test.ts meshes coloured
+// 24-bit BMPs both ways).
+import { asm, compileOnce, I32, instantiate, OP, oneFunctionModule, SIMD, V128, WA, type WasmMemory } from '../wasm/assemble';
+
+/**
+ * `rows` rows of `nx` pixels, row r's first byte at i32 offs[r]: their transitions (padded
+ * columns, scanRow24's) from byte `trans` on, the running count after each row at ends[r];
+ * returns the count. `inside` is the 256-byte table, [lo, hi] the interval it holds.
+ */
+type ScanFn = (offs: number, rows: number, nx: number, lo: number, hi: number, inside: number, trans: number, ends: number) => number;
+
+const [OFFS, ROWS, NX, LO, HI, INSIDE, TRANS, ENDS] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [Y, S, I, PREV, M, T, COUNT, P, G] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
+const [V0, V1, V2, VB, VG, VR, VLO, VHI] = [17, 18, 19, 20, 21, 22, 23, 24];
+
+const keep = (n: number) => Array.from({ length: n }, (_, i) => i);
+const FIRST = { b: [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0], g: [1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0], r: [2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0] };
+const REST = { b: [...keep(11), 17, 20, 23, 26, 29], g: [...keep(11), 18, 21, 24, 27, 30], r: [...keep(10), 16, 19, 22, 25, 28, 31] };
+
+function scanBody(): number[] {
+  const { get, set, tee, i32, mem, advance } = asm;
+  // inside[luma of the pixel at byte S + 3p] (the decoders' grey: exactly G where B = G = R)
+  const insideOf = (p: number[]) => [
+    ...get(INSIDE),
+    ...i32(7471), ...get(S), ...p, OP.i32_add, ...mem(OP.i32_load8_u, 0, 0), OP.i32_mul,
+    ...i32(38470), ...get(S), ...p, OP.i32_add, ...mem(OP.i32_load8_u, 0, 1), OP.i32_mul, OP.i32_add,
+    ...i32(19595), ...get(S), ...p, OP.i32_add, ...mem(OP.i32_load8_u, 0, 2), OP.i32_mul, OP.i32_add,
+    ...i32(32768), OP.i32_add, ...i32(16), OP.i32_shr_u, OP.i32_add, ...mem(OP.i32_load8_u, 0, 0),
+  ];
+  // trans[count++] = column
+  const push = (column: number[]) => [...get(TRANS), ...get(COUNT), ...i32(2), OP.i32_shl, OP.i32_add, ...column, ...mem(OP.i32_store, 2, 0), ...advance(COUNT, 1)];
+  const split = (first: number[], rest: number[]) => [...get(V0), ...get(V1), ...SIMD.shuffle, ...first, ...get(V2), ...SIMD.shuffle, ...rest];
+  return [
+    ...get(LO), ...SIMD.i8x16_splat, ...set(VLO), ...get(HI), ...SIMD.i8x16_splat, ...set(VHI),
+    ...i32(0), ...set(COUNT), ...i32(0), ...set(Y),
+    OP.block, OP.void,
+    OP.loop, OP.void,
+    ...get(Y), ...get(ROWS), OP.i32_ge_s, OP.br_if, 1,
+    ...get(OFFS), ...get(Y), ...i32(2), OP.i32_shl, OP.i32_add, ...mem(OP.i32_load, 2, 0), ...set(S),
+    ...i32(0), ...set(I), ...i32(0), ...set(PREV),
+    // sixteen pixels at a time
+    OP.block, OP.void,
+    OP.loop, OP.void,
+    ...get(I), ...i32(16), OP.i32_add, ...get(NX), OP.i32_gt_s, OP.br_if, 1,
+    ...get(S), ...mem(SIMD.load, 0, 0), ...set(V0),
+    ...get(S), ...mem(SIMD.load, 0, 16), ...set(V1),
+    ...get(S), ...mem(SIMD.load, 0, 32), ...set(V2),
+    ...split(FIRST.b, REST.b), ...set(VB),
+    ...split(FIRST.g, REST.g), ...set(VG),
+    ...split(FIRST.r, REST.r), ...set(VR),
+    ...get(VB), ...get(VG), ...SIMD.i8x16_eq, ...get(VG), ...get(VR), ...SIMD.i8x16_eq, ...SIMD.and, ...SIMD.all_true,
+    OP.if, OP.void,
+    // grey: inside where lo ≤ G ≤ hi
+    ...get(VG), ...get(VLO), ...SIMD.i8x16_ge_u, ...get(VG), ...get(VHI), ...SIMD.i8x16_le_u, ...SIMD.and, ...SIMD.bitmask, ...set(M),
+    OP.else,
+    // colour: each pixel's luma through the table, bit p of M
+    ...i32(0), ...set(M), ...i32(0), ...set(P),
+    OP.loop, OP.void,
+    ...get(M), ...insideOf([...get(P), ...i32(3), OP.i32_mul]), ...get(P), OP.i32_shl, OP.i32_or, ...set(M),
+    ...get(P), ...i32(1), OP.i32_add, OP.tee, P, ...i32(16), OP.i32_lt_s, OP.br_if, 0,
+    OP.end,
+    OP.end,
+    // transitions: the bits where M differs from the bit before it (PREV before bit 0)
+    ...get(M), ...get(M), ...i32(1), OP.i32_shl, ...get(PREV), OP.i32_or, OP.i32_xor, ...i32(0xffff), OP.i32_and, ...set(T),
+    OP.block, OP.void,
+    OP.loop, OP.void,
+    ...get(T), OP.i32_eqz, OP.br_if, 1,
+    ...push([...get(I), ...get(T), OP.i32_ctz, OP.i32_add, ...i32(1), OP.i32_add]),
+    ...get(T), ...get(T), ...i32(1), OP.i32_sub, OP.i32_and, ...set(T),
+    OP.br, 0,
+    OP.end,
+    OP.end,
+    ...get(M), ...i32(15), OP.i32_shr_u, ...set(PREV),
+    ...advance(S, 48), ...advance(I, 16),
+    OP.br, 0,
+    OP.end,
+    OP.end,
+    // the last pixels, one at a time
+    OP.block, OP.void,
+    OP.loop, OP.void,
+    ...get(I), ...get(NX), OP.i32_ge_s, OP.br_if, 1,
+    ...insideOf(i32(0)), ...tee(G), ...get(PREV), OP.i32_ne,
+    OP.if, OP.void,
+    ...push([...get(I), ...i32(1), OP.i32_add]),
+    ...get(G), ...set(PREV),
+    OP.end,
+    ...advance(S, 3), ...advance(I, 1),
+    OP.br, 0,
+    OP.end,
+    OP.end,
+    // a run to the row's end closes at the padding
+    ...get(PREV),
+    OP.if, OP.void,
+    ...push([...get(NX), ...i32(1), OP.i32_add]),
+    OP.end,
+    ...get(ENDS), ...get(Y), ...i32(2), OP.i32_shl, OP.i32_add, ...get(COUNT), ...mem(OP.i32_store, 2, 0),
+    ...advance(Y, 1),
+    OP.br, 0,
+    OP.end,
+    OP.end,
+    ...get(COUNT),
+  ];
+}
+
+export function scanKernelBytes(): Uint8Array {
+  return oneFunctionModule({ params: Array(8).fill(I32), results: [I32], locals: [[9, I32], [8, V128]], body: scanBody(), exportName: 'scan', shared: false });
+}
+
+const compiled = compileOnce(scanKernelBytes);
+
+/**
+ * This thread's kernel and its memory, made on first use and grown for wider rows. Safe to keep
+ * between calls: the scan is synchronous, so no two calls on one thread overlap.
+ */
+let kernel: { memory: WasmMemory; scan: ScanFn } | null | undefined;
+
+const BAND_BYTES = 256 * 1024;
+
+/** The interval [lo, hi] a 256-entry table holds (lo > hi: none), or null if it holds another set. */
+function intervalOf(inside: Uint8Array): [number, number] | null {
+  let lo = 0;
+  while (lo < 256 && !inside[lo]) lo++;
+  if (lo === 256) return [1, 0];
+  let hi = lo;
+  while (hi < 255 && inside[hi + 1]) hi++;
+  for (let v = hi + 1; v < 256; v++) if (inside[v]) return null;
+  return [lo, hi];
+}
+
+/**
+ * scanRow24 for rows 0..rows−1 of nx pixels, row j's first byte at src[rowStart[j]]: appends
+ * their transitions to trans from index n and sets start[j + 2] to the count after row j;
+ * returns the new count. Null (nothing written) where the kernel cannot run it: no
+ * WebAssembly or its SIMD, or a table that is not one interval of grey values.
+ */
+export function scanRows24(src: Uint8Array, rowStart: Int32Array, rows: number, nx: number, inside: Uint8Array, trans: Int32Array, start: Int32Array, n: number): number | null {
+  if (kernel === undefined) {
+    const m = compiled();
+    kernel = m && WA ? (() => {
+      const memory = new WA.Memory({ initial: 1 });
+      return { memory, scan: instantiate<ScanFn>(m, memory, 'scan') };
+    })() : null;
+  }
+  const interval = intervalOf(inside);
+  if (!kernel || !interval || nx === 0) return null;
+  const k = kernel;
+  const rowBytes = 3 * nx;
+  const band = Math.max(1, Math.min(rows, Math.floor(BAND_BYTES / rowBytes)));
+  // memory: the table, the band's row offsets and ends, its transitions (at most nx + 1 a row), then its bytes
+  const tableAt = 0;
+  const offsAt = 256;
+  const endsAt = offsAt + 4 * band;
+  const transAt = endsAt + 4 * band;
+  const bytesAt = transAt + 4 * band * (nx + 1);
+  for (let y = 0; y < rows; y += band) {
+    const count = Math.min(band, rows - y);
+    let first = Infinity;
+    let last = -Infinity;
+    for (let j = y; j < y + count; j++) {
+      first = Math.min(first, rowStart[j]);
+      last = Math.max(last, rowStart[j] + rowBytes);
+    }
+    const need = bytesAt + (last - first) + 16;
+    if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
+    const heap = new Uint8Array(k.memory.buffer);
+    heap.set(inside.subarray(0, 256), tableAt);
+    heap.set(src.subarray(first, last), bytesAt);
+    const offs = new Int32Array(k.memory.buffer, offsAt, count);
+    for (let j = 0; j < count; j++) offs[j] = bytesAt + rowStart[y + j] - first;
+    const total = k.scan(offsAt, count, nx, interval[0], interval[1], tableAt, transAt, endsAt);
+    trans.set(new Int32Array(k.memory.buffer, transAt, total), n);
+    const ends = new Int32Array(k.memory.buffer, endsAt, count);
+    for (let j = 0; j < count; j++) start[y + j + 2] = n + ends[j];
+    n += total;
+  }
+  return n;
+}
