@@ -4,7 +4,8 @@
 // output; a block with colour goes pixel by pixel through the integer luma. The same values as
 // the JavaScript loop (bmp.test.ts compares them on every kind of row), in about a fifth of its
 // time on the 2 GB captures' 1500-pixel rows.
-import { asm, compileOnce, I32, instantiate, OP, oneFunctionModule, SIMD, V128, WA, type WasmMemory } from '../wasm/assemble';
+import { asm, compileOnce, I32, OP, oneFunctionModule, SIMD, threadKernel, V128 } from '../wasm/assemble';
+import { load16Bgr } from '../wasm/bgr';
 
 /**
  * `rows` rows of `n` BGR pixels, the first at byte `src`, each next `step` bytes on (negative
@@ -16,11 +17,6 @@ type SliceFn = (src: number, step: number, dst: number, n: number, rows: number)
 const [SRC, STEP, DST, N, ROWS] = [0, 1, 2, 3, 4];
 const [I, S, D, COL, B, G, R, P, Y, ROW] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 const [V0, V1, V2, VB, VG, VR] = [15, 16, 17, 18, 19, 20];
-
-/** Lanes of B, G and R among 16 pixels' 48 bytes: the first 11 (10 for R) from bytes 0–31, the rest from bytes 32–47. */
-const FIRST = { b: [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0], g: [1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0], r: [2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0] };
-const keep = (n: number) => Array.from({ length: n }, (_, i) => i);
-const REST = { b: [...keep(11), 17, 20, 23, 26, 29], g: [...keep(11), 18, 21, 24, 27, 30], r: [...keep(10), 16, 19, 22, 25, 28, 31] };
 
 function sliceBody(): number[] {
   const { get, set, i32, mem, advance } = asm;
@@ -39,7 +35,6 @@ function sliceBody(): number[] {
     OP.end,
     ...advance(S, 3), ...advance(D, 1),
   ];
-  const split = (first: number[], rest: number[]) => [...get(V0), ...get(V1), ...SIMD.shuffle, ...first, ...get(V2), ...SIMD.shuffle, ...rest];
   return [
     ...get(SRC), ...set(ROW), ...get(DST), ...set(D), ...i32(0), ...set(COL), ...i32(0), ...set(Y),
     OP.block, OP.void,
@@ -51,13 +46,7 @@ function sliceBody(): number[] {
     OP.loop, OP.void,
     // while I + 16 ≤ N
     ...get(I), ...i32(16), OP.i32_add, ...get(N), OP.i32_gt_s, OP.br_if, 1,
-    ...get(S), ...mem(SIMD.load, 0, 0), ...set(V0),
-    ...get(S), ...mem(SIMD.load, 0, 16), ...set(V1),
-    ...get(S), ...mem(SIMD.load, 0, 32), ...set(V2),
-    ...split(FIRST.b, REST.b), ...set(VB),
-    ...split(FIRST.g, REST.g), ...set(VG),
-    ...split(FIRST.r, REST.r), ...set(VR),
-    ...get(VB), ...get(VG), ...SIMD.i8x16_eq, ...get(VG), ...get(VR), ...SIMD.i8x16_eq, ...SIMD.and, ...SIMD.all_true,
+    ...load16Bgr(S, { v0: V0, v1: V1, v2: V2, b: VB, g: VG, r: VR }),
     OP.if, OP.void,
     ...get(D), ...get(VG), ...mem(SIMD.store, 0, 0),
     ...advance(S, 48), ...advance(D, 16),
@@ -96,13 +85,7 @@ export function greyKernelBytes(): Uint8Array {
   return oneFunctionModule({ params: [I32, I32, I32, I32, I32], results: [I32], locals: [[10, I32], [6, V128]], body: sliceBody(), exportName: 'slice', shared: false });
 }
 
-const compiled = compileOnce(greyKernelBytes);
-
-/**
- * This thread's kernel and its memory, made on first use and grown for wider rows. Safe to
- * keep between calls: the conversion is synchronous, so no two calls on one thread overlap.
- */
-let kernel: { memory: WasmMemory; slice: SliceFn } | null | undefined;
+const kernel = threadKernel<SliceFn>(compileOnce(greyKernelBytes), 'slice');
 
 /**
  * Converts `rows` rows of `n` BGR pixels of `bytes`, row y's first pixel at byte s0 + y·step
@@ -113,20 +96,11 @@ let kernel: { memory: WasmMemory; slice: SliceFn } | null | undefined;
  * thread (a browser's decode worker counts against the tab's memory).
  */
 export function greyRows(bytes: Uint8Array, s0: number, step: number, rows: number, n: number, out: Uint8Array, d: number): number | null {
-  if (kernel === undefined) {
-    const m = compiled();
-    kernel = m && WA ? (() => {
-      const memory = new WA.Memory({ initial: 1 });
-      return { memory, slice: instantiate<SliceFn>(m, memory, 'slice') };
-    })() : null;
-  }
-  if (!kernel) return null;
-  const k = kernel;
+  const k = kernel.get();
+  if (!k) return null;
   const stride = Math.abs(step);
   const band = Math.max(1, Math.min(rows, Math.floor(BAND_BYTES / Math.max(stride, 3 * n))));
-  const need = (band - 1) * stride + 3 * n + 16 + band * n + 16;
-  if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
-  const heap = new Uint8Array(k.memory.buffer);
+  const heap = new Uint8Array(k.heap((band - 1) * stride + 3 * n + 16 + band * n + 16));
   let coloured = 0;
   for (let y = 0; y < rows; y += band) {
     const count = Math.min(band, rows - y);
@@ -136,7 +110,7 @@ export function greyRows(bytes: Uint8Array, s0: number, step: number, rows: numb
     const last = (step < 0 ? s : s + (count - 1) * step) + 3 * n;
     const dst = last - first + 16;
     heap.set(bytes.subarray(first, last), 0);
-    coloured += k.slice(s - first, step, dst, n, count);
+    coloured += k.run(s - first, step, dst, n, count);
     out.set(heap.subarray(dst, dst + count * n), d + y * n);
   }
   return coloured;

@@ -5,7 +5,8 @@
 // block with colour takes each pixel's integer luma through the `inside` table. The same
 // transitions as the JavaScript loop (scanKernel.test.ts; meshThreads.test.ts meshes coloured
 // 24-bit BMPs both ways).
-import { asm, compileOnce, I32, instantiate, OP, oneFunctionModule, SIMD, V128, WA, type WasmMemory } from '../wasm/assemble';
+import { asm, compileOnce, I32, OP, oneFunctionModule, SIMD, threadKernel, V128 } from '../wasm/assemble';
+import { load16Bgr } from '../wasm/bgr';
 
 /**
  * `rows` rows of `nx` pixels, row r's first byte at i32 offs[r]: their transitions (padded
@@ -17,10 +18,6 @@ type ScanFn = (offs: number, rows: number, nx: number, lo: number, hi: number, i
 const [OFFS, ROWS, NX, LO, HI, INSIDE, TRANS, ENDS] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [Y, S, I, PREV, M, T, COUNT, P, G] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
 const [V0, V1, V2, VB, VG, VR, VLO, VHI] = [17, 18, 19, 20, 21, 22, 23, 24];
-
-const keep = (n: number) => Array.from({ length: n }, (_, i) => i);
-const FIRST = { b: [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0], g: [1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0], r: [2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0] };
-const REST = { b: [...keep(11), 17, 20, 23, 26, 29], g: [...keep(11), 18, 21, 24, 27, 30], r: [...keep(10), 16, 19, 22, 25, 28, 31] };
 
 function scanBody(): number[] {
   const { get, set, tee, i32, mem, advance } = asm;
@@ -34,7 +31,6 @@ function scanBody(): number[] {
   ];
   // trans[count++] = column
   const push = (column: number[]) => [...get(TRANS), ...get(COUNT), ...i32(2), OP.i32_shl, OP.i32_add, ...column, ...mem(OP.i32_store, 2, 0), ...advance(COUNT, 1)];
-  const split = (first: number[], rest: number[]) => [...get(V0), ...get(V1), ...SIMD.shuffle, ...first, ...get(V2), ...SIMD.shuffle, ...rest];
   return [
     ...get(LO), ...SIMD.i8x16_splat, ...set(VLO), ...get(HI), ...SIMD.i8x16_splat, ...set(VHI),
     ...i32(0), ...set(COUNT), ...i32(0), ...set(Y),
@@ -47,13 +43,7 @@ function scanBody(): number[] {
     OP.block, OP.void,
     OP.loop, OP.void,
     ...get(I), ...i32(16), OP.i32_add, ...get(NX), OP.i32_gt_s, OP.br_if, 1,
-    ...get(S), ...mem(SIMD.load, 0, 0), ...set(V0),
-    ...get(S), ...mem(SIMD.load, 0, 16), ...set(V1),
-    ...get(S), ...mem(SIMD.load, 0, 32), ...set(V2),
-    ...split(FIRST.b, REST.b), ...set(VB),
-    ...split(FIRST.g, REST.g), ...set(VG),
-    ...split(FIRST.r, REST.r), ...set(VR),
-    ...get(VB), ...get(VG), ...SIMD.i8x16_eq, ...get(VG), ...get(VR), ...SIMD.i8x16_eq, ...SIMD.and, ...SIMD.all_true,
+    ...load16Bgr(S, { v0: V0, v1: V1, v2: V2, b: VB, g: VG, r: VR }),
     OP.if, OP.void,
     // grey: inside where lo ≤ G ≤ hi
     ...get(VG), ...get(VLO), ...SIMD.i8x16_ge_u, ...get(VG), ...get(VHI), ...SIMD.i8x16_le_u, ...SIMD.and, ...SIMD.bitmask, ...set(M),
@@ -111,13 +101,7 @@ export function scanKernelBytes(): Uint8Array {
   return oneFunctionModule({ params: Array(8).fill(I32), results: [I32], locals: [[9, I32], [8, V128]], body: scanBody(), exportName: 'scan', shared: false });
 }
 
-const compiled = compileOnce(scanKernelBytes);
-
-/**
- * This thread's kernel and its memory, made on first use and grown for wider rows. Safe to keep
- * between calls: the scan is synchronous, so no two calls on one thread overlap.
- */
-let kernel: { memory: WasmMemory; scan: ScanFn } | null | undefined;
+const kernel = threadKernel<ScanFn>(compileOnce(scanKernelBytes), 'scan');
 
 const BAND_BYTES = 256 * 1024;
 
@@ -139,16 +123,9 @@ function intervalOf(inside: Uint8Array): [number, number] | null {
  * WebAssembly or its SIMD, or a table that is not one interval of grey values.
  */
 export function scanRows24(src: Uint8Array, rowStart: Int32Array, rows: number, nx: number, inside: Uint8Array, trans: Int32Array, start: Int32Array, n: number): number | null {
-  if (kernel === undefined) {
-    const m = compiled();
-    kernel = m && WA ? (() => {
-      const memory = new WA.Memory({ initial: 1 });
-      return { memory, scan: instantiate<ScanFn>(m, memory, 'scan') };
-    })() : null;
-  }
   const interval = intervalOf(inside);
-  if (!kernel || !interval || nx === 0) return null;
-  const k = kernel;
+  const k = interval && nx > 0 ? kernel.get() : null;
+  if (!k || !interval) return null;
   const rowBytes = 3 * nx;
   const band = Math.max(1, Math.min(rows, Math.floor(BAND_BYTES / rowBytes)));
   // memory: the table, the band's row offsets and ends, its transitions (at most nx + 1 a row), then its bytes
@@ -165,16 +142,15 @@ export function scanRows24(src: Uint8Array, rowStart: Int32Array, rows: number, 
       first = Math.min(first, rowStart[j]);
       last = Math.max(last, rowStart[j] + rowBytes);
     }
-    const need = bytesAt + (last - first) + 16;
-    if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
-    const heap = new Uint8Array(k.memory.buffer);
+    const buffer = k.heap(bytesAt + (last - first) + 16);
+    const heap = new Uint8Array(buffer);
     heap.set(inside.subarray(0, 256), tableAt);
     heap.set(src.subarray(first, last), bytesAt);
-    const offs = new Int32Array(k.memory.buffer, offsAt, count);
+    const offs = new Int32Array(buffer, offsAt, count);
     for (let j = 0; j < count; j++) offs[j] = bytesAt + rowStart[y + j] - first;
-    const total = k.scan(offsAt, count, nx, interval[0], interval[1], tableAt, transAt, endsAt);
-    trans.set(new Int32Array(k.memory.buffer, transAt, total), n);
-    const ends = new Int32Array(k.memory.buffer, endsAt, count);
+    const total = k.run(offsAt, count, nx, interval[0], interval[1], tableAt, transAt, endsAt);
+    trans.set(new Int32Array(buffer, transAt, total), n);
+    const ends = new Int32Array(buffer, endsAt, count);
     for (let j = 0; j < count; j++) start[y + j + 2] = n + ends[j];
     n += total;
   }

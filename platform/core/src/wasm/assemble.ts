@@ -128,3 +128,33 @@ export function compileOnce(bytes: () => Uint8Array): () => object | null {
 export function instantiate<F>(module: object, memory: WasmMemory, exportName: string): F {
   return new WA!.Instance(module, { env: { memory } }).exports[exportName] as F;
 }
+
+/**
+ * A kernel for this thread on a memory of its own that grows as asked, made on first use:
+ * `get()` is null where the module does not compile. Safe to keep between calls because the
+ * kernels are synchronous: no two calls on one thread overlap.
+ */
+export function threadKernel<F>(compiled: () => object | null, exportName: string) {
+  let kernel: { memory: WasmMemory; run: F } | null | undefined;
+  return {
+    get(): { run: F; heap: (bytes: number) => ArrayBuffer } | null {
+      if (kernel === undefined) {
+        const m = compiled();
+        if (m && WA) {
+          const memory = new WA.Memory({ initial: 1 });
+          kernel = { memory, run: instantiate<F>(m, memory, exportName) };
+        } else kernel = null;
+      }
+      if (!kernel) return null;
+      const k = kernel;
+      return {
+        run: k.run,
+        /** The memory's buffer, grown to at least `bytes` first (a grown memory has a new buffer). */
+        heap: bytes => {
+          if (k.memory.buffer.byteLength < bytes) k.memory.grow(Math.ceil((bytes - k.memory.buffer.byteLength) / 65536));
+          return k.memory.buffer as ArrayBuffer;
+        },
+      };
+    },
+  };
+}

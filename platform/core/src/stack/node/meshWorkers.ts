@@ -13,13 +13,21 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(8, cpus));
 }
 
-/** The compiled mesh worker script: beside this file in dist/, or (under jest, from src/) in dist/. */
-export function meshWorkerScript(): string {
-  const here = path.join(__dirname, 'meshWorker.js');
+/**
+ * A compiled worker script of this folder: beside this file in dist/; when this module runs
+ * from src/ (under jest), the compiled copy in dist/ (build with `npx tsc -b` first).
+ */
+export function builtWorkerScript(fileName: string, what: string): string {
+  const here = path.join(__dirname, fileName);
   if (existsSync(here)) return here;
-  const built = path.resolve(__dirname, '../../../dist/stack/node/meshWorker.js');
+  const built = path.resolve(__dirname, '../../../dist/stack/node', fileName);
   if (existsSync(built)) return built;
-  throw new Error(`the mesh worker script is not built (looked for ${here} and ${built}); run \`npx tsc -b\``);
+  throw new Error(`the ${what} script is not built (looked for ${here} and ${built}); run \`npx tsc -b\``);
+}
+
+/** The compiled mesh worker script. */
+export function meshWorkerScript(): string {
+  return builtWorkerScript('meshWorker.js', 'mesh worker');
 }
 
 /**
