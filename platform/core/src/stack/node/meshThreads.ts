@@ -92,8 +92,12 @@ export interface MeshThreads {
     requests: readonly SliceRequest[],
     opts: { range?: [number, number]; signal?: AbortSignal; onProgress?: (fraction: number) => void; place?: { geometry: StackGeometry; frame?: MeshFrame } },
   ): Promise<Mesh>;
-  /** smoothMesh's result (the same positions), the vertices shared out among the threads. */
-  smooth(mesh: Mesh, options?: SmoothMeshOptions & { signal?: AbortSignal }): Promise<Mesh>;
+  /**
+   * smoothMesh's result (the same positions), the vertices shared out among the threads; in
+   * the WebAssembly kernel on one shared memory, or (`javascript`, or where that memory cannot
+   * be had: past 2 GiB) in the JavaScript loop on shared arrays: the same bits either way.
+   */
+  smooth(mesh: Mesh, options?: SmoothMeshOptions & { signal?: AbortSignal; javascript?: boolean }): Promise<Mesh>;
   /**
    * writeStlBinary(mesh, { frame })'s bytes into the file `path` (made or replaced), each thread
    * encoding and writing its range of triangles at their offsets, a megabyte at a time: no
@@ -268,7 +272,7 @@ export function startMeshThreads(threads: number | Worker[]): MeshThreads {
         return 6 * (t1 - joined.firstTriangle[w]) + (joined.seams[w]?.raw.length ?? 0);
       };
       const layout = smoothMemoryLayout(nv, Array.from({ length: threads }, (_, w) => ({ rows: range(w)[1] - range(w)[0], entries: entries(w) })));
-      const memory = smoothKernelMemory(layout.bytes, true);
+      const memory = options.javascript ? null : smoothKernelMemory(layout.bytes, true);
       let arrays: Extract<MeshWorkerRequest, { op: 'smooth' }>['arrays'];
       let out: Float32Array;
       if (memory) {
