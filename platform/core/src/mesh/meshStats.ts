@@ -186,18 +186,19 @@ export function edgeCountsOf(t: Uint32Array, v0: number, v1: number): EdgeCounts
  * edgeCountsOf from the incidences already gathered: for vertex v0 + i, raw[count[i] ..
  * count[i + 1]) holds (outgoing far end, incoming far end) pairs, one per triangle using it, in
  * triangle order (as smoothing's neighbour pass gathers them: one pass serves both).
+ * `idBound`: every far end is below it, when the caller knows (else found from raw).
  */
-export function edgeCountsOfIncidences(raw: Int32Array, count: Int32Array, v0: number, v1: number): EdgeCounts {
+export function edgeCountsOfIncidences(raw: Int32Array, count: Int32Array, v0: number, v1: number, idBound?: number): EdgeCounts {
   let edges = 0;
   let boundaryEdges = 0;
   let nonManifoldEdges = 0;
   let oriented = true;
   // Per far end b of vertex a: how often a → b and b → a are used, tallied and cleared per
   // vertex, so each vertex costs a few passes over its incidences.
-  let maxId = -1;
-  for (let i = 0; i < raw.length; i++) if (raw[i] > maxId) maxId = raw[i];
-  const out = new Int32Array(maxId + 1);
-  const back = new Int32Array(maxId + 1);
+  let bound = idBound ?? 0;
+  if (idBound === undefined) for (let i = 0; i < raw.length; i++) if (raw[i] >= bound) bound = raw[i] + 1;
+  const out = new Int32Array(bound);
+  const back = new Int32Array(bound);
   for (let a = v0; a < v1; a++) {
     const s0 = count[a - v0], s1 = count[a - v0 + 1];
     for (let q = s0; q < s1; q += 2) {

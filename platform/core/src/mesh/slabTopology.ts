@@ -63,9 +63,13 @@ export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: b
   const n = P + own;
   const t = slab.triangles;
   const ext = new Uint32Array(t.length);
+  // renumbered and counted in one pass (two incidence entries per corner; a flip keeps the counts)
+  const count = new Int32Array(n + 1);
   for (let i = 0; i < t.length; i++) {
     const id = t[i];
-    ext[i] = id >= 0x80000000 ? 0xffffffff - id : P + id;
+    const e = id >= 0x80000000 ? 0xffffffff - id : P + id;
+    ext[i] = e;
+    count[e + 1] += 2;
   }
   if (options.flip) {
     for (let i = 0; i < ext.length; i += 3) {
@@ -74,8 +78,6 @@ export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: b
       ext[i + 2] = a;
     }
   }
-  const count = new Int32Array(n + 1);
-  for (let i = 0; i < ext.length; i++) count[ext[i] + 1] += 2;
   for (let v = 0; v < n; v++) count[v + 1] += count[v];
   const fill = count.slice(0, n);
   const raw = new Int32Array(count[n]);
@@ -88,8 +90,16 @@ export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: b
     raw[fill[b]++] = a;
     raw[fill[c]++] = a;
     raw[fill[c]++] = b;
-    unite(parent, a, b);
-    unite(parent, a, c);
+    // unite(a, b) then unite(a, c), a's root found once (the smaller root wins, as unite does)
+    let ra = findRoot(parent, a);
+    const rb = findRoot(parent, b);
+    if (rb < ra) {
+      parent[ra] = rb;
+      ra = rb;
+    } else if (ra < rb) parent[rb] = ra;
+    const rc = findRoot(parent, c);
+    if (rc < ra) parent[ra] = rc;
+    else if (ra < rc) parent[rc] = ra;
   }
   const comp = new Int32Array(n).fill(-1);
   let components = 0;
@@ -115,8 +125,9 @@ export function summariseSlab(a: SlabAnalysis, triangles: number): SlabSummary {
   const top1 = a.last ? top0 : top0 + a.XY;
   // Edges counted at the vertices whose triangles are all here: own vertices except the last
   // slice's x/y ones (the next slab uses them too), unless this slab ends the stack.
-  const parts = [edgeCountsOfIncidences(a.raw, a.count.subarray(a.P), a.P, top0)];
-  if (top1 < a.P + a.own) parts.push(edgeCountsOfIncidences(a.raw, a.count.subarray(top1), top1, a.P + a.own));
+  // (the far ends are extended ids, below P + own)
+  const parts = [edgeCountsOfIncidences(a.raw, a.count.subarray(a.P), a.P, top0, a.P + a.own)];
+  if (top1 < a.P + a.own) parts.push(edgeCountsOfIncidences(a.raw, a.count.subarray(top1), top1, a.P + a.own, a.P + a.own));
   const prime = incidencesOf(a, 0, a.P);
   const top = incidencesOf(a, top0, top1);
   return {

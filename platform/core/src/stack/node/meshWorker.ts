@@ -151,7 +151,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
   if (req.triangles) {
     let raw, count;
     ({ start, neighbours, raw, count } = vertexIncidencesOf(new Uint32Array(req.triangles), nv, req.v0, req.v1));
-    counts = edgeCountsOfIncidences(raw, count, req.v0, req.v1);
+    counts = edgeCountsOfIncidences(raw, count, req.v0, req.v1, nv);
   } else {
     // this thread's slab: the neighbour lists from its extraction (the seam's from both slabs)
     if (!kept?.at || kept.at.base !== req.v0) throw new Error('mesh worker: smoothing a slab this thread does not hold');
