@@ -192,10 +192,17 @@ export function createSlabExtractor(dims: [number, number, number], k0: number, 
       }
       next++;
     },
-    finish(): SurfaceSlab {
+    /**
+     * The slab. `trim: false`: its arrays are views of the extractor's growing ones, not
+     * exact-size copies (a caller that consumes them at once saves the copy and its fresh pages).
+     */
+    finish(options: { trim?: boolean } = {}): SurfaceSlab {
       if (next !== k1) throw new ImageStackError('mismatch', `mesh: slab ${k0}..${k1} finished after slice ${next - 1}`);
       if (k1 === nz) m.plane(nz, null, false);
-      return { k0, k1, positions: m.pos.trimmed(), triangles: m.tri.trimmed(), lastSliceFirstVertex, lastSliceEdgeVertices, primeVertices: m.primeCount() };
+      const trim = options.trim ?? true;
+      const positions = trim ? m.pos.trimmed() : m.pos.data.subarray(0, m.pos.length);
+      const triangles = trim ? m.tri.trimmed() : m.tri.data.subarray(0, m.tri.length);
+      return { k0, k1, positions, triangles, lastSliceFirstVertex, lastSliceEdgeVertices, primeVertices: m.primeCount() };
     },
   };
 }

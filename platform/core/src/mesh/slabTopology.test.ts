@@ -1,4 +1,4 @@
-import { extractSurfaceSlab, labelmapSource, mergeSurfaceSlabs, type SurfaceSlab } from './extractSurface';
+import { createSlabExtractor, extractSurfaceSlab, labelmapSource, mergeSurfaceSlabs, type SurfaceSlab } from './extractSurface';
 import { edgeCountsOf, meshMeasures, meshParts } from './meshStats';
 import { analyseSlab, assembleSlab, joinSlabs, measureSlab, slabNeighbours, summariseSlab } from './slabTopology';
 import { vertexNeighbours } from './smoothMesh';
@@ -81,4 +81,26 @@ test('slabs that do not meet are refused', () => {
   const a = slabs.map((s, i) => summariseSlab(analyseSlab(s, { flip: false, last: i === 1 }), s.triangles.length / 3));
   expect(() => joinSlabs([a[1]])).toThrow(/first slab/);
   expect(() => joinSlabs([{ ...a[0], XY: a[0].XY + 1 }, a[1]])).toThrow(/slab 1 names/);
+});
+
+test('a slab taken as the extractor holds it (untrimmed views) and renumbered in place: the same analysis as from copies', () => {
+  const dims: [number, number, number] = [12, 11, 10];
+  const source = labelmapSource({ dims, voxels: grey(dims, 5) });
+  const extract = (trim: boolean) => {
+    const x = createSlabExtractor(dims, 3, 8, { range: [90, 200] });
+    for (let k = 2; k < 8; k++) x.push(source.getSlice(k));
+    return x.finish({ trim });
+  };
+  const copied = extract(true);
+  const held = extract(false);
+  expect(Array.from(held.triangles)).toEqual(Array.from(copied.triangles));
+  expect(Array.from(held.positions)).toEqual(Array.from(copied.positions));
+  for (const flip of [false, true]) {
+    const want = analyseSlab(copied, { flip, last: false });
+    const slab = extract(false);
+    const got = analyseSlab(slab, { flip, last: false, consume: true });
+    expect(got.ext).toBe(slab.triangles); // renumbered where it was
+    for (const key of ['ext', 'count', 'raw', 'comp'] as const) expect(Array.from(got[key])).toEqual(Array.from(want[key]));
+    expect(got.components).toBe(want.components);
+  }
 });

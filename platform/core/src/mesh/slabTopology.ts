@@ -55,14 +55,15 @@ export interface SlabSummary {
 /**
  * A slab's analysis: its triangles renumbered (and flipped to the placed winding when the
  * index→patient affine is left-handed, as placeMesh does), each vertex's incidences, the
- * components. `last`: the slab ends the stack.
+ * components. `last`: the slab ends the stack. `consume`: renumber slab.triangles in place
+ * (they become the analysis's `ext`) instead of a copy, for a caller done with them.
  */
-export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: boolean }): SlabAnalysis {
+export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: boolean; consume?: boolean }): SlabAnalysis {
   const P = slab.primeVertices;
   const own = slab.positions.length / 3;
   const n = P + own;
   const t = slab.triangles;
-  const ext = new Uint32Array(t.length);
+  const ext = options.consume ? t : new Uint32Array(t.length);
   // renumbered and counted in one pass (two incidence entries per corner; a flip keeps the counts)
   const count = new Int32Array(n + 1);
   for (let i = 0; i < t.length; i++) {

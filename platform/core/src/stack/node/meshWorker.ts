@@ -79,9 +79,10 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
       }
     }
     if (unreported) parentPort!.postMessage({ op: 'progress', id: req.id, slices: unreported } satisfies MeshWorkerReply);
-    const s = slab.finish();
-    // The edges and components of the slab while its triangles are this thread's own.
-    const analysis = analyseSlab(s, { flip: req.flip, last: req.last });
+    // The edges and components of the slab while its triangles are this thread's own (taken
+    // as they are, renumbered in place: no copies of them, nor the fresh pages copies cost).
+    const s = slab.finish({ trim: false });
+    const analysis = analyseSlab(s, { flip: req.flip, last: req.last, consume: true });
     kept = { analysis, positions: s.positions, at: null, seam: null, neighbours: null };
     const summary = summariseSlab(analysis, s.triangles.length / 3);
     return { reply: { op: 'slab', id: req.id, summary }, transfer: [] };
