@@ -643,23 +643,15 @@ function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, pairs: (in
   const src16 = step === 1 ? words(src) : null;
   const src32 = step === 3 && LITTLE_ENDIAN && src.buffer.byteLength >= 4 ? new Uint32Array(src.buffer, 0, src.buffer.byteLength >> 2) : null;
   const table = step === 1 ? pairs(inside) : null;
-  if (step === 3) {
-    for (let j = 0; j < ny; j++) {
-      const s0 = rowStart[j];
-      if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
-    }
-    // 24-bit rows through the WebAssembly loop where it runs (scanKernel.ts), else below
-    const done = scanRows24(src, rowStart, ny, nx, inside, trans, start, 0);
-    if (done !== null) {
-      start[ny + 2] = done;
-      plane.any = done > 0;
-      fillFromTransitions(plane, W, ny);
-      return;
-    }
-  }
   for (let j = 0; j < ny; j++) {
     const s0 = rowStart[j];
     if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
+  }
+  // 24-bit rows through the WebAssembly loop where it runs (scanKernel.ts), else below
+  const done = step === 3 ? scanRows24(src, rowStart, ny, nx, inside, trans, start, 0) : null;
+  if (done !== null) n = done;
+  else for (let j = 0; j < ny; j++) {
+    const s0 = rowStart[j];
     if (table) n = scanRow8(src, src16, s0, nx, inside, table, trans, n);
     else if (step === 3 && src32 && ((src.byteOffset + s0) & 3) === 0) n = scanRow24(src, src32, s0, nx, inside, trans, n);
     else {
