@@ -54,8 +54,9 @@ export function writeStlBinary(mesh: Mesh, options: MeshWriterOptions = {}): Uin
   return bytes;
 }
 
-/** The 84 bytes before the triangles: header text and count (see writeStlBinary). */
+/** The 84 bytes before the triangles: header text and count (see writeStlBinary); a count past 32 bits is refused. */
 export function writeStlBinaryHeader(bytes: Uint8Array, triangles: number, options: MeshWriterOptions = {}): void {
+  if (triangles > 0xffffffff) throw new ImageStackError('too-large', `mesh/writeStlBinary: ${triangles} triangles do not fit an STL count`);
   const header = meshHeaderText(options.frame);
   for (let i = 0; i < 80; i++) bytes[i] = i < header.length ? header.charCodeAt(i) : 0x20;
   new DataView(bytes.buffer, bytes.byteOffset, 84).setUint32(80, triangles, true);

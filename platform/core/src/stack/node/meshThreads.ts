@@ -369,9 +369,8 @@ export function startMeshThreads(threads: number | Worker[]): MeshThreads {
     },
     async writeStl(mesh, frame, file, shownAs = file) {
       const nt = mesh.triangles.length / 3;
-      if (nt > 0xffffffff) throw new ImageStackError('too-large', `mesh/writeStlBinary: ${nt} triangles do not fit an STL count`);
       const header = new Uint8Array(84);
-      writeStlBinaryHeader(header, nt, { frame });
+      writeStlBinaryHeader(header, nt, { frame }); // refuses a count past 32 bits
       try {
         await writeFile(file, header);
       } catch (e) {
