@@ -70,11 +70,13 @@ test('a 200 MB capture stack: refused over the texture limit first; then 8-bit, 
     assert.deepEqual(r.fullCopies, []);
     assert.ok(r.ratios.arrayBuffersToGrey >= 0.95 && r.ratios.arrayBuffersToGrey <= 1.1, `big ArrayBuffers after the load: ${r.ratios.arrayBuffersToGrey} × the grey volume`);
     assert.ok(r.ratios.arrayBuffersWithLabelmapToGrey >= 1.9 && r.ratios.arrayBuffersWithLabelmapToGrey <= 2.2, `big ArrayBuffers with the labelmap: ${r.ratios.arrayBuffersWithLabelmapToGrey} × the grey volume`);
-    // the renderer's resident set: at 50 MB of volume the viewer's own cost of a series (WebGL
-    // transfer buffers, about 80 MB, and the like) dominates, so the bound is loose here
-    // (measured 3.2; 4.7–5.3 while the decode workers kept their garbage); a widening to 16 bits
-    // or float (4× on upload) goes far past it
-    assert.ok(r.ratios.rendererToGrey <= 5.5, `renderer above the baseline: ${r.ratios.rendererToGrey} × the grey volume`);
+    // the renderer's resident set: at 50 MB of volume the viewer's own cost of a series (the
+    // workers' heaps, WebGL's transfer buffer) is a good part of it (measured 1.35); a widening to
+    // 16 bits (+1) or float (+3 on upload) goes past the bound. Its shared memory was 72 MB more
+    // while the import page painted full-resolution canvases that outlived it (1920 × 1080 × 4
+    // bytes each; measured 12 MB without them)
+    assert.ok(r.ratios.rendererToGrey <= 2.2, `renderer above the baseline: ${r.ratios.rendererToGrey} × the grey volume`);
+    assert.ok(r.load.rendererShmemAboveBaselineMB <= 40, `renderer's shared memory above the baseline: ${r.load.rendererShmemAboveBaselineMB} MB`);
     assert.equal(r.threshold.progressShown, true, 'the threshold showed no progress');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

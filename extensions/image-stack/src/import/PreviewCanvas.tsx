@@ -1,7 +1,7 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { orientedSize, orientPixel, orientRect, orientSlice, unorientPixel, type CropRect, type EdgeLetters, type PixelPoint, type SliceOrientation } from '@imagestack/core';
 import { cropFromPoints } from './cropFromPoints';
-import { paintSlice, type PreviewSlice } from './previewSlice';
+import { paintSlice, releaseCanvas, type PreviewSlice } from './previewSlice';
 
 export type PreviewTool = 'crop' | 'ruler1' | 'ruler2';
 export interface DrawnLine {
@@ -74,15 +74,18 @@ export default function PreviewCanvas({
     if (canvasRef.current) paintSlice(canvasRef.current, shown);
   }, [shown]);
   useEffect(() => {
+    const c = canvasRef.current;
+    return () => releaseCanvas(c);
+  }, []);
+  useEffect(() => {
     const c = maskRef.current;
     if (!c) return;
+    // no overlay: no pixels (a full-size transparent canvas would cost as much as the slice's)
+    if (!overlayMask || overlayMask.length !== W * H) return releaseCanvas(c);
     c.width = width;
     c.height = height;
     const ctx = c.getContext('2d');
-    if (!ctx || !overlayMask || overlayMask.length !== W * H) {
-      ctx?.clearRect(0, 0, width, height);
-      return;
-    }
+    if (!ctx) return;
     const m = orientSlice(overlayMask, W, H, orient);
     const img = ctx.createImageData(width, height);
     for (let i = 0, j = 0; i < m.length; i++, j += 4) {
@@ -90,6 +93,7 @@ export default function PreviewCanvas({
       img.data.set([255, 0, 200, 120], j);
     }
     ctx.putImageData(img, 0, 0);
+    return () => releaseCanvas(c);
   }, [overlayMask, orient, width, height, W, H]);
 
   // the wheel zooms (a non-passive listener: the page must not scroll meanwhile)

@@ -1,6 +1,6 @@
 import { encode } from 'fast-png';
 import { blobTargets, planStack, probeTargets } from '@imagestack/core';
-import { decodePreviewSlice } from './previewSlice';
+import { decodePreviewSlice, shrinkSlice } from './previewSlice';
 
 /** A File-like Blob with a name, as a picker gives. */
 function namedBlob(name: string, bytes: Uint8Array) {
@@ -33,5 +33,33 @@ describe('decodePreviewSlice', () => {
     expect(s.grey.length).toBe(16);
     expect(s.grey[5]).toBe(50);
     expect(s.colouredPixels).toBe(1);
+  });
+});
+
+describe('shrinkSlice', () => {
+  const slice = (width: number, height: number, grey: number[]) => ({ name: 's.bmp', width, height, grey: Uint8Array.from(grey), colouredPixels: 0 });
+
+  it('averages each output pixel over the source pixels it covers', () => {
+    const s = shrinkSlice(slice(4, 2, [0, 10, 20, 30, 40, 50, 60, 70]), 2, 2);
+    expect([s.width, s.height]).toEqual([2, 1]);
+    expect(Array.from(s.grey)).toEqual([25, 45]);
+    expect(s.name).toBe('s.bmp');
+  });
+
+  it('covers every source pixel once when the ratio is not whole', () => {
+    const s = shrinkSlice(slice(3, 1, [30, 90, 150]), 2, 10);
+    expect([s.width, s.height]).toEqual([2, 1]);
+    expect(Array.from(s.grey)).toEqual([30, 120]);
+  });
+
+  it('keeps the aspect of a 1920 × 1080 capture at thumbnail size', () => {
+    const s = shrinkSlice(slice(1920, 1080, new Array(1920 * 1080).fill(7)), 150, 120);
+    expect([s.width, s.height]).toEqual([150, 84]);
+    expect(s.grey.every(v => v === 7)).toBe(true);
+  });
+
+  it('never enlarges: a slice already small enough is given back as it is', () => {
+    const small = slice(2, 2, [1, 2, 3, 4]);
+    expect(shrinkSlice(small, 150, 120)).toBe(small);
   });
 });

@@ -51,6 +51,42 @@ export async function decodePreviewSlice(plan: StackPlan, slice: PlannedSlice): 
   return { name: slice.name, width, height, grey, colouredPixels: r.colouredPixels };
 }
 
+/**
+ * The slice area-averaged down to fit `maxWidth` × `maxHeight` pixels (aspect kept, never
+ * enlarged): what a thumbnail shows, so that it needs a canvas of its own size rather than a
+ * full-resolution one (a 1920 × 1080 capture's canvas is 8 MB of the renderer's shared memory).
+ */
+export function shrinkSlice<S extends { width: number; height: number; grey: Uint8Array }>(s: S, maxWidth: number, maxHeight: number): S {
+  const scale = Math.min(1, maxWidth / s.width, maxHeight / s.height);
+  const w = Math.max(1, Math.round(s.width * scale));
+  const h = Math.max(1, Math.round(s.height * scale));
+  if (w === s.width && h === s.height) return s;
+  const grey = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.floor((y * s.height) / h);
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * s.height) / h));
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.floor((x * s.width) / w);
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * s.width) / w));
+      let sum = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0, row = yy * s.width; xx < x1; xx++) sum += s.grey[row + xx];
+      grey[y * w + x] = Math.round(sum / ((y1 - y0) * (x1 - x0)));
+    }
+  }
+  return { ...s, width: w, height: h, grey };
+}
+
+/**
+ * Gives a canvas's pixels back at once (a zero-size backing store). Chromium keeps a detached
+ * canvas's backing store until its garbage collector runs, and for the import page's
+ * full-resolution canvases that was tens of MB held beside the volume after Load.
+ */
+export function releaseCanvas(canvas: HTMLCanvasElement | null): void {
+  if (!canvas) return;
+  canvas.width = 0;
+  canvas.height = 0;
+}
+
 /** Paints a preview slice into a canvas at its own pixel size. */
 export function paintSlice(canvas: HTMLCanvasElement, s: PreviewSlice): void {
   canvas.width = s.width;
