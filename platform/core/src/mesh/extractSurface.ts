@@ -2,7 +2,7 @@ import { ImageStackError } from '../errors';
 import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../geometry';
 import { packedCaseTable } from './caseTable';
 import { GrowableFloat32, GrowableUint32 } from './growable';
-import { scanRows24 } from './scanKernel';
+import { scanRows } from './scanKernel';
 import type { Labelmap, Mesh, MeshFrame, SliceArray, SliceSource } from './types';
 
 /** Something that can be cancelled: an AbortSignal, or any object with `aborted`. */
@@ -461,12 +461,12 @@ function clearPlane(p: SamplePlane): void {
  * the codes as a little-endian 16-bit word holds them. Built for one `inside` table and reused
  * while the slices' tables stay the same (a stack's files share one palette).
  */
-interface PairTable {
+export interface PairTable {
   inside: Uint8Array;
   pairs: Uint8Array;
 }
 
-function pairTableFor(inside: Uint8Array, cached: PairTable | null): PairTable {
+export function pairTableFor(inside: Uint8Array, cached: PairTable | null): PairTable {
   if (cached) {
     let same = true;
     for (let v = 0; v < 256 && same; v++) same = cached.inside[v] === inside[v];
@@ -486,9 +486,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * The transitions of one row of nx 8-bit codes at src[s0 ..] (inside[code] is 1 inside), as
  * padded columns appended to trans from index n; returns the new n. Two codes per step
  * through the pair table where the bytes allow a 16-bit read: rows are mostly long runs, so
- * most steps are one load, one table load and one compare.
+ * most steps are one load, one table load and one compare. Where WebAssembly runs and the
+ * table is one interval of codes, scanRows (scanKernel.ts) does this work; this loop is the
+ * fallback and its test's reference.
  */
-function scanRow8(src: Uint8Array, src16: Uint16Array | null, s0: number, nx: number, inside: Uint8Array, pairs: Uint8Array, trans: Int32Array, n: number): number {
+export function scanRow8(src: Uint8Array, src16: Uint16Array | null, s0: number, nx: number, inside: Uint8Array, pairs: Uint8Array, trans: Int32Array, n: number): number {
   let prev = 0;
   let i = 0;
   if (src16) {
@@ -529,7 +531,7 @@ function scanRow8(src: Uint8Array, src16: Uint16Array | null, s0: number, nx: nu
  * scanRow8 for a row of 24-bit blue, green, red pixels starting at a multiple of 4 bytes
  * (src32 views the same buffer): four pixels from three 32-bit loads, each pixel's grey the
  * decoders' (see CodedSlice), then the rest one pixel at a time. Where WebAssembly runs,
- * scanRows24 (scanKernel.ts) does this work; this loop is the fallback and its test's reference.
+ * scanRows (scanKernel.ts) does this work; this loop is the fallback and its test's reference.
  */
 export function scanRow24(src: Uint8Array, src32: Uint32Array, s0: number, nx: number, inside: Uint8Array, trans: Int32Array, n: number): number {
   let prev = 0;
@@ -568,7 +570,7 @@ export function scanRow24(src: Uint8Array, src32: Uint32Array, s0: number, nx: n
 }
 
 /** A 16-bit view of the bytes' buffer for scanRow8, when the platform is little-endian. */
-function words(src: Uint8Array): Uint16Array | null {
+export function words(src: Uint8Array): Uint16Array | null {
   return LITTLE_ENDIAN && src.length >= 2 ? new Uint16Array(src.buffer, 0, src.buffer.byteLength >> 1) : null;
 }
 
@@ -642,13 +644,13 @@ function binarizeCodedInto(slice: CodedSlice, nx: number, ny: number, pairs: (in
   let n = 0;
   const src16 = step === 1 ? words(src) : null;
   const src32 = step === 3 && LITTLE_ENDIAN && src.buffer.byteLength >= 4 ? new Uint32Array(src.buffer, 0, src.buffer.byteLength >> 2) : null;
-  const table = step === 1 ? pairs(inside) : null;
   for (let j = 0; j < ny; j++) {
     const s0 = rowStart[j];
     if (s0 < 0 || s0 + step * nx > src.length) throw new ImageStackError('corrupt', `mesh: row ${j} of a coded slice is outside its bytes`);
   }
-  // 24-bit rows through the WebAssembly loop where it runs (scanKernel.ts), else below
-  const done = step === 3 ? scanRows24(src, rowStart, ny, nx, inside, trans, start, 0) : null;
+  // 8- and 24-bit rows through the WebAssembly loops where they run (scanKernel.ts), else below
+  const done = step === 1 || step === 3 ? scanRows(step, src, rowStart, ny, nx, inside, trans, start, 0) : null;
+  const table = done === null && step === 1 ? pairs(inside) : null;
   if (done !== null) n = done;
   else for (let j = 0; j < ny; j++) {
     const s0 = rowStart[j];

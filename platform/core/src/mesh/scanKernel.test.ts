@@ -1,6 +1,9 @@
-// The WebAssembly thresholding of 24-bit rows finds scanRow24's transitions, row for row.
-import { scanRow24 } from './extractSurface';
-import { scanKernelBytes, scanRows24 } from './scanKernel';
+// The WebAssembly thresholding of 24-bit rows finds scanRow24's transitions, and of 8-bit rows
+// scanRow8's, row for row.
+import { pairTableFor, scanRow24, scanRow8, words } from './extractSurface';
+import { scanKernelBytes, scanRows } from './scanKernel';
+
+const scanRows24 = (...a: [Uint8Array, Int32Array, number, number, Uint8Array, Int32Array, Int32Array, number]) => scanRows(3, ...a);
 
 let seed = 99;
 const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24);
@@ -43,8 +46,9 @@ function reference(src: Uint8Array, rowStart: Int32Array, rows: number, nx: numb
 
 const interval = (lo: number, hi: number) => Uint8Array.from({ length: 256 }, (_, v) => (v >= lo && v <= hi ? 1 : 0));
 
-test('the module validates', () => {
-  expect(WebAssembly.validate(scanKernelBytes())).toBe(true);
+test('the modules validate', () => {
+  expect(WebAssembly.validate(scanKernelBytes(3))).toBe(true);
+  expect(WebAssembly.validate(scanKernelBytes(1))).toBe(true);
 });
 
 test.each([
@@ -80,4 +84,76 @@ test('some transitions are found (the comparisons are not vacuous), and a table 
   const twoRuns = interval(10, 20);
   twoRuns[200] = 1;
   expect(scanRows24(src, rowStart, 10, 300, twoRuns, trans, new Int32Array(13), 0)).toBeNull();
+});
+
+/** `rows` rows of nx 8-bit codes in 4-byte rows (bottom-up when `flip`), from byte `skew` on: runs of one code, then another. */
+function codeRowsOf(nx: number, rows: number, flip: boolean, skew: number) {
+  const stride = (nx + 3) & ~3;
+  const src = new Uint8Array(skew + stride * rows + 8);
+  const rowStart = Int32Array.from({ length: rows }, (_, j) => skew + (flip ? rows - 1 - j : j) * stride);
+  for (let j = 0; j < rows; j++) {
+    let v = random();
+    for (let i = 0; i < nx; i++) {
+      if (random() < 24) v = random();
+      src[rowStart[j] + i] = v;
+    }
+  }
+  return { src, rowStart };
+}
+
+/** scanRow8's transitions and row starts for the same rows (its two-codes-a-step table and all). */
+function reference8(src: Uint8Array, rowStart: Int32Array, rows: number, nx: number, inside: Uint8Array) {
+  const trans = new Int32Array(rows * (nx + 1));
+  const start = new Int32Array(rows + 3);
+  const { pairs } = pairTableFor(inside, null);
+  const src16 = words(src);
+  let n = 0;
+  for (let j = 0; j < rows; j++) {
+    n = scanRow8(src, src16, rowStart[j], nx, inside, pairs, trans, n);
+    start[j + 2] = n;
+  }
+  return { trans: trans.subarray(0, n), start };
+}
+
+test.each([
+  [1, 3],
+  [15, 2],
+  [16, 3],
+  [17, 4],
+  [33, 5],
+  [250, 40],
+  [512, 600], // more than one band of rows
+])('8-bit rows of %i codes (%i rows): scanRow8\'s transitions and row starts, top-down and bottom-up, at odd offsets', (nx, rows) => {
+  for (const flip of [false, true]) {
+    for (const skew of [0, 1, 3]) {
+      for (const [lo, hi] of [[128, 255], [40, 90], [0, 255], [200, 199], [255, 255], [0, 0]]) {
+        const { src, rowStart } = codeRowsOf(nx, rows, flip, skew);
+        const inside = interval(lo, hi);
+        const want = reference8(src, rowStart, rows, nx, inside);
+        const trans = new Int32Array(rows * (nx + 1) + 3).fill(-7);
+        const start = new Int32Array(rows + 3);
+        const n = scanRows(1, src, rowStart, rows, nx, inside, trans, start, 3);
+        expect(n).toBe(want.trans.length + 3);
+        expect(Array.from(trans.subarray(3, n))).toEqual(Array.from(want.trans));
+        expect(Array.from(trans.subarray(0, 3))).toEqual([-7, -7, -7]);
+        expect(Array.from(start.subarray(2), x => x - 3)).toEqual(Array.from(want.start.subarray(2, rows + 2)).concat([-3]));
+      }
+    }
+  }
+});
+
+test('8-bit: codes right at the interval\'s ends are inside, one past them outside; a table of two runs is left to JavaScript', () => {
+  // 16-code blocks and a tail: lo − 1, lo, hi, hi + 1 at every position of a block
+  const nx = 40;
+  const src = new Uint8Array(nx);
+  for (let i = 0; i < nx; i++) src[i] = [99, 100, 180, 181][i % 4];
+  const trans = new Int32Array(nx + 1);
+  const start = new Int32Array(4);
+  const n = scanRows(1, src, Int32Array.of(0), 1, nx, interval(100, 180), trans, start, 0)!;
+  // pixels 4r + 1 (code 100) and 4r + 2 (180) inside: runs [4r + 2, 4r + 4) in padded columns
+  expect(Array.from(trans.subarray(0, n))).toEqual(Array.from({ length: nx / 4 }, (_, r) => [4 * r + 2, 4 * r + 4]).flat());
+  expect(start[2]).toBe(n);
+  const twoRuns = interval(10, 20);
+  twoRuns[200] = 1;
+  expect(scanRows(1, src, Int32Array.of(0), 1, nx, twoRuns, trans, start, 0)).toBeNull();
 });

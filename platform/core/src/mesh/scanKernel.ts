@@ -1,10 +1,13 @@
-// The thresholding of 24-bit BGR rows straight from a BMP's bytes (scanRow24's transitions, the
-// fused decode + threshold of the threaded mesh path) as a WebAssembly SIMD loop: sixteen
-// pixels a step, split into B, G, R by byte shuffles; a grey block (B = G = R, what captures of
-// a scanner's viewer mostly are) is inside where lo ≤ G ≤ hi, sixteen compares at once, and a
-// block with colour takes each pixel's integer luma through the `inside` table. The same
-// transitions as the JavaScript loop (scanKernel.test.ts; meshThreads.test.ts meshes coloured
-// 24-bit BMPs both ways).
+// The thresholding of BMP rows straight from the file's bytes (the fused decode + threshold of
+// the threaded mesh path) as WebAssembly SIMD loops, sixteen pixels a step:
+// - 24-bit BGR rows (scanRow24's transitions): split into B, G, R by byte shuffles; a grey block
+//   (B = G = R, what captures of a scanner's viewer mostly are) is inside where lo ≤ G ≤ hi,
+//   sixteen compares at once, and a block with colour takes each pixel's integer luma through
+//   the `inside` table;
+// - 8-bit palette codes (scanRow8's): inside where lo ≤ code ≤ hi, the codes' table being that
+//   interval (a grey palette's, either way round).
+// The same transitions as the JavaScript loops (scanKernel.test.ts; meshThreads.test.ts meshes
+// 8-bit and coloured 24-bit BMPs both ways).
 import { asm, compileOnce, I32, OP, oneFunctionModule, SIMD, threadKernel, V128 } from '../wasm/assemble';
 import { load16Bgr } from '../wasm/bgr';
 
@@ -19,16 +22,20 @@ const [OFFS, ROWS, NX, LO, HI, INSIDE, TRANS, ENDS] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [Y, S, I, PREV, M, T, COUNT, P, G] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
 const [V0, V1, V2, VB, VG, VR, VLO, VHI] = [17, 18, 19, 20, 21, 22, 23, 24];
 
-function scanBody(): number[] {
+/** The kernel's body for rows of `step`-byte pixels: 3 (BGR) or 1 (8-bit codes). */
+function scanBody(step: 1 | 3): number[] {
   const { get, set, tee, i32, mem, advance } = asm;
+  // inside[the code at byte S + p]
+  const insideOfCode = (p: number[]) => [...get(INSIDE), ...get(S), ...p, OP.i32_add, ...mem(OP.i32_load8_u, 0, 0), OP.i32_add, ...mem(OP.i32_load8_u, 0, 0)];
   // inside[luma of the pixel at byte S + 3p] (the decoders' grey: exactly G where B = G = R)
-  const insideOf = (p: number[]) => [
+  const insideOfBgr = (p: number[]) => [
     ...get(INSIDE),
     ...i32(7471), ...get(S), ...p, OP.i32_add, ...mem(OP.i32_load8_u, 0, 0), OP.i32_mul,
     ...i32(38470), ...get(S), ...p, OP.i32_add, ...mem(OP.i32_load8_u, 0, 1), OP.i32_mul, OP.i32_add,
     ...i32(19595), ...get(S), ...p, OP.i32_add, ...mem(OP.i32_load8_u, 0, 2), OP.i32_mul, OP.i32_add,
     ...i32(32768), OP.i32_add, ...i32(16), OP.i32_shr_u, OP.i32_add, ...mem(OP.i32_load8_u, 0, 0),
   ];
+  const inInterval = [...get(VG), ...get(VLO), ...SIMD.i8x16_ge_u, ...get(VG), ...get(VHI), ...SIMD.i8x16_le_u, ...SIMD.and, ...SIMD.bitmask, ...set(M)];
   // trans[count++] = column
   const push = (column: number[]) => [...get(TRANS), ...get(COUNT), ...i32(2), OP.i32_shl, OP.i32_add, ...column, ...mem(OP.i32_store, 2, 0), ...advance(COUNT, 1)];
   return [
@@ -43,18 +50,22 @@ function scanBody(): number[] {
     OP.block, OP.void,
     OP.loop, OP.void,
     ...get(I), ...i32(16), OP.i32_add, ...get(NX), OP.i32_gt_s, OP.br_if, 1,
-    ...load16Bgr(S, { v0: V0, v1: V1, v2: V2, b: VB, g: VG, r: VR }),
-    OP.if, OP.void,
-    // grey: inside where lo ≤ G ≤ hi
-    ...get(VG), ...get(VLO), ...SIMD.i8x16_ge_u, ...get(VG), ...get(VHI), ...SIMD.i8x16_le_u, ...SIMD.and, ...SIMD.bitmask, ...set(M),
-    OP.else,
-    // colour: each pixel's luma through the table, bit p of M
-    ...i32(0), ...set(M), ...i32(0), ...set(P),
-    OP.loop, OP.void,
-    ...get(M), ...insideOf([...get(P), ...i32(3), OP.i32_mul]), ...get(P), OP.i32_shl, OP.i32_or, ...set(M),
-    ...get(P), ...i32(1), OP.i32_add, OP.tee, P, ...i32(16), OP.i32_lt_s, OP.br_if, 0,
-    OP.end,
-    OP.end,
+    // grey (or codes): inside where lo ≤ G ≤ hi, bit p of M for pixel p
+    ...(step === 1
+      ? [...get(S), ...mem(SIMD.load, 0, 0), ...set(VG), ...inInterval]
+      : [
+          ...load16Bgr(S, { v0: V0, v1: V1, v2: V2, b: VB, g: VG, r: VR }),
+          OP.if, OP.void,
+          ...inInterval,
+          OP.else,
+          // colour: each pixel's luma through the table
+          ...i32(0), ...set(M), ...i32(0), ...set(P),
+          OP.loop, OP.void,
+          ...get(M), ...insideOfBgr([...get(P), ...i32(3), OP.i32_mul]), ...get(P), OP.i32_shl, OP.i32_or, ...set(M),
+          ...get(P), ...i32(1), OP.i32_add, OP.tee, P, ...i32(16), OP.i32_lt_s, OP.br_if, 0,
+          OP.end,
+          OP.end,
+        ]),
     // transitions: the bits where M differs from the bit before it (PREV before bit 0)
     ...get(M), ...get(M), ...i32(1), OP.i32_shl, ...get(PREV), OP.i32_or, OP.i32_xor, ...i32(0xffff), OP.i32_and, ...set(T),
     OP.block, OP.void,
@@ -66,7 +77,7 @@ function scanBody(): number[] {
     OP.end,
     OP.end,
     ...get(M), ...i32(15), OP.i32_shr_u, ...set(PREV),
-    ...advance(S, 48), ...advance(I, 16),
+    ...advance(S, 16 * step), ...advance(I, 16),
     OP.br, 0,
     OP.end,
     OP.end,
@@ -74,12 +85,12 @@ function scanBody(): number[] {
     OP.block, OP.void,
     OP.loop, OP.void,
     ...get(I), ...get(NX), OP.i32_ge_s, OP.br_if, 1,
-    ...insideOf(i32(0)), ...tee(G), ...get(PREV), OP.i32_ne,
+    ...(step === 1 ? insideOfCode(i32(0)) : insideOfBgr(i32(0))), ...tee(G), ...get(PREV), OP.i32_ne,
     OP.if, OP.void,
     ...push([...get(I), ...i32(1), OP.i32_add]),
     ...get(G), ...set(PREV),
     OP.end,
-    ...advance(S, 3), ...advance(I, 1),
+    ...advance(S, step), ...advance(I, 1),
     OP.br, 0,
     OP.end,
     OP.end,
@@ -97,11 +108,12 @@ function scanBody(): number[] {
   ];
 }
 
-export function scanKernelBytes(): Uint8Array {
-  return oneFunctionModule({ params: Array(8).fill(I32), results: [I32], locals: [[9, I32], [8, V128]], body: scanBody(), exportName: 'scan', shared: false });
+/** The module for rows of `step`-byte pixels (exported for its validation test). */
+export function scanKernelBytes(step: 1 | 3 = 3): Uint8Array {
+  return oneFunctionModule({ params: Array(8).fill(I32), results: [I32], locals: [[9, I32], [8, V128]], body: scanBody(step), exportName: 'scan', shared: false });
 }
 
-const kernel = threadKernel<ScanFn>(compileOnce(scanKernelBytes), 'scan');
+const kernels = { 1: threadKernel<ScanFn>(compileOnce(() => scanKernelBytes(1)), 'scan'), 3: threadKernel<ScanFn>(compileOnce(() => scanKernelBytes(3)), 'scan') };
 
 const BAND_BYTES = 256 * 1024;
 
@@ -117,16 +129,16 @@ function intervalOf(inside: Uint8Array): [number, number] | null {
 }
 
 /**
- * scanRow24 for rows 0..rows−1 of nx pixels, row j's first byte at src[rowStart[j]]: appends
- * their transitions to trans from index n and sets start[j + 2] to the count after row j;
- * returns the new count. Null (nothing written) where the kernel cannot run it: no
- * WebAssembly or its SIMD, or a table that is not one interval of grey values.
+ * scanRow24 (step 3) or scanRow8 (step 1) for rows 0..rows−1 of nx pixels, row j's first byte
+ * at src[rowStart[j]]: appends their transitions to trans from index n and sets start[j + 2] to
+ * the count after row j; returns the new count. Null (nothing written) where the kernel cannot
+ * run it: no WebAssembly or its SIMD, or a table that is not one interval of values.
  */
-export function scanRows24(src: Uint8Array, rowStart: Int32Array, rows: number, nx: number, inside: Uint8Array, trans: Int32Array, start: Int32Array, n: number): number | null {
+export function scanRows(step: 1 | 3, src: Uint8Array, rowStart: Int32Array, rows: number, nx: number, inside: Uint8Array, trans: Int32Array, start: Int32Array, n: number): number | null {
   const interval = intervalOf(inside);
-  const k = interval && nx > 0 ? kernel.get() : null;
+  const k = interval && nx > 0 ? kernels[step].get() : null;
   if (!k || !interval) return null;
-  const rowBytes = 3 * nx;
+  const rowBytes = step * nx;
   const band = Math.max(1, Math.min(rows, Math.floor(BAND_BYTES / rowBytes)));
   // memory: the table, the band's row offsets and ends, its transitions (at most nx + 1 a row), then its bytes
   const tableAt = 0;
