@@ -18,10 +18,12 @@ function slabsOf(dims: [number, number, number], cut: number[], voxels: Uint8Arr
 }
 
 describe.each([
-  { flip: false, holed: false },
-  { flip: true, holed: false },
-  { flip: false, holed: true },
-])('flipped winding $flip, a triangle missing $holed', ({ flip, holed }) => {
+  { flip: false, holed: false, kernel: true },
+  { flip: true, holed: false, kernel: true },
+  { flip: false, holed: true, kernel: true },
+  { flip: true, holed: true, kernel: false },
+  { flip: false, holed: false, kernel: false },
+])('flipped winding $flip, a triangle missing $holed, WebAssembly loops $kernel', ({ flip, holed, kernel }) => {
   test.each([
     { dims: [9, 7, 8] as [number, number, number], cut: [4] },
     { dims: [12, 11, 10] as [number, number, number], cut: [2, 9] },
@@ -33,7 +35,8 @@ describe.each([
     if (holed) slabs[slabs.length > 1 ? 1 : 0].triangles = slabs[slabs.length > 1 ? 1 : 0].triangles.slice(3);
     const merged = mergeSurfaceSlabs(slabs);
     if (flip) for (let t = 0; t < merged.triangles.length; t += 3) [merged.triangles[t + 1], merged.triangles[t + 2]] = [merged.triangles[t + 2], merged.triangles[t + 1]];
-    const analyses = slabs.map((s, i) => analyseSlab(s, { flip, last: i === slabs.length - 1 }));
+    const analyses = slabs.map((s, i) => analyseSlab(s, { flip, last: i === slabs.length - 1, kernel }));
+    expect(analyses.every(a => !!a.kernel === kernel)).toBe(true);
     const joined = joinSlabs(analyses.map((a, i) => summariseSlab(a, slabs[i].triangles.length / 3)));
     const nv = merged.positions.length / 3;
     expect(joined.vertices).toBe(nv);
@@ -95,11 +98,13 @@ test('a slab taken as the extractor holds it (untrimmed views) and renumbered in
   const held = extract(false);
   expect(Array.from(held.triangles)).toEqual(Array.from(copied.triangles));
   expect(Array.from(held.positions)).toEqual(Array.from(copied.positions));
-  for (const flip of [false, true]) {
-    const want = analyseSlab(copied, { flip, last: false });
+  for (const [flip, kernel] of [[false, false], [true, false], [false, true], [true, true]]) {
+    const want = analyseSlab(copied, { flip, last: false, kernel: false });
     const slab = extract(false);
-    const got = analyseSlab(slab, { flip, last: false, consume: true });
-    expect(got.ext).toBe(slab.triangles); // renumbered where it was
+    const got = analyseSlab(slab, { flip, last: false, consume: true, kernel });
+    // JavaScript renumbers where it was; the WebAssembly loops, in their memory
+    if (kernel) expect(got.ext.buffer).toBe(got.kernel!.memory.buffer);
+    else expect(got.ext).toBe(slab.triangles);
     for (const key of ['ext', 'count', 'raw', 'comp'] as const) expect(Array.from(got[key])).toEqual(Array.from(want[key]));
     expect(got.components).toBe(want.components);
   }

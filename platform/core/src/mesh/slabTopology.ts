@@ -10,6 +10,7 @@
 import { ImageStackError } from '../errors';
 import type { SurfaceSlab } from './extractSurface';
 import { edgeCountsOfIncidences, joinEdgeCounts, positionsBox, topologyFrom, type EdgeCounts, type KnownTopology } from './meshStats';
+import { slabKernel, type SlabKernel } from './slabKernel';
 import { findRoot, singletons, unite } from './unionFind';
 
 /** A slab's triangles and incidences in its extended numbering, kept by the thread that made it. */
@@ -31,7 +32,12 @@ export interface SlabAnalysis {
   /** Component (0..components−1) of each extended vertex by shared triangles. */
   comp: Int32Array;
   components: number;
+  /** The WebAssembly loops on the memory these arrays are views of (absent: JavaScript's arrays). */
+  kernel?: SlabKernel;
 }
+
+/** Triangles or vertices per call of a kernel loop (see slabKernel.ts). */
+const KERNEL_CHUNK = 1 << 15;
 
 /** What the joining thread needs of a slab: sizes, its complete edge counts, its seam vertices. */
 export interface SlabSummary {
@@ -58,11 +64,13 @@ export interface SlabSummary {
  * components. `last`: the slab ends the stack. `consume`: renumber slab.triangles in place
  * (they become the analysis's `ext`) instead of a copy, for a caller done with them.
  */
-export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: boolean; consume?: boolean }): SlabAnalysis {
+export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: boolean; consume?: boolean; kernel?: boolean }): SlabAnalysis {
   const P = slab.primeVertices;
   const own = slab.positions.length / 3;
   const n = P + own;
   const t = slab.triangles;
+  const kernel = options.kernel === false ? null : slabKernel(t.length / 3, n);
+  if (kernel) return analyseSlabOn(kernel, slab, options);
   const ext = options.consume ? t : new Uint32Array(t.length);
   // renumbered and counted in one pass (two incidence entries per corner; a flip keeps the counts)
   const count = new Int32Array(n + 1);
@@ -113,6 +121,35 @@ export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: b
   return { P, own, L: slab.lastSliceFirstVertex, XY: slab.lastSliceEdgeVertices, last: options.last, ext, count, raw, comp, components };
 }
 
+/** analyseSlab's loops in the kernel's memory: the same arrays, as views of it. */
+function analyseSlabOn(k: SlabKernel, slab: SurfaceSlab, options: { flip: boolean; last: boolean }): SlabAnalysis {
+  const P = slab.primeVertices;
+  const own = slab.positions.length / 3;
+  const n = P + own;
+  const T = slab.triangles.length / 3;
+  const { buffer } = k.memory;
+  const at = k.layout;
+  const ext = new Uint32Array(buffer, at.ext, 3 * T);
+  ext.set(slab.triangles);
+  for (let t0 = 0; t0 < T; t0 += KERNEL_CHUNK) k.renumber(t0, Math.min(T, t0 + KERNEL_CHUNK), P, options.flip);
+  for (let v0 = 0; v0 < n; v0 += KERNEL_CHUNK) k.prefix(v0, Math.min(n, v0 + KERNEL_CHUNK));
+  for (let t0 = 0; t0 < T; t0 += KERNEL_CHUNK) k.incidences(t0, Math.min(T, t0 + KERNEL_CHUNK));
+  let components = 0;
+  for (let v0 = 0; v0 < n; v0 += KERNEL_CHUNK) components = k.components(v0, Math.min(n, v0 + KERNEL_CHUNK), components);
+  const count = new Int32Array(buffer, at.count, n + 1);
+  const comp = new Int32Array(buffer, at.comp, n);
+  const raw = new Int32Array(buffer, at.raw, count[n]);
+  return { P, own, L: slab.lastSliceFirstVertex, XY: slab.lastSliceEdgeVertices, last: options.last, ext, count, raw, comp, components, kernel: k };
+}
+
+/** meshTopology's edge counts at extended vertices v0..v1−1 of the slab (far ends below P + own). */
+export function slabEdgeCounts(a: SlabAnalysis, v0: number, v1: number): EdgeCounts {
+  if (!a.kernel) return edgeCountsOfIncidences(a.raw, a.count.subarray(v0), v0, v1, a.P + a.own);
+  const parts: EdgeCounts[] = [];
+  for (let c0 = v0; c0 < v1; c0 += KERNEL_CHUNK) parts.push(a.kernel.edges(c0, Math.min(v1, c0 + KERNEL_CHUNK)));
+  return joinEdgeCounts(parts);
+}
+
 /** The incidences of extended vertices v0..v1−1 as their own CSR (offsets from 0). */
 function incidencesOf(a: SlabAnalysis, v0: number, v1: number): { count: Int32Array; raw: Int32Array } {
   const count = new Int32Array(v1 - v0 + 1);
@@ -127,8 +164,8 @@ export function summariseSlab(a: SlabAnalysis, triangles: number): SlabSummary {
   // Edges counted at the vertices whose triangles are all here: own vertices except the last
   // slice's x/y ones (the next slab uses them too), unless this slab ends the stack.
   // (the far ends are extended ids, below P + own)
-  const parts = [edgeCountsOfIncidences(a.raw, a.count.subarray(a.P), a.P, top0, a.P + a.own)];
-  if (top1 < a.P + a.own) parts.push(edgeCountsOfIncidences(a.raw, a.count.subarray(top1), top1, a.P + a.own, a.P + a.own));
+  const parts = [slabEdgeCounts(a, a.P, top0)];
+  if (top1 < a.P + a.own) parts.push(slabEdgeCounts(a, top1, a.P + a.own));
   const prime = incidencesOf(a, 0, a.P);
   const top = incidencesOf(a, top0, top1);
   return {
