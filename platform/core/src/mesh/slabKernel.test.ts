@@ -3,7 +3,7 @@
 // vertices a call), with vertices of the slice before, either winding, and with the faults the
 // counts are there to find (a hole, a triangle twice).
 import { extractSurfaceSlab, labelmapSource, type SurfaceSlab } from './extractSurface';
-import { analyseSlab, slabEdgeCounts, type SlabAnalysis } from './slabTopology';
+import { analyseSlab, slabEdgeCounts, slabNeighbours, type SlabAnalysis } from './slabTopology';
 import { slabKernelBytes } from './slabKernel';
 
 const grey = (dims: [number, number, number], seed: number) => {
@@ -30,7 +30,7 @@ function firstDifference(a: SlabAnalysis, b: SlabAnalysis): string | null {
 }
 
 test('the modules validate', () => {
-  for (const name of ['renumber', 'prefix', 'incidences', 'components', 'edges'] as const) expect(WebAssembly.validate(slabKernelBytes(name))).toBe(true);
+  for (const name of ['renumber', 'prefix', 'incidences', 'components', 'edges', 'neighbours'] as const) expect(WebAssembly.validate(slabKernelBytes(name))).toBe(true);
 });
 
 test.each([
@@ -52,6 +52,16 @@ test.each([
   expect(wasm.kernel).toBeDefined();
   expect(firstDifference(wasm, js)).toBeNull();
   expect(js.components).toBeGreaterThan(1);
+  // the neighbour lists (a made-up seam: a few incidences in global ids, some twice), and the
+  // analysis as it was after the memory grew for them
+  const seam = last ? null : { count: Int32Array.from({ length: js.XY + 1 }, (_, i) => 3 * i), raw: Int32Array.from({ length: 3 * js.XY }, (_, q) => 1000 + ((q * 7) % 11)) };
+  const at = { base: 5000, prevBase: 100 };
+  const jsLists = slabNeighbours(js, at, seam);
+  const wasmLists = slabNeighbours(wasm, at, seam);
+  expect(wasmLists.neighbours.length).toBe(jsLists.neighbours.length);
+  expect(Buffer.compare(Buffer.from(wasmLists.neighbours.buffer, wasmLists.neighbours.byteOffset, wasmLists.neighbours.byteLength), Buffer.from(jsLists.neighbours.buffer, jsLists.neighbours.byteOffset, jsLists.neighbours.byteLength))).toBe(0);
+  expect(Array.from(wasmLists.start)).toEqual(Array.from(jsLists.start));
+  expect(firstDifference(wasm, js)).toBeNull();
   const n = js.P + js.own;
   for (const [v0, v1] of [[js.P, n], [0, js.P], [js.P + 5, js.P + 40000], [n - 1, n]]) {
     const counts = slabEdgeCounts(wasm, v0, v1);
@@ -76,4 +86,10 @@ test('a whole closed surface (one slab, no seams): the same analysis, and its ed
   const counts = slabEdgeCounts(wasm, 0, wasm.own);
   expect(counts).toEqual(slabEdgeCounts(js, 0, js.own));
   expect(counts).toEqual({ edges: (3 * slab.triangles.length) / 6, boundaryEdges: 0, nonManifoldEdges: 0, oriented: true });
+  // the lists from vertex 0 on (the first slab's numbering: a seen-mark must not be 0)
+  const lists = slabNeighbours(wasm, { base: 0, prevBase: 0 }, null);
+  const want = slabNeighbours(js, { base: 0, prevBase: 0 }, null);
+  expect(Array.from(lists.neighbours.subarray(0, 50))).toEqual(Array.from(want.neighbours.subarray(0, 50)));
+  expect(lists.neighbours.length).toBe(want.neighbours.length);
+  expect(lists.neighbours.every((x, i) => x === want.neighbours[i])).toBe(true);
 });

@@ -209,12 +209,42 @@ function edgesBody(): number[] {
   ];
 }
 
+// neighbours(count, raw, seen, start, nb, e0, e1, P, n, prevBase, shift) → n: the neighbour
+// lists of extended vertices e0..e1−1 (slabNeighbours' loop): start[e − P] = n, then each far
+// end x not yet seen[x] = e + 1 appended to nb from n as a global id (x < P: prevBase + x,
+// else shift + x).
+function neighboursBody(): number[] {
+  const [COUNT, RAW, SEEN, START, NB, E0, E1, P, N, PREV, SHIFT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [E, Q, QE, X, A, MARK] = [11, 12, 13, 14, 15, 16];
+  return [
+    ...get(E0), ...set(E),
+    ...loopWhile(E, E1, 1, [
+      ...at(START, [...get(E), ...get(P), OP.i32_sub]), ...get(N), ...store(),
+      ...at(COUNT, get(E)), ...load(0), ...set(Q), ...at(COUNT, get(E)), ...load(4), ...set(QE),
+      ...get(E), ...i32(1), OP.i32_add, ...set(MARK),
+      ...loopWhile(Q, QE, 1, [
+        ...at(RAW, get(Q)), ...load(), ...set(X),
+        ...at(SEEN, get(X)), ...tee(A), ...load(), ...get(MARK), OP.i32_ne,
+        OP.if, OP.void,
+        ...get(A), ...get(MARK), ...store(),
+        ...at(NB, get(N)),
+        ...get(PREV), ...get(X), OP.i32_add, ...get(SHIFT), ...get(X), OP.i32_add, ...get(X), ...get(P), OP.i32_lt_s, SELECT,
+        ...store(),
+        ...advance(N, 1),
+        OP.end,
+      ]),
+    ]),
+    ...get(N),
+  ];
+}
+
 const KERNELS = {
   renumber: { params: 6, results: 0, locals: 7, body: renumberBody },
   prefix: { params: 6, results: 0, locals: 3, body: prefixBody },
   incidences: { params: 6, results: 0, locals: 12, body: incidencesBody },
   components: { params: 6, results: 1, locals: 5, body: componentsBody },
   edges: { params: 7, results: 0, locals: 12, body: edgesBody },
+  neighbours: { params: 11, results: 1, locals: 6, body: neighboursBody },
 };
 type KernelName = keyof typeof KERNELS;
 
@@ -263,6 +293,13 @@ export interface SlabKernel {
   components(v0: number, v1: number, components: number): number;
   /** Edge counts over vertices v0..v1−1 (zeroing its results first). */
   edges(v0: number, v1: number): { edges: number; boundaryEdges: number; nonManifoldEdges: number; oriented: boolean };
+  /**
+   * The memory grown by `bytes` (zeroed) for a later step's arrays: their byte offset. The
+   * memory's buffer is then a new one: views of the old one must be made again.
+   */
+  grow(bytes: number): number;
+  /** Neighbour lists of e0..e1−1 into start/nb (byte offsets), from n; the new n (see neighboursBody). */
+  neighbours(e0: number, e1: number, P: number, n: number, prevBase: number, shift: number, to: { seen: number; start: number; nb: number }): number;
 }
 
 /** The largest memory a slab's analysis asks for (bytes): wasm32 addresses. */
@@ -280,11 +317,11 @@ export function slabKernel(triangles: number, n: number): SlabKernel | null {
   let memory: WasmMemory;
   try {
     const pages = Math.max(1, Math.ceil(layout.bytes / 65536));
-    memory = new WA.Memory({ initial: pages, maximum: pages });
+    memory = new WA.Memory({ initial: pages, maximum: MAX_BYTES / 65536 });
   } catch {
     return null;
   }
-  const [renumber, prefix, incidences, components, edges] = modules.map((m, i) => instantiate<(...a: number[]) => number>(m!, memory, Object.keys(KERNELS)[i]));
+  const [renumber, prefix, incidences, components, edges, neighbours] = modules.map((m, i) => instantiate<(...a: number[]) => number>(m!, memory, Object.keys(KERNELS)[i]));
   const L = layout;
   return {
     memory,
@@ -299,5 +336,12 @@ export function slabKernel(triangles: number, n: number): SlabKernel | null {
       edges(L.raw, L.count, v0, v1, L.out, L.back, L.res);
       return { edges: res[0], boundaryEdges: res[1], nonManifoldEdges: res[2], oriented: res[3] === 1 };
     },
+    grow: bytes => {
+      const from = memory.buffer.byteLength;
+      if (from + bytes > MAX_BYTES) throw new RangeError('slab kernel: the memory would pass 2 GiB');
+      memory.grow(Math.ceil(bytes / 65536));
+      return from;
+    },
+    neighbours: (e0, e1, P, n, prevBase, shift, to) => neighbours(L.count, L.raw, to.seen, to.start, to.nb, e0, e1, P, n, prevBase, shift),
   };
 }

@@ -32,7 +32,10 @@ export interface SlabAnalysis {
   /** Component (0..components−1) of each extended vertex by shared triangles. */
   comp: Int32Array;
   components: number;
-  /** The WebAssembly loops on the memory these arrays are views of (absent: JavaScript's arrays). */
+  /**
+   * The WebAssembly loops on the memory these arrays are views of (absent: JavaScript's arrays);
+   * slabNeighbours grows that memory for its lists and makes the views again.
+   */
   kernel?: SlabKernel;
 }
 
@@ -310,8 +313,10 @@ export function slabNeighbours(a: SlabAnalysis, at: { base: number; prevBase: nu
   const shift = at.base - P;
   const top0 = P + a.L;
   const top1 = seam ? top0 + a.XY : top0;
+  const length = a.count[P + a.own] - a.count[P] + (seam ? seam.raw.length : 0);
+  if (a.kernel) return slabNeighboursOn(a, a.kernel, at, seam, top0, top1, length);
   const start = new Int32Array(a.own + 1);
-  const neighbours = new Int32Array(a.count[P + a.own] - a.count[P] + (seam ? seam.raw.length : 0));
+  const neighbours = new Int32Array(length);
   // seen[x] = 1 + the vertex whose list has extended vertex x already: first-seen order
   // without rescanning the list for each incidence
   const seen = new Int32Array(P + a.own);
@@ -320,18 +325,7 @@ export function slabNeighbours(a: SlabAnalysis, at: { base: number; prevBase: nu
     const v = e - P;
     start[v] = n;
     if (e >= top0 && e < top1) {
-      // a seam vertex: its incidences in global ids (both slabs'), few of them
-      for (let q = seam!.count[e - top0]; q < seam!.count[e - top0 + 1]; q++) {
-        const x = seam!.raw[q];
-        let dup = false;
-        for (let b = start[v]; b < n; b++) {
-          if (neighbours[b] === x) {
-            dup = true;
-            break;
-          }
-        }
-        if (!dup) neighbours[n++] = x;
-      }
+      n = seamNeighbours(seam!, e - top0, start[v], neighbours, n);
       continue;
     }
     for (let q = a.count[e]; q < a.count[e + 1]; q++) {
@@ -343,6 +337,56 @@ export function slabNeighbours(a: SlabAnalysis, at: { base: number; prevBase: nu
   }
   start[a.own] = n;
   return { start, neighbours: neighbours.subarray(0, n) };
+}
+
+/** A seam vertex's list: its incidences in global ids (both slabs'), few of them, each once; the new n. */
+function seamNeighbours(seam: { count: Int32Array; raw: Int32Array }, i: number, first: number, neighbours: Int32Array, n: number): number {
+  for (let q = seam.count[i]; q < seam.count[i + 1]; q++) {
+    const x = seam.raw[q];
+    let dup = false;
+    for (let b = first; b < n; b++) {
+      if (neighbours[b] === x) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) neighbours[n++] = x;
+  }
+  return n;
+}
+
+/** slabNeighbours with the kernel's loop for all but the seam vertices, in memory grown for the lists. */
+function slabNeighboursOn(a: SlabAnalysis, k: SlabKernel, at: { base: number; prevBase: number }, seam: { count: Int32Array; raw: Int32Array } | null, top0: number, top1: number, length: number): { start: Int32Array; neighbours: Int32Array } {
+  const P = a.P;
+  const end = P + a.own;
+  const lengths = { ext: a.ext.length, count: a.count.length, raw: a.raw.length, comp: a.comp.length }; // before the views go
+  const seenAt = k.grow(4 * (end + a.own + 1 + length));
+  const to = { seen: seenAt, start: seenAt + 4 * end, nb: seenAt + 4 * (end + a.own + 1) };
+  viewAgain(a, k, lengths);
+  const start = new Int32Array(k.memory.buffer, to.start, a.own + 1);
+  const neighbours = new Int32Array(k.memory.buffer, to.nb, length);
+  const run = (e0: number, e1: number, n: number) => {
+    for (let c0 = e0; c0 < e1; c0 += KERNEL_CHUNK) n = k.neighbours(c0, Math.min(e1, c0 + KERNEL_CHUNK), P, n, at.prevBase, at.base - P, to);
+    return n;
+  };
+  let n = run(P, top0, 0);
+  for (let e = top0; e < top1; e++) {
+    start[e - P] = n;
+    n = seamNeighbours(seam!, e - top0, n, neighbours, n);
+  }
+  n = run(top1, end, n);
+  start[a.own] = n;
+  return { start, neighbours: neighbours.subarray(0, n) };
+}
+
+/** The analysis's arrays as views of its kernel's memory again (after the memory grew: the old views have length 0). */
+function viewAgain(a: SlabAnalysis, k: SlabKernel, lengths: { ext: number; count: number; raw: number; comp: number }): void {
+  const { buffer } = k.memory;
+  const at = k.layout;
+  a.ext = new Uint32Array(buffer, at.ext, lengths.ext);
+  a.count = new Int32Array(buffer, at.count, lengths.count);
+  a.raw = new Int32Array(buffer, at.raw, lengths.raw);
+  a.comp = new Int32Array(buffer, at.comp, lengths.comp);
 }
 
 /** Per component: six times the signed volume against `ref`; the slab's twice-area; the box of its own vertices. */
