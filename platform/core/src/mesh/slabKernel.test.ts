@@ -93,3 +93,18 @@ test('a whole closed surface (one slab, no seams): the same analysis, and its ed
   expect(lists.neighbours.length).toBe(want.neighbours.length);
   expect(lists.neighbours.every((x, i) => x === want.neighbours[i])).toBe(true);
 });
+
+test('a memory that cannot grow for the neighbour lists: the JavaScript loop makes them, from the same views', () => {
+  const slab = middleSlab([30, 24, 10], 9);
+  const js = analyseSlab(copy(slab), { flip: false, last: true, kernel: false });
+  const wasm = analyseSlab(copy(slab), { flip: false, last: true });
+  wasm.kernel!.grow = () => null;
+  const bytes = wasm.kernel!.memory.buffer.byteLength;
+  const lists = slabNeighbours(wasm, { base: 10, prevBase: 0 }, null);
+  const want = slabNeighbours(js, { base: 10, prevBase: 0 }, null);
+  expect(wasm.kernel!.memory.buffer.byteLength).toBe(bytes);
+  expect(lists.neighbours.buffer).not.toBe(wasm.kernel!.memory.buffer);
+  expect(Array.from(lists.neighbours)).toEqual(Array.from(want.neighbours));
+  expect(Array.from(lists.start)).toEqual(Array.from(want.start));
+  expect(firstDifference(wasm, js)).toBeNull();
+});

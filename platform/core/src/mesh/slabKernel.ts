@@ -294,10 +294,11 @@ export interface SlabKernel {
   /** Edge counts over vertices v0..v1−1 (zeroing its results first). */
   edges(v0: number, v1: number): { edges: number; boundaryEdges: number; nonManifoldEdges: number; oriented: boolean };
   /**
-   * The memory grown by `bytes` (zeroed) for a later step's arrays: their byte offset. The
-   * memory's buffer is then a new one: views of the old one must be made again.
+   * The memory grown by `bytes` (zeroed) for a later step's arrays: their byte offset, or null
+   * (nothing changed) where it cannot grow that far. After a growth the memory's buffer is a new
+   * one: views of the old one must be made again.
    */
-  grow(bytes: number): number;
+  grow(bytes: number): number | null;
   /** Neighbour lists of e0..e1−1 into start/nb (byte offsets), from n; the new n (see neighboursBody). */
   neighbours(e0: number, e1: number, P: number, n: number, prevBase: number, shift: number, to: { seen: number; start: number; nb: number }): number;
 }
@@ -338,8 +339,12 @@ export function slabKernel(triangles: number, n: number): SlabKernel | null {
     },
     grow: bytes => {
       const from = memory.buffer.byteLength;
-      if (from + bytes > MAX_BYTES) throw new RangeError('slab kernel: the memory would pass 2 GiB');
-      memory.grow(Math.ceil(bytes / 65536));
+      if (from + bytes > MAX_BYTES) return null;
+      try {
+        memory.grow(Math.ceil(bytes / 65536));
+      } catch {
+        return null; // the engine refused (address space, memory): the old buffer stays
+      }
       return from;
     },
     neighbours: (e0, e1, P, n, prevBase, shift, to) => neighbours(L.count, L.raw, to.seen, to.start, to.nb, e0, e1, P, n, prevBase, shift),

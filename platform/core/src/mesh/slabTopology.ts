@@ -314,7 +314,8 @@ export function slabNeighbours(a: SlabAnalysis, at: { base: number; prevBase: nu
   const top0 = P + a.L;
   const top1 = seam ? top0 + a.XY : top0;
   const length = a.count[P + a.own] - a.count[P] + (seam ? seam.raw.length : 0);
-  if (a.kernel) return slabNeighboursOn(a, a.kernel, at, seam, top0, top1, length);
+  const listed = a.kernel ? slabNeighboursOn(a, a.kernel, at, seam, top0, top1, length) : null;
+  if (listed) return listed;
   const start = new Int32Array(a.own + 1);
   const neighbours = new Int32Array(length);
   // seen[x] = 1 + the vertex whose list has extended vertex x already: first-seen order
@@ -355,12 +356,16 @@ function seamNeighbours(seam: { count: Int32Array; raw: Int32Array }, i: number,
   return n;
 }
 
-/** slabNeighbours with the kernel's loop for all but the seam vertices, in memory grown for the lists. */
-function slabNeighboursOn(a: SlabAnalysis, k: SlabKernel, at: { base: number; prevBase: number }, seam: { count: Int32Array; raw: Int32Array } | null, top0: number, top1: number, length: number): { start: Int32Array; neighbours: Int32Array } {
+/**
+ * slabNeighbours with the kernel's loop for all but the seam vertices, in memory grown for the
+ * lists; null (the JavaScript loop's turn) where the memory cannot grow.
+ */
+function slabNeighboursOn(a: SlabAnalysis, k: SlabKernel, at: { base: number; prevBase: number }, seam: { count: Int32Array; raw: Int32Array } | null, top0: number, top1: number, length: number): { start: Int32Array; neighbours: Int32Array } | null {
   const P = a.P;
   const end = P + a.own;
   const lengths = { ext: a.ext.length, count: a.count.length, raw: a.raw.length, comp: a.comp.length }; // before the views go
   const seenAt = k.grow(4 * (end + a.own + 1 + length));
+  if (seenAt === null) return null;
   const to = { seen: seenAt, start: seenAt + 4 * end, nb: seenAt + 4 * (end + a.own + 1) };
   viewAgain(a, k, lengths);
   const start = new Int32Array(k.memory.buffer, to.start, a.own + 1);
