@@ -64,8 +64,11 @@ export interface SlabSummary {
 /**
  * A slab's analysis: its triangles renumbered (and flipped to the placed winding when the
  * index→patient affine is left-handed, as placeMesh does), each vertex's incidences, the
- * components. `last`: the slab ends the stack. `consume`: renumber slab.triangles in place
- * (they become the analysis's `ext`) instead of a copy, for a caller done with them.
+ * components. `last`: the slab ends the stack. The loops run in WebAssembly where it can
+ * (slabKernel.ts: the arrays are then views of the kernel's memory, the triangles copied into
+ * it); `kernel: false` runs the JavaScript loops (the kernel's test reference). `consume`: the
+ * JavaScript loops renumber slab.triangles in place (they become the analysis's `ext`) instead
+ * of a copy, for a caller done with them.
  */
 export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: boolean; consume?: boolean; kernel?: boolean }): SlabAnalysis {
   const P = slab.primeVertices;
