@@ -10,6 +10,7 @@
 import { ImageStackError } from '../errors';
 import type { SurfaceSlab } from './extractSurface';
 import { edgeCountsOfIncidences, joinEdgeCounts, positionsBox, topologyFrom, type EdgeCounts, type KnownTopology } from './meshStats';
+import { inKernelCalls } from '../wasm/assemble';
 import { slabKernel, type SlabKernel } from './slabKernel';
 import { findRoot, singletons, unite } from './unionFind';
 
@@ -38,9 +39,6 @@ export interface SlabAnalysis {
    */
   kernel?: SlabKernel;
 }
-
-/** Triangles or vertices per call of a kernel loop (see slabKernel.ts). */
-const KERNEL_CHUNK = 1 << 15;
 
 /** What the joining thread needs of a slab: sizes, its complete edge counts, its seam vertices. */
 export interface SlabSummary {
@@ -137,11 +135,11 @@ function analyseSlabOn(k: SlabKernel, slab: SurfaceSlab, options: { flip: boolea
   const at = k.layout;
   const ext = new Uint32Array(buffer, at.ext, 3 * T);
   ext.set(slab.triangles);
-  for (let t0 = 0; t0 < T; t0 += KERNEL_CHUNK) k.renumber(t0, Math.min(T, t0 + KERNEL_CHUNK), P, options.flip);
-  for (let v0 = 0; v0 < n; v0 += KERNEL_CHUNK) k.prefix(v0, Math.min(n, v0 + KERNEL_CHUNK));
-  for (let t0 = 0; t0 < T; t0 += KERNEL_CHUNK) k.incidences(t0, Math.min(T, t0 + KERNEL_CHUNK));
+  inKernelCalls(0, T, (a, b) => k.renumber(a, b, P, options.flip));
+  inKernelCalls(0, n, (a, b) => k.prefix(a, b));
+  inKernelCalls(0, T, (a, b) => k.incidences(a, b));
   let components = 0;
-  for (let v0 = 0; v0 < n; v0 += KERNEL_CHUNK) components = k.components(v0, Math.min(n, v0 + KERNEL_CHUNK), components);
+  inKernelCalls(0, n, (a, b) => (components = k.components(a, b, components)));
   const count = new Int32Array(buffer, at.count, n + 1);
   const comp = new Int32Array(buffer, at.comp, n);
   const raw = new Int32Array(buffer, at.raw, count[n]);
@@ -152,7 +150,8 @@ function analyseSlabOn(k: SlabKernel, slab: SurfaceSlab, options: { flip: boolea
 export function slabEdgeCounts(a: SlabAnalysis, v0: number, v1: number): EdgeCounts {
   if (!a.kernel) return edgeCountsOfIncidences(a.raw, a.count.subarray(v0), v0, v1, a.P + a.own);
   const parts: EdgeCounts[] = [];
-  for (let c0 = v0; c0 < v1; c0 += KERNEL_CHUNK) parts.push(a.kernel.edges(c0, Math.min(v1, c0 + KERNEL_CHUNK)));
+  const k = a.kernel;
+  inKernelCalls(v0, v1, (c0, c1) => parts.push(k.edges(c0, c1)));
   return joinEdgeCounts(parts);
 }
 
@@ -373,16 +372,14 @@ function slabNeighboursOn(a: SlabAnalysis, k: SlabKernel, at: { base: number; pr
   viewAgain(a, k, lengths);
   const start = new Int32Array(k.memory.buffer, to.start, a.own + 1);
   const neighbours = new Int32Array(k.memory.buffer, to.nb, length);
-  const run = (e0: number, e1: number, n: number) => {
-    for (let c0 = e0; c0 < e1; c0 += KERNEL_CHUNK) n = k.neighbours(c0, Math.min(e1, c0 + KERNEL_CHUNK), P, n, at.prevBase, at.base - P, to);
-    return n;
-  };
-  let n = run(P, top0, 0);
+  let n = 0;
+  const run = (e0: number, e1: number) => inKernelCalls(e0, e1, (a, b) => (n = k.neighbours(a, b, P, n, at.prevBase, at.base - P, to)));
+  run(P, top0);
   for (let e = top0; e < top1; e++) {
     start[e - P] = n;
     n = seamNeighbours(seam!, e - top0, n, neighbours, n);
   }
-  n = run(top1, end, n);
+  run(top1, end);
   start[a.own] = n;
   return { start, neighbours: neighbours.subarray(0, n) };
 }

@@ -1,4 +1,5 @@
 import { ImageStackError } from '../errors';
+import { inKernelCalls } from '../wasm/assemble';
 import type { CancelSignal } from './extractSurface';
 import { smoothKernelMemory, smoothKernelOn, type SmoothKernel, type WasmMemory } from './smoothKernel';
 import type { Mesh } from './types';
@@ -113,13 +114,6 @@ export function meshCentre(positions: Float32Array): [number, number, number] {
  * memory traffic per pass, and the smoothing is memory-bound. Clenshaw's recurrence is as
  * stable as the forward one for Chebyshev sums (|T_k| ≤ 1 on A's spectrum, [−1, 1]).
  */
-/**
- * Vertices per call of the WebAssembly term: V8 moves a WebAssembly function to its optimising
- * tier between calls, not during one, so one call over a thread's whole range ran its first term
- * in the baseline tier (38–42 ms against 7–8 on the phantom's 370,000 vertices a thread).
- */
-const KERNEL_CHUNK = 1 << 15;
-
 export function smoothVertexRange(args: {
   positions: Float32Array;
   start: Int32Array;
@@ -164,7 +158,8 @@ export function smoothVertexRange(args: {
     args.onProgress?.((n - 1 - k) / n);
     const ck = c[k];
     if (kernel) {
-      for (let c0 = v0; c0 < v1; c0 += KERNEL_CHUNK) kernel.term(src.byteOffset, q.byteOffset, p.byteOffset, start.byteOffset + 4 * (c0 - v0), neighbours.byteOffset, c0, Math.min(v1, c0 + KERNEL_CHUNK), 0, ck, cx, cy, cz);
+      const [qa, pa] = [q.byteOffset, p.byteOffset];
+      inKernelCalls(v0, v1, (a, b) => kernel.term(src.byteOffset, qa, pa, start.byteOffset + 4 * (a - v0), neighbours.byteOffset, a, b, 0, ck, cx, cy, cz));
     } else for (let v = v0; v < v1; v++) {
       const o = 3 * v;
       // 2A b = b + mean(b at the neighbours)
@@ -183,7 +178,8 @@ export function smoothVertexRange(args: {
   // c_0 x + A b_1 − b_2, A b = (b + mean(b)) / 2
   const c0 = c[0];
   if (kernel) {
-    for (let r0 = v0; r0 < v1; r0 += KERNEL_CHUNK) kernel.last(src.byteOffset, q.byteOffset, p.byteOffset, start.byteOffset + 4 * (r0 - v0), neighbours.byteOffset, r0, Math.min(v1, r0 + KERNEL_CHUNK), out.byteOffset, c0, cx, cy, cz);
+    const [qa, pa] = [q.byteOffset, p.byteOffset];
+    inKernelCalls(v0, v1, (a, b) => kernel.last(src.byteOffset, qa, pa, start.byteOffset + 4 * (a - v0), neighbours.byteOffset, a, b, out.byteOffset, c0, cx, cy, cz));
   } else for (let v = v0; v < v1; v++) {
     const o = 3 * v;
     neighbourMean(q, start, neighbours, v - v0, o, mean);
