@@ -255,11 +255,26 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
   const planeSize = W * H;
   let A = newPlane(W, H);
   let B = newPlane(W, H);
-  let xA = new Int32Array(planeSize);
-  let yA = new Int32Array(planeSize);
-  let xB = new Int32Array(planeSize);
-  let yB = new Int32Array(planeSize);
-  const zAB = new Int32Array(planeSize);
+  // The vertex ids on the cubes' edges, in one array so that a case's edge is one offset into
+  // it (edgeAt below) rather than a branch per corner: x edges of planes A and B, y edges of
+  // A and B, z edges between them. A and B trade places each plane (`swapped`).
+  const ids = new Int32Array(5 * planeSize);
+  const X0 = 0, X1 = planeSize, Y0 = 2 * planeSize, Y1 = 3 * planeSize, Z = 4 * planeSize;
+  let xA = ids.subarray(X0, X1);
+  let xB = ids.subarray(X1, Y0);
+  let yA = ids.subarray(Y0, Y1);
+  let yB = ids.subarray(Y1, Z);
+  const zAB = ids.subarray(Z);
+  // edgeAt[s][t]: where in `ids`, less the cube's index p, case entry t's edge has its vertex,
+  // with plane A's arrays first (s = 0) or second (s = 1). Edges 0–3: x edges of A at p, p + W,
+  // of B at p, p + W; 4–7: y edges of A at p, p + 1, of B at p, p + 1; 8–11: z edges at p,
+  // p + 1, p + W, p + W + 1.
+  const edgeAt = [0, 1].map(s => {
+    const [xa, xb, ya, yb] = s ? [X1, X0, Y1, Y0] : [X0, X1, Y0, Y1];
+    const edge = [xa, xa + W, xb, xb + W, ya, ya + 1, yb, yb + 1, Z, Z + 1, Z + W, Z + W + 1];
+    return Int32Array.from(CASE_EDGES, e => edge[e]);
+  });
+  let swapped = 0;
   // Scratch: disagreement ranges [from, to) of two rows, as pairs.
   const ranges = new Int32Array(W + 2);
 
@@ -269,9 +284,12 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
   // A priming plane (the slice before a slab) numbers its vertices −1, −2, … and stores none.
   let primeCount = 0;
   let priming = false;
+  /** Room for `count` more vertices, which addVertex then writes without checking. */
+  const room = (count: number) => {
+    if (!priming) pos.reserve(3 * count);
+  };
   const addVertex = (x: number, y: number, z: number): number => {
     if (priming) return -++primeCount;
-    pos.reserve(3);
     const d = pos.data;
     const n = pos.length;
     d[n] = x;
@@ -299,6 +317,7 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
     }
     if (B.any) {
       // x edges of plane B: one per transition.
+      room(B.start[H - 1] - B.start[1]);
       for (let pj = 1; pj < H - 1; pj++) {
         const row = pj * W;
         for (let t = B.start[pj], e = B.start[pj + 1]; t < e; t++) {
@@ -309,6 +328,7 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
       // y edges of plane B: where rows pj and pj + 1 differ.
       for (let pj = 0; pj < H - 1; pj++) {
         const n = diffRanges(B, pj, B, pj + 1, ranges);
+        if (n) room(ranges[n - 1] - ranges[0]);
         const row = pj * W;
         for (let r = 0; r < n; r += 2) {
           for (let pi = ranges[r]; pi < ranges[r + 1]; pi++) yB[row + pi] = addVertex(pi - 1, pj - 0.5, k);
@@ -322,6 +342,7 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
       // z edges between plane A (k − 1) and plane B (k): where the same row differs.
       for (let pj = 1; pj < H - 1; pj++) {
         const n = diffRanges(A, pj, B, pj, ranges);
+        if (n) room(ranges[n - 1] - ranges[0]);
         const row = pj * W;
         for (let r = 0; r < n; r += 2) {
           for (let pi = ranges[r]; pi < ranges[r + 1]; pi++) zAB[row + pi] = addVertex(pi - 1, pj - 1, k - 0.5);
@@ -384,34 +405,16 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
         // Case bits: corner c = x + 2y + 4z. Seed the x = 1 bits with the x = 0 face of the
         // first cube, which the first shift moves into place.
         let cs = (sa[p0] << 1) | (sa[p0 + W] << 3) | (sb[p0] << 5) | (sb[p0 + W] << 7);
+        const at = edgeAt[swapped];
+        tri.reserve(15 * count); // at most five triangles a cube
+        const out = tri.data;
+        let n = tri.length;
         for (let p = p0, end = p0 + count; p < end; p++) {
           cs = ((cs >> 1) & 0b01010101) | (sa[p + 1] << 1) | (sa[p + W + 1] << 3) | (sb[p + 1] << 5) | (sb[p + W + 1] << 7);
           if (cs === 0 || cs === 255) continue;
-          let t = CASE_OFFSETS[cs];
-          const tEnd = CASE_OFFSETS[cs + 1];
-          tri.reserve(tEnd - t);
-          const out = tri.data;
-          let n = tri.length;
-          for (; t < tEnd; t++) {
-            let id: number;
-            switch (CASE_EDGES[t]) {
-              case 0: id = xA[p]; break;
-              case 1: id = xA[p + W]; break;
-              case 2: id = xB[p]; break;
-              case 3: id = xB[p + W]; break;
-              case 4: id = yA[p]; break;
-              case 5: id = yA[p + 1]; break;
-              case 6: id = yB[p]; break;
-              case 7: id = yB[p + 1]; break;
-              case 8: id = zAB[p]; break;
-              case 9: id = zAB[p + 1]; break;
-              case 10: id = zAB[p + W]; break;
-              default: id = zAB[p + W + 1]; break;
-            }
-            out[n++] = id;
-          }
-          tri.length = n;
+          for (let t = CASE_OFFSETS[cs], tEnd = CASE_OFFSETS[cs + 1]; t < tEnd; t++) out[n++] = ids[at[t] + p];
         }
+        tri.length = n;
       }
     }
 
@@ -419,6 +422,7 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
     [A, B] = [B, A];
     [xA, xB] = [xB, xA];
     [yA, yB] = [yB, yA];
+    swapped ^= 1;
   };
 
   return { plane, pos, tri, vertexCount: () => vertexCount, primeCount: () => primeCount, planeEdgeVertices: () => edgeVertices };
