@@ -15,6 +15,8 @@
 //   q, p float64 ×3 per vertex, b_{k+1} and b_{k+2} (global ids); the term writes b_k over p
 //   start, nb  int32, the CSR neighbour lists of vertices v0..v1−1 (row 0 is v0)
 //   out  float32 ×3 per vertex (the last step only)
+// The first step (b_n = c_n x and b_{n+1} = 0 into q and p) runs here too: as a JavaScript loop
+// it ran once, unoptimised, 7–9 ms a thread on the phantom's 367,000 vertices a thread.
 
 import { asm, compileOnce, F64, I32, instantiate, OP, oneFunctionModule, uleb, WA, type WasmMemory } from '../wasm/assemble';
 
@@ -24,12 +26,17 @@ export type { WasmMemory };
 const compiled = { shared: compileOnce(() => kernelBytes(true)), plain: compileOnce(() => kernelBytes(false)) };
 const kernelModule = (shared: boolean) => (shared ? compiled.shared : compiled.plain)();
 
-type SmoothFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number, last: number) => void;
+type SmoothFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number, mode: number) => void;
 type TermFn = (pos: number, q: number, p: number, start: number, nb: number, v0: number, v1: number, out: number, c: number, cx: number, cy: number, cz: number) => void;
 
-/** The kernel bound to one memory: `term` writes b_k over p, `last` the smoothed positions into out. */
+/**
+ * The kernel bound to one memory: `first` writes c·(x − centre) into q and 0 into p (b_n and
+ * b_{n+1}; start, nb and out unused), `term` writes b_k over p, `last` the smoothed positions
+ * into out.
+ */
 export interface SmoothKernel {
   memory: WasmMemory;
+  first: TermFn;
   term: TermFn;
   last: TermFn;
 }
@@ -56,13 +63,15 @@ export function smoothKernelOn(memory: WasmMemory): SmoothKernel | null {
   const smooth = instantiate<SmoothFn>(module, memory, 'smooth');
   return {
     memory,
-    term: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, 0),
-    last: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, 1),
+    first: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, MODE_FIRST),
+    term: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, MODE_TERM),
+    last: (pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz) => smooth(pos, q, p, start, nb, v0, v1, out, c, cx, cy, cz, MODE_LAST),
   };
 }
 
-// Parameters: pos q p start nb v0 v1 out (i32), c cx cy cz (f64), last (i32: 1 for the last step).
-const [POS, Q, P, START, NB, V0, V1, OUT, C, CX, CY, CZ, LAST] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+// Parameters: pos q p start nb v0 v1 out (i32), c cx cy cz (f64), mode (i32: which step).
+const [POS, Q, P, START, NB, V0, V1, OUT, C, CX, CY, CZ, MODE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const [MODE_TERM, MODE_LAST, MODE_FIRST] = [0, 1, 2];
 // Locals: the vertex, its row's ends, the neighbour cursor and its end (byte addresses in nb),
 // a neighbour's address in q; running byte addresses of the vertex in q/p, pos, out and of its
 // row in start; the mean.
@@ -70,9 +79,9 @@ const [V, S, E, A, AE, R, QA, PA, XA, OA, ROW] = [13, 14, 15, 16, 17, 18, 19, 20
 const [MX, MY, MZ, INV] = [24, 25, 26, 27];
 
 /**
- * The body: smoothVertexRange's loop over v0..v1−1, a term or (LAST) the last step. One
- * function for both, so the last step runs the code the engine has optimised by then (a
- * function called once would run its first, unoptimised compile).
+ * The body: smoothVertexRange's loop over v0..v1−1, by MODE its first step, a term or the last
+ * step. One function for all, so the last step runs the code the engine has optimised by then
+ * (a function called once would run its first, unoptimised compile).
  */
 function kernelBody(): number[] {
   const { get, set, i32, f64, advance } = asm;
@@ -85,7 +94,7 @@ function kernelBody(): number[] {
     // c·(x − centre): x as float32 promoted, as the Float32Array read gives it
     const cx = [...get(C), ...load32f(get(XA), 4 * d), OP.f64_promote, ...get(centre[d]), OP.f64_sub, OP.f64_mul];
     return [
-      ...get(LAST), OP.if, OP.void,
+      ...get(MODE), ...i32(MODE_LAST), OP.i32_eq, OP.if, OP.void,
       // out = c0·(x − centre) + 0.5·(q + mean) − p + centre, rounded to float32
       ...get(OA), ...cx, ...f64(0.5), ...load64(get(QA), 8 * d), ...get(means[d]), OP.f64_add, OP.f64_mul, OP.f64_add,
       ...load64(get(PA), 8 * d), OP.f64_sub, ...get(centre[d]), OP.f64_add, OP.f32_demote, OP.f32_store, 2, ...uleb(4 * d),
@@ -95,6 +104,11 @@ function kernelBody(): number[] {
       OP.end,
     ];
   };
+  // the first step: q = c·(x − centre), p = 0
+  const first = (d: number): number[] => [
+    ...get(QA), ...get(C), ...load32f(get(XA), 4 * d), OP.f64_promote, ...get(centre[d]), OP.f64_sub, OP.f64_mul, OP.f64_store, 3, ...uleb(8 * d),
+    ...get(PA), ...f64(0), OP.f64_store, 3, ...uleb(8 * d),
+  ];
   return [
     ...get(START), OP.i32_load, 2, 0, ...set(S),
     ...get(START), ...i32(4), OP.i32_add, ...set(ROW),
@@ -106,6 +120,9 @@ function kernelBody(): number[] {
     OP.block, OP.void,
     ...get(V), ...get(V1), OP.i32_ge_s, OP.br_if, 0,
     OP.loop, OP.void,
+    ...get(MODE), ...i32(MODE_FIRST), OP.i32_eq, OP.if, OP.void,
+    ...first(0), ...first(1), ...first(2),
+    OP.else,
     ...get(ROW), OP.i32_load, 2, 0, ...set(E),
     ...get(E), ...get(S), OP.i32_eq,
     OP.if, OP.void,
@@ -130,6 +147,7 @@ function kernelBody(): number[] {
     OP.end,
     ...axis(0), ...axis(1), ...axis(2),
     ...get(E), ...set(S),
+    OP.end,
     ...advance(ROW, 4), ...advance(QA, 24), ...advance(PA, 24), ...advance(XA, 12), ...advance(OA, 12),
     ...get(V), ...i32(1), OP.i32_add, OP.tee, V, ...get(V1), OP.i32_lt_s, OP.br_if, 0,
     OP.end,

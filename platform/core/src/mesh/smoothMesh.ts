@@ -144,7 +144,10 @@ export function smoothVertexRange(args: {
   let [p, q] = args.work;
   const cn = c[n];
   const mean = new Float64Array(3);
-  for (let v = 3 * v0; v < 3 * v1; v += 3) {
+  if (kernel) {
+    const [qa, pa] = [q.byteOffset, p.byteOffset];
+    inKernelCalls(v0, v1, (a, b) => kernel.first(src.byteOffset, qa, pa, start.byteOffset, neighbours.byteOffset, a, b, 0, cn, cx, cy, cz));
+  } else for (let v = 3 * v0; v < 3 * v1; v += 3) {
     q[v] = cn * (src[v] - cx);
     q[v + 1] = cn * (src[v + 1] - cy);
     q[v + 2] = cn * (src[v + 2] - cz);
