@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { ImageStackError, writeFailed } from '../../errors';
 import { errorFromWire, type WireError } from '../../errors/wire';
 import { checkGeometry, indexToPatientAffine, type StackGeometry } from '../../geometry';
-import { meshCentre, smoothArraysOn, smoothingCoefficients, smoothMemoryLayout, type SmoothMemoryLayout, type SmoothMeshOptions } from '../../mesh/smoothMesh';
+import { meshCentre, smoothingCoefficients, smoothMemoryLayout, type SmoothMemoryLayout, type SmoothMeshOptions } from '../../mesh/smoothMesh';
 import { smoothKernelMemory, type WasmMemory } from '../../mesh/smoothKernel';
 import type { Mesh, MeshFrame } from '../../mesh/types';
 import { joinEdgeCounts, meshStats, topologyFrom, type EdgeCounts, type KnownTopology, type MeshStats } from '../../mesh/meshStats';
@@ -44,10 +44,14 @@ export type MeshWorkerRequest =
       id: number;
       /**
        * The positions, the two work arrays and the output: in the WebAssembly kernel's shared
-       * memory (this thread's neighbour lists go to its list `w` of the layout), or each on
-       * shared memory of its own for the JavaScript loop where the kernel cannot run.
+       * memory (this thread's neighbour lists go to its list `w` of the layout; its vertices'
+       * positions are copied in from `source` and their smoothed ones out to `result`, by each
+       * thread for its own, so this thread copies nothing), or each on shared memory of its own
+       * for the JavaScript loop where the kernel cannot run.
        */
-      arrays: { memory: WasmMemory; layout: SmoothMemoryLayout; w: number } | { positions: SharedArrayBuffer; work: SharedArrayBuffer[]; out: SharedArrayBuffer };
+      arrays:
+        | { memory: WasmMemory; layout: SmoothMemoryLayout; w: number; source: SharedArrayBuffer; result: SharedArrayBuffer }
+        | { positions: SharedArrayBuffer; work: SharedArrayBuffer[]; out: SharedArrayBuffer };
       /** null: the vertices of this thread's slab, its neighbour lists from the extraction. */
       triangles: SharedArrayBuffer | null;
       v0: number;
@@ -276,10 +280,11 @@ export function startMeshThreads(threads: number | Worker[]): MeshThreads {
       let arrays: Extract<MeshWorkerRequest, { op: 'smooth' }>['arrays'];
       let out: Float32Array;
       if (memory) {
-        const on = smoothArraysOn(memory, layout);
-        on.positions.set(mesh.positions);
-        arrays = { memory, layout, w: 0 };
-        out = on.out;
+        // The smoothed positions on shared memory of their own, so the kernel's memory (its
+        // work arrays and lists) goes when smoothing ends.
+        const result = new SharedArrayBuffer(12 * nv);
+        arrays = { memory, layout, w: 0, source: share(mesh.positions), result };
+        out = new Float32Array(result);
       } else {
         const positions = share(mesh.positions);
         const work = [0, 1].map(() => new SharedArrayBuffer(3 * nv * 8));
@@ -303,9 +308,7 @@ export function startMeshThreads(threads: number | Worker[]): MeshThreads {
         knownFor = mesh.triangles;
         known = topologyFrom(joinEdgeCounts(counts as EdgeCounts[]));
       }
-      // The positions on shared memory of their own, so the kernel's memory (its work arrays
-      // and lists) goes when smoothing ends.
-      return { positions: memory ? new Float32Array(share(out)) : out, triangles: mesh.triangles };
+      return { positions: out, triangles: mesh.triangles };
     },
     async topology(mesh, options = {}) {
       if (isExtracted(mesh)) return extracted!.joined.topology;

@@ -171,6 +171,10 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     if (!kernel) throw new Error('mesh worker: the smoothing kernel does not compile here');
   }
   const { work, out } = on ?? { work: (a as { work: SharedArrayBuffer[] }).work.map(b => new Float64Array(b)) as [Float64Array, Float64Array], out: new Float32Array((a as { out: SharedArrayBuffer }).out) };
+  // The kernel's memory: this thread's vertices' positions in, and (below) their smoothed ones
+  // out; every step reads the positions of its own vertices only.
+  const own = (x: Float32Array) => x.subarray(3 * req.v0, 3 * req.v1);
+  if ('layout' in a) positions.set(own(new Float32Array(a.source)), 3 * req.v0);
   smoothVertexRange({
     positions,
     start,
@@ -186,6 +190,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     signal: { get aborted() { return Atomics.load(control, 2) === 1; } },
     onProgress: req.progress ? f => parentPort!.postMessage({ op: 'progress', id: req.id, fraction: f } satisfies MeshWorkerReply) : undefined,
   });
+  if ('layout' in a) new Float32Array(a.result).set(own(out), 3 * req.v0);
   return { reply: { op: 'smooth', id: req.id, counts }, transfer: [] };
 }
 
