@@ -14,8 +14,11 @@ if (!fs.existsSync(cli)) {
   );
   process.exit(2);
 }
+const { freshBundleOr, spawnMeshWorkers } = require('@imagestack/core/meshWorkers');
 // mesh and fit mesh on worker threads: started now, they boot (about 60 ms) while the command's
-// modules load (about 45 ms) instead of after; the command takes them (cli.ts, CliIo).
+// modules load instead of after; the command takes them (cli.ts, CliIo).
 const meshes = (process.argv[2] === 'mesh' || process.argv[2] === 'fit') && !process.argv.includes('--help') && !process.argv.includes('-h');
-const meshWorkers = meshes ? require('@imagestack/core/meshWorkers').spawnMeshWorkers() : undefined;
-require(cli).runFromProcess({ meshWorkers });
+const meshWorkers = meshes ? spawnMeshWorkers() : undefined;
+// the CLI and core in one file (npm run build:node), unless either was compiled since
+const built = (dir) => path.join(__dirname, '..', dir, 'tsconfig.tsbuildinfo');
+require(freshBundleOr(path.join(__dirname, '..', 'dist', 'cli.bundle.js'), cli, [built('.'), built('../core')])).runFromProcess({ meshWorkers });

@@ -5,8 +5,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
+import { freshBundleOr } from '@imagestack/core/stack/node/meshWorkers';
 
 const pkgDir = join(__dirname, '..');
+
+/** Slices s1.png … of a ball of `radius` voxels around `centre` (grey 200 in 30), as 8-bit grey PNGs. */
+function writeBall(dir: string, [w, h, n]: [number, number, number], [ci, cj, ck]: [number, number, number], radius: number): void {
+  for (let k = 0; k < n; k++) {
+    const data = new Uint8Array(w * h);
+    for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) data[i + w * j] = (i - ci) ** 2 + (j - cj) ** 2 + (k - ck) ** 2 <= radius ** 2 ? 200 : 30;
+    writeFileSync(join(dir, `s${k + 1}.png`), encode({ width: w, height: h, data, channels: 1, depth: 8 }));
+  }
+}
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { bin: Record<string, string> };
 
 test('the imagestack bin is a committed launcher, not build output', () => {
@@ -31,12 +41,7 @@ test('the imagestack bin is a committed launcher, not build output', () => {
 (existsSync(join(pkgDir, 'dist', 'cli.js')) ? test : test.skip)('mesh through the launcher: its early mesh threads mesh, or are let go when the command does not take them', () => {
   const dir = mkdtempSync(join(tmpdir(), 'imagestack-bin-'));
   try {
-    // 12 slices of 20×16 grey PNG: a ball
-    for (let k = 0; k < 12; k++) {
-      const data = new Uint8Array(20 * 16);
-      for (let j = 0; j < 16; j++) for (let i = 0; i < 20; i++) data[i + 20 * j] = (i - 9) ** 2 + (j - 7) ** 2 + (k - 5) ** 2 <= 16 ? 200 : 30;
-      writeFileSync(join(dir, `s${k + 1}.png`), encode({ width: 20, height: 16, data, channels: 1, depth: 8 }));
-    }
+    writeBall(dir, [20, 16, 12], [9, 7, 5], 4); // 12 slices of 20×16 grey PNG
     // A process that kept an untaken worker alive would not exit: spawnSync's timeout kills it (status null).
     const run = (...args: string[]) => spawnSync(process.execPath, [join(pkgDir, pkg.bin.imagestack), 'mesh', dir, '--spacing', '0.6,0.5', '--slice-spacing', '1.2', '--origin', '-10,20,-30', '--threshold', '100', ...args], { encoding: 'utf8', timeout: 60_000 });
     const threaded = run('--stl', join(dir, 'a.stl'));
@@ -54,6 +59,27 @@ test('the imagestack bin is a committed launcher, not build output', () => {
     const wrong = run('--smooth', 'lots', '--stl', join(dir, 'c.stl'));
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/--smooth takes a whole number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// After `npm run build:node` (npm ci runs it) the launcher runs the CLI's bundle and the threads
+// the mesh worker's (scripts/bundleNode.mjs); after a compile alone, the modules.
+const bundled = freshBundleOr(join(pkgDir, 'dist', 'cli.bundle.js'), '', [join(pkgDir, 'tsconfig.tsbuildinfo'), join(pkgDir, '../core/tsconfig.tsbuildinfo')]) !== '';
+(bundled ? test : test.skip)('the bundles mesh as the modules do, byte for byte (skipped unless `npm run build:node` made them after the last compile)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'imagestack-bundle-'));
+  try {
+    writeBall(dir, [24, 18, 10], [11, 8, 4], 5);
+    const run = (stl: string, env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [join(pkgDir, pkg.bin.imagestack), 'mesh', dir, '--spacing', '0.7,0.4', '--slice-spacing', '1.5', '--origin', '12,-40,7', '--threshold', '100', '--smooth', '5', '--json', '--stl', join(dir, stl)], { encoding: 'utf8', timeout: 60_000, env });
+    const fromBundles = run('a.stl', process.env);
+    const fromModules = run('b.stl', { ...process.env, IMAGESTACK_NO_BUNDLE: '1' });
+    expect(fromBundles.stderr).toBe('');
+    expect(fromBundles.status).toBe(0);
+    expect(fromModules.status).toBe(0);
+    expect(fromBundles.stdout.replace(/a\.stl/g, 'x.stl')).toBe(fromModules.stdout.replace(/b\.stl/g, 'x.stl'));
+    expect(readFileSync(join(dir, 'a.stl')).equals(readFileSync(join(dir, 'b.stl')))).toBe(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

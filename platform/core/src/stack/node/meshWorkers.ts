@@ -1,8 +1,8 @@
 // Node only, and light on purpose: spawning the mesh threads needs nothing but Node's own
 // modules, so a process can start them first thing (`require('@imagestack/core/meshWorkers')`)
 // and let them boot (about 60 ms each on the 2-core machine) while it loads the rest of core
-// and its command (about 45 ms), instead of after.
-import { existsSync } from 'node:fs';
+// and its command, instead of after.
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -25,9 +25,36 @@ export function builtWorkerScript(fileName: string, what: string): string {
   throw new Error(`the ${what} script is not built (looked for ${here} and ${built}); run \`npx tsc -b\``);
 }
 
-/** The compiled mesh worker script. */
+/**
+ * `bundle` when it exists and was made after every build record in `builtAfter` (the projects'
+ * tsconfig.tsbuildinfo, which `tsc -b` rewrites whenever it compiles them): the one file that
+ * `npm run build:node` bundles from those projects' output, loaded in a few milliseconds
+ * instead of a hundred modules one by one. Else `plain`, so that a compile without the bundling
+ * step never runs an older bundle; `plain` too where IMAGESTACK_NO_BUNDLE is set (to compare).
+ */
+export function freshBundleOr(bundle: string, plain: string, builtAfter: readonly string[]): string {
+  if (process.env.IMAGESTACK_NO_BUNDLE) return plain;
+  let made: number;
+  try {
+    made = statSync(bundle).mtimeMs;
+  } catch {
+    return plain;
+  }
+  for (const record of builtAfter) {
+    try {
+      if (statSync(record).mtimeMs > made) return plain;
+    } catch {
+      // no record: nothing compiled since
+    }
+  }
+  return bundle;
+}
+
+/** The compiled mesh worker script: its bundle (scripts/bundleNode.mjs) while that is fresh. */
 export function meshWorkerScript(): string {
-  return builtWorkerScript('meshWorker.js', 'mesh worker');
+  const script = builtWorkerScript('meshWorker.js', 'mesh worker');
+  const dir = path.dirname(script);
+  return freshBundleOr(path.join(dir, 'meshWorker.bundle.js'), script, [path.resolve(dir, '../../../tsconfig.tsbuildinfo')]);
 }
 
 /**
