@@ -3,8 +3,8 @@
 // - cli: through `imagestack convert` and `imagestack mesh` (with and without --smooth 20):
 //   peak RSS against 1.5 × the grey volume + 200 MB, time against 3 × `cat` of the same files
 //   from a warm cache;
-// - browser: given to the real import page in Debian's Chromium, loaded, thresholded and
-//   exported as STL: time to the first slice shown, the full volume against reading the files
+// - browser: given to the real import page in Debian's Chromium, loaded, thresholded, refined
+//   (the largest piece kept) and exported as STL, each with its progress shown: time to the first slice shown, the full volume against reading the files
 //   (File.arrayBuffer in two workers), the renderer's memory above the viewer's baseline against
 //   the grey volume, 8-bit end to end, no full copies (bench/lib/browserScenario.mjs).
 // Prints one JSON object. SCENARIO_SLICES sets the size (33: about 200 MB), SCENARIO_PARTS

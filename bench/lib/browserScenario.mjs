@@ -1,7 +1,8 @@
 // The browser half of the capture scenario: the same generated 24-bit BMP captures given to the
 // real import page (its file input, as a user's folder pick) in Debian's Chromium, cropped,
-// loaded, thresholded and exported as STL, with the renderer process's memory read from /proc
-// (resident set, sampled every 100 ms, and its high-water mark) against the 8-bit grey volume.
+// loaded, thresholded, refined (the largest piece kept) and exported as STL, with the renderer
+// process's memory read from /proc (resident set, sampled every 100 ms, and its high-water mark)
+// against the 8-bit grey volume.
 //
 // Anchors of the same run, in the same tab:
 // - memory: the renderer's resident set in the viewer showing a 3-slice stack of the same
@@ -281,9 +282,9 @@ async function importStack(page, files, crop) {
 /**
  * Runs the browser measurement on captures already written to `dir` (and a 3-slice stack in
  * `baselineDir`); `greyBytes` is the cropped 8-bit volume. Returns the JSON the bench prints.
- * `steps`: which of 'threshold' and 'export' to run after the load.
+ * `steps`: which of 'threshold', 'refine' and 'export' to run after the load (refine and export need the threshold's segment).
  */
-export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, steps = ['threshold', 'export'], anchor = true, census = !!process.env.IMAGESTACK_SCENARIO_HEAP, onImportPage, log = () => {} }) {
+export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, steps = ['threshold', 'refine', 'export'], anchor = true, census = !!process.env.IMAGESTACK_SCENARIO_HEAP, onImportPage, log = () => {} }) {
   const list = d => fs.readdirSync(d).sort().map(f => path.join(d, f));
   const files = list(dir);
   const viewer = await startViewer();
@@ -441,6 +442,35 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       log(`threshold: ${out.threshold.s} s, renderer +${out.threshold.rendererAboveBaselineMB} MB (peak +${out.threshold.rendererPeakAboveBaselineMB})`);
     }
 
+    if (steps.includes('refine')) {
+      // the refine step that needs most: every piece of the segment labelled, the largest kept
+      await page.waitForSelector('[data-cy=imagestack-refine-largest]:not([disabled])', { timeout: 120_000 });
+      await page.evaluate(() => {
+        window.__imagestackRefineProgress = 0;
+        new MutationObserver(() => {
+          if (document.querySelector('[data-cy=imagestack-refine-progress]')) window.__imagestackRefineProgress++;
+        }).observe(document.body, { childList: true, subtree: true, attributes: true });
+      });
+      mem.mark();
+      const t1 = performance.now();
+      await page.click('[data-cy=imagestack-refine-largest]');
+      await page.waitForFunction(
+        () => /^Kept the largest piece/.test(document.querySelector('[data-cy=imagestack-refine-result]')?.textContent ?? '') || !!document.querySelector('[data-cy=imagestack-refine-error]'),
+        null,
+        { timeout: 900_000, polling: 250 },
+      );
+      const refineS = (performance.now() - t1) / 1000;
+      const peak = mem.mark();
+      out.refine = {
+        s: +refineS.toFixed(2),
+        progressShown: (await page.evaluate(() => window.__imagestackRefineProgress)) > 0,
+        result: await page.textContent('[data-cy=imagestack-refine-result]'),
+        error: (await page.$('[data-cy=imagestack-refine-error]')) ? await page.textContent('[data-cy=imagestack-refine-error]') : null,
+        rendererPeakAboveBaselineMB: Math.round((peak.renderer - base.renderer) / MB),
+      };
+      log(`refine (largest piece): ${out.refine.s} s, ${out.refine.error ?? out.refine.result}, renderer peak +${out.refine.rendererPeakAboveBaselineMB} MB`);
+    }
+
     if (steps.includes('export')) {
       await page.waitForSelector('[data-cy=imagestack-export-stl]:not([disabled])', { timeout: 120_000 });
       await page.evaluate(() => {
@@ -480,6 +510,7 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       ...(out.threshold
         ? { rendererWithLabelmapToGrey: +(out.threshold.rendererAboveBaselineMB / g).toFixed(2), rendererPeakWithLabelmapToGrey: +(out.threshold.rendererPeakAboveBaselineMB / g).toFixed(2) }
         : {}),
+      ...(out.refine ? { rendererPeakRefineToGrey: +(out.refine.rendererPeakAboveBaselineMB / g).toFixed(2) } : {}),
       ...(out.export ? { rendererPeakExportToGrey: +(out.export.rendererPeakAboveBaselineMB / g).toFixed(2) } : {}),
     };
     out.targets = 'firstSliceS ≤ 5, volumeReadyToRead ≤ 2, rendererToGrey ≤ 1.1, rendererWithLabelmapToGrey ≤ 2.2 (settled after GC; the peaks are beside them), 8-bit (bitsAllocated 8, Uint8Array), fullCopies empty';
