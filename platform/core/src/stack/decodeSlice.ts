@@ -224,33 +224,29 @@ function sourceKey(source: DecodeSource): unknown {
  * multi-page TIFF are read once per worker, not once per page.
  */
 export function createSliceDecoder(reader?: SourceReader) {
-  let lastSource: unknown;
-  let lastBytes: Promise<Uint8Array> | undefined;
-  let lastTiff: TiffFile | undefined;
+  // The last file read, and its TIFF directories once a page beyond the first asked for them.
+  // Kept together: with several decodes in flight (a browser worker has eight) another file's
+  // read may replace the last one while this decode awaits its bytes, and parsed directories
+  // kept apart from their file were then another file's pages (wrong pixels, no error).
+  let last: { key: unknown; bytes: Promise<Uint8Array>; tiff?: TiffFile } | undefined;
   const scratch: { buffer?: ArrayBuffer; tallies?: Uint32Array } = {};
   return {
     async decode(req: SliceRequest): Promise<SliceResult> {
-      let bytes: Promise<Uint8Array>;
       const key = sourceKey(req.source);
-      if (lastBytes && lastSource === key) bytes = lastBytes;
-      else {
-        bytes = readSource(req.source, reader);
-        lastSource = key;
-        lastBytes = bytes;
-        lastTiff = undefined;
-      }
+      if (!last || last.key !== key) last = { key, bytes: readSource(req.source, reader) };
+      const file = last;
       let b: Uint8Array;
       try {
-        b = await bytes;
+        b = await file.bytes;
       } catch (e) {
-        lastSource = lastBytes = lastTiff = undefined;
+        if (last === file) last = undefined;
         if (e instanceof ImageStackError) throw e.withFile(req.file);
         throw new ImageStackError('io', `could not be read (${(e as Error).message})`, req.file);
       }
       await prepareDecoders(b);
       // Pages beyond the first mean a multi-page TIFF: parse its directories once per file.
-      if (req.page > 0 && !lastTiff && sniffFormat(b) === 'tiff') lastTiff = openTiff(b, req.file, req.maxPixels);
-      return decodeSliceBytes(b, req, req.page > 0 || lastTiff ? lastTiff : undefined, scratch);
+      if (req.page > 0 && !file.tiff && sniffFormat(b) === 'tiff') file.tiff = openTiff(b, req.file, req.maxPixels);
+      return decodeSliceBytes(b, req, file.tiff, scratch);
     },
     /** The message handler a worker runs: a reply and the buffers to transfer with it. */
     async handle(req: SliceRequest): Promise<{ reply: SliceReply; transfer: ArrayBuffer[] }> {
