@@ -263,6 +263,21 @@ const volumeReady = () => {
   return !!vp && !!window.cornerstone.cache.getVolume(vp.getVolumeId())?.loadStatus?.loaded;
 };
 
+/**
+ * Counts the page's DOM changes while a step's progress row (`[data-cy=<cy>-progress]`) is on
+ * it, from now on; the function returned reads the count.
+ */
+async function watchProgress(page, cy) {
+  await page.evaluate(cy => {
+    const counts = (window.__imagestackProgress ??= {});
+    counts[cy] = 0;
+    new MutationObserver(() => {
+      if (document.querySelector(`[data-cy=${cy}-progress]`)) counts[cy]++;
+    }).observe(document.body, { childList: true, subtree: true, attributes: true });
+  }, cy);
+  return () => page.evaluate(cy => window.__imagestackProgress[cy], cy);
+}
+
 /** Gives the files to the import page, types the geometry and crop, and clicks Load. */
 async function importStack(page, files, crop) {
   await page.waitForSelector('[data-cy=imagestack-file-input]', { state: 'attached', timeout: 120_000 });
@@ -411,12 +426,7 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       await page.waitForSelector('[data-cy=imagestack-threshold-min]', { timeout: 120_000 });
       await page.fill('[data-cy=imagestack-threshold-min]', '128');
       await page.fill('[data-cy=imagestack-threshold-max]', '255');
-      await page.evaluate(() => {
-        window.__imagestackThresholdProgress = 0;
-        new MutationObserver(() => {
-          if (document.querySelector('[data-cy=imagestack-threshold-progress]')) window.__imagestackThresholdProgress++;
-        }).observe(document.body, { childList: true, subtree: true, attributes: true });
-      });
+      const progress = await watchProgress(page, 'imagestack-threshold');
       mem.mark();
       const t1 = performance.now();
       await page.click('[data-cy=imagestack-threshold-apply]');
@@ -428,7 +438,7 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       const after = mem.now();
       out.threshold = {
         s: +thresholdS.toFixed(2),
-        progressShown: (await page.evaluate(() => window.__imagestackThresholdProgress)) > 0,
+        progressShown: (await progress()) > 0,
         result: await page.textContent('[data-cy=imagestack-threshold-result]'),
         rendererAboveBaselineMB: Math.round((after.renderer - base.renderer) / MB),
         rendererPeakAboveBaselineMB: Math.round((peak.renderer - base.renderer) / MB),
@@ -445,12 +455,7 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
     if (steps.includes('refine')) {
       // the refine step that needs most: every piece of the segment labelled, the largest kept
       await page.waitForSelector('[data-cy=imagestack-refine-largest]:not([disabled])', { timeout: 120_000 });
-      await page.evaluate(() => {
-        window.__imagestackRefineProgress = 0;
-        new MutationObserver(() => {
-          if (document.querySelector('[data-cy=imagestack-refine-progress]')) window.__imagestackRefineProgress++;
-        }).observe(document.body, { childList: true, subtree: true, attributes: true });
-      });
+      const progress = await watchProgress(page, 'imagestack-refine');
       mem.mark();
       const t1 = performance.now();
       await page.click('[data-cy=imagestack-refine-largest]');
@@ -463,7 +468,7 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       const peak = mem.mark();
       out.refine = {
         s: +refineS.toFixed(2),
-        progressShown: (await page.evaluate(() => window.__imagestackRefineProgress)) > 0,
+        progressShown: (await progress()) > 0,
         result: await page.textContent('[data-cy=imagestack-refine-result]'),
         error: (await page.$('[data-cy=imagestack-refine-error]')) ? await page.textContent('[data-cy=imagestack-refine-error]') : null,
         rendererPeakAboveBaselineMB: Math.round((peak.renderer - base.renderer) / MB),
@@ -473,12 +478,7 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
 
     if (steps.includes('export')) {
       await page.waitForSelector('[data-cy=imagestack-export-stl]:not([disabled])', { timeout: 120_000 });
-      await page.evaluate(() => {
-        window.__imagestackExportProgress = 0;
-        new MutationObserver(() => {
-          if (document.querySelector('[data-cy=imagestack-export-progress]')) window.__imagestackExportProgress++;
-        }).observe(document.body, { childList: true, subtree: true, attributes: true });
-      });
+      const progress = await watchProgress(page, 'imagestack-export');
       mem.mark();
       const t2 = performance.now();
       const [download] = await Promise.all([page.waitForEvent('download', { timeout: 900_000 }), page.click('[data-cy=imagestack-export-stl]')]);
@@ -488,7 +488,7 @@ export async function runBrowserScenario({ dir, baselineDir, crop, greyBytes, st
       const size = fs.statSync(stlPath).size;
       out.export = {
         s: +exportS.toFixed(2),
-        progressUpdates: await page.evaluate(() => window.__imagestackExportProgress),
+        progressUpdates: await progress(),
         stlMB: +(size / MB).toFixed(1),
         triangles: Math.max(0, (size - 84) / 50),
         rendererPeakAboveBaselineMB: Math.round((peak.renderer - base.renderer) / MB),
