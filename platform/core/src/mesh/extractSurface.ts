@@ -257,13 +257,12 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
   let B = newPlane(W, H);
   // The vertex ids on the cubes' edges, in one array so that a case's edge is one offset into
   // it (edgeAt below) rather than a branch per corner: x edges of planes A and B, y edges of
-  // A and B, z edges between them. A and B trade places each plane (`swapped`).
+  // A and B, z edges between them. A and B trade places each plane (`swapped`): plane A's x
+  // and y edges are xPlanes[swapped] and yPlanes[swapped], plane B's the others.
   const ids = new Int32Array(5 * planeSize);
   const X0 = 0, X1 = planeSize, Y0 = 2 * planeSize, Y1 = 3 * planeSize, Z = 4 * planeSize;
-  let xA = ids.subarray(X0, X1);
-  let xB = ids.subarray(X1, Y0);
-  let yA = ids.subarray(Y0, Y1);
-  let yB = ids.subarray(Y1, Z);
+  const xPlanes = [ids.subarray(X0, X1), ids.subarray(X1, Y0)];
+  const yPlanes = [ids.subarray(Y0, Y1), ids.subarray(Y1, Z)];
   const zAB = ids.subarray(Z);
   // edgeAt[s][t]: where in `ids`, less the cube's index p, case entry t's edge has its vertex,
   // with plane A's arrays first (s = 0) or second (s = 1). Edges 0–3: x edges of A at p, p + W,
@@ -315,6 +314,8 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
     } else {
       clearPlane(B);
     }
+    const xB = xPlanes[swapped ^ 1];
+    const yB = yPlanes[swapped ^ 1];
     if (B.any) {
       // x edges of plane B: one per transition.
       room(B.start[H - 1] - B.start[1]);
@@ -420,8 +421,6 @@ function createMarcher(dims: [number, number, number], range: [number, number] |
 
     // Plane B becomes plane A.
     [A, B] = [B, A];
-    [xA, xB] = [xB, xA];
-    [yA, yB] = [yB, yA];
     swapped ^= 1;
   };
 

@@ -90,9 +90,10 @@ function kernelBody(): number[] {
   const addrOf = (base: number, size: number) => [...get(base), ...get(V0), ...i32(size), OP.i32_mul, OP.i32_add];
   const means = [MX, MY, MZ];
   const centre = [CX, CY, CZ];
+  // c·(x − centre) on axis d: x as float32 promoted, as the Float32Array read gives it
+  const scaledX = (d: number) => [...get(C), ...load32f(get(XA), 4 * d), OP.f64_promote, ...get(centre[d]), OP.f64_sub, OP.f64_mul];
   const axis = (d: number): number[] => {
-    // c·(x − centre): x as float32 promoted, as the Float32Array read gives it
-    const cx = [...get(C), ...load32f(get(XA), 4 * d), OP.f64_promote, ...get(centre[d]), OP.f64_sub, OP.f64_mul];
+    const cx = scaledX(d);
     return [
       ...get(MODE), ...i32(MODE_LAST), OP.i32_eq, OP.if, OP.void,
       // out = c0·(x − centre) + 0.5·(q + mean) − p + centre, rounded to float32
@@ -106,7 +107,7 @@ function kernelBody(): number[] {
   };
   // the first step: q = c·(x − centre), p = 0
   const first = (d: number): number[] => [
-    ...get(QA), ...get(C), ...load32f(get(XA), 4 * d), OP.f64_promote, ...get(centre[d]), OP.f64_sub, OP.f64_mul, OP.f64_store, 3, ...uleb(8 * d),
+    ...get(QA), ...scaledX(d), OP.f64_store, 3, ...uleb(8 * d),
     ...get(PA), ...f64(0), OP.f64_store, 3, ...uleb(8 * d),
   ];
   return [
