@@ -1,7 +1,7 @@
 // The WebAssembly thresholding of 24-bit rows finds scanRow24's transitions, and of 8-bit rows
 // scanRow8's, row for row.
 import { pairTableFor, scanRow24, scanRow8, words } from './extractSurface';
-import { scanKernelBytes, scanRows } from './scanKernel';
+import { scanKernelBytes, scanRows, scanSourceBuffer } from './scanKernel';
 
 const scanRows24 = (...a: [Uint8Array, Int32Array, number, number, Uint8Array, Int32Array, Int32Array, number]) => scanRows(3, ...a);
 
@@ -156,4 +156,51 @@ test('8-bit: codes right at the interval\'s ends are inside, one past them outsi
   const twoRuns = interval(10, 20);
   twoRuns[200] = 1;
   expect(scanRows(1, src, Int32Array.of(0), 1, nx, twoRuns, trans, start, 0)).toBeNull();
+});
+
+/** `src` copied into scanSourceBuffer's memory at the same offsets. */
+function inKernelMemory(src: Uint8Array): Uint8Array {
+  const held = scanSourceBuffer(src.length)!;
+  expect(held).not.toBeNull();
+  held.set(src);
+  return held;
+}
+
+test('rows read into the kernels\' memory (scanSourceBuffer) are scanned where they are: the same transitions, 24-bit and 8-bit, and the bytes stay as read', () => {
+  for (const [nx, rows] of [[1500, 120], [17, 4]]) {
+    const { src, rowStart } = rowsOf(nx, rows, true, 10);
+    const inside = interval(100, 180);
+    const want = reference(src, rowStart, rows, nx, inside);
+    const held = inKernelMemory(src);
+    const trans = new Int32Array(rows * (nx + 1));
+    const start = new Int32Array(rows + 3);
+    const n = scanRows24(held, rowStart, rows, nx, inside, trans, start, 0)!;
+    expect(want.trans.length).toBeGreaterThan(2); // something to find
+    expect(Array.from(trans.subarray(0, n))).toEqual(Array.from(want.trans));
+    expect(Array.from(start.subarray(2, rows + 2))).toEqual(Array.from(want.start.subarray(2, rows + 2)));
+    expect(Buffer.compare(held, src)).toBe(0); // not written over
+  }
+  // the 8-bit kernel reads the same memory
+  const { src, rowStart } = codeRowsOf(250, 40, true, 1);
+  const inside = interval(40, 90);
+  const want = reference8(src, rowStart, 40, 250, inside);
+  const trans = new Int32Array(40 * 251);
+  const n = scanRows(1, inKernelMemory(src), rowStart, 40, 250, inside, trans, new Int32Array(43), 0)!;
+  expect(Array.from(trans.subarray(0, n))).toEqual(Array.from(want.trans));
+});
+
+test('a source in the kernels\' memory whose scan needs more room than was left after it: the memory grows and the rows are still read right', () => {
+  // one code a row: a band of 2^18 rows, whose offsets, ends and transitions take 4 MB
+  const rows = 300_000;
+  const { src, rowStart } = codeRowsOf(1, rows, false, 0);
+  const inside = interval(128, 255);
+  const want = reference8(src, rowStart, rows, 1, inside);
+  const held = inKernelMemory(src);
+  const trans = new Int32Array(rows * 2);
+  const start = new Int32Array(rows + 3);
+  const n = scanRows(1, held, rowStart, rows, 1, inside, trans, start, 0)!;
+  expect(held.length).toBe(0); // detached: the memory grew during the scan
+  expect(n).toBe(want.trans.length);
+  expect(Array.from(trans.subarray(0, n))).toEqual(Array.from(want.trans));
+  expect(Array.from(start.subarray(2, rows + 2))).toEqual(Array.from(want.start.subarray(2, rows + 2)));
 });

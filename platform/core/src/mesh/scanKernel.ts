@@ -8,7 +8,7 @@
 //   interval (a grey palette's, either way round).
 // The same transitions as the JavaScript loops (scanKernel.test.ts; meshThreads.test.ts meshes
 // 8-bit and coloured 24-bit BMPs both ways).
-import { asm, compileOnce, I32, OP, oneFunctionModule, SIMD, threadKernel, V128 } from '../wasm/assemble';
+import { asm, compileOnce, I32, OP, oneFunctionModule, SIMD, threadKernel, V128, WA, type WasmMemory } from '../wasm/assemble';
 import { load16Bgr } from '../wasm/bgr';
 
 /**
@@ -113,9 +113,15 @@ export function scanKernelBytes(step: 1 | 3 = 3): Uint8Array {
   return oneFunctionModule({ params: Array(8).fill(I32), results: [I32], locals: [[9, I32], [8, V128]], body: scanBody(step), exportName: 'scan', shared: false });
 }
 
-const kernels = { 1: threadKernel<ScanFn>(compileOnce(() => scanKernelBytes(1)), 'scan'), 3: threadKernel<ScanFn>(compileOnce(() => scanKernelBytes(3)), 'scan') };
+// Both kernels on one memory: a file read into it (scanSourceBuffer) is scanned where it is,
+// whichever its pixels' size.
+let memory: WasmMemory | undefined;
+const scanMemory = () => (memory ??= new WA!.Memory({ initial: 1 }));
+const kernels = { 1: threadKernel<ScanFn>(compileOnce(() => scanKernelBytes(1)), 'scan', scanMemory), 3: threadKernel<ScanFn>(compileOnce(() => scanKernelBytes(3)), 'scan', scanMemory) };
 
 const BAND_BYTES = 256 * 1024;
+/** Room left after a source in the memory for scanRows' tables (a 1500-pixel BGR band's take 350 KB). */
+const SCRATCH_BYTES = 2 << 20;
 
 /** The interval [lo, hi] a 256-entry table holds (lo > hi: none), or null if it holds another set. */
 function intervalOf(inside: Uint8Array): [number, number] | null {
@@ -129,10 +135,22 @@ function intervalOf(inside: Uint8Array): [number, number] | null {
 }
 
 /**
+ * `bytes` bytes of the kernels' memory for a file to be read into, so that scanRows reads its
+ * rows where they are: on a 1500×1000 BGR capture, copying each slice's 4.5 MB into the memory
+ * took a third as long as scanning it. Valid until the next call on this thread (or null where
+ * the kernels cannot run: read into memory of your own).
+ */
+export function scanSourceBuffer(bytes: number): Uint8Array | null {
+  const k = kernels[3].get() ?? kernels[1].get();
+  return k ? new Uint8Array(k.heap(bytes + SCRATCH_BYTES), 0, bytes) : null;
+}
+
+/**
  * scanRow24 (step 3) or scanRow8 (step 1) for rows 0..rows−1 of nx pixels, row j's first byte
  * at src[rowStart[j]]: appends their transitions to trans from index n and sets start[j + 2] to
  * the count after row j; returns the new count. Null (nothing written) where the kernel cannot
- * run it: no WebAssembly or its SIMD, or a table that is not one interval of values.
+ * run it: no WebAssembly or its SIMD, or a table that is not one interval of values. `src` in
+ * scanSourceBuffer's memory is read where it is (and may be detached after: the memory can grow).
  */
 export function scanRows(step: 1 | 3, src: Uint8Array, rowStart: Int32Array, rows: number, nx: number, inside: Uint8Array, trans: Int32Array, start: Int32Array, n: number): number | null {
   const interval = intervalOf(inside);
@@ -140,26 +158,37 @@ export function scanRows(step: 1 | 3, src: Uint8Array, rowStart: Int32Array, row
   if (!k || !interval) return null;
   const rowBytes = step * nx;
   const band = Math.max(1, Math.min(rows, Math.floor(BAND_BYTES / rowBytes)));
+  // A source already in the memory stays where it is, the tables after it; any other is
+  // copied in a band at a time after the tables.
+  const inPlace = src.buffer === k.heap(0);
+  const srcAt = src.byteOffset; // (a grown memory detaches src: its offset is kept here)
   // memory: the table, the band's row offsets and ends, its transitions (at most nx + 1 a row), then its bytes
-  const tableAt = 0;
-  const offsAt = 256;
+  const tableAt = inPlace ? (srcAt + src.length + 15) & ~15 : 0;
+  const offsAt = tableAt + 256;
   const endsAt = offsAt + 4 * band;
   const transAt = endsAt + 4 * band;
   const bytesAt = transAt + 4 * band * (nx + 1);
   for (let y = 0; y < rows; y += band) {
     const count = Math.min(band, rows - y);
-    let first = Infinity;
-    let last = -Infinity;
-    for (let j = y; j < y + count; j++) {
-      first = Math.min(first, rowStart[j]);
-      last = Math.max(last, rowStart[j] + rowBytes);
+    let buffer: ArrayBuffer;
+    let rowAt: number; // where in the memory src[0] is
+    if (inPlace) {
+      buffer = k.heap(bytesAt);
+      rowAt = srcAt;
+    } else {
+      let first = Infinity;
+      let last = -Infinity;
+      for (let j = y; j < y + count; j++) {
+        first = Math.min(first, rowStart[j]);
+        last = Math.max(last, rowStart[j] + rowBytes);
+      }
+      buffer = k.heap(bytesAt + (last - first) + 16);
+      new Uint8Array(buffer).set(src.subarray(first, last), bytesAt);
+      rowAt = bytesAt - first;
     }
-    const buffer = k.heap(bytesAt + (last - first) + 16);
-    const heap = new Uint8Array(buffer);
-    heap.set(inside.subarray(0, 256), tableAt);
-    heap.set(src.subarray(first, last), bytesAt);
+    new Uint8Array(buffer).set(inside.subarray(0, 256), tableAt);
     const offs = new Int32Array(buffer, offsAt, count);
-    for (let j = 0; j < count; j++) offs[j] = bytesAt + rowStart[y + j] - first;
+    for (let j = 0; j < count; j++) offs[j] = rowAt + rowStart[y + j];
     const total = k.run(offsAt, count, nx, interval[0], interval[1], tableAt, transAt, endsAt);
     trans.set(new Int32Array(buffer, transAt, total), n);
     const ends = new Int32Array(buffer, endsAt, count);

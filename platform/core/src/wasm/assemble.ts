@@ -143,19 +143,20 @@ export function inKernelCalls(from: number, to: number, call: (a: number, b: num
 }
 
 /**
- * A kernel for this thread on a memory of its own that grows as asked, made on first use:
- * `get()` is null where the module does not compile. Safe to keep between calls because the
- * kernels are synchronous: no two calls on one thread overlap.
+ * A kernel for this thread on a memory that grows as asked, made on first use: its own, or
+ * `memory()`'s (kernels that read one another's bytes share one). `get()` is null where the
+ * module does not compile. Safe to keep between calls because the kernels are synchronous: no
+ * two calls on one thread overlap.
  */
-export function threadKernel<F>(compiled: () => object | null, exportName: string) {
+export function threadKernel<F>(compiled: () => object | null, exportName: string, memory: () => WasmMemory = () => new WA!.Memory({ initial: 1 })) {
   let kernel: { memory: WasmMemory; run: F } | null | undefined;
   return {
     get(): { run: F; heap: (bytes: number) => ArrayBuffer } | null {
       if (kernel === undefined) {
         const m = compiled();
         if (m && WA) {
-          const memory = new WA.Memory({ initial: 1 });
-          kernel = { memory, run: instantiate<F>(m, memory, exportName) };
+          const mem = memory();
+          kernel = { memory: mem, run: instantiate<F>(m, mem, exportName) };
         } else kernel = null;
       }
       if (!kernel) return null;

@@ -11,13 +11,15 @@ import { codedBmpSlice } from '../codedSlice';
 import { edgeCountsOf, edgeCountsOfIncidences } from '../../mesh/meshStats';
 import { analyseSlab, assembleSlab, measureSlab, slabNeighbours, summariseSlab, type SlabAnalysis } from '../../mesh/slabTopology';
 import { smoothArraysOn, smoothVertexRange, vertexIncidencesOf } from '../../mesh/smoothMesh';
+import { scanSourceBuffer } from '../../mesh/scanKernel';
 import { smoothKernelOn } from '../../mesh/smoothKernel';
 import { writeStlBinaryTriangles } from '../../mesh/writeStl';
 import type { createSliceDecoder, SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
 import type { MeshWorkerReply, MeshWorkerRequest } from './meshThreads';
 
-const reader = createFileReader();
+// Files are read into the scan kernels' memory: 24-bit and 8-bit BMP rows are thresholded there.
+const reader = createFileReader(scanSourceBuffer);
 
 /** This thread's slab of the last extraction, kept for the steps after it. */
 let kept: {
