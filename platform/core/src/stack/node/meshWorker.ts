@@ -14,6 +14,7 @@ import { smoothArraysOn, smoothVertexRange, vertexIncidencesOf } from '../../mes
 import { scanSourceBuffer } from '../../mesh/scanKernel';
 import { smoothKernelOn } from '../../mesh/smoothKernel';
 import { writeStlBinaryTriangles } from '../../mesh/writeStl';
+import { compileKernelsAhead } from '../../wasm/assemble';
 import type { createSliceDecoder, SliceRequest } from '../decodeSlice';
 import { createFileReader } from './fileReader';
 import type { MeshWorkerReply, MeshWorkerRequest } from './meshThreads';
@@ -204,3 +205,6 @@ parentPort?.on('message', async (req: MeshWorkerRequest) => {
     parentPort!.postMessage({ op: 'error', id: req.id, error: errorToWire(e, 'the mesh worker') } satisfies MeshWorkerReply);
   }
 });
+
+// The thread boots while its caller reads the files' headers: its kernels compile meanwhile.
+compileKernelsAhead();
