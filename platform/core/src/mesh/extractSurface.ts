@@ -4,6 +4,7 @@ import { packedCaseTable } from './caseTable';
 import { GrowableFloat32, GrowableUint32 } from './growable';
 import { scanRows } from './scanKernel';
 import type { Labelmap, Mesh, MeshFrame, SliceArray, SliceSource } from './types';
+import type { WasmMemory } from '../wasm/assemble';
 
 /** Something that can be cancelled: an AbortSignal, or any object with `aborted`. */
 export interface CancelSignal {
@@ -127,6 +128,11 @@ export interface SurfaceSlab {
   lastSliceEdgeVertices: number;
   /** How many vertices of slice k0−1 (the slab before's) the triangles name as 0xFFFFFFFF − i. */
   primeVertices: number;
+  /**
+   * finish({ trim: false }) only: the WebAssembly memory `triangles` is the start of (zeros after
+   * it), which the slab's analysis may take over and grow for its arrays (detaching `triangles`).
+   */
+  trianglesMemory?: WasmMemory;
 }
 
 /**
@@ -202,7 +208,8 @@ export function createSlabExtractor(dims: [number, number, number], k0: number, 
       const trim = options.trim ?? true;
       const positions = trim ? m.pos.trimmed() : m.pos.data.subarray(0, m.pos.length);
       const triangles = trim ? m.tri.trimmed() : m.tri.data.subarray(0, m.tri.length);
-      return { k0, k1, positions, triangles, lastSliceFirstVertex, lastSliceEdgeVertices, primeVertices: m.primeCount() };
+      const trianglesMemory = trim ? null : m.tri.memory;
+      return { k0, k1, positions, triangles, lastSliceFirstVertex, lastSliceEdgeVertices, primeVertices: m.primeCount(), ...(trianglesMemory ? { trianglesMemory } : {}) };
     },
   };
 }

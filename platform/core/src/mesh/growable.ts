@@ -17,7 +17,8 @@ type Elements = Float32Array | Uint32Array;
 class Growable<T extends Elements> {
   data: T;
   length = 0;
-  private memory: WasmMemory | null;
+  /** The memory `data` is all of, while it is on one (nothing after `length` written: zeros). */
+  memory: WasmMemory | null;
 
   constructor(
     private readonly make: { new (length: number): T; new (buffer: ArrayBuffer, byteOffset?: number, length?: number): T; BYTES_PER_ELEMENT: number },

@@ -309,17 +309,26 @@ const MAX_BYTES = 2 ** 31;
 /**
  * A fresh memory laid out for a slab of `triangles` triangles and `n` extended vertices, with
  * the loops on it; null where WebAssembly cannot run them or the slab is too large for it.
+ * `holding`: a (not shared) memory whose first 12·triangles bytes are the slab's triangles and all after
+ * them zeros (the marching cubes' own, see SurfaceSlab.trianglesMemory), grown and used instead:
+ * the triangles are then where `ext` is already, not copied into fresh pages (8.8 MB a thread
+ * on the 512×512×400 phantom).
  */
-export function slabKernel(triangles: number, n: number): SlabKernel | null {
+export function slabKernel(triangles: number, n: number, holding?: WasmMemory): SlabKernel | null {
   const layout = slabLayout(triangles, n);
   if (!WA || layout.bytes > MAX_BYTES) return null;
   const modules = (Object.keys(KERNELS) as KernelName[]).map(name => compiled[name]());
   if (modules.some(m => !m)) return null;
   let memory: WasmMemory;
+  const pages = Math.max(1, Math.ceil(layout.bytes / 65536));
   try {
-    const pages = Math.max(1, Math.ceil(layout.bytes / 65536));
-    memory = new WA.Memory({ initial: pages, maximum: MAX_BYTES / 65536 });
+    if (holding) {
+      const have = holding.buffer.byteLength / 65536;
+      if (pages > have) holding.grow(pages - have);
+      memory = holding;
+    } else memory = new WA.Memory({ initial: pages, maximum: MAX_BYTES / 65536 });
   } catch {
+    if (holding) return slabKernel(triangles, n); // it could not grow: a fresh one, which copies
     return null;
   }
   const [renumber, prefix, incidences, components, edges, neighbours] = modules.map((m, i) => instantiate<(...a: number[]) => number>(m!, memory, Object.keys(KERNELS)[i]));

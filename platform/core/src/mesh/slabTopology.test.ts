@@ -102,10 +102,31 @@ test('a slab taken as the extractor holds it (untrimmed views) and renumbered in
     const want = analyseSlab(copied, { flip, last: false, kernel: false });
     const slab = extract(false);
     const got = analyseSlab(slab, { flip, last: false, consume: true, kernel });
-    // JavaScript renumbers where it was; the WebAssembly loops, in their memory
-    if (kernel) expect(got.ext.buffer).toBe(got.kernel!.memory.buffer);
-    else expect(got.ext).toBe(slab.triangles);
+    // JavaScript renumbers where it was; the WebAssembly loops, in their memory: the marching
+    // cubes' own, taken over (grown, the slab's view of it detached), not a copy
+    if (kernel) {
+      expect(slab.trianglesMemory).toBeDefined();
+      expect(got.kernel!.memory).toBe(slab.trianglesMemory);
+      expect(got.ext.buffer).toBe(got.kernel!.memory.buffer);
+      expect(got.ext.byteOffset).toBe(0);
+    } else expect(got.ext).toBe(slab.triangles);
     for (const key of ['ext', 'count', 'raw', 'comp'] as const) expect(Array.from(got[key])).toEqual(Array.from(want[key]));
     expect(got.components).toBe(want.components);
   }
+  // consumed, but the marching cubes' memory cannot grow: a fresh memory, the triangles copied
+  const refused = extract(false);
+  const grow = jest.spyOn(refused.trianglesMemory!, 'grow').mockImplementation(() => {
+    throw new RangeError('could not grow');
+  });
+  const fresh = analyseSlab(refused, { flip: false, last: false, consume: true });
+  expect(grow).toHaveBeenCalled(); // (the slab's arrays need more than the memory has)
+  grow.mockRestore();
+  expect(fresh.kernel!.memory).not.toBe(refused.trianglesMemory);
+  expect(Array.from(fresh.ext)).toEqual(Array.from(analyseSlab(copied, { flip: false, last: false, kernel: false }).ext));
+  // not consumed: the kernel copies the triangles into a memory of its own, and they stay as they were
+  const slab = extract(false);
+  const got = analyseSlab(slab, { flip: true, last: false });
+  expect(got.kernel!.memory).not.toBe(slab.trianglesMemory);
+  expect(Array.from(slab.triangles)).toEqual(Array.from(copied.triangles));
+  expect(Array.from(got.ext)).toEqual(Array.from(analyseSlab(copied, { flip: true, last: false, kernel: false }).ext));
 });

@@ -64,17 +64,19 @@ export interface SlabSummary {
  * index→patient affine is left-handed, as placeMesh does), each vertex's incidences, the
  * components. `last`: the slab ends the stack. The loops run in WebAssembly where it can
  * (slabKernel.ts: the arrays are then views of the kernel's memory, the triangles copied into
- * it); `kernel: false` runs the JavaScript loops (the kernel's test reference). `consume`: the
- * JavaScript loops renumber slab.triangles in place (they become the analysis's `ext`) instead
- * of a copy, for a caller done with them.
+ * it); `kernel: false` runs the JavaScript loops (the kernel's test reference). `consume`: for a
+ * caller done with slab.triangles, they are renumbered in place (they become the analysis's
+ * `ext`) instead of a copy: by the JavaScript loops, or by the kernel on the marching cubes' own
+ * memory (slab.trianglesMemory), which it takes over and grows (slab.triangles is then detached).
  */
 export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: boolean; consume?: boolean; kernel?: boolean }): SlabAnalysis {
   const P = slab.primeVertices;
   const own = slab.positions.length / 3;
   const n = P + own;
   const t = slab.triangles;
-  const kernel = options.kernel === false ? null : slabKernel(t.length / 3, n);
-  if (kernel) return analyseSlabOn(kernel, slab, options);
+  const T = t.length / 3;
+  const kernel = options.kernel === false ? null : slabKernel(T, n, options.consume ? slab.trianglesMemory : undefined);
+  if (kernel) return analyseSlabOn(kernel, slab, T, options);
   const ext = options.consume ? t : new Uint32Array(t.length);
   // renumbered and counted in one pass (two incidence entries per corner; a flip keeps the counts)
   const count = new Int32Array(n + 1);
@@ -126,15 +128,16 @@ export function analyseSlab(slab: SurfaceSlab, options: { flip: boolean; last: b
 }
 
 /** analyseSlab's loops in the kernel's memory: the same arrays, as views of it. */
-function analyseSlabOn(k: SlabKernel, slab: SurfaceSlab, options: { flip: boolean; last: boolean }): SlabAnalysis {
+function analyseSlabOn(k: SlabKernel, slab: SurfaceSlab, T: number, options: { flip: boolean; last: boolean }): SlabAnalysis {
   const P = slab.primeVertices;
   const own = slab.positions.length / 3;
   const n = P + own;
-  const T = slab.triangles.length / 3;
   const { buffer } = k.memory;
   const at = k.layout;
   const ext = new Uint32Array(buffer, at.ext, 3 * T);
-  ext.set(slab.triangles);
+  // Triangles in a memory the kernel took over are where ext is already (and slab.triangles
+  // is detached if the kernel grew it).
+  if (k.memory !== slab.trianglesMemory) ext.set(slab.triangles);
   inKernelCalls(0, T, (a, b) => k.renumber(a, b, P, options.flip));
   inKernelCalls(0, n, (a, b) => k.prefix(a, b));
   inKernelCalls(0, T, (a, b) => k.incidences(a, b));

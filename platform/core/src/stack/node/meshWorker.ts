@@ -87,7 +87,7 @@ async function handle(req: MeshWorkerRequest): Promise<{ reply: MeshWorkerReply;
     const s = slab.finish({ trim: false });
     const analysis = analyseSlab(s, { flip: req.flip, last: req.last, consume: true });
     kept = { analysis, positions: s.positions, at: null, seam: null, neighbours: null };
-    const summary = summariseSlab(analysis, s.triangles.length / 3);
+    const summary = summariseSlab(analysis, analysis.ext.length / 3); // (s.triangles may be detached: consumed)
     return { reply: { op: 'slab', id: req.id, summary }, transfer: [] };
   }
   if (req.op === 'assemble') {
