@@ -14,7 +14,7 @@ require('node:v8').setFlagsFromString('--no-concurrent-recompilation');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+const { plain: cli, cliEntry } = require('./entry');
 if (!fs.existsSync(cli)) {
   process.stderr.write(
     `imagestack: the command line is not built yet (no ${path.relative(process.cwd(), cli) || cli}): ` +
@@ -22,11 +22,9 @@ if (!fs.existsSync(cli)) {
   );
   process.exit(2);
 }
-const { freshBundleOr, spawnMeshWorkers } = require('@imagestack/core/meshWorkers');
+const { spawnMeshWorkers } = require('@imagestack/core/meshWorkers');
 // mesh and fit mesh on worker threads: started now, they boot (about 60 ms) while the command's
 // modules load instead of after; the command takes them (cli.ts, CliIo).
 const meshes = (process.argv[2] === 'mesh' || process.argv[2] === 'fit') && !process.argv.includes('--help') && !process.argv.includes('-h');
 const meshWorkers = meshes ? spawnMeshWorkers() : undefined;
-// the CLI and core in one file (npm run build:node), unless either was compiled since
-const built = (dir) => path.join(__dirname, '..', dir, 'tsconfig.tsbuildinfo');
-require(freshBundleOr(path.join(__dirname, '..', 'dist', 'cli.bundle.js'), cli, [built('.'), built('../core')])).runFromProcess({ meshWorkers });
+require(cliEntry()).runFromProcess({ meshWorkers });
