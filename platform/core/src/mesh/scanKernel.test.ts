@@ -204,3 +204,8 @@ test('a source in the kernels\' memory whose scan needs more room than was left 
   expect(Array.from(trans.subarray(0, n))).toEqual(Array.from(want.trans));
   expect(Array.from(start.subarray(2, rows + 2))).toEqual(Array.from(want.start.subarray(2, rows + 2)));
 });
+
+test('a source larger than the kernels\' memory can grow to: null (the reader reads into memory of its own)', () => {
+  expect(scanSourceBuffer(2 ** 32)).toBeNull();
+  expect(scanSourceBuffer(16)).not.toBeNull(); // and the memory still serves
+});

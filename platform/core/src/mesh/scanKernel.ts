@@ -138,11 +138,16 @@ function intervalOf(inside: Uint8Array): [number, number] | null {
  * `bytes` bytes of the kernels' memory for a file to be read into, so that scanRows reads its
  * rows where they are: on a 1500×1000 BGR capture, copying each slice's 4.5 MB into the memory
  * took a third as long as scanning it. Valid until the next call on this thread (or null where
- * the kernels cannot run: read into memory of your own).
+ * the kernels cannot run or their memory cannot grow that far: read into memory of your own).
  */
 export function scanSourceBuffer(bytes: number): Uint8Array | null {
   const k = kernels[3].get() ?? kernels[1].get();
-  return k ? new Uint8Array(k.heap(bytes + SCRATCH_BYTES), 0, bytes) : null;
+  if (!k) return null;
+  try {
+    return new Uint8Array(k.heap(bytes + SCRATCH_BYTES), 0, bytes);
+  } catch {
+    return null; // more than the memory can grow to (wasm32: 4 GiB)
+  }
 }
 
 /**
