@@ -85,3 +85,43 @@ describe('relativeNames (browser Files)', () => {
     expect(relativeNames([f('IMG1.bmp'), f('IMG2.bmp')])).toEqual(['IMG1.bmp', 'IMG2.bmp']);
   });
 });
+
+test('a worker given many requests ahead reads and decodes at most `concurrency` at once, in the order they came', async () => {
+  const W = 4;
+  const H = 2;
+  const bytes = writeBmp({ width: W, height: H, bitCount: 24, rgb: new Uint8Array(W * H * 3).fill(90) });
+  let reading = 0;
+  let most = 0;
+  const started: number[] = [];
+  const pending: Array<() => void> = [];
+  // a reader whose reads finish only when the test lets them
+  const reader = async (source: unknown) => {
+    started.push(Number(source));
+    reading++;
+    most = Math.max(most, reading);
+    await new Promise<void>(resolve => pending.push(resolve));
+    reading--;
+    return bytes;
+  };
+  const replies: number[] = [];
+  const scope: WorkerScopeLike = {
+    onmessage: null,
+    postMessage: m => {
+      expect((m as { ok: boolean }).ok).toBe(true); // decoded, not failed
+      replies.push((m as { index: number }).index);
+    },
+  };
+  serveSliceRequests(scope, reader, 3);
+  const request = (k: number) => ({ index: k, source: String(k), page: 0, file: `s${k}.bmp`, width: W, height: H, bitDepth: 8 as const, crop: { x: 0, y: 0, width: W, height: H }, downsample: 1 as const });
+  for (let k = 0; k < 10; k++) scope.onmessage!({ data: request(k) });
+  const settle = () => new Promise(r => setTimeout(r, 0));
+  await settle();
+  expect(started).toEqual([0, 1, 2]); // three at once, the first three
+  while (replies.length < 10) {
+    pending.shift()?.();
+    await settle();
+  }
+  expect(most).toBe(3);
+  expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(replies).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
