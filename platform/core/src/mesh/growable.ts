@@ -6,9 +6,8 @@
 // a 4 KiB page on the 2-core VM, against 0.15 µs to fill one already mapped). Where no memory
 // can be made (no WebAssembly, or the engine's address space for memories is used up), they
 // double into fresh arrays.
-import { WA, type WasmMemory } from '../wasm/assemble';
+import { newWasmMemory, WASM_PAGE_BYTES, type WasmMemory } from '../wasm/assemble';
 
-const PAGE_BYTES = 65536;
 /** wasm32's most pages (4 GiB). */
 const MAX_PAGES = 65536;
 
@@ -24,7 +23,7 @@ class Growable<T extends Elements> {
     private readonly make: { new (length: number): T; new (buffer: ArrayBuffer, byteOffset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
     capacity: number,
   ) {
-    this.memory = newMemory(capacity * make.BYTES_PER_ELEMENT);
+    this.memory = newWasmMemory(capacity * make.BYTES_PER_ELEMENT, MAX_PAGES);
     this.data = this.memory ? new make(this.memory.buffer as ArrayBuffer) : new make(capacity);
   }
 
@@ -35,8 +34,8 @@ class Growable<T extends Elements> {
     let cap = this.data.length * 2;
     while (cap < need) cap *= 2;
     if (this.memory) {
-      const pages = Math.ceil((cap * this.make.BYTES_PER_ELEMENT) / PAGE_BYTES);
-      const have = this.memory.buffer.byteLength / PAGE_BYTES;
+      const pages = Math.ceil((cap * this.make.BYTES_PER_ELEMENT) / WASM_PAGE_BYTES);
+      const have = this.memory.buffer.byteLength / WASM_PAGE_BYTES;
       try {
         this.memory.grow(Math.min(pages, MAX_PAGES) - have);
         this.data = new this.make(this.memory.buffer as ArrayBuffer);
@@ -54,15 +53,6 @@ class Growable<T extends Elements> {
   /** An exact-size copy of the used part (the growth slack is released). */
   trimmed(): T {
     return this.data.slice(0, this.length) as T;
-  }
-}
-
-function newMemory(bytes: number): WasmMemory | null {
-  if (!WA) return null;
-  try {
-    return new WA.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)), maximum: MAX_PAGES });
-  } catch {
-    return null;
   }
 }
 

@@ -15,7 +15,7 @@
 // Memory layout (int32 each, byte offsets in SlabLayout): ext 3T (the triangles, renumbered in
 // place), count n + 1, fill n, raw 6T, parent n, comp n, and the edge counts' scratch out and
 // back (n each, zero between vertices) and their four results.
-import { asm, compileOnce, I32, instantiate, OP, oneFunctionModule, WA, type WasmMemory } from '../wasm/assemble';
+import { asm, compileOnce, I32, instantiate, newWasmMemory, OP, oneFunctionModule, WA, WASM_PAGE_BYTES, wasmPages, type WasmMemory } from '../wasm/assemble';
 
 const { get, set, tee, i32, mem, advance } = asm;
 const SELECT = 0x1b;
@@ -303,6 +303,17 @@ export interface SlabKernel {
   neighbours(e0: number, e1: number, P: number, n: number, prevBase: number, shift: number, to: { seen: number; start: number; nb: number }): number;
 }
 
+/** `memory` grown to hold at least `bytes`, or null where the engine refuses the pages. */
+function grownTo(memory: WasmMemory, bytes: number): WasmMemory | null {
+  const need = wasmPages(bytes) - memory.buffer.byteLength / WASM_PAGE_BYTES;
+  try {
+    if (need > 0) memory.grow(need);
+    return memory;
+  } catch {
+    return null;
+  }
+}
+
 /** The largest memory a slab's analysis asks for (bytes): wasm32 addresses. */
 const MAX_BYTES = 2 ** 31;
 
@@ -319,18 +330,9 @@ export function slabKernel(triangles: number, n: number, holding?: WasmMemory): 
   if (!WA || layout.bytes > MAX_BYTES) return null;
   const modules = (Object.keys(KERNELS) as KernelName[]).map(name => compiled[name]());
   if (modules.some(m => !m)) return null;
-  let memory: WasmMemory;
-  const pages = Math.max(1, Math.ceil(layout.bytes / 65536));
-  try {
-    if (holding) {
-      const have = holding.buffer.byteLength / 65536;
-      if (pages > have) holding.grow(pages - have);
-      memory = holding;
-    } else memory = new WA.Memory({ initial: pages, maximum: MAX_BYTES / 65536 });
-  } catch {
-    if (holding) return slabKernel(triangles, n); // it could not grow: a fresh one, which copies
-    return null;
-  }
+  // (holding that cannot grow: a fresh memory, which copies)
+  const memory = (holding && grownTo(holding, layout.bytes)) || newWasmMemory(layout.bytes, MAX_BYTES / WASM_PAGE_BYTES);
+  if (!memory) return null;
   const [renumber, prefix, incidences, components, edges, neighbours] = modules.map((m, i) => instantiate<(...a: number[]) => number>(m!, memory, Object.keys(KERNELS)[i]));
   const L = layout;
   return {
@@ -350,7 +352,7 @@ export function slabKernel(triangles: number, n: number, holding?: WasmMemory): 
       const from = memory.buffer.byteLength;
       if (from + bytes > MAX_BYTES) return null;
       try {
-        memory.grow(Math.ceil(bytes / 65536));
+        memory.grow(Math.ceil(bytes / WASM_PAGE_BYTES));
       } catch {
         return null; // the engine refused (address space, memory): the old buffer stays
       }

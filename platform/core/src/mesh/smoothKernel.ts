@@ -18,7 +18,7 @@
 // The first step (b_n = c_n x and b_{n+1} = 0 into q and p) runs here too: as a JavaScript loop
 // it ran once, unoptimised, 7–9 ms a thread on the phantom's 367,000 vertices a thread.
 
-import { asm, compileOnce, F64, I32, instantiate, OP, oneFunctionModule, uleb, WA, type WasmMemory } from '../wasm/assemble';
+import { asm, compileOnce, F64, I32, instantiate, newWasmMemory, OP, oneFunctionModule, uleb, WA, wasmPages, type WasmMemory } from '../wasm/assemble';
 
 export type { WasmMemory };
 
@@ -47,12 +47,7 @@ export const SMOOTH_KERNEL_MAX_BYTES = 2 ** 31;
 /** A memory of at least `bytes` for the kernel (null: WebAssembly unavailable, or too large). */
 export function smoothKernelMemory(bytes: number, shared: boolean): WasmMemory | null {
   if (!WA || bytes > SMOOTH_KERNEL_MAX_BYTES || !kernelModule(shared)) return null;
-  const pages = Math.max(1, Math.ceil(bytes / 65536));
-  try {
-    return new WA.Memory({ initial: pages, maximum: pages, shared });
-  } catch {
-    return null; // the engine refused the memory (address space): the JavaScript loop runs
-  }
+  return newWasmMemory(bytes, wasmPages(bytes), shared); // (refused: the JavaScript loop runs)
 }
 
 /** The kernel on `memory` (as smoothKernelMemory made it), or null where WebAssembly cannot run it. */

@@ -107,6 +107,30 @@ interface WasmApi {
 }
 export const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
+/** A WebAssembly page (bytes): memories are made and grown by whole pages. */
+export const WASM_PAGE_BYTES = 65536;
+
+/** The pages that hold `bytes` (at least one). */
+export function wasmPages(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
+}
+
+/**
+ * A memory of at least `bytes`, growable to `maximumPages`; null where there is no WebAssembly
+ * or the engine refuses it (address space, memory), and the caller does without.
+ */
+export function newWasmMemory(bytes: number, maximumPages: number, shared = false): WasmMemory | null {
+  if (!WA) return null;
+  try {
+    return new WA.Memory({ initial: wasmPages(bytes), maximum: maximumPages, shared });
+  } catch {
+    return null;
+  }
+}
+
+/** compileOnce's compilers, in the order their modules were loaded (see compileKernelsAhead). */
+const compilers: Array<() => void> = [];
+
 /**
  * A compiler of `bytes()` that tries once: null where WebAssembly is missing or refused (a page
  * whose Content-Security-Policy lacks 'wasm-unsafe-eval'), and the callers run JavaScript.
@@ -133,9 +157,6 @@ export function compileOnce(bytes: () => Uint8Array): () => object | null {
     return module;
   };
 }
-
-/** compileOnce's compilers, in the order their modules were loaded. */
-const compilers: Array<() => void> = [];
 
 /**
  * Starts compiling every kernel module of the modules loaded so far, off this thread (the
@@ -189,7 +210,7 @@ export function threadKernel<F>(compiled: () => object | null, exportName: strin
         run: k.run,
         /** The memory's buffer, grown to at least `bytes` first (a grown memory has a new buffer). */
         heap: bytes => {
-          if (k.memory.buffer.byteLength < bytes) k.memory.grow(Math.ceil((bytes - k.memory.buffer.byteLength) / 65536));
+          if (k.memory.buffer.byteLength < bytes) k.memory.grow(Math.ceil((bytes - k.memory.buffer.byteLength) / WASM_PAGE_BYTES));
           return k.memory.buffer as ArrayBuffer;
         },
       };
