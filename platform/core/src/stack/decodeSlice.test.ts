@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { writeBmp, lcg } from '../../../../tests/fixtures/images/bmpWriter';
 import { magick, magickSource, tempDir } from '../../../../tests/fixtures/images/magick';
 import { createSliceDecoder, decodeSliceBytes, type SliceRequest } from './decodeSlice';
+import { createReadBuffers, type ReadBuffers } from './readBlob';
 
 const W = 37;
 const H = 23;
@@ -55,4 +56,78 @@ test('the pages of two multi-page TIFF Files in flight together: each page from 
   } finally {
     tmp.cleanup();
   }
+});
+
+/** ReadBuffers that count the buffers it had to make and the ones given back. */
+function countingBuffers(keep: number): ReadBuffers & { made: number; given: number } {
+  const inner = createReadBuffers(keep);
+  const spare = new Set<ArrayBuffer>();
+  const counts = {
+    made: 0,
+    given: 0,
+    take(bytes: number) {
+      const b = inner.take(bytes);
+      if (spare.has(b)) spare.delete(b);
+      else counts.made++;
+      return b;
+    },
+    give(b: ArrayBuffer) {
+      counts.given++;
+      spare.add(b);
+      inner.give(b);
+    },
+  };
+  return counts;
+}
+
+test('Files are read into the decoder\'s buffers again and again: as many as it holds at once, not one per file', async () => {
+  const next = lcg(9);
+  const files = Array.from({ length: 40 }, () => writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) }));
+  const buffers = countingBuffers(9);
+  const decoder = createSliceDecoder(undefined, buffers);
+  const got: Array<Uint8Array | Uint16Array> = new Array(files.length);
+  let k = 0;
+  const lane = async () => {
+    while (k < files.length) {
+      const i = k++;
+      got[i] = (await decoder.decode(request(i, new File([files[i]], `s${i}.bmp`)))).voxels;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  files.forEach((bytes, i) => expect(same(got[i], decodeSliceBytes(bytes, request(i, bytes)).voxels)).toBe(true));
+  // eight in flight and the last file: at most nine buffers ever made; every file but the last given back
+  expect(buffers.made).toBeLessThanOrEqual(9);
+  expect(buffers.given).toBe(files.length - 1);
+  // no result shares memory with a buffer that is read into again
+  expect(new Set(got.map(v => v.buffer)).size).toBe(files.length);
+});
+
+test('JPEG Files eight at a time on a new decoder (decodes wait for the JPEG decoder to start while others read): each slice its own file\'s', async () => {
+  const tmp = tempDir('imagestack-decoder-');
+  try {
+    const jpegs = Array.from({ length: 12 }, (_, i) => {
+      const src = magickSource(tmp.file(`src${i}.png`), W, H, i + 1);
+      const file = tmp.file(`j${i}.jpg`);
+      magick(src, '-quality', '90', file);
+      return new Uint8Array(readFileSync(file));
+    });
+    const decoder = createSliceDecoder();
+    const got = await Promise.all(jpegs.map((j, i) => decoder.decode(request(i, new File([j], `j${i}.jpg`)))));
+    jpegs.forEach((j, i) => expect(same(got[i].voxels, decodeSliceBytes(j, request(i, j)).voxels)).toBe(true));
+    expect(same(got[0].voxels, got[1].voxels)).toBe(false);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('bytes the caller gave are never read into: a later File goes to a buffer of the decoder\'s own', async () => {
+  const next = lcg(11);
+  const a = writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) });
+  const b = writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) });
+  const kept = a.slice();
+  const decoder = createSliceDecoder();
+  await decoder.decode(request(0, a));
+  await decoder.decode(request(1, new File([b], 'b.bmp')));
+  await decoder.decode(request(2, new File([b], 'b2.bmp', { lastModified: 1 })));
+  expect(Buffer.from(a).equals(Buffer.from(kept))).toBe(true);
 });

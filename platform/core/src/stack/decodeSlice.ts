@@ -16,6 +16,7 @@ import { downsampleInto } from './downsample';
 import { toGrey, type GreySlice } from './grey';
 import { hashPixels } from './hash';
 import { mapToVoxels, type VoxelRescale } from './valueRange';
+import { canReadIntoBuffer, createReadBuffers, readBlobIntoBuffer, type ReadBuffers } from './readBlob';
 
 /** Something with the bytes of a file: a File or Blob in the browser. */
 export interface BlobLike {
@@ -219,34 +220,84 @@ function sourceKey(source: DecodeSource): unknown {
   return source;
 }
 
+/** A file a decoder holds: its bytes, its TIFF directories once parsed, and who is using them. */
+interface HeldFile {
+  key: unknown;
+  bytes: Promise<Uint8Array>;
+  tiff?: TiffFile;
+  /** Decodes using the bytes now. */
+  users: number;
+  /** The bytes are in a buffer of the decoder's own (read from a Blob), to be read into again once unused. */
+  own: boolean;
+  returned?: boolean;
+}
+
+/**
+ * Read a source for a decoder: a Blob into one of the decoder's buffers (see readBlob.ts),
+ * anything else as readSource does.
+ */
+function holdSource(key: unknown, source: DecodeSource, buffers: ReadBuffers, reader?: SourceReader): HeldFile {
+  if (!reader && canReadIntoBuffer(source)) {
+    const held: HeldFile = { key, users: 0, own: true, bytes: Promise.resolve(new Uint8Array(0)) };
+    held.bytes = readBlobIntoBuffer(source, buffers).then(b => {
+      if (b) return b;
+      held.own = false;
+      return readSource(source);
+    });
+    return held;
+  }
+  return { key, users: 0, own: false, bytes: readSource(source, reader) };
+}
+
 /**
  * A decoder for one worker. Keeps the last file's bytes (one file at most), so the pages of a
- * multi-page TIFF are read once per worker, not once per page.
+ * multi-page TIFF are read once per worker, not once per page. Files and Blobs are read into
+ * `buffers` and read into again for the next files (by default nine spare: as many as a worker
+ * holds files at once, its eight decodes in flight and the last file). No result shares memory with
+ * them: the voxels are always written to the result's own buffer (or the request's target).
  */
-export function createSliceDecoder(reader?: SourceReader) {
+export function createSliceDecoder(reader?: SourceReader, buffers: ReadBuffers = createReadBuffers(9)) {
   // The last file read, and its TIFF directories once a page beyond the first asked for them.
   // Kept together: with several decodes in flight (a browser worker has eight) another file's
   // read may replace the last one while this decode awaits its bytes, and parsed directories
   // kept apart from their file were then another file's pages (wrong pixels, no error).
-  let last: { key: unknown; bytes: Promise<Uint8Array>; tiff?: TiffFile } | undefined;
+  let last: HeldFile | undefined;
   const scratch: { buffer?: ArrayBuffer; tallies?: Uint32Array } = {};
+  // A file's buffer goes back to be read into only when no decode uses it and it is no longer
+  // the last file: a decode awaiting the JPEG decoder's start-up still reads its bytes after.
+  const release = (file: HeldFile | undefined) => {
+    if (!file || !file.own || file.returned || file.users > 0 || file === last) return;
+    file.returned = true;
+    file.bytes.then(b => buffers.give(b.buffer as ArrayBuffer), () => undefined);
+  };
   return {
     async decode(req: SliceRequest): Promise<SliceResult> {
       const key = sourceKey(req.source);
-      if (!last || last.key !== key) last = { key, bytes: readSource(req.source, reader) };
-      const file = last;
-      let b: Uint8Array;
-      try {
-        b = await file.bytes;
-      } catch (e) {
-        if (last === file) last = undefined;
-        if (e instanceof ImageStackError) throw e.withFile(req.file);
-        throw new ImageStackError('io', `could not be read (${(e as Error).message})`, req.file);
+      if (!last || last.key !== key) {
+        const before = last;
+        last = holdSource(key, req.source, buffers, reader);
+        release(before);
       }
-      await prepareDecoders(b);
-      // Pages beyond the first mean a multi-page TIFF: parse its directories once per file.
-      if (req.page > 0 && !file.tiff && sniffFormat(b) === 'tiff') file.tiff = openTiff(b, req.file, req.maxPixels);
-      return decodeSliceBytes(b, req, file.tiff, scratch);
+      const file = last;
+      file.users++;
+      try {
+        let b: Uint8Array;
+        try {
+          b = await file.bytes;
+        } catch (e) {
+          file.own = false; // nothing to give back
+          if (last === file) last = undefined;
+          if (e instanceof ImageStackError) throw e.withFile(req.file);
+          throw new ImageStackError('io', `could not be read (${(e as Error).message})`, req.file);
+        }
+        await prepareDecoders(b);
+        // Pages beyond the first mean a multi-page TIFF: parse its directories once per file.
+        if (req.page > 0 && !file.tiff && sniffFormat(b) === 'tiff') file.tiff = openTiff(b, req.file, req.maxPixels);
+        return decodeSliceBytes(b, req, file.tiff, scratch);
+      } finally {
+        file.users--;
+        release(file);
+      }
     },
     /** The message handler a worker runs: a reply and the buffers to transfer with it. */
     async handle(req: SliceRequest): Promise<{ reply: SliceReply; transfer: ArrayBuffer[] }> {
