@@ -131,3 +131,11 @@ test('bytes the caller gave are never read into: a later File goes to a buffer o
   await decoder.decode(request(2, new File([b], 'b2.bmp', { lastModified: 1 })));
   expect(Buffer.from(a).equals(Buffer.from(kept))).toBe(true);
 });
+
+test('a File that changed since it was chosen (shorter than its size): an error naming it, no slice', async () => {
+  const bytes = writeBmp({ width: W, height: H, bitCount: 24, rgb: new Uint8Array(W * H * 3) });
+  const shrunk = { name: 'IMG (2).bmp', size: bytes.length + 10, lastModified: 1, stream: () => new Blob([bytes]).stream(), arrayBuffer: async () => bytes.buffer };
+  const reply = (await createSliceDecoder().handle(request(0, shrunk))).reply;
+  expect(reply.ok).toBe(false);
+  expect(!reply.ok && reply.error).toEqual({ code: 'io', file: 's0', reason: `could not be read (the file ended after ${bytes.length} of its ${bytes.length + 10} bytes: was it changed while being read?)` });
+});

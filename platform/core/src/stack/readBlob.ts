@@ -82,14 +82,14 @@ export async function readBlobIntoBuffer(blob: StreamableBlob, buffers: ReadBuff
       const { value, done } = await reader.read(new Uint8Array(buffer, got, size - got));
       if (!value) throw new Error('the read gave no bytes');
       buffer = value.buffer as ArrayBuffer;
-      if (done) throw new Error(`the file ended after ${got} of its ${size} bytes (was it changed while being read?)`);
+      if (done) throw new Error(`the file ended after ${got} of its ${size} bytes: was it changed while being read?`);
       got += value.byteLength;
     }
     // One more read, to be told the stream is done (and so closed).
     const end = await reader.read(new Uint8Array(buffer, 0, 1));
     if (!end.value) throw new Error('the read gave no bytes');
     buffer = end.value.buffer as ArrayBuffer;
-    if (!end.done) throw new Error(`the file is longer than its ${size} bytes (was it changed while being read?)`);
+    if (!end.done) throw new Error(`the file is longer than its ${size} bytes: was it changed while being read?`);
   } catch (e) {
     await reader.cancel().catch(() => undefined);
     throw e;
