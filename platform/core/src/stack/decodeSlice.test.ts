@@ -21,10 +21,14 @@ const request = (index: number, source: SliceRequest['source'], page = 0): Slice
 });
 const same = (a: Uint8Array | Uint16Array, b: Uint8Array | Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
-test('twenty BMP Files decoded eight at a time: each slice its own file\'s', async () => {
-  const next = lcg(5);
-  const files = Array.from({ length: 20 }, () => writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) }));
-  const decoder = createSliceDecoder();
+/** `count` 24-bit BMPs of random pixels. */
+const randomBmps = (count: number, seed: number) => {
+  const next = lcg(seed);
+  return Array.from({ length: count }, () => writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) }));
+};
+
+/** Each file decoded from a File, eight at a time (as a browser worker runs), checked against decoding its bytes directly; the voxels. */
+async function decodeEightAtATime(decoder: ReturnType<typeof createSliceDecoder>, files: Uint8Array[]): Promise<Array<Uint8Array | Uint16Array>> {
   const got: Array<Uint8Array | Uint16Array> = new Array(files.length);
   let k = 0;
   const lane = async () => {
@@ -35,6 +39,11 @@ test('twenty BMP Files decoded eight at a time: each slice its own file\'s', asy
   };
   await Promise.all(Array.from({ length: 8 }, lane));
   files.forEach((bytes, i) => expect(same(got[i], decodeSliceBytes(bytes, request(i, bytes)).voxels)).toBe(true));
+  return got;
+}
+
+test('twenty BMP Files decoded eight at a time: each slice its own file\'s', async () => {
+  await decodeEightAtATime(createSliceDecoder(), randomBmps(20, 5));
 });
 
 test('the pages of two multi-page TIFF Files in flight together: each page from its own file', async () => {
@@ -81,20 +90,9 @@ function countingBuffers(keep: number): ReadBuffers & { made: number; given: num
 }
 
 test('Files are read into the decoder\'s buffers again and again: as many as it holds at once, not one per file', async () => {
-  const next = lcg(9);
-  const files = Array.from({ length: 40 }, () => writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) }));
+  const files = randomBmps(40, 9);
   const buffers = countingBuffers(9);
-  const decoder = createSliceDecoder(undefined, buffers);
-  const got: Array<Uint8Array | Uint16Array> = new Array(files.length);
-  let k = 0;
-  const lane = async () => {
-    while (k < files.length) {
-      const i = k++;
-      got[i] = (await decoder.decode(request(i, new File([files[i]], `s${i}.bmp`)))).voxels;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
-  files.forEach((bytes, i) => expect(same(got[i], decodeSliceBytes(bytes, request(i, bytes)).voxels)).toBe(true));
+  const got = await decodeEightAtATime(createSliceDecoder(undefined, buffers), files);
   // eight in flight and the last file: at most nine buffers ever made; every file but the last given back
   expect(buffers.made).toBeLessThanOrEqual(9);
   expect(buffers.given).toBe(files.length - 1);
@@ -121,9 +119,7 @@ test('JPEG Files eight at a time on a new decoder (decodes wait for the JPEG dec
 });
 
 test('bytes the caller gave are never read into: a later File goes to a buffer of the decoder\'s own', async () => {
-  const next = lcg(11);
-  const a = writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) });
-  const b = writeBmp({ width: W, height: H, bitCount: 24, rgb: Uint8Array.from({ length: W * H * 3 }, () => Math.floor(next() * 256)) });
+  const [a, b] = randomBmps(2, 11);
   const kept = a.slice();
   const decoder = createSliceDecoder();
   await decoder.decode(request(0, a));
