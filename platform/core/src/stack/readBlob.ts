@@ -6,8 +6,9 @@
 // 2-core VM, three alternating rounds, 2026-12-04): a fresh multi-megabyte buffer per file is
 // page faults and zeroing the reading threads pay for, and garbage the worker's V8 holds.
 //
-// The stream is read to its end (the read after the last byte says done), which closes it: a
-// reader only released with the stream left open keeps it, one per file.
+// The stream is read to its end (the read after the last byte says done), which closes it,
+// rather than only releasing the reader with the stream left open (a loop that did that, in an
+// earlier try, stopped delivering after some 320 files in the viewer; why was not found).
 
 /** A File or Blob (or anything shaped like one) whose bytes can be streamed. */
 export interface StreamableBlob {
